@@ -1,0 +1,37 @@
+//! Plain data for interdict: entities, typed identifiers, relations, orders
+//! with their dates, and decisions with their explanations.
+//!
+//! This crate does no I/O. Readers (`interdict-lists`) turn files into a
+//! [`Dataset`]; the index and the screener work on these types; interfaces
+//! serialise them. Everything a user writes is deserialised with unknown
+//! fields rejected, and every value is checked when it is constructed, so
+//! a value of these types is always valid.
+
+mod country;
+mod dataset;
+mod date;
+mod decision;
+mod entity;
+mod error;
+mod identifier;
+mod order;
+mod relation;
+
+pub use country::{CountryCode, Jurisdiction};
+pub use dataset::{Dataset, Issue, ItemRef};
+pub use date::{Date, PartialDate};
+pub use decision::{
+    path_text, CoverageRole, Covered, Decision, Direction, Explanation, IdentifierMatch, MatchKind, NotCovering,
+    OrderFinding, Outcome, PathLink, PathStep, Policy, TransactionFinding, Warning, WarningCode,
+};
+pub use entity::{AppKind, Confidence, Entity, EntityKind, FieldConfidence, IdentifierRecord, Name, NameKind};
+pub use error::{Error, ErrorKind};
+pub use identifier::{Identifier, IdentifierKind};
+pub use order::{
+    Exemption, Identification, IdentificationStatus, Injunction, Order, OrderStatus, Scope, Source, Threshold,
+    TransactionStatus, TransactionType,
+};
+pub use relation::{Relation, RelationKind};
+
+/// The version of the engine, recorded in every decision.
+pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");
