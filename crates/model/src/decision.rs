@@ -154,6 +154,8 @@ pub fn path_text(path: &[PathStep]) -> String {
 pub enum CoverageRole {
     /// Named by the order.
     Named,
+    /// An application the order names: its developers and controllers are covered.
+    NamedApp,
     /// An application the order names as one that transactions relate to.
     RelatedApp,
     /// Develops or operates a named application.
@@ -168,6 +170,7 @@ impl CoverageRole {
     pub fn as_str(self) -> &'static str {
         match self {
             CoverageRole::Named => "named",
+            CoverageRole::NamedApp => "named_app",
             CoverageRole::RelatedApp => "related_app",
             CoverageRole::Developer => "developer",
             CoverageRole::Controller => "controller",

@@ -366,6 +366,18 @@ pub enum TransactionStatus {
     Rescinded,
 }
 
+impl TransactionStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TransactionStatus::Pending => "pending",
+            TransactionStatus::InForce => "in_force",
+            TransactionStatus::Enjoined => "enjoined",
+            TransactionStatus::Exempt => "exempt",
+            TransactionStatus::Rescinded => "rescinded",
+        }
+    }
+}
+
 impl Order {
     /// The first day its prohibitions apply.
     pub fn effective_date(&self) -> Date {

@@ -1,0 +1,172 @@
+//! Immutable snapshots: a [`Dataset`] built once into the structures that
+//! screening reads, and then never changed.
+//!
+//! - an identifier map: normalised identifier → entities, so an app package
+//!   name or a domain finds its entity in one hash lookup;
+//! - the relation graph, with in- and out-edges per entity;
+//! - order coverage ([`Snapshot::coverage`]): who an order covers on a date,
+//!   and the path that covers each of them.
+//!
+//! A snapshot is identified by a content hash of its data, so that a
+//! decision can name exactly the data it used.
+
+mod coverage;
+mod error;
+
+use std::collections::HashMap;
+
+use interdict_model::{Dataset, Entity, Identifier, IdentifierRecord, MatchKind, Order, Relation, RelationKind};
+use sha2::{Digest, Sha256};
+
+pub use coverage::{step as path_step, Coverage};
+pub use error::{Error, ErrorKind};
+
+/// Built once from a Dataset; read-only afterwards.
+#[derive(Debug)]
+pub struct Snapshot {
+    id: String,
+    dataset: Dataset,
+    entity_index: HashMap<String, usize>,
+    order_index: HashMap<String, usize>,
+    /// (identifier type, comparison key) → (entity, identifier) positions.
+    identifiers: HashMap<(String, String), Vec<(usize, usize)>>,
+    /// Per entity: indices of relations whose `from` is the entity.
+    out_edges: Vec<Vec<usize>>,
+    /// Per entity: indices of relations whose `to` is the entity.
+    in_edges: Vec<Vec<usize>>,
+}
+
+/// An entity found by identifier.
+#[derive(Clone, Copy, Debug)]
+pub struct Found<'a> {
+    pub entity: &'a Entity,
+    pub record: &'a IdentifierRecord,
+    pub kind: MatchKind,
+}
+
+impl Snapshot {
+    /// Checks the dataset and builds the snapshot. A dataset with dangling
+    /// references is refused: the index never holds a half-valid graph.
+    pub fn build(dataset: Dataset) -> Result<Snapshot, Error> {
+        let issues = dataset.validate();
+        if !issues.is_empty() {
+            return Err(Error::invalid(issues));
+        }
+        let canonical = serde_json::to_vec(&dataset).map_err(Error::serialize)?;
+        let id = format!("sha256:{:x}", Sha256::digest(&canonical));
+
+        let entity_index: HashMap<String, usize> =
+            dataset.entities.iter().enumerate().map(|(i, e)| (e.id.clone(), i)).collect();
+        let order_index = dataset.orders.iter().enumerate().map(|(i, o)| (o.id.clone(), i)).collect();
+        let mut identifiers: HashMap<(String, String), Vec<(usize, usize)>> = HashMap::new();
+        for (ei, e) in dataset.entities.iter().enumerate() {
+            for (ii, rec) in e.identifiers.iter().enumerate() {
+                let key = (rec.identifier.kind().to_string(), rec.identifier.key());
+                identifiers.entry(key).or_default().push((ei, ii));
+            }
+        }
+        let mut out_edges = vec![Vec::new(); dataset.entities.len()];
+        let mut in_edges = vec![Vec::new(); dataset.entities.len()];
+        for (ri, r) in dataset.relations.iter().enumerate() {
+            // validate() guarantees both ends exist.
+            out_edges[entity_index[&r.from]].push(ri);
+            in_edges[entity_index[&r.to]].push(ri);
+        }
+        Ok(Snapshot {
+            id,
+            dataset,
+            entity_index,
+            order_index,
+            identifiers,
+            out_edges,
+            in_edges,
+        })
+    }
+
+    /// The content hash, `sha256:<hex>`.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    pub fn dataset(&self) -> &Dataset {
+        &self.dataset
+    }
+
+    pub fn orders(&self) -> &[Order] {
+        &self.dataset.orders
+    }
+
+    pub fn order(&self, id: &str) -> Option<&Order> {
+        self.order_index.get(id).map(|&i| &self.dataset.orders[i])
+    }
+
+    pub fn entity(&self, id: &str) -> Option<&Entity> {
+        self.entity_index.get(id).map(|&i| &self.dataset.entities[i])
+    }
+
+    /// Entities that carry `identifier`. Domains also match their parents:
+    /// `pay.weixin.qq.com` finds an entity listed with `qq.com`, as a
+    /// `parent_domain` match.
+    pub fn lookup(&self, identifier: &Identifier) -> Vec<Found<'_>> {
+        let kind = identifier.kind().to_string();
+        let mut keys = vec![(identifier.key(), MatchKind::Exact)];
+        for parent in identifier.domain_ancestors().into_iter().skip(1) {
+            keys.push((parent.to_string(), MatchKind::ParentDomain));
+        }
+        let mut found = Vec::new();
+        for (key, match_kind) in keys {
+            if let Some(hits) = self.identifiers.get(&(kind.clone(), key)) {
+                for &(ei, ii) in hits {
+                    let entity = &self.dataset.entities[ei];
+                    found.push(Found {
+                        entity,
+                        record: &entity.identifiers[ii],
+                        kind: match_kind,
+                    });
+                }
+            }
+        }
+        found
+    }
+
+    /// Relations into `entity_id` of the given kinds that held on `date`,
+    /// with the entity at their other end.
+    pub fn incoming(
+        &self,
+        entity_id: &str,
+        kinds: &[RelationKind],
+        date: interdict_model::Date,
+    ) -> Vec<(&Entity, &Relation)> {
+        self.edges(entity_id, kinds, date, &self.in_edges, |r| &r.from)
+    }
+
+    /// Relations out of `entity_id` of the given kinds that held on `date`,
+    /// with the entity at their other end.
+    pub fn outgoing(
+        &self,
+        entity_id: &str,
+        kinds: &[RelationKind],
+        date: interdict_model::Date,
+    ) -> Vec<(&Entity, &Relation)> {
+        self.edges(entity_id, kinds, date, &self.out_edges, |r| &r.to)
+    }
+
+    fn edges<'a>(
+        &'a self,
+        entity_id: &str,
+        kinds: &[RelationKind],
+        date: interdict_model::Date,
+        table: &'a [Vec<usize>],
+        other: impl Fn(&'a Relation) -> &'a String,
+    ) -> Vec<(&'a Entity, &'a Relation)> {
+        let Some(&i) = self.entity_index.get(entity_id) else {
+            return Vec::new();
+        };
+        table[i]
+            .iter()
+            .map(|&ri| &self.dataset.relations[ri])
+            .filter(|r| kinds.contains(&r.kind) && r.active_on(date))
+            .map(|r| (&self.dataset.entities[self.entity_index[other(r)]], r))
+            .collect()
+    }
+}

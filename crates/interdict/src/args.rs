@@ -1,0 +1,200 @@
+//! Flags and dispatch. Errors print as one line, `error: ...`, and exit
+//! with 1 (bad data or input) or 2 (bad usage).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use interdict_index::Snapshot;
+use interdict_model::{Date, Jurisdiction, Policy};
+
+use crate::commands;
+
+#[derive(Parser)]
+#[command(
+    name = "interdict",
+    version,
+    about = "Is this party, app or payment prohibited, under which order, from which date, and why?",
+    long_about = None
+)]
+pub struct Cli {
+    /// Extra orders, entities and relations in interdict's TOML format
+    /// (docs/data-format.md), loaded on top of the built-in data.
+    #[arg(long = "orders", value_name = "FILE", global = true, env = "INTERDICT_ORDERS", value_delimiter = ',')]
+    pub orders: Vec<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Orders: their status on a date, and whom they cover.
+    #[command(subcommand)]
+    Orders(OrdersCommand),
+    /// Applications: screen an app inventory.
+    #[command(subcommand)]
+    Apps(AppsCommand),
+}
+
+#[derive(Subcommand)]
+pub enum OrdersCommand {
+    /// Every order and its status on the date.
+    List {
+        #[command(flatten)]
+        date: AsOf,
+        #[arg(long, value_enum, default_value_t = ShowFormat::Table)]
+        format: ShowFormat,
+    },
+    /// One order in full: dates, status and reason, identification,
+    /// injunctions, scope, and whom it covers on the date.
+    Show {
+        /// Order id, e.g. EO13971.
+        id: String,
+        #[command(flatten)]
+        date: AsOf,
+        #[arg(long, value_enum, default_value_t = ShowFormat::Table)]
+        format: ShowFormat,
+    },
+    /// Why an entity is, or is not, covered by an order on the date.
+    Explain {
+        /// Order id, e.g. EO13971.
+        id: String,
+        /// Entity id (e.g. alibaba_group) or exact name.
+        entity: String,
+        #[command(flatten)]
+        date: AsOf,
+        #[arg(long, value_enum, default_value_t = ShowFormat::Table)]
+        format: ShowFormat,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum AppsCommand {
+    /// Screen an app inventory (CSV with an `app_id` column) against the orders.
+    Screen(AppsScreen),
+}
+
+#[derive(Args)]
+pub struct AppsScreen {
+    /// CSV with a header; column `app_id` is required (package name, bundle
+    /// id, App Store id, store link or domain); `name` and `developer` are optional.
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub date: AsOf,
+    /// Jurisdictions the transactions touch (ISO codes, comma-separated).
+    #[arg(long, value_name = "CC", default_value = "US", value_delimiter = ',')]
+    pub jurisdiction: Vec<String>,
+    /// `default` sends in-force orders that still wait for an
+    /// identification to review; `strict` blocks them.
+    #[arg(long, value_enum, default_value_t = PolicyArg::Default)]
+    pub policy: PolicyArg,
+    #[arg(long, value_enum, default_value_t = ScreenFormat::Table)]
+    pub format: ScreenFormat,
+}
+
+#[derive(Args)]
+pub struct AsOf {
+    /// The date to decide for, YYYY-MM-DD. Default: today (UTC).
+    #[arg(long = "as-of", value_name = "DATE")]
+    pub as_of: Option<String>,
+}
+
+impl AsOf {
+    pub fn resolve(&self) -> anyhow::Result<Date> {
+        match &self.as_of {
+            None => Ok(chrono::Utc::now().date_naive().into()),
+            Some(s) => s.parse().with_context(|| "--as-of".to_string()),
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ShowFormat {
+    Table,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ScreenFormat {
+    Table,
+    Jsonl,
+    Csv,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum PolicyArg {
+    Default,
+    Strict,
+}
+
+impl From<PolicyArg> for Policy {
+    fn from(p: PolicyArg) -> Policy {
+        match p {
+            PolicyArg::Default => Policy::Default,
+            PolicyArg::Strict => Policy::Strict,
+        }
+    }
+}
+
+pub fn parse_jurisdictions(raw: &[String]) -> anyhow::Result<Vec<Jurisdiction>> {
+    raw.iter()
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| s.parse::<Jurisdiction>().with_context(|| "--jurisdiction".to_string()))
+        .collect()
+}
+
+/// Builds the snapshot from the built-in data and `--orders` files.
+pub fn load_snapshot(cli_orders: &[PathBuf]) -> anyhow::Result<Snapshot> {
+    let dataset = interdict_lists::native::load_with_builtin(cli_orders)?;
+    Ok(Snapshot::build(dataset)?)
+}
+
+/// Outcome of a command that ran: success, or some input rows rejected.
+pub enum Finished {
+    Ok,
+    WithRejectedInput,
+}
+
+pub fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand) {
+                let _ = e.print();
+                return if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand { ExitCode::from(2) } else { ExitCode::SUCCESS };
+            }
+            // One line: clap's message and its hint of valid values.
+            let text = e.render().to_string();
+            let line: Vec<&str> = text
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with("For more information") && !l.starts_with("Usage:"))
+                .collect();
+            eprintln!("{}", line.join(" "));
+            return ExitCode::from(2);
+        }
+    };
+    let result = match &cli.command {
+        Command::Orders(cmd) => commands::orders::run(&cli, cmd),
+        Command::Apps(AppsCommand::Screen(args)) => commands::apps::screen(&cli, args),
+    };
+    match result {
+        Ok(Finished::Ok) => ExitCode::SUCCESS,
+        Ok(Finished::WithRejectedInput) => ExitCode::from(1),
+        Err(e) => {
+            if crate::output::is_broken_pipe(&e) {
+                return ExitCode::SUCCESS;
+            }
+            // Errors from the readers already carry file:line:column; each
+            // of several goes on its own line.
+            let chain: Vec<String> = e.chain().map(|c| c.to_string()).collect();
+            for line in chain.join(": ").lines() {
+                eprintln!("error: {line}");
+            }
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,200 @@
+//! `interdict apps screen FILE`: screen an app inventory.
+//!
+//! Output goes to stdout, one record per input row, in input order. Rows
+//! that cannot be screened are reported on stderr with file, line and
+//! column, and the rest of the file goes on; the exit code is then 1.
+//! The JSONL record is documented in docs/output.md.
+
+use std::collections::BTreeMap;
+use std::io::{self, BufWriter, Write};
+use std::time::Instant;
+
+use interdict_lists::inventory::{AppRow, InventoryReader};
+use interdict_model::{Decision, Outcome, WarningCode};
+use interdict_screen::{Context, Screener};
+use serde::Serialize;
+
+use crate::args::{load_snapshot, parse_jurisdictions, AppsScreen, Cli, Finished, ScreenFormat};
+use crate::output::Table;
+
+/// One line of `--format jsonl`.
+#[derive(Serialize)]
+struct Record<'a> {
+    line: u64,
+    input: serde_json::Map<String, serde_json::Value>,
+    #[serde(flatten)]
+    decision: &'a Decision,
+}
+
+/// Where rows go: JSONL and CSV stream; a table needs every row first to
+/// size its columns.
+enum Sink<W: Write> {
+    Jsonl(W),
+    Csv(csv::Writer<W>),
+    Table(Vec<(AppRow, Decision)>),
+}
+
+pub fn screen(cli: &Cli, args: &AppsScreen) -> anyhow::Result<Finished> {
+    let started = Instant::now();
+    let ctx = Context {
+        as_of: args.date.resolve()?,
+        jurisdictions: parse_jurisdictions(&args.jurisdiction)?,
+        policy: args.policy.into(),
+    };
+    let snapshot = load_snapshot(&cli.orders)?;
+    let screener = Screener::new(&snapshot);
+    let reader = InventoryReader::open(&args.file)?;
+
+    let stdout = io::stdout();
+    let mut sink = match args.format {
+        ScreenFormat::Jsonl => Sink::Jsonl(BufWriter::new(stdout.lock())),
+        ScreenFormat::Csv => {
+            let mut w = csv::Writer::from_writer(BufWriter::new(stdout.lock()));
+            w.write_record(["line", "app_id", "name", "outcome", "orders", "reason", "path", "warnings", "snapshot_id"])?;
+            Sink::Csv(w)
+        }
+        ScreenFormat::Table => Sink::Table(Vec::new()),
+    };
+    let mut counts: BTreeMap<Outcome, usize> = BTreeMap::new();
+    let mut rejected = 0usize;
+
+    for row in reader {
+        let row = match row {
+            Ok(row) => row,
+            Err(e) => {
+                eprintln!("error: {e}");
+                rejected += 1;
+                continue;
+            }
+        };
+        let decision = match screener.screen_app(&row.app_id, &ctx) {
+            Ok(d) => d,
+            Err(e) => {
+                let col = row.fields.iter().position(|(h, _)| h.eq_ignore_ascii_case("app_id")).map_or(0, |i| i + 1);
+                eprintln!("error: {}:{}:{col}: field `app_id`: {e}", args.file.display(), row.line);
+                rejected += 1;
+                continue;
+            }
+        };
+        *counts.entry(decision.outcome).or_default() += 1;
+        match &mut sink {
+            Sink::Jsonl(out) => {
+                let input = row.fields.iter().map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone()))).collect();
+                serde_json::to_writer(&mut *out, &Record { line: row.line, input, decision: &decision })?;
+                writeln!(out)?;
+            }
+            Sink::Csv(w) => w.write_record(csv_row(&row, &decision))?,
+            Sink::Table(rows) => rows.push((row, decision)),
+        }
+    }
+    match sink {
+        Sink::Jsonl(mut out) => out.flush()?,
+        Sink::Csv(mut w) => w.flush()?,
+        Sink::Table(rows) => {
+            let mut out = BufWriter::new(stdout.lock());
+            write_table(&rows, &mut out)?;
+            out.flush()?;
+        }
+    }
+
+    let total: usize = counts.values().sum();
+    let jurisdictions: Vec<String> = ctx.jurisdictions.iter().map(|j| j.to_string()).collect();
+    eprintln!(
+        "screened {total} app(s) as of {} (jurisdiction {}, policy {}): {} block, {} review, {} allow{}; snapshot {}; {:.1?}",
+        ctx.as_of,
+        if jurisdictions.is_empty() { "none".to_string() } else { jurisdictions.join(",") },
+        ctx.policy.as_str(),
+        counts.get(&Outcome::Block).unwrap_or(&0),
+        counts.get(&Outcome::Review).unwrap_or(&0),
+        counts.get(&Outcome::Allow).unwrap_or(&0),
+        if rejected > 0 { format!("; {rejected} row(s) rejected") } else { String::new() },
+        snapshot.id(),
+        started.elapsed(),
+    );
+    Ok(if rejected > 0 { Finished::WithRejectedInput } else { Finished::Ok })
+}
+
+fn orders_cell(d: &Decision) -> String {
+    d.orders.iter().map(|f| format!("{}:{}:{}", f.id, f.status, f.outcome)).collect::<Vec<_>>().join(";")
+}
+
+fn reason_cell(d: &Decision) -> String {
+    let decisive = d.orders.iter().filter(|f| f.outcome == d.outcome).max_by_key(|f| f.path.len());
+    match decisive {
+        Some(f) => format!("{}: {}", f.id, f.reason),
+        None if d.matches.is_empty() => "no listed app or entity has this identifier".to_string(),
+        None => "no order covers it".to_string(),
+    }
+}
+
+fn warnings_cell(d: &Decision) -> String {
+    let mut codes: Vec<String> = Vec::new();
+    for w in &d.warnings {
+        if w.code == WarningCode::NoMatch {
+            continue;
+        }
+        let text = match (&w.order, w.date) {
+            (Some(o), Some(date)) => format!("{}({o} {date})", code_name(w.code)),
+            (Some(o), None) => format!("{}({o})", code_name(w.code)),
+            _ => code_name(w.code),
+        };
+        if !codes.contains(&text) {
+            codes.push(text);
+        }
+    }
+    codes.join(";")
+}
+
+fn code_name(code: WarningCode) -> String {
+    serde_json::to_value(code).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
+}
+
+fn csv_row(row: &AppRow, d: &Decision) -> Vec<String> {
+    vec![
+        row.line.to_string(),
+        row.app_id.clone(),
+        row.name.clone().unwrap_or_default(),
+        d.outcome.to_string(),
+        orders_cell(d),
+        reason_cell(d),
+        d.path_text.clone(),
+        warnings_cell(d),
+        d.snapshot_id.clone(),
+    ]
+}
+
+fn write_table(rows: &[(AppRow, Decision)], out: &mut impl Write) -> io::Result<()> {
+    let Some((_, first)) = rows.first() else {
+        return writeln!(out, "(no rows)");
+    };
+    let jurisdictions: Vec<String> = first.jurisdictions.iter().map(|j| j.to_string()).collect();
+    writeln!(out, "App screening as of {} (jurisdiction {}, policy {})", first.as_of, jurisdictions.join(","), first.policy.as_str())?;
+    let mut t = Table::new(&[("LINE", 6), ("APP", 40), ("OUTCOME", 7), ("ORDERS", 60), ("WHY", 110)]);
+    for (row, d) in rows {
+        let label = match (&row.name, d.matches.first()) {
+            (Some(n), _) => format!("{} ({n})", row.app_id),
+            (None, Some(m)) => format!("{} ({})", row.app_id, m.name),
+            (None, None) => row.app_id.clone(),
+        };
+        let orders = d.orders.iter().map(|f| format!("{} {}", f.id, f.status)).collect::<Vec<_>>().join(", ");
+        t.row(vec![row.line.to_string(), label, d.outcome.to_string().to_uppercase(), if orders.is_empty() { "-".into() } else { orders }, reason_cell(d)]);
+    }
+    t.write(out)?;
+    let with_paths: Vec<_> = rows.iter().filter(|(_, d)| !d.path.is_empty()).collect();
+    if !with_paths.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "Paths:")?;
+        for (row, d) in with_paths {
+            writeln!(out, "  line {}: {}", row.line, d.path_text)?;
+        }
+    }
+    let warned: Vec<_> = rows.iter().filter(|(_, d)| !warnings_cell(d).is_empty()).collect();
+    if !warned.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "Warnings:")?;
+        for (row, d) in warned {
+            writeln!(out, "  line {}: {}", row.line, warnings_cell(d))?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,2 @@
+pub mod apps;
+pub mod orders;

@@ -1,0 +1,12 @@
+//! Readers for interdict: its own TOML data format (`interdict/1`), the
+//! built-in orders and entities, and input files such as app inventories.
+//!
+//! Readers never panic on bad input. Every error names the file, and the
+//! line, column and field where they are known; see [`Error`].
+
+mod builtin;
+mod error;
+pub mod inventory;
+pub mod native;
+
+pub use error::{Error, ErrorKind};

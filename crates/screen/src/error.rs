@@ -1,0 +1,43 @@
+use std::fmt;
+
+/// The one error type of `interdict-screen`: an input that cannot be
+/// screened as given.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Error {
+    kind: ErrorKind,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The value is not an Android package, iOS bundle id, App Store id,
+    /// store URL or domain.
+    InvalidAppId { value: String },
+}
+
+impl Error {
+    pub(crate) fn invalid_app_id(value: &str) -> Error {
+        Error {
+            kind: ErrorKind::InvalidAppId {
+                value: value.chars().take(80).collect(),
+            },
+        }
+    }
+
+    pub fn kind(&self) -> &ErrorKind {
+        &self.kind
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            ErrorKind::InvalidAppId { value } => write!(
+                f,
+                "`{value}` is not an app id: expected an Android package (com.example.app), an iOS bundle id, an App Store id (414478124), a store URL or a domain"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
