@@ -91,6 +91,9 @@ fn percent_text(p: f64) -> String {
     s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
+/// Shares held in one entity by covered owners: the sum, and each holding.
+type Holdings<'a> = (f64, Vec<(&'a Entity, &'a Relation)>);
+
 impl Snapshot {
     /// Who `order` covers on `date`. An order with an empty scope covers
     /// nobody.
@@ -105,17 +108,47 @@ impl Snapshot {
                     .or_insert_with(|| covered(e, CoverageRole::Named, vec![step(e, None)]));
             }
         }
-        for (ids, role) in [(&scope.apps, CoverageRole::NamedApp), (&scope.related_apps, CoverageRole::RelatedApp)] {
+        for (ids, role) in [
+            (&scope.apps, CoverageRole::NamedApp),
+            (&scope.related_apps, CoverageRole::RelatedApp),
+        ] {
             for id in ids {
                 if let Some(e) = self.entity(id) {
-                    cov.entry(e.id.clone()).or_insert_with(|| covered(e, role, vec![step(e, None)]));
+                    cov.entry(e.id.clone())
+                        .or_insert_with(|| covered(e, role, vec![step(e, None)]));
                 }
             }
         }
 
-        // Developers and controllers, breadth first from the named apps.
+        self.climb(order, &scope.apps, date, &mut cov, &mut not_covering);
+
+        if scope.subsidiaries {
+            self.add_subsidiaries(order, date, &mut cov, &mut not_covering);
+        }
+        not_covering.sort_by(|a, b| (&a.entity_id, &a.through_id).cmp(&(&b.entity_id, &b.through_id)));
+        not_covering.dedup_by(|a, b| a.entity_id == b.entity_id && a.through_id == b.through_id);
+
+        Coverage {
+            order: order.id.clone(),
+            as_of: date,
+            covered: cov,
+            not_covering,
+        }
+    }
+
+    /// Pass 2: developers of `apps`, then their controllers, breadth first.
+    /// Each app must already be in `cov` as an anchor.
+    fn climb(
+        &self,
+        order: &Order,
+        apps: &[String],
+        date: Date,
+        cov: &mut BTreeMap<String, Covered>,
+        not_covering: &mut Vec<NotCovering>,
+    ) {
+        let scope = &order.scope;
         let mut queue: VecDeque<String> = VecDeque::new();
-        for app_id in &scope.apps {
+        for app_id in apps {
             let Some(app_path) = cov.get(app_id).map(|c| c.path.clone()) else {
                 continue;
             };
@@ -143,7 +176,9 @@ impl Snapshot {
                     // Kept even when the owner is covered another way: the
                     // explanation must still say that this relation does
                     // not cover it (Alibaba via Ant Group).
-                    let share = rel.percent.map_or("an unpublished share".to_string(), |p| format!("{}%", percent_text(p)));
+                    let share = rel
+                        .percent
+                        .map_or("an unpublished share".to_string(), |p| format!("{}%", percent_text(p)));
                     not_covering.push(NotCovering {
                         entity_id: owner.id.clone(),
                         name: owner.name.clone(),
@@ -169,19 +204,28 @@ impl Snapshot {
                 queue.push_back(parent.id.clone());
             }
         }
+    }
 
-        if scope.subsidiaries {
-            self.add_subsidiaries(order, date, &mut cov, &mut not_covering);
+    /// The developers and controllers that cover one named app, with paths
+    /// that start at that app. Coverage keeps one (shortest) path per entity
+    /// for the whole order; when a company develops two named apps (Tenpay:
+    /// QQ Wallet and WeChat Pay), a reviewer of one app needs the path from
+    /// that app, not from the other.
+    pub fn covered_from_app(&self, order: &Order, app_id: &str, date: Date) -> Vec<Covered> {
+        let Some(app) = self.entity(app_id) else {
+            return Vec::new();
+        };
+        if !order.scope.apps.iter().any(|a| a == app_id) {
+            return Vec::new();
         }
-        not_covering.sort_by(|a, b| (&a.entity_id, &a.through_id).cmp(&(&b.entity_id, &b.through_id)));
-        not_covering.dedup_by(|a, b| a.entity_id == b.entity_id && a.through_id == b.through_id);
-
-        Coverage {
-            order: order.id.clone(),
-            as_of: date,
-            covered: cov,
-            not_covering,
-        }
+        let mut cov = BTreeMap::new();
+        cov.insert(
+            app.id.clone(),
+            covered(app, CoverageRole::NamedApp, vec![step(app, None)]),
+        );
+        self.climb(order, std::slice::from_ref(&app.id), date, &mut cov, &mut Vec::new());
+        cov.remove(app_id);
+        cov.into_values().collect()
     }
 
     fn add_subsidiaries(
@@ -195,7 +239,7 @@ impl Snapshot {
         let is_person = |c: &Covered| !matches!(c.role, CoverageRole::NamedApp | CoverageRole::RelatedApp);
         loop {
             // Shares held by covered persons, per candidate subsidiary.
-            let mut held: HashMap<&str, (f64, Vec<(&Entity, &Relation)>)> = HashMap::new();
+            let mut held: HashMap<&str, Holdings> = HashMap::new();
             let mut by_parent: Vec<(&Entity, &Relation, String)> = Vec::new();
             for c in cov.values().filter(|c| is_person(c)) {
                 for (sub, rel) in self.outgoing(&c.entity_id, &[RelationKind::Owns], date) {
@@ -204,7 +248,9 @@ impl Snapshot {
                     }
                     let entry = held.entry(sub.id.as_str()).or_default();
                     entry.0 += rel.percent.unwrap_or(0.0);
-                    entry.1.push((self.entity(&c.entity_id).expect("covered entity exists"), rel));
+                    entry
+                        .1
+                        .push((self.entity(&c.entity_id).expect("covered entity exists"), rel));
                 }
                 for (sub, rel) in self.incoming(&c.entity_id, &[RelationKind::SubsidiaryOf], date) {
                     if !cov.contains_key(&sub.id) {
@@ -234,7 +280,9 @@ impl Snapshot {
                 for (sub_id, (total, owners)) in held {
                     let sub = self.entity(sub_id).expect("subsidiary exists");
                     for (owner, rel) in owners {
-                        let share = rel.percent.map_or("an unpublished share".to_string(), |p| format!("{}%", percent_text(p)));
+                        let share = rel
+                            .percent
+                            .map_or("an unpublished share".to_string(), |p| format!("{}%", percent_text(p)));
                         let of_total = if (total - rel.percent.unwrap_or(0.0)).abs() > f64::EPSILON {
                             format!(" ({}% in all by covered owners)", percent_text(total))
                         } else {
@@ -269,8 +317,11 @@ impl Snapshot {
         let entity = self.entity(entity_id)?;
         let coverage = self.coverage(order, date);
         let paths: Vec<Covered> = coverage.get(entity_id).cloned().into_iter().collect();
-        let not_covering: Vec<NotCovering> =
-            coverage.not_covering.into_iter().filter(|n| n.entity_id == entity_id).collect();
+        let not_covering: Vec<NotCovering> = coverage
+            .not_covering
+            .into_iter()
+            .filter(|n| n.entity_id == entity_id)
+            .collect();
         Some(Explanation {
             order: order.id.clone(),
             entity_id: entity.id.clone(),

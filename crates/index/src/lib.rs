@@ -55,9 +55,18 @@ impl Snapshot {
         let canonical = serde_json::to_vec(&dataset).map_err(Error::serialize)?;
         let id = format!("sha256:{:x}", Sha256::digest(&canonical));
 
-        let entity_index: HashMap<String, usize> =
-            dataset.entities.iter().enumerate().map(|(i, e)| (e.id.clone(), i)).collect();
-        let order_index = dataset.orders.iter().enumerate().map(|(i, o)| (o.id.clone(), i)).collect();
+        let entity_index: HashMap<String, usize> = dataset
+            .entities
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id.clone(), i))
+            .collect();
+        let order_index = dataset
+            .orders
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (o.id.clone(), i))
+            .collect();
         let mut identifiers: HashMap<(String, String), Vec<(usize, usize)>> = HashMap::new();
         for (ei, e) in dataset.entities.iter().enumerate() {
             for (ii, rec) in e.identifiers.iter().enumerate() {

@@ -23,7 +23,11 @@ fn alipay_is_covered_through_its_operator_up_to_ant_group() {
     assert_eq!(ids[0], "alipay");
     assert!(ids[1].starts_with("alipay_"), "{}", ant.path_text);
     assert_eq!(ids[2], "ant_group");
-    assert!(ant.path_text.starts_with("Alipay (app) ←operates— Alipay"), "{}", ant.path_text);
+    assert!(
+        ant.path_text.starts_with("Alipay (app) ←operates— Alipay"),
+        "{}",
+        ant.path_text
+    );
 }
 
 #[test]
@@ -35,7 +39,11 @@ fn alibaba_is_a_controller_of_vmates_developer_through_ucweb() {
     assert_eq!(alibaba.role, CoverageRole::Controller);
     let ids: Vec<&str> = alibaba.path.iter().map(|s| s.entity_id.as_str()).collect();
     assert_eq!(ids, ["vmate", "ucweb", "alibaba_group"], "{}", alibaba.path_text);
-    assert!(alibaba.path_text.contains("←owns 100%— Alibaba"), "{}", alibaba.path_text);
+    assert!(
+        alibaba.path_text.contains("←owns 100%— Alibaba"),
+        "{}",
+        alibaba.path_text
+    );
 }
 
 #[test]

@@ -166,7 +166,10 @@ fn roles(snap: &Snapshot, order: &str, date: &str) -> Vec<(String, CoverageRole)
 }
 
 fn role(snap: &Snapshot, order: &str, date: &str, id: &str) -> Option<CoverageRole> {
-    roles(snap, order, date).into_iter().find(|(e, _)| e == id).map(|(_, r)| r)
+    roles(snap, order, date)
+        .into_iter()
+        .find(|(e, _)| e == id)
+        .map(|(_, r)| r)
 }
 
 #[test]
@@ -181,10 +184,15 @@ fn developer_majority_owner_and_controller_of_the_owner_are_covered() {
 fn a_40_percent_owner_is_not_a_controller_and_the_reason_is_kept() {
     let snap = snapshot();
     assert_eq!(role(&snap, "O", "2020-06-01", "minority"), None);
-    let e = snap.explain(snap.order("O").unwrap(), "minority", d("2020-06-01")).unwrap();
+    let e = snap
+        .explain(snap.order("O").unwrap(), "minority", d("2020-06-01"))
+        .unwrap();
     assert!(!e.covered);
     assert_eq!(e.not_covering.len(), 1);
-    assert_eq!(e.not_covering[0].reason, "owns 40% of Parent, which does not pass the controller threshold > 50%");
+    assert_eq!(
+        e.not_covering[0].reason,
+        "owns 40% of Parent, which does not pass the controller threshold > 50%"
+    );
 }
 
 #[test]
@@ -198,7 +206,13 @@ fn ownership_cycles_terminate_and_cover_each_member_once() {
     let snap = snapshot();
     assert_eq!(role(&snap, "O", "2020-06-01", "loop"), Some(CoverageRole::Subsidiary));
     let cov = snap.coverage(snap.order("O").unwrap(), d("2020-06-01"));
-    let loop_path: Vec<&str> = cov.get("loop").unwrap().path.iter().map(|s| s.entity_id.as_str()).collect();
+    let loop_path: Vec<&str> = cov
+        .get("loop")
+        .unwrap()
+        .path
+        .iter()
+        .map(|s| s.entity_id.as_str())
+        .collect();
     assert_eq!(loop_path.last(), Some(&"loop"));
     assert_eq!(loop_path.iter().filter(|id| **id == "loop").count(), 1);
 }
@@ -207,16 +221,25 @@ fn ownership_cycles_terminate_and_cover_each_member_once() {
 fn exactly_50_percent_passes_only_an_inclusive_threshold() {
     let snap = snapshot();
     assert_eq!(role(&snap, "O", "2020-06-01", "half"), None);
-    assert_eq!(role(&snap, "INCLUSIVE", "2020-06-01", "half"), Some(CoverageRole::Subsidiary));
+    assert_eq!(
+        role(&snap, "INCLUSIVE", "2020-06-01", "half"),
+        Some(CoverageRole::Subsidiary)
+    );
     let e = snap.explain(snap.order("O").unwrap(), "half", d("2020-06-01")).unwrap();
-    assert_eq!(e.not_covering[0].reason, "Dev owns 50% of it, which does not pass the subsidiary threshold > 50%");
+    assert_eq!(
+        e.not_covering[0].reason,
+        "Dev owns 50% of it, which does not pass the subsidiary threshold > 50%"
+    );
 }
 
 #[test]
 fn subsidiaries_can_be_switched_off() {
     let snap = snapshot();
     assert_eq!(role(&snap, "NOSUBS", "2020-06-01", "joint"), None);
-    assert_eq!(role(&snap, "NOSUBS", "2020-06-01", "parent"), Some(CoverageRole::Controller));
+    assert_eq!(
+        role(&snap, "NOSUBS", "2020-06-01", "parent"),
+        Some(CoverageRole::Controller)
+    );
 }
 
 #[test]

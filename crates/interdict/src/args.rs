@@ -21,7 +21,13 @@ use crate::commands;
 pub struct Cli {
     /// Extra orders, entities and relations in interdict's TOML format
     /// (docs/data-format.md), loaded on top of the built-in data.
-    #[arg(long = "orders", value_name = "FILE", global = true, env = "INTERDICT_ORDERS", value_delimiter = ',')]
+    #[arg(
+        long = "orders",
+        value_name = "FILE",
+        global = true,
+        env = "INTERDICT_ORDERS",
+        value_delimiter = ','
+    )]
     pub orders: Vec<PathBuf>,
 
     #[command(subcommand)]
@@ -162,9 +168,18 @@ pub fn run() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             use clap::error::ErrorKind;
-            if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand) {
+            if matches!(
+                e.kind(),
+                ErrorKind::DisplayHelp
+                    | ErrorKind::DisplayVersion
+                    | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            ) {
                 let _ = e.print();
-                return if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand { ExitCode::from(2) } else { ExitCode::SUCCESS };
+                return if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                    ExitCode::from(2)
+                } else {
+                    ExitCode::SUCCESS
+                };
             }
             // One line: clap's message and its hint of valid values.
             let text = e.render().to_string();

@@ -46,7 +46,12 @@ fn jsonl(stdout: &[u8]) -> Vec<Value> {
 
 fn outcomes(rows: &[Value]) -> Vec<(String, String)> {
     rows.iter()
-        .map(|r| (r["input"]["app_id"].as_str().unwrap().to_string(), r["outcome"].as_str().unwrap().to_string()))
+        .map(|r| {
+            (
+                r["input"]["app_id"].as_str().unwrap().to_string(),
+                r["outcome"].as_str().unwrap().to_string(),
+            )
+        })
         .collect()
 }
 
@@ -83,7 +88,10 @@ fn example_inventory_on_2021_03_01_gives_the_documented_outcomes() {
             ("com.tencent.mobileqq", "review"),
             ("com.uc.vmate", "review"),
             ("id333206289", "review"),
-            ("https://play.google.com/store/apps/details?id=org.telegram.messenger", "allow"),
+            (
+                "https://play.google.com/store/apps/details?id=org.telegram.messenger",
+                "allow"
+            ),
         ]
         .map(|(a, o)| (a.to_string(), o.to_string()))
     );
@@ -93,12 +101,25 @@ fn example_inventory_on_2021_03_01_gives_the_documented_outcomes() {
     assert_eq!(alipay["as_of"], "2021-03-01");
     assert_eq!(alipay["orders"][0]["id"], "EO13971");
     assert_eq!(alipay["orders"][0]["status"], "in_force");
-    assert!(alipay["orders"][0]["reason"].as_str().unwrap().contains("no identification was ever issued"));
-    let path: Vec<&str> = alipay["path"].as_array().unwrap().iter().map(|s| s["entity_id"].as_str().unwrap()).collect();
+    assert!(alipay["orders"][0]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("no identification was ever issued"));
+    let path: Vec<&str> = alipay["path"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["entity_id"].as_str().unwrap())
+        .collect();
     assert!(path.contains(&"ant_group"), "{path:?}");
     assert!(alipay["snapshot_id"].as_str().unwrap().starts_with("sha256:"));
     let stderr = String::from_utf8(out.stderr).unwrap();
-    assert!(stderr.contains("screened 10 app(s) as of 2021-03-01 (jurisdiction US, policy default): 0 block, 8 review, 2 allow"), "{stderr}");
+    assert!(
+        stderr.contains(
+            "screened 10 app(s) as of 2021-03-01 (jurisdiction US, policy default): 0 block, 8 review, 2 allow"
+        ),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -115,7 +136,10 @@ fn strict_policy_blocks_wps_office_through_beijing_kingsoft_office() {
     let wps = &rows[3];
     assert_eq!(wps["outcome"], "block");
     assert_eq!(wps["path"][1]["entity_id"], "kingsoft_office");
-    assert!(wps["path_text"].as_str().unwrap().contains("Beijing Kingsoft Office Software"));
+    assert!(wps["path_text"]
+        .as_str()
+        .unwrap()
+        .contains("Beijing Kingsoft Office Software"));
 }
 
 #[test]
@@ -128,7 +152,16 @@ fn dates_before_effect_after_revocation_and_outside_the_us_allow() {
         let out = interdict()
             .args(["apps", "screen"])
             .arg(example())
-            .args(["--as-of", date, "--jurisdiction", jurisdiction, "--policy", "strict", "--format", "jsonl"])
+            .args([
+                "--as-of",
+                date,
+                "--jurisdiction",
+                jurisdiction,
+                "--policy",
+                "strict",
+                "--format",
+                "jsonl",
+            ])
             .assert()
             .success()
             .get_output()
@@ -136,9 +169,22 @@ fn dates_before_effect_after_revocation_and_outside_the_us_allow() {
         let rows = jsonl(&out.stdout);
         let alipay = &rows[0];
         assert_eq!(alipay["outcome"], "allow", "{date} {jurisdiction}");
-        let eo = alipay["orders"].as_array().unwrap().iter().find(|o| o["id"] == "EO13971").unwrap();
+        let eo = alipay["orders"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["id"] == "EO13971")
+            .unwrap();
         assert_eq!(eo["status"], status, "{date}");
-        assert!(alipay["warnings"].as_array().unwrap().iter().any(|w| w["code"] == warning), "{date}: {}", alipay["warnings"]);
+        assert!(
+            alipay["warnings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|w| w["code"] == warning),
+            "{date}: {}",
+            alipay["warnings"]
+        );
     }
 }
 
@@ -159,7 +205,10 @@ fn wechat_in_september_2020_names_the_injunction() {
     let eo = &rows[0]["orders"][0];
     assert_eq!(eo["id"], "EO13943");
     assert_eq!(eo["status"], "enjoined");
-    assert!(eo["reason"].as_str().unwrap().contains("U.S. WeChat Users Alliance v. Trump"));
+    assert!(eo["reason"]
+        .as_str()
+        .unwrap()
+        .contains("U.S. WeChat Users Alliance v. Trump"));
 }
 
 #[test]
@@ -176,13 +225,27 @@ fn csv_and_table_formats_carry_the_same_outcomes() {
     let mut rdr = csv::Reader::from_reader(csv_out.as_slice());
     assert_eq!(
         rdr.headers().unwrap().iter().collect::<Vec<_>>(),
-        ["line", "app_id", "name", "outcome", "orders", "reason", "path", "warnings", "snapshot_id"]
+        [
+            "line",
+            "app_id",
+            "name",
+            "outcome",
+            "orders",
+            "reason",
+            "path",
+            "warnings",
+            "snapshot_id"
+        ]
     );
     let rows: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 10);
     assert_eq!(&rows[1][1], "com.tencent.mm");
     assert_eq!(&rows[1][3], "review");
-    assert!(rows[1][4].contains("EO13943:enjoined:allow") && rows[1][4].contains("EO13971:in_force:review"), "{}", &rows[1][4]);
+    assert!(
+        rows[1][4].contains("EO13943:enjoined:allow") && rows[1][4].contains("EO13971:in_force:review"),
+        "{}",
+        &rows[1][4]
+    );
 
     let table = interdict()
         .args(["apps", "screen"])
@@ -194,7 +257,10 @@ fn csv_and_table_formats_carry_the_same_outcomes() {
         .stdout
         .clone();
     let table = String::from_utf8(table).unwrap();
-    assert!(table.starts_with("App screening as of 2021-03-01 (jurisdiction US, policy default)"), "{table}");
+    assert!(
+        table.starts_with("App screening as of 2021-03-01 (jurisdiction US, policy default)"),
+        "{table}"
+    );
     assert_eq!(table.matches("REVIEW").count(), 8, "{table}");
     assert!(table.contains("Paths:"));
 }
@@ -203,21 +269,41 @@ fn csv_and_table_formats_carry_the_same_outcomes() {
 fn missing_app_id_column_is_a_one_line_error_naming_file_and_line() {
     let dir = TempDir::new("nocol");
     let inv = dir.file("inv.csv", b"package\ncom.tencent.mm\n");
-    let out = interdict().args(["apps", "screen"]).arg(&inv).assert().code(1).get_output().clone();
-    assert_one_line_error(&out.stderr, &format!("{}:1: missing required column `app_id`", inv.display()));
+    let out = interdict()
+        .args(["apps", "screen"])
+        .arg(&inv)
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    assert_one_line_error(
+        &out.stderr,
+        &format!("{}:1: missing required column `app_id`", inv.display()),
+    );
 }
 
 #[test]
 fn empty_inventory_is_a_one_line_error() {
     let dir = TempDir::new("empty");
     let inv = dir.file("inv.csv", b"");
-    let out = interdict().args(["apps", "screen"]).arg(&inv).assert().code(1).get_output().clone();
+    let out = interdict()
+        .args(["apps", "screen"])
+        .arg(&inv)
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
     assert_one_line_error(&out.stderr, "the file is empty");
 }
 
 #[test]
 fn missing_inventory_file_is_a_one_line_error() {
-    let out = interdict().args(["apps", "screen", "/nonexistent/inv.csv"]).assert().code(1).get_output().clone();
+    let out = interdict()
+        .args(["apps", "screen", "/nonexistent/inv.csv"])
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
     assert_one_line_error(&out.stderr, "/nonexistent/inv.csv: cannot read");
 }
 
@@ -231,7 +317,10 @@ fn impossible_date_is_a_one_line_error() {
         .code(1)
         .get_output()
         .clone();
-    assert_one_line_error(&out.stderr, "--as-of: invalid date `2021-02-30`: expected a calendar date as YYYY-MM-DD");
+    assert_one_line_error(
+        &out.stderr,
+        "--as-of: invalid date `2021-02-30`: expected a calendar date as YYYY-MM-DD",
+    );
 }
 
 #[test]
@@ -245,7 +334,9 @@ fn unknown_policy_is_a_one_line_usage_error() {
         .get_output()
         .clone();
     assert_one_line_error(&out.stderr, "invalid value 'lax' for '--policy <POLICY>'");
-    assert!(String::from_utf8(out.stderr).unwrap().contains("[possible values: default, strict]"));
+    assert!(String::from_utf8(out.stderr)
+        .unwrap()
+        .contains("[possible values: default, strict]"));
 }
 
 #[test]
@@ -263,7 +354,12 @@ fn unknown_jurisdiction_is_a_one_line_error() {
 
 #[test]
 fn unknown_order_id_is_a_one_line_error_listing_the_known_ones() {
-    let out = interdict().args(["orders", "show", "EO99999"]).assert().code(1).get_output().clone();
+    let out = interdict()
+        .args(["orders", "show", "EO99999"])
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
     assert_one_line_error(&out.stderr, "unknown order `EO99999`; known orders: ");
     assert!(String::from_utf8(out.stderr).unwrap().contains("EO13971"));
 }
@@ -271,7 +367,10 @@ fn unknown_order_id_is_a_one_line_error_listing_the_known_ones() {
 #[test]
 fn a_bad_row_is_reported_with_line_and_column_and_the_rest_still_screened() {
     let dir = TempDir::new("badrow");
-    let inv = dir.file("inv.csv", b"name,app_id\nBlank,\nFree text,Alipay wallet\nWeChat,com.tencent.mm\n");
+    let inv = dir.file(
+        "inv.csv",
+        b"name,app_id\nBlank,\nFree text,Alipay wallet\nWeChat,com.tencent.mm\n",
+    );
     let out = interdict()
         .args(["apps", "screen"])
         .arg(&inv)
@@ -283,8 +382,17 @@ fn a_bad_row_is_reported_with_line_and_column_and_the_rest_still_screened() {
     let stderr = String::from_utf8(out.stderr).unwrap();
     let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error:")).collect();
     assert_eq!(errors.len(), 2, "{stderr}");
-    assert!(errors[0].contains(&format!("{}:2:2: field `app_id`: empty", inv.display())), "{stderr}");
-    assert!(errors[1].contains(&format!("{}:3:2: field `app_id`: `Alipay wallet` is not an app id", inv.display())), "{stderr}");
+    assert!(
+        errors[0].contains(&format!("{}:2:2: field `app_id`: empty", inv.display())),
+        "{stderr}"
+    );
+    assert!(
+        errors[1].contains(&format!(
+            "{}:3:2: field `app_id`: `Alipay wallet` is not an app id",
+            inv.display()
+        )),
+        "{stderr}"
+    );
     assert!(stderr.contains("2 row(s) rejected"), "{stderr}");
     let rows = jsonl(&out.stdout);
     assert_eq!(rows.len(), 1);
@@ -302,30 +410,65 @@ fn orders_list_shows_each_status_on_the_date() {
         .clone();
     let v: Value = serde_json::from_slice(&out).unwrap();
     let status = |id: &str| {
-        v["orders"].as_array().unwrap().iter().find(|o| o["id"] == id).unwrap()["status"].as_str().unwrap().to_string()
+        v["orders"].as_array().unwrap().iter().find(|o| o["id"] == id).unwrap()["status"]
+            .as_str()
+            .unwrap()
+            .to_string()
     };
     assert_eq!(status("EO13971"), "in_force");
     assert_eq!(status("EO13943"), "enjoined");
     assert_eq!(status("EO13942"), "enjoined");
     assert_eq!(status("EO14034"), "not_signed");
 
-    let table = interdict().args(["orders", "list", "--as-of", "2021-01-20"]).assert().success().get_output().stdout.clone();
+    let table = interdict()
+        .args(["orders", "list", "--as-of", "2021-01-20"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     let table = String::from_utf8(table).unwrap();
     let eo = table.lines().find(|l| l.starts_with("EO13971")).unwrap();
-    assert!(eo.contains("pending") && eo.contains("its prohibitions take effect on 2021-02-19"), "{eo}");
+    assert!(
+        eo.contains("pending") && eo.contains("its prohibitions take effect on 2021-02-19"),
+        "{eo}"
+    );
 }
 
 #[test]
 fn orders_show_gives_status_reason_identification_and_coverage() {
-    let out = interdict().args(["orders", "show", "EO13971", "--as-of", "2021-03-01"]).assert().success().get_output().stdout.clone();
+    let out = interdict()
+        .args(["orders", "show", "EO13971", "--as-of", "2021-03-01"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     let text = String::from_utf8(out).unwrap();
-    assert!(text.contains("Status on 2021-03-01: in_force: in force since 2021-02-19"), "{text}");
-    assert!(text.contains("Identification by the Secretary of Commerce: none issued"), "{text}");
+    assert!(
+        text.contains("Status on 2021-03-01: in_force: in force since 2021-02-19"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Identification by the Secretary of Commerce: none issued"),
+        "{text}"
+    );
     assert!(text.contains("Ant Group Co., Ltd. [controller]"), "{text}");
 
-    let out = interdict().args(["orders", "show", "eo 13943", "--as-of", "2020-09-25"]).assert().success().get_output().stdout.clone();
+    let out = interdict()
+        .args(["orders", "show", "eo 13943", "--as-of", "2020-09-25"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     let text = String::from_utf8(out).unwrap();
-    assert!(text.contains("Status on 2020-09-25: enjoined: enjoined since 2020-09-19 by U.S. WeChat Users Alliance v. Trump"), "{text}");
+    assert!(
+        text.contains(
+            "Status on 2020-09-25: enjoined: enjoined since 2020-09-19 by U.S. WeChat Users Alliance v. Trump"
+        ),
+        "{text}"
+    );
 }
 
 #[test]
@@ -385,7 +528,20 @@ sources = ["INTERNAL-1"]
     assert_eq!(telegram["outcome"], "block");
     assert_eq!(telegram["orders"][0]["id"], "INTERNAL-TELEGRAM");
 
-    let bad = dir.file("bad.toml", b"format = \"interdict/1\"\n[[orders]]\nid = \"X\"\nsigned = \"2021-13-01\"\n");
-    let out = interdict().arg("--orders").arg(&bad).args(["orders", "list"]).assert().code(1).get_output().clone();
-    assert_one_line_error(&out.stderr, &format!("{}:4:10: field `signed`: invalid date `2021-13-01`", bad.display()));
+    let bad = dir.file(
+        "bad.toml",
+        b"format = \"interdict/1\"\n[[orders]]\nid = \"X\"\nsigned = \"2021-13-01\"\n",
+    );
+    let out = interdict()
+        .arg("--orders")
+        .arg(&bad)
+        .args(["orders", "list"])
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    assert_one_line_error(
+        &out.stderr,
+        &format!("{}:4:10: field `signed`: invalid date `2021-13-01`", bad.display()),
+    );
 }

@@ -5,8 +5,14 @@
 
 /// (name shown in errors, content), in load order.
 pub const FILES: &[(&str, &str)] = &[
-    ("builtin/sources.toml", include_str!("../../../data/builtin/sources.toml")),
+    (
+        "builtin/sources.toml",
+        include_str!("../../../data/builtin/sources.toml"),
+    ),
     ("builtin/orders.toml", include_str!("../../../data/builtin/orders.toml")),
     ("builtin/apps.toml", include_str!("../../../data/builtin/apps.toml")),
-    ("builtin/entities.toml", include_str!("../../../data/builtin/entities.toml")),
+    (
+        "builtin/entities.toml",
+        include_str!("../../../data/builtin/entities.toml"),
+    ),
 ];

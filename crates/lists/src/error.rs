@@ -6,11 +6,18 @@ use std::path::{Path, PathBuf};
 /// file, and the line, column and field when they are known.
 #[derive(Debug)]
 pub struct Error {
-    pub(crate) path: Option<PathBuf>,
-    pub(crate) line: Option<u64>,
-    pub(crate) column: Option<u64>,
-    pub(crate) field: Option<String>,
-    pub(crate) kind: ErrorKind,
+    // Boxed: readers return `Result<_, Error>` on every record, and a small
+    // Ok path matters more than one allocation on the error path.
+    inner: Box<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    path: Option<PathBuf>,
+    line: Option<u64>,
+    column: Option<u64>,
+    field: Option<String>,
+    kind: ErrorKind,
 }
 
 /// What went wrong.
@@ -38,57 +45,59 @@ pub enum ErrorKind {
 impl Error {
     pub(crate) fn new(kind: ErrorKind) -> Error {
         Error {
-            path: None,
-            line: None,
-            column: None,
-            field: None,
-            kind,
+            inner: Box::new(Inner {
+                path: None,
+                line: None,
+                column: None,
+                field: None,
+                kind,
+            }),
         }
     }
 
     pub(crate) fn at(mut self, path: &Path) -> Error {
-        self.path = Some(path.to_path_buf());
+        self.inner.path = Some(path.to_path_buf());
         self
     }
 
     pub(crate) fn line(mut self, line: u64) -> Error {
-        self.line = Some(line);
+        self.inner.line = Some(line);
         self
     }
 
     pub(crate) fn column(mut self, column: u64) -> Error {
-        self.column = Some(column);
+        self.inner.column = Some(column);
         self
     }
 
     pub(crate) fn field(mut self, field: impl Into<String>) -> Error {
-        self.field = Some(field.into());
+        self.inner.field = Some(field.into());
         self
     }
 
     pub fn kind(&self) -> &ErrorKind {
-        &self.kind
+        &self.inner.kind
     }
 
     pub fn path(&self) -> Option<&Path> {
-        self.path.as_deref()
+        self.inner.path.as_deref()
     }
 
     pub fn line_number(&self) -> Option<u64> {
-        self.line
+        self.inner.line
     }
 
     pub fn column_number(&self) -> Option<u64> {
-        self.column
+        self.inner.column
     }
 
     pub fn field_name(&self) -> Option<&str> {
-        self.field.as_deref()
+        self.inner.field.as_deref()
     }
 
     /// The individual errors: itself, or each of a `Multiple`.
     pub fn errors(&self) -> Vec<&Error> {
-        match &self.kind {
+        match &self.inner.kind {
             ErrorKind::Multiple(all) => all.iter().flat_map(|e| e.errors()).collect(),
             _ => vec![self],
         }
@@ -97,7 +106,7 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if let ErrorKind::Multiple(all) = &self.kind {
+        if let ErrorKind::Multiple(all) = &self.inner.kind {
             for (i, e) in all.iter().enumerate() {
                 if i > 0 {
                     writeln!(f)?;
@@ -106,27 +115,31 @@ impl fmt::Display for Error {
             }
             return Ok(());
         }
-        if let Some(p) = &self.path {
+        if let Some(p) = &self.inner.path {
             write!(f, "{}", p.display())?;
-            if let Some(l) = self.line {
+            if let Some(l) = self.inner.line {
                 write!(f, ":{l}")?;
-                if let Some(c) = self.column {
+                if let Some(c) = self.inner.column {
                     write!(f, ":{c}")?;
                 }
             }
             f.write_str(": ")?;
         }
-        if let Some(field) = &self.field {
+        if let Some(field) = &self.inner.field {
             write!(f, "field `{field}`: ")?;
         }
-        match &self.kind {
+        match &self.inner.kind {
             ErrorKind::Io(e) => write!(f, "cannot read: {e}"),
             ErrorKind::Encoding => f.write_str("not valid UTF-8; save the file as UTF-8 and try again"),
             ErrorKind::Empty => f.write_str("the file is empty"),
             ErrorKind::TooLarge { limit } => write!(f, "larger than the {limit}-byte limit for this kind of file"),
             ErrorKind::Syntax(m) | ErrorKind::Invalid(m) => f.write_str(m),
             ErrorKind::MissingColumn { name, found } => {
-                write!(f, "missing required column `{name}`; the header has: {}", found.join(", "))
+                write!(
+                    f,
+                    "missing required column `{name}`; the header has: {}",
+                    found.join(", ")
+                )
             }
             ErrorKind::Multiple(_) => Ok(()),
         }
@@ -135,7 +148,7 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match &self.kind {
+        match &self.inner.kind {
             ErrorKind::Io(e) => Some(e),
             _ => None,
         }

@@ -41,14 +41,17 @@ impl InventoryReader {
     /// Opens `path` and checks its header.
     pub fn open(path: &Path) -> Result<InventoryReader, Error> {
         let file = File::open(path).map_err(|e| Error::new(ErrorKind::Io(e)).at(path))?;
-        let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(file);
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .flexible(false)
+            .from_reader(file);
         let raw = reader.byte_headers().map_err(|e| csv_error(path, e))?.clone();
         if raw.is_empty() || (raw.len() == 1 && raw[0].is_empty()) {
-            return Err(Error::new(ErrorKind::Empty)
-                .at(path)
-                .line(1)
-                .field("app_id")
-                .into_empty_inventory());
+            return Err(Error::new(ErrorKind::Invalid(
+                "the file is empty: expected a header row with an `app_id` column".into(),
+            ))
+            .at(path)
+            .line(1));
         }
         let mut headers = Vec::with_capacity(raw.len());
         for (i, h) in raw.iter().enumerate() {
@@ -67,10 +70,12 @@ impl InventoryReader {
         })?;
         for (i, h) in headers.iter().enumerate() {
             if headers[..i].iter().any(|prev| prev.eq_ignore_ascii_case(h)) {
-                return Err(Error::new(ErrorKind::Invalid(format!("column `{h}` appears twice in the header")))
-                    .at(path)
-                    .line(1)
-                    .column(i as u64 + 1));
+                return Err(
+                    Error::new(ErrorKind::Invalid(format!("column `{h}` appears twice in the header")))
+                        .at(path)
+                        .line(1)
+                        .column(i as u64 + 1),
+                );
             }
         }
         Ok(InventoryReader {
@@ -146,22 +151,11 @@ impl Iterator for InventoryReader {
     }
 }
 
-impl Error {
-    fn into_empty_inventory(self) -> Error {
-        Error {
-            kind: ErrorKind::Invalid("the file is empty: expected a header row with an `app_id` column".into()),
-            ..self
-        }
-    }
-}
-
 fn csv_error(path: &Path, e: csv::Error) -> Error {
     let line = e.position().map(|p| p.line());
     let err = match e.into_kind() {
         csv::ErrorKind::Io(io) => Error::new(ErrorKind::Io(io)),
-        csv::ErrorKind::Utf8 { err, .. } => {
-            Error::new(ErrorKind::Encoding).column(err.field() as u64 + 1)
-        }
+        csv::ErrorKind::Utf8 { err, .. } => Error::new(ErrorKind::Encoding).column(err.field() as u64 + 1),
         csv::ErrorKind::UnequalLengths { expected_len, len, .. } => Error::new(ErrorKind::Syntax(format!(
             "this row has {len} fields, the header has {expected_len}"
         ))),
@@ -194,10 +188,16 @@ mod tests {
 
     #[test]
     fn reads_rows_with_line_numbers_and_optional_columns() {
-        let f = write("ok.csv", b"\xEF\xBB\xBFdevice,App_ID,name\nd1,com.tencent.mm,WeChat\nd2,\"cn.wps.moffice_eng\",\n");
+        let f = write(
+            "ok.csv",
+            b"\xEF\xBB\xBFdevice,App_ID,name\nd1,com.tencent.mm,WeChat\nd2,\"cn.wps.moffice_eng\",\n",
+        );
         let rows: Vec<AppRow> = InventoryReader::open(&f.0).unwrap().map(Result::unwrap).collect();
         assert_eq!(rows.len(), 2);
-        assert_eq!((rows[0].line, rows[0].app_id.as_str(), rows[0].name.as_deref()), (2, "com.tencent.mm", Some("WeChat")));
+        assert_eq!(
+            (rows[0].line, rows[0].app_id.as_str(), rows[0].name.as_deref()),
+            (2, "com.tencent.mm", Some("WeChat"))
+        );
         assert_eq!((rows[1].line, rows[1].name.as_deref()), (3, None));
         assert_eq!(rows[1].fields[0], ("device".to_string(), "d2".to_string()));
     }
@@ -208,7 +208,10 @@ mod tests {
         let err = InventoryReader::open(&f.0).err().unwrap();
         assert_eq!(
             err.to_string(),
-            format!("{}:1: missing required column `app_id`; the header has: package, name", f.0.display())
+            format!(
+                "{}:1: missing required column `app_id`; the header has: package, name",
+                f.0.display()
+            )
         );
     }
 
@@ -216,7 +219,11 @@ mod tests {
     fn empty_file_is_an_error() {
         let f = write("empty.csv", b"");
         let err = InventoryReader::open(&f.0).err().unwrap();
-        assert!(err.to_string().ends_with("the file is empty: expected a header row with an `app_id` column"), "{err}");
+        assert!(
+            err.to_string()
+                .ends_with("the file is empty: expected a header row with an `app_id` column"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -224,7 +231,13 @@ mod tests {
         let f = write("blank.csv", b"name,app_id\nX,\nY,com.tencent.mm\n");
         let mut r = InventoryReader::open(&f.0).unwrap();
         let err = r.next().unwrap().unwrap_err();
-        assert_eq!(err.to_string(), format!("{}:2:2: field `app_id`: empty: every row needs an app id", f.0.display()));
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "{}:2:2: field `app_id`: empty: every row needs an app id",
+                f.0.display()
+            )
+        );
         assert_eq!(r.next().unwrap().unwrap().app_id, "com.tencent.mm");
         assert!(r.next().is_none());
     }

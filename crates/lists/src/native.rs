@@ -282,7 +282,9 @@ scope = { apps = ["app1"] }
         assert_eq!(err.field_name(), Some("signed"));
         assert_eq!(
             err.to_string(),
-            format!("t.toml:{line}:10: field `signed`: invalid date `2021-02-30`: expected a calendar date as YYYY-MM-DD")
+            format!(
+                "t.toml:{line}:10: field `signed`: invalid date `2021-02-30`: expected a calendar date as YYYY-MM-DD"
+            )
         );
     }
 
@@ -329,7 +331,11 @@ scope = { apps = ["app1"] }
         let text = MINIMAL.replace("com.example.one", "not a package");
         let err = load(&text).unwrap_err();
         assert_eq!(err.field_name(), Some("identifiers"), "{err}");
-        assert!(err.to_string().contains("invalid app.android identifier `not a package`"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("invalid app.android identifier `not a package`"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -211,7 +211,10 @@ impl Dataset {
                         p("revoked", format!("revoked {r} is before signed {}", o.signed));
                     }
                     match by {
-                        None => p("revoked_by", "`revoked` needs `revoked_by`: the order that revoked it".into()),
+                        None => p(
+                            "revoked_by",
+                            "`revoked` needs `revoked_by`: the order that revoked it".into(),
+                        ),
                         Some(by) if !order_ids.contains(by.as_str()) => {
                             p("revoked_by", format!("unknown order `{by}`"))
                         }
@@ -231,7 +234,10 @@ impl Dataset {
                     p("scope.entities", m);
                 }
             }
-            for (field, ids) in [("scope.apps", &o.scope.apps), ("scope.related_apps", &o.scope.related_apps)] {
+            for (field, ids) in [
+                ("scope.apps", &o.scope.apps),
+                ("scope.related_apps", &o.scope.related_apps),
+            ] {
                 for id in ids {
                     if let Err(m) = entity_of_kind(id, Some(EntityKind::Application)) {
                         p(field, m);
@@ -242,45 +248,64 @@ impl Dataset {
             let mut seen = HashSet::new();
             for t in &types {
                 if !seen.insert(*t) {
-                    p("identification.transactions", format!("duplicate transaction type `{t}`"));
+                    p(
+                        "identification.transactions",
+                        format!("duplicate transaction type `{t}`"),
+                    );
                 }
             }
             if let Some(ident) = &o.identification {
                 use crate::order::IdentificationStatus as S;
                 match (ident.status, ident.date) {
                     (S::Issued, None) => p("identification.date", "an issued identification needs its date".into()),
-                    (S::NoneIssued, Some(_)) => {
-                        p("identification.date", "status is none_issued, so there is no date".into())
-                    }
+                    (S::NoneIssued, Some(_)) => p(
+                        "identification.date",
+                        "status is none_issued, so there is no date".into(),
+                    ),
                     _ => {}
                 }
                 if let (Some(d), Some(r)) = (ident.date, ident.rescinded) {
                     if r < d {
-                        p("identification.rescinded", format!("rescinded {r} is before issued {d}"));
+                        p(
+                            "identification.rescinded",
+                            format!("rescinded {r} is before issued {d}"),
+                        );
                     }
                 }
             }
             for (k, inj) in o.enjoined.iter().enumerate() {
                 if let Some(u) = inj.until {
                     if u <= inj.from {
-                        p(&format!("enjoined[{k}].until"), format!("until {u} is not after from {}", inj.from));
+                        p(
+                            &format!("enjoined[{k}].until"),
+                            format!("until {u} is not after from {}", inj.from),
+                        );
                     }
                 }
                 for t in &inj.transactions {
                     if !types.contains(&t.as_str()) {
-                        p(&format!("enjoined[{k}].transactions"), format!("`{t}` is not an identified transaction type of {}", o.id));
+                        p(
+                            &format!("enjoined[{k}].transactions"),
+                            format!("`{t}` is not an identified transaction type of {}", o.id),
+                        );
                     }
                 }
             }
             for (k, ex) in o.exemptions.iter().enumerate() {
                 if let Some(u) = ex.until {
                     if u <= ex.from {
-                        p(&format!("exemptions[{k}].until"), format!("until {u} is not after from {}", ex.from));
+                        p(
+                            &format!("exemptions[{k}].until"),
+                            format!("until {u} is not after from {}", ex.from),
+                        );
                     }
                 }
                 for t in &ex.transactions {
                     if !types.contains(&t.as_str()) {
-                        p(&format!("exemptions[{k}].transactions"), format!("`{t}` is not an identified transaction type of {}", o.id));
+                        p(
+                            &format!("exemptions[{k}].transactions"),
+                            format!("`{t}` is not an identified transaction type of {}", o.id),
+                        );
                     }
                 }
             }

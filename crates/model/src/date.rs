@@ -150,7 +150,15 @@ mod tests {
 
     #[test]
     fn rejects_impossible_and_ambiguous_dates() {
-        for bad in ["2021-02-30", "2021-13-01", "2021-3-1", "01/03/2021", "", "2021-02-19 ", "２０２１-02-19"] {
+        for bad in [
+            "2021-02-30",
+            "2021-13-01",
+            "2021-3-1",
+            "01/03/2021",
+            "",
+            "2021-02-19 ",
+            "２０２１-02-19",
+        ] {
             let err = bad.parse::<Date>().unwrap_err();
             assert_eq!(err.kind(), &ErrorKind::InvalidDate { value: bad.to_string() }, "{bad}");
         }

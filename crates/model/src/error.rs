@@ -45,14 +45,12 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.kind {
-            ErrorKind::InvalidDate { value } => write!(
-                f,
-                "invalid date `{value}`: expected a calendar date as YYYY-MM-DD"
-            ),
-            ErrorKind::InvalidPartialDate { value } => write!(
-                f,
-                "invalid date `{value}`: expected YYYY, YYYY-MM or YYYY-MM-DD"
-            ),
+            ErrorKind::InvalidDate { value } => {
+                write!(f, "invalid date `{value}`: expected a calendar date as YYYY-MM-DD")
+            }
+            ErrorKind::InvalidPartialDate { value } => {
+                write!(f, "invalid date `{value}`: expected YYYY, YYYY-MM or YYYY-MM-DD")
+            }
             ErrorKind::InvalidCountry { value } => write!(
                 f,
                 "invalid country `{value}`: expected an ISO 3166-1 alpha-2 code such as US or CN"
@@ -66,11 +64,9 @@ impl fmt::Display for Error {
                 "unknown identifier type `{value}`: expected one of {}",
                 crate::identifier::KNOWN_TYPES
             ),
-            ErrorKind::InvalidIdentifier {
-                kind,
-                value,
-                reason,
-            } => write!(f, "invalid {kind} identifier `{value}`: {reason}"),
+            ErrorKind::InvalidIdentifier { kind, value, reason } => {
+                write!(f, "invalid {kind} identifier `{value}`: {reason}")
+            }
             ErrorKind::InvalidThreshold { value } => write!(
                 f,
                 "invalid threshold `{value}`: expected `> N` or `>= N` with N a percentage from 0 to 100"

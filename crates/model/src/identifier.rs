@@ -53,7 +53,10 @@ pub enum IdentifierKind {
 impl IdentifierKind {
     /// Whether this is one of the application identifier types.
     pub fn is_app(&self) -> bool {
-        matches!(self, IdentifierKind::AppAndroid | IdentifierKind::AppIos | IdentifierKind::AppStore)
+        matches!(
+            self,
+            IdentifierKind::AppAndroid | IdentifierKind::AppIos | IdentifierKind::AppStore
+        )
     }
 }
 
@@ -230,8 +233,7 @@ fn normalise(kind: &IdentifierKind, raw: &str) -> Result<String, Error> {
             // Android: at least two segments; each starts with a letter and
             // holds letters, digits and underscores.
             if dotted_segments_ok(raw, |seg| {
-                seg.as_bytes()[0].is_ascii_alphabetic()
-                    && seg.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_')
+                seg.as_bytes()[0].is_ascii_alphabetic() && seg.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_')
             }) {
                 Ok(raw.to_string())
             } else {
@@ -252,10 +254,14 @@ fn normalise(kind: &IdentifierKind, raw: &str) -> Result<String, Error> {
             if !digits.is_empty() && digits.len() <= 12 && digits.bytes().all(|c| c.is_ascii_digit()) {
                 Ok(digits.trim_start_matches('0').to_string())
             } else {
-                Err(invalid("expected the numeric App Store id, e.g. 414478124 or id414478124"))
+                Err(invalid(
+                    "expected the numeric App Store id, e.g. 414478124 or id414478124",
+                ))
             }
         }
-        IdentifierKind::Domain => normalise_domain(raw).ok_or_else(|| invalid("expected a domain name such as example.com")),
+        IdentifierKind::Domain => {
+            normalise_domain(raw).ok_or_else(|| invalid("expected a domain name such as example.com"))
+        }
         IdentifierKind::Email => {
             let lower = raw.to_lowercase();
             match lower.split_once('@') {
@@ -301,7 +307,9 @@ fn normalise(kind: &IdentifierKind, raw: &str) -> Result<String, Error> {
                 && b[2..4].iter().all(|c| c.is_ascii_digit())
                 && b.iter().all(|c| c.is_ascii_alphanumeric());
             if !shape {
-                return Err(invalid("expected a country code, 2 check digits and up to 30 letters and digits"));
+                return Err(invalid(
+                    "expected a country code, 2 check digits and up to 30 letters and digits",
+                ));
             }
             let rotated = format!("{}{}", &v[4..], &v[..4]);
             if mod97(&rotated) != Some(1) {
@@ -417,7 +425,11 @@ fn mod97(s: &str) -> Option<u32> {
     let mut rem: u32 = 0;
     for c in s.chars() {
         let v = c.to_digit(36)?;
-        rem = if v >= 10 { (rem * 100 + v) % 97 } else { (rem * 10 + v) % 97 };
+        rem = if v >= 10 {
+            (rem * 100 + v) % 97
+        } else {
+            (rem * 10 + v) % 97
+        };
     }
     Some(rem)
 }
@@ -438,7 +450,10 @@ mod tests {
         assert!(id("app.android", "alipay").is_err(), "one segment is not a package");
         assert!(id("app.android", "com..mm").is_err());
         assert!(id("app.android", "com.1mm").is_err(), "segments start with a letter");
-        assert_eq!(id("app.ios", "com.kingsoft.www.office.wpsoffice").unwrap(), "com.kingsoft.www.office.wpsoffice");
+        assert_eq!(
+            id("app.ios", "com.kingsoft.www.office.wpsoffice").unwrap(),
+            "com.kingsoft.www.office.wpsoffice"
+        );
     }
 
     #[test]
@@ -451,20 +466,32 @@ mod tests {
     #[test]
     fn domains_are_lowercased_and_urls_reduced_to_their_host() {
         assert_eq!(id("domain", "Global.Alipay.COM.").unwrap(), "global.alipay.com");
-        assert_eq!(id("domain", "https://pay.weixin.qq.com:443/index.php?x=1").unwrap(), "pay.weixin.qq.com");
+        assert_eq!(
+            id("domain", "https://pay.weixin.qq.com:443/index.php?x=1").unwrap(),
+            "pay.weixin.qq.com"
+        );
         assert!(id("domain", "localhost").is_err());
         assert!(id("domain", "1.2.3.4").is_err());
         let d = Identifier::new(IdentifierKind::Domain, "pay.weixin.qq.com").unwrap();
-        assert_eq!(d.domain_ancestors(), vec!["pay.weixin.qq.com", "weixin.qq.com", "qq.com"]);
+        assert_eq!(
+            d.domain_ancestors(),
+            vec!["pay.weixin.qq.com", "weixin.qq.com", "qq.com"]
+        );
     }
 
     #[test]
     fn lei_and_iban_check_digits_are_verified() {
         assert_eq!(id("lei", "5493001kjtiigc8y1r12").unwrap(), "5493001KJTIIGC8Y1R12");
         assert!(id("lei", "5493001KJTIIGC8Y1R13").is_err());
-        assert_eq!(id("iban", "DE89 3704 0044 0532 0130 00").unwrap(), "DE89370400440532013000");
+        assert_eq!(
+            id("iban", "DE89 3704 0044 0532 0130 00").unwrap(),
+            "DE89370400440532013000"
+        );
         assert!(id("iban", "DE88370400440532013000").is_err());
-        assert_eq!(id("iban", "GB82 WEST 1234 5698 7654 32").unwrap(), "GB82WEST12345698765432");
+        assert_eq!(
+            id("iban", "GB82 WEST 1234 5698 7654 32").unwrap(),
+            "GB82WEST12345698765432"
+        );
     }
 
     #[test]
@@ -479,14 +506,34 @@ mod tests {
 
     #[test]
     fn national_ids_lose_spaces_and_hyphens() {
-        assert_eq!(id("registration.cn", "91440300708461136t").unwrap(), "91440300708461136T");
+        assert_eq!(
+            id("registration.cn", "91440300708461136t").unwrap(),
+            "91440300708461136T"
+        );
         assert_eq!(id("passport.ru", "72 1234-567").unwrap(), "721234567");
         assert!(id("passport", " - ").is_err());
     }
 
     #[test]
     fn identifier_types_round_trip_through_their_names() {
-        for name in ["app.android", "app.ios", "app.store", "domain", "email", "lei", "bic", "iban", "imo", "mmsi", "crypto.eth", "passport", "passport.cn", "national_id.ru", "tax_id.us", "registration.cn"] {
+        for name in [
+            "app.android",
+            "app.ios",
+            "app.store",
+            "domain",
+            "email",
+            "lei",
+            "bic",
+            "iban",
+            "imo",
+            "mmsi",
+            "crypto.eth",
+            "passport",
+            "passport.cn",
+            "national_id.ru",
+            "tax_id.us",
+            "registration.cn",
+        ] {
             assert_eq!(name.parse::<IdentifierKind>().unwrap().to_string(), name);
         }
         for bad in ["app", "app.windows", "crypto.", "passport.xx", "phone"] {

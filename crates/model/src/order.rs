@@ -77,7 +77,12 @@ impl FromStr for Threshold {
         } else {
             return Err(invalid());
         };
-        let percent: f64 = rest.trim().trim_end_matches('%').trim().parse().map_err(|_| invalid())?;
+        let percent: f64 = rest
+            .trim()
+            .trim_end_matches('%')
+            .trim()
+            .parse()
+            .map_err(|_| invalid())?;
         if !percent.is_finite() {
             return Err(invalid());
         }
@@ -425,6 +430,35 @@ impl Order {
         !active.is_empty() && !types.is_empty() && types.iter().all(|t| active.iter().any(|i| i.covers(&t.kind)))
     }
 
+    /// The first day of the unbroken run of days, ending on `date`, on
+    /// which the order was fully enjoined. With staggered partial
+    /// injunctions (TikTok: app stores on 2020-09-27, the rest on
+    /// 2020-10-30) that is the day the last gap closed, not the date of the
+    /// latest injunction.
+    pub fn enjoined_since(&self, date: Date) -> Option<Date> {
+        if !self.fully_enjoined_on(date) {
+            return None;
+        }
+        let mut points: Vec<Date> = self
+            .enjoined
+            .iter()
+            .flat_map(|i| [Some(i.from), i.until])
+            .flatten()
+            .filter(|p| *p <= date)
+            .collect();
+        points.sort();
+        points.dedup();
+        let mut since = None;
+        for p in points {
+            if self.fully_enjoined_on(p) {
+                since.get_or_insert(p);
+            } else {
+                since = None;
+            }
+        }
+        since
+    }
+
     /// The identified transaction types, if any.
     pub fn transaction_types(&self) -> &[TransactionType] {
         self.identification.as_ref().map_or(&[], |i| i.transactions.as_slice())
@@ -445,7 +479,11 @@ impl Order {
         {
             TransactionStatus::Rescinded
         } else if date < t.effective.unwrap_or(self.effective_date())
-            || self.identification.as_ref().and_then(|i| i.date).is_some_and(|d| date < d)
+            || self
+                .identification
+                .as_ref()
+                .and_then(|i| i.date)
+                .is_some_and(|d| date < d)
         {
             TransactionStatus::Pending
         } else {
@@ -473,7 +511,7 @@ impl Order {
             OrderStatus::InForce => format!("in force since {}", self.effective_date()),
             OrderStatus::Enjoined => {
                 let active = self.injunctions_on(date);
-                let since = active.iter().map(|i| i.from).max().unwrap_or(date);
+                let since = self.enjoined_since(date).unwrap_or(date);
                 let cases: Vec<String> = active.iter().map(|i| i.citation()).collect();
                 format!("enjoined since {since} by {}", cases.join("; "))
             }
@@ -550,7 +588,11 @@ mod tests {
         assert_eq!(o.status_on(d("2021-02-17")), OrderStatus::Pending);
         assert_eq!(o.status_on(d("2021-02-18")), OrderStatus::Enjoined);
         assert_eq!(o.status_on(d("2021-03-01")), OrderStatus::Enjoined);
-        assert_eq!(o.status_on(d("2021-06-09")), OrderStatus::Revoked, "revocation ends the injunction's relevance");
+        assert_eq!(
+            o.status_on(d("2021-06-09")),
+            OrderStatus::Revoked,
+            "revocation ends the injunction's relevance"
+        );
         assert!(o.status_reason(d("2021-03-01")).contains("A v. B (D.D.C.)"));
     }
 
@@ -589,10 +631,22 @@ mod tests {
         assert_eq!(o.status_on(d("2021-03-02")), OrderStatus::InForce);
         let store = &o.transaction_types()[0];
         let hosting = &o.transaction_types()[1];
-        assert_eq!(o.transaction_status_on(store, d("2021-03-02")), TransactionStatus::Enjoined);
-        assert_eq!(o.transaction_status_on(hosting, d("2021-03-02")), TransactionStatus::InForce);
+        assert_eq!(
+            o.transaction_status_on(store, d("2021-03-02")),
+            TransactionStatus::Enjoined
+        );
+        assert_eq!(
+            o.transaction_status_on(hosting, d("2021-03-02")),
+            TransactionStatus::InForce
+        );
         o.enjoined.push(injunction("2021-04-01", None, &["hosting"]));
         assert_eq!(o.status_on(d("2021-04-01")), OrderStatus::Enjoined);
+        o.enjoined.push(injunction("2021-05-01", None, &[]));
+        assert_eq!(
+            o.enjoined_since(d("2021-05-15")),
+            Some(d("2021-04-01")),
+            "fully enjoined since the gap closed, not since the latest injunction"
+        );
     }
 
     #[test]

@@ -15,7 +15,11 @@ pub fn readings(raw: &str) -> Result<Vec<Identifier>, Error> {
     let mut out = Vec::new();
     let looks_like_url = raw.contains("://") || raw.contains('/');
     if !looks_like_url {
-        for kind in [IdentifierKind::AppStore, IdentifierKind::AppAndroid, IdentifierKind::AppIos] {
+        for kind in [
+            IdentifierKind::AppStore,
+            IdentifierKind::AppAndroid,
+            IdentifierKind::AppIos,
+        ] {
             if let Ok(id) = Identifier::new(kind, raw) {
                 out.push(id);
             }
@@ -55,18 +59,32 @@ mod tests {
     use super::*;
 
     fn kinds(raw: &str) -> Vec<String> {
-        readings(raw).unwrap().iter().map(|i| format!("{}={}", i.kind(), i.value())).collect()
+        readings(raw)
+            .unwrap()
+            .iter()
+            .map(|i| format!("{}={}", i.kind(), i.value()))
+            .collect()
     }
 
     #[test]
     fn a_package_name_is_tried_as_android_ios_and_domain() {
-        assert_eq!(kinds("com.tencent.mm"), ["app.android=com.tencent.mm", "app.ios=com.tencent.mm", "domain=com.tencent.mm"]);
+        assert_eq!(
+            kinds("com.tencent.mm"),
+            [
+                "app.android=com.tencent.mm",
+                "app.ios=com.tencent.mm",
+                "domain=com.tencent.mm"
+            ]
+        );
     }
 
     #[test]
     fn store_ids_and_store_links_are_recognised() {
         assert_eq!(kinds("id333206289"), ["app.store=333206289"]);
-        assert_eq!(kinds("https://apps.apple.com/cn/app/id414478124?l=en"), ["app.store=414478124"]);
+        assert_eq!(
+            kinds("https://apps.apple.com/cn/app/id414478124?l=en"),
+            ["app.store=414478124"]
+        );
         assert_eq!(
             kinds("https://play.google.com/store/apps/details?id=cn.wps.moffice_eng&hl=en"),
             ["app.android=cn.wps.moffice_eng"]

@@ -28,8 +28,8 @@ use std::sync::{Arc, Mutex};
 use interdict_index::{path_step, Coverage, Snapshot};
 use interdict_model::{
     path_text, Confidence, CoverageRole, Covered, Date, Decision, Direction, Entity, EntityKind, IdentificationStatus,
-    IdentifierMatch, Jurisdiction, Order, OrderFinding, OrderStatus, Outcome, PathStep, Policy,
-    RelationKind, TransactionFinding, TransactionStatus, Warning, WarningCode, ENGINE_VERSION,
+    IdentifierMatch, Jurisdiction, Order, OrderFinding, OrderStatus, Outcome, PathStep, Policy, RelationKind,
+    TransactionFinding, TransactionStatus, Warning, WarningCode, ENGINE_VERSION,
 };
 
 pub use app_id::readings as app_id_readings;
@@ -104,7 +104,10 @@ impl<'s> Screener<'s> {
         for entity in &matched {
             let start = vec![path_step(entity, None)];
             if entity.kind == EntityKind::Application {
-                for (feature, rel) in self.snapshot.incoming(&entity.id, &[RelationKind::FeatureOf], ctx.as_of) {
+                for (feature, rel) in self
+                    .snapshot
+                    .incoming(&entity.id, &[RelationKind::FeatureOf], ctx.as_of)
+                {
                     let mut path = start.clone();
                     path.push(path_step(feature, Some((rel, Direction::Down))));
                     reached.push((feature, path));
@@ -120,7 +123,7 @@ impl<'s> Screener<'s> {
                 continue;
             }
             let coverage = self.coverage(order, ctx.as_of);
-            let Some(best) = self.best_candidate(&coverage, &reached, ctx.as_of) else {
+            let Some(best) = self.best_candidate(order, &coverage, &reached, ctx.as_of) else {
                 continue;
             };
             let judged = judge(order, ctx);
@@ -148,7 +151,10 @@ impl<'s> Screener<'s> {
                 code: WarningCode::NoMatch,
                 order: None,
                 date: None,
-                message: format!("no entity in snapshot {} has this identifier", short_id(self.snapshot.id())),
+                message: format!(
+                    "no entity in snapshot {} has this identifier",
+                    short_id(self.snapshot.id())
+                ),
             });
         }
         let outcome = findings.iter().map(|f| f.outcome).max().unwrap_or(Outcome::Allow);
@@ -193,7 +199,13 @@ impl<'s> Screener<'s> {
     /// The longest path from anything the input reaches to a person the
     /// order covers: the chain up to the ultimate controller is what a
     /// reviewer needs to see.
-    fn best_candidate(&self, coverage: &Coverage, reached: &[(&Entity, Vec<PathStep>)], date: Date) -> Option<Candidate> {
+    fn best_candidate(
+        &self,
+        order: &Order,
+        coverage: &Coverage,
+        reached: &[(&Entity, Vec<PathStep>)],
+        date: Date,
+    ) -> Option<Candidate> {
         let mut best: Option<Candidate> = None;
         let mut consider = |c: Candidate| {
             if best.as_ref().is_none_or(|b| c.path.len() > b.path.len()) {
@@ -202,19 +214,22 @@ impl<'s> Screener<'s> {
         };
         for (entity, prefix) in reached {
             if let Some(direct) = coverage.get(&entity.id) {
-                let anchored = matches!(direct.role, CoverageRole::NamedApp | CoverageRole::RelatedApp);
-                let deepest = coverage
-                    .persons()
-                    .filter(|p| anchored && p.path.first().is_some_and(|s| s.entity_id == entity.id))
-                    .max_by_key(|p| p.path.len());
+                let deepest = match direct.role {
+                    CoverageRole::NamedApp => self
+                        .snapshot
+                        .covered_from_app(order, &entity.id, date)
+                        .into_iter()
+                        .max_by_key(|p| p.path.len()),
+                    _ => None,
+                };
                 match deepest {
                     Some(person) => {
                         let mut path = prefix.clone();
                         path.extend(person.path.iter().skip(1).cloned());
-                        consider(Candidate {
-                            covered: person.clone(),
-                            path,
-                        });
+                        // The covered entry names the person as the whole
+                        // order sees it (its role may be wider there).
+                        let covered = coverage.get(&person.entity_id).cloned().unwrap_or(person);
+                        consider(Candidate { covered, path });
                     }
                     None => consider(Candidate {
                         covered: direct.clone(),
@@ -223,7 +238,9 @@ impl<'s> Screener<'s> {
                 }
             }
             if entity.kind == EntityKind::Application {
-                let devs = self.snapshot.incoming(&entity.id, &[RelationKind::Develops, RelationKind::Operates], date);
+                let devs = self
+                    .snapshot
+                    .incoming(&entity.id, &[RelationKind::Develops, RelationKind::Operates], date);
                 for (dev, rel) in devs {
                     if let Some(person) = coverage.get(&dev.id) {
                         let mut path = prefix.clone();
@@ -284,7 +301,7 @@ fn judge(order: &Order, ctx: &Context) -> Judgement {
         }
         OrderStatus::Enjoined => {
             let reason = format!("{}; its prohibitions may not be enforced", order.status_reason(date));
-            let since = order.injunctions_on(date).iter().map(|i| i.from).max();
+            let since = order.enjoined_since(date);
             allow(reason.clone(), vec![warn(WarningCode::Enjoined, since, reason)])
         }
         OrderStatus::Pending => {
@@ -297,7 +314,10 @@ fn judge(order: &Order, ctx: &Context) -> Judgement {
         OrderStatus::InForce => {
             let exemptions = order.whole_order_exemptions_on(date);
             if let Some(ex) = exemptions.first() {
-                return allow(format!("in force, but exempt on {date}: {}", ex.description), Vec::new());
+                return allow(
+                    format!("in force, but exempt on {date}: {}", ex.description),
+                    Vec::new(),
+                );
             }
             let Some(ident) = &order.identification else {
                 return Judgement {
@@ -328,7 +348,11 @@ fn judge(order: &Order, ctx: &Context) -> Judgement {
                 );
                 return Judgement {
                     outcome,
-                    warnings: vec![warn(WarningCode::IdentificationNotIssued, ident.not_before, reason.clone())],
+                    warnings: vec![warn(
+                        WarningCode::IdentificationNotIssued,
+                        ident.not_before,
+                        reason.clone(),
+                    )],
                     reason,
                     transactions: Vec::new(),
                 };
@@ -356,19 +380,25 @@ fn judge(order: &Order, ctx: &Context) -> Judgement {
                         Some(t.effective),
                         format!("`{}` is prohibited from {}", t.kind, t.effective),
                     )),
-                    TransactionStatus::Enjoined => warnings.push(warn(
-                        WarningCode::Enjoined,
-                        None,
-                        format!("`{}` is enjoined", t.kind),
-                    )),
+                    TransactionStatus::Enjoined => {
+                        warnings.push(warn(WarningCode::Enjoined, None, format!("`{}` is enjoined", t.kind)))
+                    }
                     _ => {}
                 }
             }
             if transactions.is_empty() || !in_force.is_empty() {
-                let listed = if in_force.is_empty() { String::new() } else { format!("; prohibited now: {}", in_force.join(", ")) };
+                let listed = if in_force.is_empty() {
+                    String::new()
+                } else {
+                    format!("; prohibited now: {}", in_force.join(", "))
+                };
                 Judgement {
                     outcome: Outcome::Block,
-                    reason: format!("{}; identified by the {}{listed}", order.status_reason(date), ident.authority),
+                    reason: format!(
+                        "{}; identified by the {}{listed}",
+                        order.status_reason(date),
+                        ident.authority
+                    ),
                     warnings,
                     transactions,
                 }

@@ -21,7 +21,10 @@ fn screen(app: &str, date: &str, jurisdiction: &str, policy: Policy) -> Decision
 }
 
 fn finding<'a>(d: &'a Decision, order: &str) -> &'a interdict_model::OrderFinding {
-    d.orders.iter().find(|f| f.id == order).unwrap_or_else(|| panic!("no finding for {order} in {:#?}", d.orders))
+    d.orders
+        .iter()
+        .find(|f| f.id == order)
+        .unwrap_or_else(|| panic!("no finding for {order} in {:#?}", d.orders))
 }
 
 fn path_ids(d: &Decision) -> Vec<&str> {
@@ -37,8 +40,15 @@ fn alipay_in_force_without_identification_is_review_by_default() {
     assert_eq!(f.outcome, Outcome::Review);
     assert!(f.reason.contains("no identification was ever issued"), "{}", f.reason);
     assert_eq!(path_ids(&d)[0], "alipay");
-    assert!(path_ids(&d).contains(&"ant_group"), "path must reach Ant Group: {}", d.path_text);
-    assert!(d.warnings.iter().any(|w| w.code == WarningCode::IdentificationNotIssued));
+    assert!(
+        path_ids(&d).contains(&"ant_group"),
+        "path must reach Ant Group: {}",
+        d.path_text
+    );
+    assert!(d
+        .warnings
+        .iter()
+        .any(|w| w.code == WarningCode::IdentificationNotIssued));
 }
 
 #[test]
@@ -54,7 +64,11 @@ fn alipay_before_the_effective_date_is_allow_with_a_pending_warning() {
     let d = screen("com.eg.android.AlipayGphone", "2021-01-20", "US", Policy::Default);
     assert_eq!(d.outcome, Outcome::Allow);
     assert_eq!(finding(&d, "EO13971").status, OrderStatus::Pending);
-    let w = d.warnings.iter().find(|w| w.code == WarningCode::Pending).expect("pending warning");
+    let w = d
+        .warnings
+        .iter()
+        .find(|w| w.code == WarningCode::Pending)
+        .expect("pending warning");
     assert_eq!(w.order.as_deref(), Some("EO13971"));
     assert_eq!(w.date.unwrap().to_string(), "2021-02-19");
 }
@@ -85,9 +99,20 @@ fn wechat_in_september_2020_is_allow_because_eo13943_was_enjoined() {
     let f = finding(&d, "EO13943");
     assert_eq!(f.status, OrderStatus::Enjoined);
     assert!(f.reason.contains("U.S. WeChat Users Alliance v. Trump"), "{}", f.reason);
-    assert!(f.injunctions.iter().any(|i| i.contains("N.D. Cal.")), "{:?}", f.injunctions);
-    assert!(d.orders.iter().all(|f| f.id != "EO13971"), "EO 13971 was not yet signed");
-    let w = d.warnings.iter().find(|w| w.code == WarningCode::Enjoined).expect("enjoined warning");
+    assert!(
+        f.injunctions.iter().any(|i| i.contains("N.D. Cal.")),
+        "{:?}",
+        f.injunctions
+    );
+    assert!(
+        d.orders.iter().all(|f| f.id != "EO13971"),
+        "EO 13971 was not yet signed"
+    );
+    let w = d
+        .warnings
+        .iter()
+        .find(|w| w.code == WarningCode::Enjoined)
+        .expect("enjoined warning");
     assert_eq!(w.date.unwrap().to_string(), "2020-09-19");
 }
 
@@ -108,7 +133,11 @@ fn wps_office_under_strict_policy_is_block_through_beijing_kingsoft_office() {
     assert_eq!(d.outcome, Outcome::Block);
     let ids = path_ids(&d);
     assert_eq!(&ids[..2], ["wps_office", "kingsoft_office"], "{}", d.path_text);
-    assert!(d.path[1].name.starts_with("Beijing Kingsoft Office Software"), "{}", d.path_text);
+    assert!(
+        d.path[1].name.starts_with("Beijing Kingsoft Office Software"),
+        "{}",
+        d.path_text
+    );
 }
 
 #[test]
@@ -131,10 +160,24 @@ fn every_named_app_identifier_reaches_eo13971_on_a_date_in_force() {
         jurisdictions: vec!["US".parse().unwrap()],
         policy: Policy::Strict,
     };
-    for app in ["com.eg.android.AlipayGphone", "com.intsig.camscanner", "com.tencent.mobileqq", "com.lenovo.anyshare.gps", "com.uc.vmate", "com.tencent.mm", "cn.wps.moffice_eng", "id333206289", "alipay.com"] {
+    for app in [
+        "com.eg.android.AlipayGphone",
+        "com.intsig.camscanner",
+        "com.tencent.mobileqq",
+        "com.lenovo.anyshare.gps",
+        "com.uc.vmate",
+        "com.tencent.mm",
+        "cn.wps.moffice_eng",
+        "id333206289",
+        "alipay.com",
+    ] {
         let d = screener.screen_app(app, &ctx).unwrap();
         assert_eq!(d.outcome, Outcome::Block, "{app}: {:#?}", d.orders);
-        assert!(d.path.len() >= 2, "{app}: the path names at least the app and its developer: {}", d.path_text);
+        assert!(
+            d.path.len() >= 2,
+            "{app}: the path names at least the app and its developer: {}",
+            d.path_text
+        );
     }
 }
 

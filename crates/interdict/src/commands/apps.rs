@@ -30,7 +30,7 @@ struct Record<'a> {
 /// size its columns.
 enum Sink<W: Write> {
     Jsonl(W),
-    Csv(csv::Writer<W>),
+    Csv(Box<csv::Writer<W>>),
     Table(Vec<(AppRow, Decision)>),
 }
 
@@ -50,8 +50,18 @@ pub fn screen(cli: &Cli, args: &AppsScreen) -> anyhow::Result<Finished> {
         ScreenFormat::Jsonl => Sink::Jsonl(BufWriter::new(stdout.lock())),
         ScreenFormat::Csv => {
             let mut w = csv::Writer::from_writer(BufWriter::new(stdout.lock()));
-            w.write_record(["line", "app_id", "name", "outcome", "orders", "reason", "path", "warnings", "snapshot_id"])?;
-            Sink::Csv(w)
+            w.write_record([
+                "line",
+                "app_id",
+                "name",
+                "outcome",
+                "orders",
+                "reason",
+                "path",
+                "warnings",
+                "snapshot_id",
+            ])?;
+            Sink::Csv(Box::new(w))
         }
         ScreenFormat::Table => Sink::Table(Vec::new()),
     };
@@ -70,7 +80,11 @@ pub fn screen(cli: &Cli, args: &AppsScreen) -> anyhow::Result<Finished> {
         let decision = match screener.screen_app(&row.app_id, &ctx) {
             Ok(d) => d,
             Err(e) => {
-                let col = row.fields.iter().position(|(h, _)| h.eq_ignore_ascii_case("app_id")).map_or(0, |i| i + 1);
+                let col = row
+                    .fields
+                    .iter()
+                    .position(|(h, _)| h.eq_ignore_ascii_case("app_id"))
+                    .map_or(0, |i| i + 1);
                 eprintln!("error: {}:{}:{col}: field `app_id`: {e}", args.file.display(), row.line);
                 rejected += 1;
                 continue;
@@ -79,8 +93,19 @@ pub fn screen(cli: &Cli, args: &AppsScreen) -> anyhow::Result<Finished> {
         *counts.entry(decision.outcome).or_default() += 1;
         match &mut sink {
             Sink::Jsonl(out) => {
-                let input = row.fields.iter().map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone()))).collect();
-                serde_json::to_writer(&mut *out, &Record { line: row.line, input, decision: &decision })?;
+                let input = row
+                    .fields
+                    .iter()
+                    .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+                    .collect();
+                serde_json::to_writer(
+                    &mut *out,
+                    &Record {
+                        line: row.line,
+                        input,
+                        decision: &decision,
+                    },
+                )?;
                 writeln!(out)?;
             }
             Sink::Csv(w) => w.write_record(csv_row(&row, &decision))?,
@@ -111,15 +136,27 @@ pub fn screen(cli: &Cli, args: &AppsScreen) -> anyhow::Result<Finished> {
         snapshot.id(),
         started.elapsed(),
     );
-    Ok(if rejected > 0 { Finished::WithRejectedInput } else { Finished::Ok })
+    Ok(if rejected > 0 {
+        Finished::WithRejectedInput
+    } else {
+        Finished::Ok
+    })
 }
 
 fn orders_cell(d: &Decision) -> String {
-    d.orders.iter().map(|f| format!("{}:{}:{}", f.id, f.status, f.outcome)).collect::<Vec<_>>().join(";")
+    d.orders
+        .iter()
+        .map(|f| format!("{}:{}:{}", f.id, f.status, f.outcome))
+        .collect::<Vec<_>>()
+        .join(";")
 }
 
 fn reason_cell(d: &Decision) -> String {
-    let decisive = d.orders.iter().filter(|f| f.outcome == d.outcome).max_by_key(|f| f.path.len());
+    let decisive = d
+        .orders
+        .iter()
+        .filter(|f| f.outcome == d.outcome)
+        .max_by_key(|f| f.path.len());
     match decisive {
         Some(f) => format!("{}: {}", f.id, f.reason),
         None if d.matches.is_empty() => "no listed app or entity has this identifier".to_string(),
@@ -146,7 +183,10 @@ fn warnings_cell(d: &Decision) -> String {
 }
 
 fn code_name(code: WarningCode) -> String {
-    serde_json::to_value(code).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
+    serde_json::to_value(code)
+        .ok()
+        .and_then(|v| v.as_str().map(String::from))
+        .unwrap_or_default()
 }
 
 fn csv_row(row: &AppRow, d: &Decision) -> Vec<String> {
@@ -168,16 +208,33 @@ fn write_table(rows: &[(AppRow, Decision)], out: &mut impl Write) -> io::Result<
         return writeln!(out, "(no rows)");
     };
     let jurisdictions: Vec<String> = first.jurisdictions.iter().map(|j| j.to_string()).collect();
-    writeln!(out, "App screening as of {} (jurisdiction {}, policy {})", first.as_of, jurisdictions.join(","), first.policy.as_str())?;
-    let mut t = Table::new(&[("LINE", 6), ("APP", 40), ("OUTCOME", 7), ("ORDERS", 60), ("WHY", 110)]);
+    writeln!(
+        out,
+        "App screening as of {} (jurisdiction {}, policy {})",
+        first.as_of,
+        jurisdictions.join(","),
+        first.policy.as_str()
+    )?;
+    let mut t = Table::new(&[("LINE", 6), ("APP", 40), ("OUTCOME", 7), ("ORDERS", 60), ("WHY", 400)]);
     for (row, d) in rows {
         let label = match (&row.name, d.matches.first()) {
             (Some(n), _) => format!("{} ({n})", row.app_id),
             (None, Some(m)) => format!("{} ({})", row.app_id, m.name),
             (None, None) => row.app_id.clone(),
         };
-        let orders = d.orders.iter().map(|f| format!("{} {}", f.id, f.status)).collect::<Vec<_>>().join(", ");
-        t.row(vec![row.line.to_string(), label, d.outcome.to_string().to_uppercase(), if orders.is_empty() { "-".into() } else { orders }, reason_cell(d)]);
+        let orders = d
+            .orders
+            .iter()
+            .map(|f| format!("{} {}", f.id, f.status))
+            .collect::<Vec<_>>()
+            .join(", ");
+        t.row(vec![
+            row.line.to_string(),
+            label,
+            d.outcome.to_string().to_uppercase(),
+            if orders.is_empty() { "-".into() } else { orders },
+            reason_cell(d),
+        ]);
     }
     t.write(out)?;
     let with_paths: Vec<_> = rows.iter().filter(|(_, d)| !d.path.is_empty()).collect();

@@ -20,7 +20,12 @@ pub fn run(cli: &Cli, cmd: &OrdersCommand) -> anyhow::Result<Finished> {
             let order = find_order(&snapshot, id)?;
             show(&snapshot, order, date.resolve()?, *format, &mut out)?
         }
-        OrdersCommand::Explain { id, entity, date, format } => {
+        OrdersCommand::Explain {
+            id,
+            entity,
+            date,
+            format,
+        } => {
             let order = find_order(&snapshot, id)?;
             let entity_id = find_entity(&snapshot, entity)?;
             let explanation = snapshot
@@ -77,12 +82,23 @@ fn list(snapshot: &Snapshot, date: Date, format: ShowFormat, out: &mut impl Writ
                     })
                 })
                 .collect();
-            serde_json::to_writer_pretty(&mut *out, &json!({"as_of": date, "snapshot_id": snapshot.id(), "orders": orders}))?;
+            serde_json::to_writer_pretty(
+                &mut *out,
+                &json!({"as_of": date, "snapshot_id": snapshot.id(), "orders": orders}),
+            )?;
             writeln!(out)?;
         }
         ShowFormat::Table => {
             writeln!(out, "Orders as of {date}")?;
-            let mut t = Table::new(&[("ID", 10), ("STATUS", 10), ("SIGNED", 10), ("EFFECTIVE", 10), ("REVOKED", 10), ("TITLE", 48), ("REASON", 100)]);
+            let mut t = Table::new(&[
+                ("ID", 10),
+                ("STATUS", 10),
+                ("SIGNED", 10),
+                ("EFFECTIVE", 10),
+                ("REVOKED", 10),
+                ("TITLE", 48),
+                ("REASON", 100),
+            ]);
             for o in snapshot.orders() {
                 t.row(vec![
                     o.id.clone(),
@@ -100,7 +116,13 @@ fn list(snapshot: &Snapshot, date: Date, format: ShowFormat, out: &mut impl Writ
     Ok(())
 }
 
-fn show(snapshot: &Snapshot, order: &Order, date: Date, format: ShowFormat, out: &mut impl Write) -> anyhow::Result<()> {
+fn show(
+    snapshot: &Snapshot,
+    order: &Order,
+    date: Date,
+    format: ShowFormat,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
     let status = order.status_on(date);
     let coverage = (status != OrderStatus::NotSigned).then(|| snapshot.coverage(order, date));
     if let ShowFormat::Json = format {
@@ -126,13 +148,25 @@ fn show(snapshot: &Snapshot, order: &Order, date: Date, format: ShowFormat, out:
 
     writeln!(out, "{}: {}", order.id, order.title)?;
     if let Some(c) = &order.citation {
-        writeln!(out, "  citation      {c}{}", order.document_number.as_ref().map(|d| format!(" (FR Doc. {d})")).unwrap_or_default())?;
+        writeln!(
+            out,
+            "  citation      {c}{}",
+            order
+                .document_number
+                .as_ref()
+                .map(|d| format!(" (FR Doc. {d})"))
+                .unwrap_or_default()
+        )?;
     }
     writeln!(out, "  issuer        {}", order.issuer)?;
     writeln!(out, "  signed        {}", order.signed)?;
     writeln!(out, "  effective     {}", order.effective_date())?;
     if let Some(r) = order.revoked {
-        writeln!(out, "  revoked       {r} by {}", order.revoked_by.as_deref().unwrap_or("?"))?;
+        writeln!(
+            out,
+            "  revoked       {r} by {}",
+            order.revoked_by.as_deref().unwrap_or("?")
+        )?;
     }
     if !order.revokes.is_empty() {
         writeln!(out, "  revokes       {}", order.revokes.join(", "))?;
@@ -164,10 +198,18 @@ fn show(snapshot: &Snapshot, order: &Order, date: Date, format: ShowFormat, out:
         }
         for t in &ident.transactions {
             let st = match status {
-                OrderStatus::InForce | OrderStatus::Enjoined => order.transaction_status_on(t, date).as_str().to_string(),
+                OrderStatus::InForce | OrderStatus::Enjoined => {
+                    order.transaction_status_on(t, date).as_str().to_string()
+                }
                 other => other.to_string(),
             };
-            writeln!(out, "  - {} (from {}, {st} on {date}): {}", t.kind, t.effective.unwrap_or(order.effective_date()), t.description)?;
+            writeln!(
+                out,
+                "  - {} (from {}, {st} on {date}): {}",
+                t.kind,
+                t.effective.unwrap_or(order.effective_date()),
+                t.description
+            )?;
         }
     }
     if !order.enjoined.is_empty() {
@@ -185,23 +227,38 @@ fn show(snapshot: &Snapshot, order: &Order, date: Date, format: ShowFormat, out:
         writeln!(out)?;
         writeln!(out, "Scope:")?;
         let names = |ids: &[String]| -> String {
-            ids.iter().map(|id| snapshot.entity(id).map_or(id.clone(), |e| e.name.clone())).collect::<Vec<_>>().join(", ")
+            ids.iter()
+                .map(|id| snapshot.entity(id).map_or(id.clone(), |e| e.name.clone()))
+                .collect::<Vec<_>>()
+                .join(", ")
         };
         if !scope.entities.is_empty() {
             writeln!(out, "  named         {}", names(&scope.entities))?;
         }
         if !scope.apps.is_empty() {
-            writeln!(out, "  apps          {} (their developers and controllers)", names(&scope.apps))?;
+            writeln!(
+                out,
+                "  apps          {} (their developers and controllers)",
+                names(&scope.apps)
+            )?;
         }
         if !scope.related_apps.is_empty() {
-            writeln!(out, "  related apps  {} (transactions related to them)", names(&scope.related_apps))?;
+            writeln!(
+                out,
+                "  related apps  {} (transactions related to them)",
+                names(&scope.related_apps)
+            )?;
         }
         writeln!(
             out,
             "  thresholds    controller: owns {}; subsidiary: owned {}{}",
             scope.controller_threshold,
             scope.subsidiary_threshold,
-            if scope.subsidiaries { "" } else { " (subsidiaries not covered)" }
+            if scope.subsidiaries {
+                ""
+            } else {
+                " (subsidiaries not covered)"
+            }
         )?;
     }
     if let Some(c) = &coverage {
@@ -217,7 +274,14 @@ fn show(snapshot: &Snapshot, order: &Order, date: Date, format: ShowFormat, out:
             writeln!(out)?;
             writeln!(out, "Looked at, not covering:")?;
             for n in &c.not_covering {
-                writeln!(out, "  - {} (as {} via {}): {}", n.name, n.would_be.as_str(), n.through_name, n.reason)?;
+                writeln!(
+                    out,
+                    "  - {} (as {} via {}): {}",
+                    n.name,
+                    n.would_be.as_str(),
+                    n.through_name,
+                    n.reason
+                )?;
             }
         }
     }
@@ -225,7 +289,12 @@ fn show(snapshot: &Snapshot, order: &Order, date: Date, format: ShowFormat, out:
     writeln!(out, "Sources:")?;
     for id in &order.sources {
         match snapshot.dataset().sources.iter().find(|s| &s.id == id) {
-            Some(s) => writeln!(out, "  [{id}] {}{}", s.title, s.url.as_ref().map(|u| format!(" <{u}>")).unwrap_or_default())?,
+            Some(s) => writeln!(
+                out,
+                "  [{id}] {}{}",
+                s.title,
+                s.url.as_ref().map(|u| format!(" <{u}>")).unwrap_or_default()
+            )?,
             None => writeln!(out, "  [{id}]")?,
         }
     }
@@ -247,7 +316,13 @@ fn explain(e: &Explanation, format: ShowFormat, out: &mut impl Write) -> anyhow:
         writeln!(out, "{} is not covered by {} on {}.", e.name, e.order, e.as_of)?;
     }
     for n in &e.not_covering {
-        writeln!(out, "  not as {} through {}: {}", n.would_be.as_str(), n.through_name, n.reason)?;
+        writeln!(
+            out,
+            "  not as {} through {}: {}",
+            n.would_be.as_str(),
+            n.through_name,
+            n.reason
+        )?;
     }
     Ok(())
 }
