@@ -11,9 +11,11 @@ mod country;
 mod dataset;
 mod date;
 mod decision;
+mod designation;
 mod entity;
 mod error;
 mod identifier;
+mod input;
 mod order;
 mod relation;
 
@@ -24,9 +26,11 @@ pub use decision::{
     path_text, CoverageRole, Covered, Decision, Direction, Explanation, IdentifierMatch, MatchKind, NotCovering,
     OrderFinding, Outcome, PathLink, PathStep, Policy, TransactionFinding, Warning, WarningCode,
 };
+pub use designation::Designation;
 pub use entity::{AppKind, Confidence, Entity, EntityKind, FieldConfidence, IdentifierRecord, Name, NameKind};
 pub use error::{Error, ErrorKind};
 pub use identifier::{Identifier, IdentifierKind};
+pub use input::AppInput;
 pub use order::{
     Exemption, Identification, IdentificationStatus, Injunction, Order, OrderStatus, Scope, Source, Threshold,
     TransactionStatus, TransactionType,
