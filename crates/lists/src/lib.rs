@@ -6,7 +6,10 @@
 
 mod builtin;
 mod error;
+pub mod ftm;
 pub mod inventory;
 pub mod native;
+mod report;
 
 pub use error::{Error, ErrorKind};
+pub use report::{Report, Strictness};

@@ -125,7 +125,7 @@ impl Loader {
     /// Checks the records together and returns the Dataset, or every
     /// problem found, each with its file and line.
     pub fn finish(self) -> Result<Dataset, Error> {
-        let issues = self.dataset.validate();
+        let issues = self.dataset.validate_sourced();
         if issues.is_empty() {
             return Ok(self.dataset);
         }
@@ -133,18 +133,33 @@ impl Loader {
             .into_iter()
             .map(|issue| {
                 let (origin, what) = match issue.item {
-                    ItemRef::Source(i) => (&self.sources[i], format!("source `{}`", self.dataset.sources[i].id)),
-                    ItemRef::Order(i) => (&self.orders[i], format!("order `{}`", self.dataset.orders[i].id)),
-                    ItemRef::Entity(i) => (&self.entities[i], format!("entity `{}`", self.dataset.entities[i].id)),
+                    ItemRef::Source(i) => (
+                        Some(&self.sources[i]),
+                        format!("source `{}`", self.dataset.sources[i].id),
+                    ),
+                    ItemRef::Order(i) => (Some(&self.orders[i]), format!("order `{}`", self.dataset.orders[i].id)),
+                    ItemRef::Entity(i) => (
+                        Some(&self.entities[i]),
+                        format!("entity `{}`", self.dataset.entities[i].id),
+                    ),
                     ItemRef::Relation(i) => {
                         let r = &self.dataset.relations[i];
-                        (&self.relations[i], format!("relation `{} {} {}`", r.from, r.kind, r.to))
+                        (
+                            Some(&self.relations[i]),
+                            format!("relation `{} {} {}`", r.from, r.kind, r.to),
+                        )
                     }
+                    // The TOML format has no designations of its own.
+                    ItemRef::Designation(i) => (
+                        None,
+                        format!("designation of `{}`", self.dataset.designations[i].entity_id),
+                    ),
                 };
-                Error::new(ErrorKind::Invalid(format!("{what}: {}", issue.message)))
-                    .at(&origin.path)
-                    .line(origin.line)
-                    .field(issue.field)
+                let err = Error::new(ErrorKind::Invalid(format!("{what}: {}", issue.message))).field(issue.field);
+                match origin {
+                    Some(o) => err.at(&o.path).line(o.line),
+                    None => err,
+                }
             })
             .collect();
         Err(if errors.len() == 1 {

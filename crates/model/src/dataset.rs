@@ -5,6 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
+use crate::designation::Designation;
 use crate::entity::{AppKind, Entity, EntityKind};
 use crate::order::{Order, Source};
 use crate::relation::{Relation, RelationKind};
@@ -16,6 +17,8 @@ pub struct Dataset {
     pub orders: Vec<Order>,
     pub entities: Vec<Entity>,
     pub relations: Vec<Relation>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub designations: Vec<Designation>,
 }
 
 /// Which record a validation issue is about: an index into the Dataset's
@@ -26,6 +29,7 @@ pub enum ItemRef {
     Order(usize),
     Entity(usize),
     Relation(usize),
+    Designation(usize),
 }
 
 /// One broken rule in a Dataset.
@@ -44,12 +48,26 @@ impl Dataset {
         self.orders.extend(other.orders);
         self.entities.extend(other.entities);
         self.relations.extend(other.relations);
+        self.designations.extend(other.designations);
     }
 
     /// Checks the rules that span records: unique ids, references that
     /// resolve, dates in order, percentages in range. Returns every issue,
     /// not only the first, so that a data author can fix them in one pass.
     pub fn validate(&self) -> Vec<Issue> {
+        self.check(false)
+    }
+
+    /// As [`Dataset::validate`], and also requires every order, entity,
+    /// relation, identification and injunction to cite a source: the rule
+    /// for hand-written data (interdict's TOML format), where the source is
+    /// the only provenance. Records read from official lists carry their
+    /// dataset instead.
+    pub fn validate_sourced(&self) -> Vec<Issue> {
+        self.check(true)
+    }
+
+    fn check(&self, require_sources: bool) -> Vec<Issue> {
         let mut issues = Vec::new();
         let mut push = |item, field: &str, message: String| {
             issues.push(Issue {
@@ -110,7 +128,7 @@ impl Dataset {
 
         for (i, e) in self.entities.iter().enumerate() {
             let item = ItemRef::Entity(i);
-            check_sources(item, "sources", &e.sources, true, &mut issues);
+            check_sources(item, "sources", &e.sources, require_sources, &mut issues);
             if e.app_kind.is_some() && e.kind != EntityKind::Application {
                 issues.push(Issue {
                     item,
@@ -129,7 +147,7 @@ impl Dataset {
 
         for (i, r) in self.relations.iter().enumerate() {
             let item = ItemRef::Relation(i);
-            check_sources(item, "sources", &r.sources, true, &mut issues);
+            check_sources(item, "sources", &r.sources, require_sources, &mut issues);
             for (field, id) in [("from", &r.from), ("to", &r.to)] {
                 if let Err(m) = entity_of_kind(id, None) {
                     issues.push(Issue {
@@ -310,14 +328,44 @@ impl Dataset {
                 }
             }
         }
+        for (i, d) in self.designations.iter().enumerate() {
+            if !entities.contains_key(d.entity_id.as_str()) {
+                issues.push(Issue {
+                    item: ItemRef::Designation(i),
+                    field: "entity_id".into(),
+                    message: format!("unknown entity `{}`", d.entity_id),
+                });
+            }
+            if let (Some(s), Some(e)) = (d.start, d.end) {
+                if e <= s {
+                    issues.push(Issue {
+                        item: ItemRef::Designation(i),
+                        field: "end".into(),
+                        message: format!("end {e} is not after start {s}"),
+                    });
+                }
+            }
+        }
         for (i, o) in self.orders.iter().enumerate() {
             let item = ItemRef::Order(i);
-            check_sources(item, "sources", &o.sources, true, &mut issues);
+            check_sources(item, "sources", &o.sources, require_sources, &mut issues);
             if let Some(ident) = &o.identification {
-                check_sources(item, "identification.sources", &ident.sources, true, &mut issues);
+                check_sources(
+                    item,
+                    "identification.sources",
+                    &ident.sources,
+                    require_sources,
+                    &mut issues,
+                );
             }
             for (k, inj) in o.enjoined.iter().enumerate() {
-                check_sources(item, &format!("enjoined[{k}].sources"), &inj.sources, true, &mut issues);
+                check_sources(
+                    item,
+                    &format!("enjoined[{k}].sources"),
+                    &inj.sources,
+                    require_sources,
+                    &mut issues,
+                );
             }
         }
         issues

@@ -7,6 +7,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::country::CountryCode;
+use crate::date::PartialDate;
 use crate::identifier::Identifier;
 
 /// How sure a fact is. Data that is not fully verified says so, so that a
@@ -51,6 +52,9 @@ pub enum EntityKind {
     Person,
     Organization,
     Company,
+    /// A person or organization whose type the list does not say
+    /// (FollowTheMoney `LegalEntity`).
+    LegalEntity,
     Application,
     Vessel,
     Aircraft,
@@ -63,6 +67,7 @@ impl EntityKind {
             EntityKind::Person => "person",
             EntityKind::Organization => "organization",
             EntityKind::Company => "company",
+            EntityKind::LegalEntity => "legal_entity",
             EntityKind::Application => "application",
             EntityKind::Vessel => "vessel",
             EntityKind::Aircraft => "aircraft",
@@ -164,6 +169,21 @@ pub struct Entity {
     pub identifiers: Vec<IdentifierRecord>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_kind: Option<AppKind>,
+    /// Birth dates, as precise as the list gives them (`1973`, `1973-03-25`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub birth_dates: Vec<PartialDate>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub birth_places: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub nationalities: Vec<CountryCode>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub addresses: Vec<String>,
+    /// Positions and titles held (`Minister of Defence`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub positions: Vec<String>,
+    /// The datasets the entity came from (`us_ofac_sdn`, `interdict_builtin`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub datasets: Vec<String>,
     #[serde(default)]
     pub sources: Vec<String>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -173,6 +193,28 @@ pub struct Entity {
 }
 
 impl Entity {
+    /// An entity with only the required fields set.
+    pub fn new(id: impl Into<String>, kind: EntityKind, name: impl Into<String>) -> Entity {
+        Entity {
+            id: id.into(),
+            kind,
+            name: name.into(),
+            aliases: Vec::new(),
+            countries: Vec::new(),
+            identifiers: Vec::new(),
+            app_kind: None,
+            birth_dates: Vec::new(),
+            birth_places: Vec::new(),
+            nationalities: Vec::new(),
+            addresses: Vec::new(),
+            positions: Vec::new(),
+            datasets: Vec::new(),
+            sources: Vec::new(),
+            confidence: FieldConfidence::new(),
+            notes: None,
+        }
+    }
+
     /// A short label for paths and tables: `Alipay (app)`, `WeChat Pay (feature)`.
     pub fn label(&self) -> String {
         match (self.kind, self.app_kind) {

@@ -27,6 +27,10 @@ pub enum RelationKind {
     FeatureOf,
     /// The same real-world party under two ids.
     SameAs,
+    /// `from` is a director or officer of `to`.
+    DirectorOf,
+    /// A link a list records without saying more (OFAC "Linked To:").
+    LinkedTo,
 }
 
 impl RelationKind {
@@ -39,6 +43,8 @@ impl RelationKind {
             RelationKind::SubsidiaryOf => "subsidiary_of",
             RelationKind::FeatureOf => "feature_of",
             RelationKind::SameAs => "same_as",
+            RelationKind::DirectorOf => "director_of",
+            RelationKind::LinkedTo => "linked_to",
         }
     }
 }

@@ -1,0 +1,589 @@
+//! FollowTheMoney JSON lines, the format OpenSanctions publishes: one
+//! entity per line, `{"id", "schema", "properties": {name: [values]},
+//! "datasets"}`.
+//!
+//! Thing schemas (Person, Organization, Company, LegalEntity, Vessel,
+//! Airplane, CryptoWallet) become entities; interval schemas become
+//! designations (Sanction), relations (Ownership, Directorship, UnknownLink)
+//! or identifiers on their holder (Identification, Passport, and the
+//! wallet's address). FtM ids are kept as given.
+//!
+//! Records are read line by line at constant memory per record. A line that
+//! is not JSON, an unknown schema, a duplicated id or a reference to an
+//! entity that is not in the file is a bad record: reported with its line
+//! in lenient mode, an error in strict mode. Properties interdict does not
+//! use are ignored, since FtM allows many more than screening needs.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+
+use interdict_model::{
+    CountryCode, Date, Designation, Entity, EntityKind, Identifier, IdentifierKind, IdentifierRecord, Name, NameKind,
+    PartialDate, Relation, RelationKind,
+};
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::error::{Error, ErrorKind};
+use crate::report::{Report, Strictness};
+
+/// Longest line accepted; FtM entities are a few kilobytes at most.
+const MAX_LINE: usize = 8 * 1024 * 1024;
+
+#[derive(Deserialize)]
+struct Record {
+    id: String,
+    schema: String,
+    #[serde(default)]
+    properties: BTreeMap<String, Vec<Value>>,
+    #[serde(default)]
+    datasets: Vec<String>,
+}
+
+impl Record {
+    /// String values of a property; nested entities give their id.
+    fn values(&self, prop: &str) -> Vec<String> {
+        self.properties
+            .get(prop)
+            .map(|vs| {
+                vs.iter()
+                    .filter_map(|v| match v {
+                        Value::String(s) => Some(s.trim().to_string()),
+                        Value::Object(o) => o.get("id").and_then(Value::as_str).map(str::to_string),
+                        _ => None,
+                    })
+                    .filter(|s| !s.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    fn first(&self, prop: &str) -> Option<String> {
+        self.values(prop).into_iter().next()
+    }
+}
+
+/// A link to resolve once every entity is known, with its line.
+struct Pending<T> {
+    line: u64,
+    item: T,
+    refs: Vec<(&'static str, String)>,
+}
+
+/// Reads a FollowTheMoney JSON lines file.
+pub fn read(path: &Path, mode: Strictness) -> Result<Report, Error> {
+    let file = File::open(path).map_err(|e| Error::new(ErrorKind::Io(e)).at(path))?;
+    read_from(path, BufReader::new(file), mode)
+}
+
+/// Reads FtM JSON lines from any reader; `path` names it in errors.
+pub fn read_from(path: &Path, reader: impl Read, mode: Strictness) -> Result<Report, Error> {
+    let mut reader = BufReader::new(reader);
+    let mut report = Report::default();
+    let mut ids: HashSet<String> = HashSet::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut designations: Vec<Pending<Designation>> = Vec::new();
+    let mut relations: Vec<Pending<Relation>> = Vec::new();
+    let mut held: Vec<Pending<IdentifierRecord>> = Vec::new();
+    let mut buf = Vec::new();
+    let mut line_no = 0u64;
+    let mut saw_content = false;
+
+    loop {
+        buf.clear();
+        let n = (&mut reader)
+            .take(MAX_LINE as u64 + 1)
+            .read_until(b'\n', &mut buf)
+            .map_err(|e| Error::new(ErrorKind::Io(e)).at(path).line(line_no + 1))?;
+        if n == 0 {
+            break;
+        }
+        line_no += 1;
+        if buf.len() > MAX_LINE {
+            return Err(Error::new(ErrorKind::TooLarge { limit: MAX_LINE as u64 })
+                .at(path)
+                .line(line_no));
+        }
+        let Ok(text) = std::str::from_utf8(&buf) else {
+            report.reject(mode, Error::new(ErrorKind::Encoding).at(path).line(line_no))?;
+            continue;
+        };
+        let text = text.trim();
+        if text.is_empty() {
+            continue;
+        }
+        saw_content = true;
+        report.records += 1;
+        let bad = |message: String, field: &str| {
+            Error::new(ErrorKind::Invalid(message))
+                .at(path)
+                .line(line_no)
+                .field(field)
+        };
+        let record: Record = match serde_json::from_str(text) {
+            Ok(r) => r,
+            Err(e) => {
+                let message = if e.is_eof() {
+                    "the line ends before its JSON does: is the file truncated?".to_string()
+                } else {
+                    format!("not a FollowTheMoney entity: {e}")
+                };
+                report.reject(mode, Error::new(ErrorKind::Syntax(message)).at(path).line(line_no))?;
+                continue;
+            }
+        };
+        if record.id.trim().is_empty() {
+            report.reject(mode, bad("empty id".into(), "id"))?;
+            continue;
+        }
+        if !ids.insert(record.id.clone()) {
+            report.reject(mode, bad(format!("duplicate id `{}`", record.id), "id"))?;
+            continue;
+        }
+        let kind = match record.schema.as_str() {
+            "Person" => Some(EntityKind::Person),
+            "Organization" => Some(EntityKind::Organization),
+            "Company" | "PublicBody" => Some(EntityKind::Company),
+            "LegalEntity" => Some(EntityKind::LegalEntity),
+            "Vessel" => Some(EntityKind::Vessel),
+            "Airplane" => Some(EntityKind::Aircraft),
+            "CryptoWallet" => Some(EntityKind::Wallet),
+            _ => None,
+        };
+        if let Some(kind) = kind {
+            match entity(&record, kind) {
+                Ok(e) => {
+                    if let Some(address) = (kind == EntityKind::Wallet)
+                        .then(|| record.first("publicKey"))
+                        .flatten()
+                    {
+                        let chain = record
+                            .first("currency")
+                            .unwrap_or_else(|| "unknown".into())
+                            .to_ascii_lowercase();
+                        if let (Ok(k), Some(holder)) = (
+                            format!("crypto.{chain}").parse::<IdentifierKind>(),
+                            record.first("holder"),
+                        ) {
+                            if let Ok(identifier) = Identifier::new(k, &address) {
+                                held.push(Pending {
+                                    line: line_no,
+                                    item: IdentifierRecord {
+                                        identifier,
+                                        confidence: Default::default(),
+                                        note: None,
+                                    },
+                                    refs: vec![("holder", holder)],
+                                });
+                            }
+                        }
+                    }
+                    index.insert(e.id.clone(), report.dataset.entities.len());
+                    report.dataset.entities.push(e);
+                }
+                Err((message, field)) => report.reject(mode, bad(message, field))?,
+            }
+            continue;
+        }
+        match record.schema.as_str() {
+            "Sanction" => match designation(&record) {
+                Ok((d, entity)) => designations.push(Pending {
+                    line: line_no,
+                    item: d,
+                    refs: vec![("entity", entity)],
+                }),
+                Err((message, field)) => report.reject(mode, bad(message, field))?,
+            },
+            "Ownership" | "Directorship" | "UnknownLink" | "Associate" => match relation(&record) {
+                Ok((r, from_field, to_field)) => relations.push(Pending {
+                    line: line_no,
+                    refs: vec![(from_field, r.from.clone()), (to_field, r.to.clone())],
+                    item: r,
+                }),
+                Err((message, field)) => report.reject(mode, bad(message, field))?,
+            },
+            "Identification" | "Passport" => match identification(&record) {
+                Ok(Some((rec, holder))) => held.push(Pending {
+                    line: line_no,
+                    item: rec,
+                    refs: vec![("holder", holder)],
+                }),
+                Ok(None) => {}
+                Err((message, field)) => report.reject(mode, bad(message, field))?,
+            },
+            other => report.reject(mode, bad(format!("unknown schema `{other}`"), "schema"))?,
+        }
+    }
+    if !saw_content {
+        return Err(Error::new(ErrorKind::Empty).at(path));
+    }
+
+    // Resolve links now that every entity is known.
+    let dangling = |refs: &[(&'static str, String)]| refs.iter().find(|(_, id)| !index.contains_key(id)).cloned();
+    for p in designations {
+        match dangling(&p.refs) {
+            None => report.dataset.designations.push(p.item),
+            Some((field, id)) => report.reject(mode, missing(path, p.line, field, &id))?,
+        }
+    }
+    for p in relations {
+        match dangling(&p.refs) {
+            None => report.dataset.relations.push(p.item),
+            Some((field, id)) => report.reject(mode, missing(path, p.line, field, &id))?,
+        }
+    }
+    for p in held {
+        match p.refs.first().and_then(|(_, id)| index.get(id)) {
+            Some(&i) => {
+                let e = &mut report.dataset.entities[i];
+                if !e.identifiers.iter().any(|r| r.identifier == p.item.identifier) {
+                    e.identifiers.push(p.item);
+                }
+            }
+            None => {
+                let (field, id) = p.refs.first().cloned().unwrap_or(("holder", String::new()));
+                report.reject(mode, missing(path, p.line, field, &id))?
+            }
+        }
+    }
+    Ok(report)
+}
+
+fn missing(path: &Path, line: u64, field: &str, id: &str) -> Error {
+    Error::new(ErrorKind::Invalid(format!(
+        "refers to `{id}`, which is not in the file"
+    )))
+    .at(path)
+    .line(line)
+    .field(field)
+}
+
+type Bad = (String, &'static str);
+
+fn entity(r: &Record, kind: EntityKind) -> Result<Entity, Bad> {
+    let mut names = r.values("name");
+    if names.is_empty() {
+        return Err(("no name".into(), "name"));
+    }
+    let primary = names.remove(0);
+    let mut e = Entity::new(r.id.clone(), kind, primary);
+    let mut add_names = |values: Vec<String>, kind: NameKind| {
+        for name in values {
+            if name != e.name && !e.aliases.iter().any(|a| a.name == name) {
+                e.aliases.push(Name {
+                    name,
+                    lang: None,
+                    kind,
+                    confidence: Default::default(),
+                });
+            }
+        }
+    };
+    add_names(names, NameKind::Alias);
+    add_names(r.values("alias"), NameKind::Alias);
+    add_names(r.values("weakAlias"), NameKind::WeakAlias);
+    add_names(r.values("previousName"), NameKind::Former);
+    let mut notes: Vec<String> = r.values("notes");
+    for d in r.values("birthDate") {
+        match d.parse::<PartialDate>() {
+            Ok(pd) => e.birth_dates.push(pd),
+            Err(_) => notes.push(format!("birthDate {d}")),
+        }
+    }
+    e.birth_places = r.values("birthPlace");
+    for prop in ["nationality", "citizenship"] {
+        for c in r.values(prop) {
+            match c.parse::<CountryCode>() {
+                Ok(cc) if !e.nationalities.contains(&cc) => e.nationalities.push(cc),
+                Ok(_) => {}
+                Err(_) => notes.push(format!("{prop} {c}")),
+            }
+        }
+    }
+    for prop in ["country", "jurisdiction", "flag", "mainCountry"] {
+        for c in r.values(prop) {
+            if let Ok(cc) = c.parse::<CountryCode>() {
+                if !e.countries.contains(&cc) {
+                    e.countries.push(cc);
+                }
+            }
+        }
+    }
+    e.addresses = r.values("address");
+    e.positions = r.values("position");
+    e.datasets = r.datasets.clone();
+    const IDS: &[(&str, &str)] = &[
+        ("imoNumber", "imo"),
+        ("mmsi", "mmsi"),
+        ("leiCode", "lei"),
+        ("swiftBic", "bic"),
+        ("email", "email"),
+        ("website", "domain"),
+        ("passportNumber", "passport"),
+        ("idNumber", "national_id"),
+        ("taxNumber", "tax_id"),
+        ("innCode", "tax_id.ru"),
+        ("ogrnCode", "registration.ru"),
+        ("registrationNumber", "registration"),
+    ];
+    for (prop, kind) in IDS {
+        let kind: IdentifierKind = match kind.parse() {
+            Ok(k) => k,
+            Err(_) => continue,
+        };
+        for v in r.values(prop) {
+            match Identifier::new(kind.clone(), &v) {
+                Ok(identifier) if !e.identifiers.iter().any(|x| x.identifier == identifier) => {
+                    e.identifiers.push(IdentifierRecord {
+                        identifier,
+                        confidence: Default::default(),
+                        note: None,
+                    })
+                }
+                Ok(_) => {}
+                Err(_) => notes.push(format!("{prop} {v}")),
+            }
+        }
+    }
+    if !notes.is_empty() {
+        e.notes = Some(notes.join("; "));
+    }
+    Ok(e)
+}
+
+fn date(r: &Record, prop: &'static str) -> Result<Option<Date>, Bad> {
+    match r.first(prop) {
+        None => Ok(None),
+        // Partial start dates (`2014`) are common; they count from the
+        // first day of the period.
+        Some(s) => {
+            let full = match s.len() {
+                4 => format!("{s}-01-01"),
+                7 => format!("{s}-01"),
+                _ => s.chars().take(10).collect(),
+            };
+            full.parse::<Date>().map(Some).map_err(|e| (e.to_string(), prop))
+        }
+    }
+}
+
+fn designation(r: &Record) -> Result<(Designation, String), Bad> {
+    let entity = r.first("entity").ok_or(("no entity".to_string(), "entity"))?;
+    let start = date(r, "startDate")?;
+    let end = date(r, "endDate")?;
+    if let (Some(s), Some(e)) = (start, end) {
+        if e <= s {
+            return Err((format!("endDate {e} is not after startDate {s}"), "endDate"));
+        }
+    }
+    let d = Designation {
+        entity_id: entity.clone(),
+        authority: r.first("authority").unwrap_or_default(),
+        program: r.values("program").join("; "),
+        listed: start,
+        start,
+        end,
+        sources: r.values("sourceUrl"),
+    };
+    Ok((d, entity))
+}
+
+fn relation(r: &Record) -> Result<(Relation, &'static str, &'static str), Bad> {
+    let (kind, from_field, to_field) = match r.schema.as_str() {
+        "Ownership" => (RelationKind::Owns, "owner", "asset"),
+        "Directorship" => (RelationKind::DirectorOf, "director", "organization"),
+        _ => (RelationKind::LinkedTo, "subject", "object"),
+    };
+    let from = r.first(from_field).ok_or((format!("no {from_field}"), from_field))?;
+    let to = r.first(to_field).ok_or((format!("no {to_field}"), to_field))?;
+    let percent = match r.first("percentage") {
+        None => None,
+        Some(p) => {
+            let v: f64 = p
+                .trim_end_matches('%')
+                .trim()
+                .parse()
+                .map_err(|_| (format!("percentage `{p}` is not a number"), "percentage"))?;
+            if !(v > 0.0 && v <= 100.0) {
+                return Err((
+                    format!("percentage {v} is not more than 0 and at most 100"),
+                    "percentage",
+                ));
+            }
+            Some(v)
+        }
+    };
+    let rel = Relation {
+        kind,
+        from,
+        to,
+        percent: if kind == RelationKind::Owns { percent } else { None },
+        basis: r.first("ownershipType").or_else(|| r.first("role")),
+        start: date(r, "startDate")?,
+        end: date(r, "endDate")?,
+        as_of: None,
+        // Source ids name `[[sources]]` records; a list's URLs are notes.
+        sources: Vec::new(),
+        confidence: Default::default(),
+        note: Some(r.values("sourceUrl").join(" ")).filter(|n| !n.is_empty()),
+    };
+    Ok((rel, from_field, to_field))
+}
+
+fn identification(r: &Record) -> Result<Option<(IdentifierRecord, String)>, Bad> {
+    let holder = r.first("holder").ok_or(("no holder".to_string(), "holder"))?;
+    let Some(number) = r.first("number") else {
+        return Ok(None);
+    };
+    let country = r.first("country").and_then(|c| c.parse::<CountryCode>().ok());
+    let kind = if r.schema == "Passport" || r.first("type").is_some_and(|t| t.to_lowercase().contains("passport")) {
+        IdentifierKind::Passport(country)
+    } else {
+        IdentifierKind::NationalId(country)
+    };
+    match Identifier::new(kind, &number) {
+        Ok(identifier) => Ok(Some((
+            IdentifierRecord {
+                identifier,
+                confidence: Default::default(),
+                note: r.first("type"),
+            },
+            holder,
+        ))),
+        Err(e) => Err((e.to_string(), "number")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read_str(text: &str, mode: Strictness) -> Result<Report, Error> {
+        read_from(Path::new("t.ftm.jsonl"), text.as_bytes(), mode)
+    }
+
+    const SAMPLE: &str = r#"{"id": "p1", "schema": "Person", "properties": {"name": ["SMITH, John"], "alias": ["Jon Smith", "SMITH, John"], "weakAlias": ["Johnny"], "birthDate": ["1970-01-02", "1971"], "nationality": ["ru", "Atlantis"], "notes": ["Male"]}, "datasets": ["us_ofac_sdn"]}
+{"id": "p1-sanction", "schema": "Sanction", "properties": {"entity": ["p1"], "authority": ["US OFAC"], "program": ["SDGT"], "startDate": ["2014-03"]}, "datasets": ["us_ofac_sdn"]}
+{"id": "c1", "schema": "Company", "properties": {"name": ["Acme LLC"], "website": ["https://www.acme.example/"], "leiCode": ["5493001KJTIIGC8Y1R12"]}}
+{"id": "o1", "schema": "Ownership", "properties": {"owner": ["p1"], "asset": ["c1"], "percentage": ["60"]}}
+{"id": "v1", "schema": "Vessel", "properties": {"name": ["OCEAN"], "imoNumber": ["IMO 9074729"], "flag": ["pa"]}}
+{"id": "w1", "schema": "CryptoWallet", "properties": {"name": ["wallet"], "publicKey": ["0xABCDEF0000000000000000000000000000000001"], "currency": ["ETH"], "holder": ["p1"]}}
+{"id": "pp1", "schema": "Passport", "properties": {"holder": ["p1"], "number": ["72 123456"], "country": ["ru"]}}
+"#;
+
+    #[test]
+    fn reads_things_sanctions_ownership_and_identifiers() {
+        let r = read_str(SAMPLE, Strictness::Strict).unwrap();
+        assert_eq!(r.records, 7);
+        assert!(r.rejected.is_empty());
+        let d = &r.dataset;
+        assert_eq!(d.entities.len(), 4);
+        let p = &d.entities[0];
+        assert_eq!(
+            (p.id.as_str(), p.kind, p.name.as_str()),
+            ("p1", EntityKind::Person, "SMITH, John")
+        );
+        let aliases: Vec<(&str, NameKind)> = p.aliases.iter().map(|a| (a.name.as_str(), a.kind)).collect();
+        assert_eq!(
+            aliases,
+            [("Jon Smith", NameKind::Alias), ("Johnny", NameKind::WeakAlias)]
+        );
+        assert_eq!(
+            p.birth_dates.iter().map(|b| b.as_str()).collect::<Vec<_>>(),
+            ["1970-01-02", "1971"]
+        );
+        assert_eq!(p.nationalities.iter().map(|c| c.as_str()).collect::<Vec<_>>(), ["RU"]);
+        assert_eq!(p.notes.as_deref(), Some("Male; nationality Atlantis"));
+        let ids: Vec<String> = p.identifiers.iter().map(|i| i.identifier.to_string()).collect();
+        assert_eq!(
+            ids,
+            [
+                "crypto.eth:0xabcdef0000000000000000000000000000000001",
+                "passport.ru:72123456"
+            ]
+        );
+        let c = &d.entities[1];
+        let ids: Vec<String> = c.identifiers.iter().map(|i| i.identifier.to_string()).collect();
+        assert_eq!(ids, ["lei:5493001KJTIIGC8Y1R12", "domain:www.acme.example"]);
+        assert_eq!(d.entities[2].identifiers[0].identifier.to_string(), "imo:9074729");
+        assert_eq!(d.entities[2].countries[0].as_str(), "PA");
+        assert_eq!(d.designations.len(), 1);
+        assert_eq!(d.designations[0].start.unwrap().to_string(), "2014-03-01");
+        assert_eq!(d.designations[0].program, "SDGT");
+        assert_eq!(d.relations.len(), 1);
+        assert_eq!(
+            (d.relations[0].kind, d.relations[0].percent),
+            (RelationKind::Owns, Some(60.0))
+        );
+        assert!(d.validate().is_empty(), "{:?}", d.validate());
+    }
+
+    #[test]
+    fn bad_records_are_reported_with_their_lines_in_lenient_mode() {
+        let text = format!(
+            "{SAMPLE}{}\n{}\n{}\n{}\n",
+            r#"{"id": "p1", "schema": "Person", "properties": {"name": ["dup"]}}"#,
+            r#"{"id": "x1", "schema": "Spaceship", "properties": {"name": ["x"]}}"#,
+            r#"{"id": "s9", "schema": "Sanction", "properties": {"entity": ["nobody"], "authority": ["X"]}}"#,
+            r#"{"id": "t1", "schema": "Person", "properties": {"na"#,
+        );
+        let r = read_str(&text, Strictness::Lenient).unwrap();
+        let msgs: Vec<String> = r.rejected.iter().map(|e| e.to_string()).collect();
+        assert_eq!(
+            msgs,
+            [
+                "t.ftm.jsonl:8: field `id`: duplicate id `p1`",
+                "t.ftm.jsonl:9: field `schema`: unknown schema `Spaceship`",
+                "t.ftm.jsonl:11: the line ends before its JSON does: is the file truncated?",
+                "t.ftm.jsonl:10: field `entity`: refers to `nobody`, which is not in the file",
+            ]
+        );
+        assert_eq!(r.dataset.entities.len(), 4, "good records still load");
+    }
+
+    #[test]
+    fn strict_mode_fails_on_the_first_bad_record() {
+        let text = format!(
+            "{SAMPLE}{}\n",
+            r#"{"id": "x1", "schema": "Spaceship", "properties": {}}"#
+        );
+        let err = read_str(&text, Strictness::Strict).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "t.ftm.jsonl:8: field `schema`: unknown schema `Spaceship`"
+        );
+    }
+
+    #[test]
+    fn empty_files_and_invalid_utf8_are_errors() {
+        assert!(matches!(
+            read_str("\n\n", Strictness::Lenient).unwrap_err().kind(),
+            ErrorKind::Empty
+        ));
+        let mut bytes = SAMPLE.as_bytes().to_vec();
+        bytes.extend_from_slice(b"{\"id\": \"caf\xE9\"}\n");
+        let r = read_from(Path::new("t"), bytes.as_slice(), Strictness::Lenient).unwrap();
+        assert!(matches!(r.rejected[0].kind(), ErrorKind::Encoding));
+        assert_eq!(r.rejected[0].line_number(), Some(8));
+    }
+
+    #[test]
+    fn impossible_dates_and_percentages_are_bad_records() {
+        let text = format!(
+            "{SAMPLE}{}\n{}\n",
+            r#"{"id": "s2", "schema": "Sanction", "properties": {"entity": ["p1"], "startDate": ["2021-02-30"]}}"#,
+            r#"{"id": "o2", "schema": "Ownership", "properties": {"owner": ["p1"], "asset": ["c1"], "percentage": ["140"]}}"#,
+        );
+        let r = read_str(&text, Strictness::Lenient).unwrap();
+        let msgs: Vec<String> = r.rejected.iter().map(|e| e.to_string()).collect();
+        assert_eq!(
+            msgs,
+            [
+                "t.ftm.jsonl:8: field `startDate`: invalid date `2021-02-30`: expected a calendar date as YYYY-MM-DD",
+                "t.ftm.jsonl:9: field `percentage`: percentage 140 is not more than 0 and at most 100",
+            ]
+        );
+    }
+}

@@ -1,0 +1,41 @@
+//! What a list reader returns: the records it could read, and each bad one
+//! with its location. Whether a file with bad records is accepted at all is
+//! the caller's explicit choice ([`Strictness`]).
+
+use interdict_model::Dataset;
+
+use crate::error::Error;
+
+/// How a reader treats a bad record.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Strictness {
+    /// Load the good records; report every bad one.
+    #[default]
+    Lenient,
+    /// Reject the whole file at the first bad record.
+    Strict,
+}
+
+/// The result of reading one list.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub dataset: Dataset,
+    /// Each bad record, with file and line (lenient mode only; strict mode
+    /// returns the first as the error).
+    pub rejected: Vec<Error>,
+    /// Records read, good and bad.
+    pub records: u64,
+}
+
+impl Report {
+    /// Records a bad record: an error in strict mode, a note otherwise.
+    pub(crate) fn reject(&mut self, mode: Strictness, err: Error) -> Result<(), Error> {
+        match mode {
+            Strictness::Strict => Err(err),
+            Strictness::Lenient => {
+                self.rejected.push(err);
+                Ok(())
+            }
+        }
+    }
+}
