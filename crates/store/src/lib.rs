@@ -1,0 +1,404 @@
+//! The embedded store: list snapshots in one SQLite file, with versioned
+//! migrations.
+//!
+//! A snapshot is immutable and identified by the content hash of its data
+//! (`sha256:` of the canonical JSON of its entities, designations and
+//! relations), so importing the same lists twice gives the same snapshot.
+//! Each entity is a row, so that two snapshots can be compared in SQL and
+//! a diff is a join, not a scan of two blobs.
+//!
+//! An import is one transaction: it either adds the snapshot and makes it
+//! the active one, or leaves the store exactly as it was.
+
+mod error;
+mod migrations;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use interdict_model::{Dataset, Designation, Entity, Relation};
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+pub use error::{Error, ErrorKind};
+
+/// The database file inside the data directory.
+pub const DB_FILE: &str = "interdict.db";
+
+/// One input file of a snapshot.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceFile {
+    pub path: String,
+    pub format: String,
+    /// `sha256:` of the file's bytes.
+    pub sha256: String,
+    pub records: u64,
+    pub rejected: u64,
+}
+
+/// A snapshot as `lists show` reports it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SnapshotInfo {
+    pub id: String,
+    /// RFC 3339, UTC.
+    pub created: String,
+    pub active: bool,
+    pub sources: Vec<SourceFile>,
+    /// Entities per kind, plus `designations` and `relations`.
+    pub counts: BTreeMap<String, u64>,
+}
+
+/// What changed for one entity between two snapshots.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "change", rename_all = "snake_case")]
+pub enum EntityChange {
+    Added {
+        entity_id: String,
+        after: Value,
+    },
+    Removed {
+        entity_id: String,
+        before: Value,
+    },
+    Changed {
+        entity_id: String,
+        fields: Vec<FieldChange>,
+    },
+}
+
+/// One field that differs; absent values are `null`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FieldChange {
+    pub field: String,
+    pub before: Value,
+    pub after: Value,
+}
+
+/// The store in one data directory.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+/// An entity with its designations, as stored in one row.
+#[derive(Serialize, Deserialize)]
+struct EntityRow {
+    #[serde(flatten)]
+    entity: Entity,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    designations: Vec<Designation>,
+}
+
+impl Store {
+    /// Opens (creating if needed) the store in `dir` and brings its schema
+    /// up to date.
+    pub fn open(dir: &Path) -> Result<Store, Error> {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let path = dir.join(DB_FILE);
+        let mut conn = Connection::open(&path).map_err(|e| Error::sqlite(&path, e))?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(|e| Error::sqlite(&path, e))?;
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(|e| Error::sqlite(&path, e))?;
+        migrations::run(&mut conn).map_err(|e| e.with_path(&path))?;
+        Ok(Store { conn, path })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The schema version after migrations.
+    pub fn schema_version(&self) -> Result<u32, Error> {
+        migrations::version(&self.conn).map_err(|e| e.with_path(&self.path))
+    }
+
+    /// Stores `dataset` as a snapshot and makes it active, in one
+    /// transaction. If the same data was imported before, that snapshot is
+    /// made active again and no copy is made.
+    pub fn import(&mut self, dataset: &Dataset, sources: &[SourceFile]) -> Result<SnapshotInfo, Error> {
+        let id = snapshot_id(dataset)?;
+        let path = self.path.clone();
+        let sq = |e| Error::sqlite(&path, e);
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(sq)?;
+        let exists: bool = tx
+            .query_row("SELECT 1 FROM snapshots WHERE id = ?1", [&id], |_| Ok(true))
+            .optional()
+            .map_err(sq)?
+            .unwrap_or(false);
+        if !exists {
+            let created = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+            let counts = serde_json::to_string(&counts(dataset)).map_err(Error::json)?;
+            tx.execute(
+                "INSERT INTO snapshots (id, created, active, counts) VALUES (?1, ?2, 0, ?3)",
+                params![id, created, counts],
+            )
+            .map_err(sq)?;
+            {
+                let mut ins = tx
+                    .prepare("INSERT INTO snapshot_sources (snapshot_id, position, path, format, sha256, records, rejected) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+                    .map_err(sq)?;
+                for (i, s) in sources.iter().enumerate() {
+                    ins.execute(params![
+                        id,
+                        i as i64,
+                        s.path,
+                        s.format,
+                        s.sha256,
+                        s.records as i64,
+                        s.rejected as i64
+                    ])
+                    .map_err(sq)?;
+                }
+                let mut by_entity: BTreeMap<&str, Vec<Designation>> = BTreeMap::new();
+                for d in &dataset.designations {
+                    by_entity.entry(d.entity_id.as_str()).or_default().push(d.clone());
+                }
+                let mut ins = tx
+                    .prepare("INSERT INTO entities (snapshot_id, entity_id, kind, body) VALUES (?1, ?2, ?3, ?4)")
+                    .map_err(sq)?;
+                for e in &dataset.entities {
+                    let row = EntityRow {
+                        entity: e.clone(),
+                        designations: by_entity.remove(e.id.as_str()).unwrap_or_default(),
+                    };
+                    let body = serde_json::to_string(&row).map_err(Error::json)?;
+                    ins.execute(params![id, e.id, e.kind.as_str(), body]).map_err(sq)?;
+                }
+                let mut ins = tx
+                    .prepare("INSERT INTO relations (snapshot_id, position, body) VALUES (?1, ?2, ?3)")
+                    .map_err(sq)?;
+                for (i, r) in dataset.relations.iter().enumerate() {
+                    let body = serde_json::to_string(r).map_err(Error::json)?;
+                    ins.execute(params![id, i as i64, body]).map_err(sq)?;
+                }
+            }
+        }
+        // Two steps: the unique index on active rows is checked row by row.
+        tx.execute("UPDATE snapshots SET active = 0 WHERE active = 1 AND id <> ?1", [&id])
+            .map_err(sq)?;
+        tx.execute("UPDATE snapshots SET active = 1 WHERE id = ?1", [&id])
+            .map_err(sq)?;
+        tx.commit().map_err(sq)?;
+        self.snapshot(&id)?.ok_or_else(|| Error::unknown_snapshot(&id))
+    }
+
+    /// Every snapshot, newest first.
+    pub fn snapshots(&self) -> Result<Vec<SnapshotInfo>, Error> {
+        let ids: Vec<String> = {
+            let mut stmt = self
+                .conn
+                .prepare("SELECT id FROM snapshots ORDER BY created DESC, rowid DESC")
+                .map_err(|e| Error::sqlite(&self.path, e))?;
+            let rows = stmt
+                .query_map([], |r| r.get(0))
+                .map_err(|e| Error::sqlite(&self.path, e))?;
+            rows.collect::<Result<_, _>>()
+                .map_err(|e| Error::sqlite(&self.path, e))?
+        };
+        ids.iter().filter_map(|id| self.snapshot(id).transpose()).collect()
+    }
+
+    /// One snapshot by exact id.
+    pub fn snapshot(&self, id: &str) -> Result<Option<SnapshotInfo>, Error> {
+        let sq = |e| Error::sqlite(&self.path, e);
+        let row: Option<(String, String, bool, String)> = self
+            .conn
+            .query_row(
+                "SELECT id, created, active, counts FROM snapshots WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .optional()
+            .map_err(sq)?;
+        let Some((id, created, active, counts)) = row else {
+            return Ok(None);
+        };
+        let mut stmt = self
+            .conn
+            .prepare("SELECT path, format, sha256, records, rejected FROM snapshot_sources WHERE snapshot_id = ?1 ORDER BY position")
+            .map_err(sq)?;
+        let sources = stmt
+            .query_map([&id], |r| {
+                Ok(SourceFile {
+                    path: r.get(0)?,
+                    format: r.get(1)?,
+                    sha256: r.get(2)?,
+                    records: r.get::<_, i64>(3)? as u64,
+                    rejected: r.get::<_, i64>(4)? as u64,
+                })
+            })
+            .map_err(sq)?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(sq)?;
+        Ok(Some(SnapshotInfo {
+            id,
+            created,
+            active,
+            sources,
+            counts: serde_json::from_str(&counts).map_err(Error::json)?,
+        }))
+    }
+
+    /// The active snapshot, if any.
+    pub fn active(&self) -> Result<Option<SnapshotInfo>, Error> {
+        let id: Option<String> = self
+            .conn
+            .query_row("SELECT id FROM snapshots WHERE active = 1", [], |r| r.get(0))
+            .optional()
+            .map_err(|e| Error::sqlite(&self.path, e))?;
+        match id {
+            Some(id) => self.snapshot(&id),
+            None => Ok(None),
+        }
+    }
+
+    /// Resolves a full id, a unique prefix of one (with or without
+    /// `sha256:`), or `active`.
+    pub fn resolve(&self, key: &str) -> Result<String, Error> {
+        if key == "active" {
+            return self.active()?.map(|s| s.id).ok_or_else(|| Error::unknown_snapshot(key));
+        }
+        let hex = key.strip_prefix("sha256:").unwrap_or(key);
+        let pattern = format!("sha256:{hex}%");
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id FROM snapshots WHERE id LIKE ?1 LIMIT 2")
+            .map_err(|e| Error::sqlite(&self.path, e))?;
+        let ids: Vec<String> = stmt
+            .query_map([&pattern], |r| r.get(0))
+            .map_err(|e| Error::sqlite(&self.path, e))?
+            .collect::<Result<_, _>>()
+            .map_err(|e| Error::sqlite(&self.path, e))?;
+        match ids.as_slice() {
+            [one] if !hex.is_empty() => Ok(one.clone()),
+            [_, _] => Err(Error::ambiguous_snapshot(key)),
+            _ => Err(Error::unknown_snapshot(key)),
+        }
+    }
+
+    /// The data of a snapshot.
+    pub fn load(&self, id: &str) -> Result<Dataset, Error> {
+        let sq = |e| Error::sqlite(&self.path, e);
+        if self.snapshot(id)?.is_none() {
+            return Err(Error::unknown_snapshot(id));
+        }
+        let mut dataset = Dataset::default();
+        let mut stmt = self
+            .conn
+            .prepare("SELECT body FROM entities WHERE snapshot_id = ?1 ORDER BY rowid")
+            .map_err(sq)?;
+        for body in stmt.query_map([id], |r| r.get::<_, String>(0)).map_err(sq)? {
+            let row: EntityRow = serde_json::from_str(&body.map_err(sq)?).map_err(Error::json)?;
+            dataset.designations.extend(row.designations);
+            dataset.entities.push(row.entity);
+        }
+        let mut stmt = self
+            .conn
+            .prepare("SELECT body FROM relations WHERE snapshot_id = ?1 ORDER BY position")
+            .map_err(sq)?;
+        for body in stmt.query_map([id], |r| r.get::<_, String>(0)).map_err(sq)? {
+            let r: Relation = serde_json::from_str(&body.map_err(sq)?).map_err(Error::json)?;
+            dataset.relations.push(r);
+        }
+        Ok(dataset)
+    }
+
+    /// Entities added, removed and changed (field by field) from snapshot
+    /// `a` to snapshot `b`, in entity id order.
+    pub fn diff(&self, a: &str, b: &str) -> Result<Vec<EntityChange>, Error> {
+        let sq = |e| Error::sqlite(&self.path, e);
+        for id in [a, b] {
+            if self.snapshot(id)?.is_none() {
+                return Err(Error::unknown_snapshot(id));
+            }
+        }
+        // Rows whose body differs, or that exist on one side only.
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT x.entity_id, x.body, y.body FROM entities x LEFT JOIN entities y
+                   ON y.snapshot_id = ?2 AND y.entity_id = x.entity_id
+                 WHERE x.snapshot_id = ?1 AND (y.body IS NULL OR y.body <> x.body)
+                 UNION ALL
+                 SELECT y.entity_id, NULL, y.body FROM entities y
+                 WHERE y.snapshot_id = ?2 AND NOT EXISTS
+                   (SELECT 1 FROM entities x WHERE x.snapshot_id = ?1 AND x.entity_id = y.entity_id)
+                 ORDER BY 1",
+            )
+            .map_err(sq)?;
+        let rows = stmt
+            .query_map([a, b], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, Option<String>>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                ))
+            })
+            .map_err(sq)?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (entity_id, before, after) = row.map_err(sq)?;
+            let parse = |s: Option<String>| -> Result<Option<Value>, Error> {
+                s.map(|s| serde_json::from_str(&s).map_err(Error::json)).transpose()
+            };
+            out.push(match (parse(before)?, parse(after)?) {
+                (None, Some(after)) => EntityChange::Added { entity_id, after },
+                (Some(before), None) => EntityChange::Removed { entity_id, before },
+                (Some(before), Some(after)) => EntityChange::Changed {
+                    entity_id,
+                    fields: field_changes(&before, &after),
+                },
+                (None, None) => continue,
+            });
+        }
+        Ok(out)
+    }
+}
+
+fn field_changes(before: &Value, after: &Value) -> Vec<FieldChange> {
+    let empty = serde_json::Map::new();
+    let b = before.as_object().unwrap_or(&empty);
+    let a = after.as_object().unwrap_or(&empty);
+    let mut keys: Vec<&String> = b.keys().chain(a.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter()
+        .filter(|k| b.get(*k) != a.get(*k))
+        .map(|k| FieldChange {
+            field: k.clone(),
+            before: b.get(k).cloned().unwrap_or(Value::Null),
+            after: a.get(k).cloned().unwrap_or(Value::Null),
+        })
+        .collect()
+}
+
+/// `sha256:` of the canonical JSON of the list data: entities (with their
+/// designations) and relations, in their order.
+pub fn snapshot_id(dataset: &Dataset) -> Result<String, Error> {
+    let mut hasher = Sha256::new();
+    let canonical =
+        serde_json::to_vec(&(&dataset.entities, &dataset.designations, &dataset.relations)).map_err(Error::json)?;
+    hasher.update(&canonical);
+    Ok(format!("sha256:{:x}", hasher.finalize()))
+}
+
+/// `sha256:` of a file's bytes.
+pub fn file_sha256(bytes: &[u8]) -> String {
+    format!("sha256:{:x}", Sha256::digest(bytes))
+}
+
+fn counts(dataset: &Dataset) -> BTreeMap<String, u64> {
+    let mut out: BTreeMap<String, u64> = BTreeMap::new();
+    for e in &dataset.entities {
+        *out.entry(e.kind.as_str().to_string()).or_default() += 1;
+    }
+    out.insert("designations".into(), dataset.designations.len() as u64);
+    out.insert("relations".into(), dataset.relations.len() as u64);
+    out
+}

@@ -1,0 +1,65 @@
+//! Versioned schema migrations. The schema version is SQLite's
+//! `user_version`; each migration runs once, in its own transaction, in
+//! order. A database newer than this build is refused rather than guessed at.
+
+use rusqlite::Connection;
+
+use crate::error::Error;
+
+/// Migration N (1-based) brings the schema from version N-1 to N.
+const MIGRATIONS: &[&str] = &[
+    // 1: list snapshots.
+    "CREATE TABLE snapshots (
+         id      TEXT PRIMARY KEY,
+         created TEXT NOT NULL,
+         active  INTEGER NOT NULL DEFAULT 0,
+         counts  TEXT NOT NULL
+     );
+     CREATE UNIQUE INDEX one_active_snapshot ON snapshots (active) WHERE active = 1;
+     CREATE TABLE snapshot_sources (
+         snapshot_id TEXT NOT NULL REFERENCES snapshots (id),
+         position    INTEGER NOT NULL,
+         path        TEXT NOT NULL,
+         format      TEXT NOT NULL,
+         sha256      TEXT NOT NULL,
+         records     INTEGER NOT NULL,
+         rejected    INTEGER NOT NULL,
+         PRIMARY KEY (snapshot_id, position)
+     );
+     CREATE TABLE entities (
+         snapshot_id TEXT NOT NULL REFERENCES snapshots (id),
+         entity_id   TEXT NOT NULL,
+         kind        TEXT NOT NULL,
+         body        TEXT NOT NULL,
+         PRIMARY KEY (snapshot_id, entity_id)
+     );
+     CREATE TABLE relations (
+         snapshot_id TEXT NOT NULL REFERENCES snapshots (id),
+         position    INTEGER NOT NULL,
+         body        TEXT NOT NULL,
+         PRIMARY KEY (snapshot_id, position)
+     );",
+];
+
+/// The schema version this build writes.
+pub const LATEST: u32 = MIGRATIONS.len() as u32;
+
+pub fn version(conn: &Connection) -> Result<u32, Error> {
+    conn.pragma_query_value(None, "user_version", |r| r.get(0))
+        .map_err(Error::sqlite_bare)
+}
+
+pub fn run(conn: &mut Connection) -> Result<(), Error> {
+    let current = version(conn)?;
+    if current > LATEST {
+        return Err(Error::too_new(current, LATEST));
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        let tx = conn.transaction().map_err(Error::sqlite_bare)?;
+        tx.execute_batch(sql).map_err(Error::sqlite_bare)?;
+        tx.pragma_update(None, "user_version", (i + 1) as u32)
+            .map_err(Error::sqlite_bare)?;
+        tx.commit().map_err(Error::sqlite_bare)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,163 @@
+//! The store: import, activation, idempotence, atomic failure, diff and
+//! migrations, each on a fresh temporary directory.
+
+use std::path::PathBuf;
+
+use interdict_model::{Dataset, Designation, Entity, EntityKind};
+use interdict_store::{EntityChange, ErrorKind, SourceFile, Store};
+
+struct TempDir(PathBuf);
+impl TempDir {
+    fn new(name: &str) -> TempDir {
+        let p = std::env::temp_dir().join(format!("interdict-store-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&p);
+        TempDir(p)
+    }
+}
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn dataset(names: &[(&str, &str)]) -> Dataset {
+    let mut d = Dataset::default();
+    for (id, name) in names {
+        d.entities.push(Entity::new(*id, EntityKind::Person, *name));
+        d.designations.push(Designation {
+            entity_id: id.to_string(),
+            authority: "US-OFAC".into(),
+            program: "SDGT".into(),
+            listed: None,
+            start: None,
+            end: None,
+            sources: vec![],
+        });
+    }
+    d
+}
+
+fn source(path: &str) -> SourceFile {
+    SourceFile {
+        path: path.into(),
+        format: "ftm".into(),
+        sha256: "sha256:00".into(),
+        records: 1,
+        rejected: 0,
+    }
+}
+
+#[test]
+fn import_stores_activates_and_loads_back_the_same_data() {
+    let dir = TempDir::new("import");
+    let mut store = Store::open(&dir.0).unwrap();
+    let d = dataset(&[("a", "Alpha"), ("b", "Beta")]);
+    let info = store.import(&d, &[source("a.jsonl")]).unwrap();
+    assert!(info.id.starts_with("sha256:"));
+    assert!(info.active);
+    assert_eq!(info.counts["person"], 2);
+    assert_eq!(info.counts["designations"], 2);
+    assert_eq!(info.sources, vec![source("a.jsonl")]);
+    assert_eq!(store.load(&info.id).unwrap(), d);
+    assert_eq!(store.active().unwrap().unwrap().id, info.id);
+}
+
+#[test]
+fn the_same_data_twice_is_one_snapshot_and_older_ones_can_be_reactivated() {
+    let dir = TempDir::new("idem");
+    let mut store = Store::open(&dir.0).unwrap();
+    let first = store.import(&dataset(&[("a", "Alpha")]), &[source("1")]).unwrap();
+    let second = store
+        .import(&dataset(&[("a", "Alpha"), ("b", "Beta")]), &[source("2")])
+        .unwrap();
+    assert_ne!(first.id, second.id);
+    let again = store.import(&dataset(&[("a", "Alpha")]), &[source("1")]).unwrap();
+    assert_eq!(again.id, first.id);
+    let all = store.snapshots().unwrap();
+    assert_eq!(all.len(), 2);
+    assert_eq!(
+        all.iter()
+            .filter(|s| s.active)
+            .map(|s| s.id.clone())
+            .collect::<Vec<_>>(),
+        vec![first.id]
+    );
+}
+
+#[test]
+fn a_failed_import_leaves_the_store_exactly_as_it_was() {
+    let dir = TempDir::new("atomic");
+    let mut store = Store::open(&dir.0).unwrap();
+    let good = store.import(&dataset(&[("a", "Alpha")]), &[source("good")]).unwrap();
+    // Two entities with one id violate the primary key half-way through.
+    let bad = dataset(&[("x", "X"), ("y", "Y"), ("x", "X again")]);
+    let err = store.import(&bad, &[source("bad")]).unwrap_err();
+    assert!(matches!(err.kind(), ErrorKind::Sqlite(_)), "{err}");
+    let all = store.snapshots().unwrap();
+    assert_eq!(all.len(), 1, "nothing half-written");
+    assert_eq!(all[0].id, good.id);
+    assert!(all[0].active, "the last good snapshot stays active");
+    drop(store);
+    let reopened = Store::open(&dir.0).unwrap();
+    assert_eq!(reopened.active().unwrap().unwrap().id, good.id);
+}
+
+#[test]
+fn diff_reports_added_removed_and_changed_fields() {
+    let dir = TempDir::new("diff");
+    let mut store = Store::open(&dir.0).unwrap();
+    let a = store
+        .import(&dataset(&[("a", "Alpha"), ("b", "Beta"), ("c", "Gamma")]), &[])
+        .unwrap();
+    let mut next = dataset(&[("a", "Alpha"), ("b", "Beta Two"), ("d", "Delta")]);
+    next.designations[1].end = Some("2022-01-01".parse().unwrap());
+    let b = store.import(&next, &[]).unwrap();
+    let changes = store.diff(&a.id, &b.id).unwrap();
+    assert_eq!(changes.len(), 3, "{changes:#?}");
+    match &changes[0] {
+        EntityChange::Changed { entity_id, fields } => {
+            assert_eq!(entity_id, "b");
+            let names: Vec<&str> = fields.iter().map(|f| f.field.as_str()).collect();
+            assert_eq!(names, ["designations", "name"]);
+            assert_eq!(fields[1].before, "Beta");
+            assert_eq!(fields[1].after, "Beta Two");
+        }
+        other => panic!("expected a change to b, got {other:?}"),
+    }
+    assert!(matches!(&changes[1], EntityChange::Removed { entity_id, .. } if entity_id == "c"));
+    assert!(matches!(&changes[2], EntityChange::Added { entity_id, .. } if entity_id == "d"));
+    assert!(store.diff(&a.id, &a.id).unwrap().is_empty());
+}
+
+#[test]
+fn snapshots_resolve_by_prefix_and_unknown_ones_are_clear_errors() {
+    let dir = TempDir::new("resolve");
+    let mut store = Store::open(&dir.0).unwrap();
+    let a = store.import(&dataset(&[("a", "Alpha")]), &[]).unwrap();
+    let hex = a.id.strip_prefix("sha256:").unwrap();
+    assert_eq!(store.resolve(&hex[..12]).unwrap(), a.id);
+    assert_eq!(store.resolve("active").unwrap(), a.id);
+    let err = store.resolve("ffffffffffff").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "no snapshot `ffffffffffff`; `interdict lists show` lists them"
+    );
+}
+
+#[test]
+fn migrations_are_versioned_and_a_newer_database_is_refused() {
+    let dir = TempDir::new("migrate");
+    let store = Store::open(&dir.0).unwrap();
+    assert_eq!(store.schema_version().unwrap(), 1);
+    let path = store.path().to_path_buf();
+    drop(store);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.pragma_update(None, "user_version", 99).unwrap();
+    drop(conn);
+    let err = Store::open(&dir.0).err().unwrap();
+    assert!(
+        err.to_string()
+            .ends_with("the store has schema version 99, newer than this interdict supports (1); upgrade interdict"),
+        "{err}"
+    );
+}
