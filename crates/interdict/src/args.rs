@@ -30,8 +30,28 @@ pub struct Cli {
     )]
     pub orders: Vec<PathBuf>,
 
+    /// Where the store lives. Default: $XDG_DATA_HOME/interdict, else
+    /// ~/.local/share/interdict.
+    #[arg(long = "data-dir", value_name = "DIR", global = true, env = "INTERDICT_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+
     #[command(subcommand)]
     pub command: Command,
+}
+
+impl Cli {
+    pub fn data_dir(&self) -> anyhow::Result<PathBuf> {
+        if let Some(d) = &self.data_dir {
+            return Ok(d.clone());
+        }
+        if let Some(x) = std::env::var_os("XDG_DATA_HOME").filter(|x| !x.is_empty()) {
+            return Ok(PathBuf::from(x).join("interdict"));
+        }
+        match std::env::var_os("HOME").filter(|h| !h.is_empty()) {
+            Some(home) => Ok(PathBuf::from(home).join(".local/share/interdict")),
+            None => anyhow::bail!("no data directory: set --data-dir or INTERDICT_DATA_DIR"),
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -42,6 +62,47 @@ pub enum Command {
     /// Applications: screen an app inventory.
     #[command(subcommand)]
     Apps(AppsCommand),
+    /// Lists: import official list files into versioned snapshots, show and compare them.
+    #[command(subcommand)]
+    Lists(ListsCommand),
+}
+
+#[derive(Subcommand)]
+pub enum ListsCommand {
+    /// Read list files into a new snapshot and make it active. Atomic: on
+    /// failure the store is left as it was.
+    Import {
+        /// List files (or an OFAC CSV directory).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// `auto` detects from the name and content.
+        #[arg(long, default_value = "auto", value_name = "FORMAT")]
+        format: String,
+        /// Reject a file that has any bad record (default: load the good
+        /// records and report every bad one with its file and line).
+        #[arg(long)]
+        strict: bool,
+    },
+    /// The snapshots and their sources.
+    Show {
+        #[arg(long, value_enum, default_value_t = ShowFormat::Table)]
+        format: ShowFormat,
+    },
+    /// Entities added, removed and changed, field by field, from A to B.
+    Diff {
+        /// Snapshot id, unique prefix, or `active`.
+        a: String,
+        /// Snapshot id, unique prefix, or `active`.
+        b: String,
+        #[arg(long, value_enum, default_value_t = DiffFormat::Table)]
+        format: DiffFormat,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum DiffFormat {
+    Table,
+    Jsonl,
 }
 
 #[derive(Subcommand)]
@@ -195,6 +256,7 @@ pub fn run() -> ExitCode {
     let result = match &cli.command {
         Command::Orders(cmd) => commands::orders::run(&cli, cmd),
         Command::Apps(AppsCommand::Screen(args)) => commands::apps::screen(&cli, args),
+        Command::Lists(cmd) => commands::lists::run(&cli, cmd),
     };
     match result {
         Ok(Finished::Ok) => ExitCode::SUCCESS,

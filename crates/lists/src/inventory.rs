@@ -3,8 +3,12 @@
 //! id or domain); `name` and `developer` are optional; every other column is
 //! kept and echoed in the output.
 
+use std::cell::RefCell;
+use std::collections::VecDeque;
 use std::fs::File;
+use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use crate::error::{Error, ErrorKind};
 
@@ -27,7 +31,8 @@ pub struct AppRow {
 /// bad row is reported and the rest of the file still runs.
 pub struct InventoryReader {
     path: PathBuf,
-    reader: csv::Reader<File>,
+    reader: csv::Reader<LineCounter<File>>,
+    newlines: Newlines,
     headers: Vec<String>,
     app_id: usize,
     name: Option<usize>,
@@ -41,10 +46,11 @@ impl InventoryReader {
     /// Opens `path` and checks its header.
     pub fn open(path: &Path) -> Result<InventoryReader, Error> {
         let file = File::open(path).map_err(|e| Error::new(ErrorKind::Io(e)).at(path))?;
+        let newlines = Newlines::default();
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(true)
             .flexible(false)
-            .from_reader(file);
+            .from_reader(LineCounter::new(file, newlines.clone()));
         let raw = reader.byte_headers().map_err(|e| csv_error(path, e))?.clone();
         if raw.is_empty() || (raw.len() == 1 && raw[0].is_empty()) {
             return Err(Error::new(ErrorKind::Invalid(
@@ -83,6 +89,7 @@ impl InventoryReader {
             name: find("name"),
             developer: find("developer"),
             reader,
+            newlines,
             headers,
             app_id,
             record: csv::ByteRecord::new(),
@@ -95,7 +102,7 @@ impl InventoryReader {
     }
 
     fn row(&self) -> Result<AppRow, Error> {
-        let line = self.record.position().map_or(0, |p| p.line());
+        let line = self.record.position().map_or(0, |p| self.newlines.line_at(p.byte()));
         let mut fields = Vec::with_capacity(self.record.len());
         for (i, raw) in self.record.iter().enumerate() {
             let value = std::str::from_utf8(raw).map_err(|_| {
@@ -143,11 +150,75 @@ impl Iterator for InventoryReader {
             Ok(false) => None,
             Ok(true) => Some(self.row()),
             Err(e) => {
-                let err = csv_error(&self.path, e);
+                let line = e.position().map(|p| self.newlines.line_at(p.byte()));
+                let mut err = csv_error(&self.path, e);
+                if let Some(l) = line {
+                    err = err.line(l);
+                }
                 self.failed = matches!(err.kind(), ErrorKind::Io(_));
                 Some(Err(err))
             }
         }
+    }
+}
+
+/// Offsets of the newlines read so far, shared between the reader that sees
+/// the bytes and the iterator that reports rows. The csv crate's own line
+/// numbers are one too low after CRLF line ends, which MDM exports use.
+#[derive(Clone, Default)]
+struct Newlines(Rc<RefCell<NewlineState>>);
+
+#[derive(Default)]
+struct NewlineState {
+    /// Newline offsets not yet passed by a reported row.
+    pending: VecDeque<u64>,
+    /// Newlines before the first pending one.
+    passed: u64,
+}
+
+impl Newlines {
+    /// The 1-based line of a record starting at `offset`. Offsets asked for
+    /// only grow, so passed newlines are dropped as rows are reported. A
+    /// newline *at* the offset counts as before it: after `\r\n` the csv
+    /// crate reports a record as starting on the `\n`.
+    fn line_at(&self, offset: u64) -> u64 {
+        let mut st = self.0.borrow_mut();
+        while st.pending.front().is_some_and(|&nl| nl <= offset) {
+            st.pending.pop_front();
+            st.passed += 1;
+        }
+        st.passed + 1
+    }
+}
+
+/// A reader that records where its newlines are.
+struct LineCounter<R> {
+    inner: R,
+    offset: u64,
+    newlines: Newlines,
+}
+
+impl<R> LineCounter<R> {
+    fn new(inner: R, newlines: Newlines) -> LineCounter<R> {
+        LineCounter {
+            inner,
+            offset: 0,
+            newlines,
+        }
+    }
+}
+
+impl<R: Read> Read for LineCounter<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut st = self.newlines.0.borrow_mut();
+        for (i, b) in buf[..n].iter().enumerate() {
+            if *b == b'\n' {
+                st.pending.push_back(self.offset + i as u64);
+            }
+        }
+        self.offset += n as u64;
+        Ok(n)
     }
 }
 
@@ -240,6 +311,19 @@ mod tests {
         );
         assert_eq!(r.next().unwrap().unwrap().app_id, "com.tencent.mm");
         assert!(r.next().is_none());
+    }
+
+    #[test]
+    fn line_numbers_are_right_after_crlf_line_ends() {
+        let f = write(
+            "crlf.csv",
+            b"app_id,name\r\ncom.a.b,x\r\n,empty\r\n\"com.c.d\",\"two\r\nlines\"\r\ncom.e.f,y\r\n",
+        );
+        let results: Vec<Result<AppRow, Error>> = InventoryReader::open(&f.0).unwrap().collect();
+        assert_eq!(results[0].as_ref().unwrap().line, 2);
+        assert_eq!(results[1].as_ref().unwrap_err().line_number(), Some(3));
+        assert_eq!(results[2].as_ref().unwrap().line, 4, "a quoted field may span lines");
+        assert_eq!(results[3].as_ref().unwrap().line, 6);
     }
 
     #[test]

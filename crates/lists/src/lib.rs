@@ -6,10 +6,14 @@
 
 mod builtin;
 mod error;
+pub mod formats;
 pub mod ftm;
 pub mod inventory;
 pub mod native;
+pub mod ofac;
 mod report;
+pub mod un;
 
 pub use error::{Error, ErrorKind};
+pub use formats::Format;
 pub use report::{Report, Strictness};

@@ -1,2 +1,3 @@
 pub mod apps;
+pub mod lists;
 pub mod orders;

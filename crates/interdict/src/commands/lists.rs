@@ -1,0 +1,212 @@
+//! `interdict lists import|show|diff`: official list files into versioned
+//! snapshots in the store.
+
+use std::collections::HashMap;
+use std::fs;
+use std::io::{self, BufWriter, Write};
+use std::path::Path;
+
+use anyhow::{bail, Context as _};
+use interdict_lists::{formats, Format, Strictness};
+use interdict_model::Dataset;
+use interdict_store::{file_sha256, EntityChange, SnapshotInfo, SourceFile, Store};
+use serde_json::json;
+
+use crate::args::{Cli, DiffFormat, Finished, ListsCommand, ShowFormat};
+
+/// Bad records printed before "... and N more".
+const SHOWN_REJECTS: usize = 20;
+
+pub fn run(cli: &Cli, cmd: &ListsCommand) -> anyhow::Result<Finished> {
+    let dir = cli.data_dir()?;
+    match cmd {
+        ListsCommand::Import { files, format, strict } => {
+            let format = match format.as_str() {
+                "auto" => None,
+                other => Some(
+                    other
+                        .parse::<Format>()
+                        .map_err(anyhow::Error::msg)
+                        .context("--format")?,
+                ),
+            };
+            let mode = if *strict {
+                Strictness::Strict
+            } else {
+                Strictness::Lenient
+            };
+            // Read everything before touching the store: a failure leaves it as it was.
+            let (dataset, sources) = read_all(files, format, mode)?;
+            let mut store = Store::open(&dir)?;
+            let info = store.import(&dataset, &sources)?;
+            eprintln!("{}", summary(&info));
+            println!("{}", info.id);
+            Ok(Finished::Ok)
+        }
+        ListsCommand::Show { format } => {
+            let store = Store::open(&dir)?;
+            let snapshots = store.snapshots()?;
+            let stdout = io::stdout();
+            let mut out = BufWriter::new(stdout.lock());
+            match format {
+                ShowFormat::Json => {
+                    serde_json::to_writer_pretty(&mut out, &json!({ "store": store.path(), "snapshots": snapshots }))?;
+                    writeln!(out)?;
+                }
+                ShowFormat::Table if snapshots.is_empty() => writeln!(
+                    out,
+                    "no snapshots in {}; add one with `interdict lists import FILE...`",
+                    store.path().display()
+                )?,
+                ShowFormat::Table => {
+                    for s in &snapshots {
+                        writeln!(out, "{}{}", s.id, if s.active { "  (active)" } else { "" })?;
+                        writeln!(out, "  created  {}", s.created)?;
+                        writeln!(out, "  counts   {}", counts_text(s))?;
+                        for src in &s.sources {
+                            writeln!(
+                                out,
+                                "  source   {} [{}] {} records, {} rejected, {}",
+                                src.path, src.format, src.records, src.rejected, src.sha256
+                            )?;
+                        }
+                    }
+                }
+            }
+            out.flush()?;
+            Ok(Finished::Ok)
+        }
+        ListsCommand::Diff { a, b, format } => {
+            let store = Store::open(&dir)?;
+            let (a, b) = (store.resolve(a)?, store.resolve(b)?);
+            let changes = store.diff(&a, &b)?;
+            let stdout = io::stdout();
+            let mut out = BufWriter::new(stdout.lock());
+            match format {
+                DiffFormat::Jsonl => {
+                    for c in &changes {
+                        serde_json::to_writer(&mut out, c)?;
+                        writeln!(out)?;
+                    }
+                }
+                DiffFormat::Table => write_diff(&changes, &mut out)?,
+            }
+            out.flush()?;
+            let (mut added, mut removed, mut changed) = (0, 0, 0);
+            for c in &changes {
+                match c {
+                    EntityChange::Added { .. } => added += 1,
+                    EntityChange::Removed { .. } => removed += 1,
+                    EntityChange::Changed { .. } => changed += 1,
+                }
+            }
+            eprintln!("{a} → {b}: {added} added, {removed} removed, {changed} changed");
+            Ok(Finished::Ok)
+        }
+    }
+}
+
+fn read_all(
+    files: &[std::path::PathBuf],
+    format: Option<Format>,
+    mode: Strictness,
+) -> anyhow::Result<(Dataset, Vec<SourceFile>)> {
+    let mut dataset = Dataset::default();
+    let mut sources = Vec::new();
+    let mut owner: HashMap<String, String> = HashMap::new();
+    for path in files {
+        let fmt = match format {
+            Some(f) => f,
+            None => formats::detect(path)?,
+        };
+        let report = formats::read(path, fmt, mode)?;
+        for (i, e) in report.rejected.iter().enumerate() {
+            if i == SHOWN_REJECTS {
+                eprintln!(
+                    "warning: ... and {} more bad record(s) in {}",
+                    report.rejected.len() - SHOWN_REJECTS,
+                    path.display()
+                );
+                break;
+            }
+            eprintln!("warning: skipped: {e}");
+        }
+        for e in &report.dataset.entities {
+            if let Some(first) = owner.insert(e.id.clone(), path.display().to_string()) {
+                bail!(
+                    "{}: entity `{}` is also in {first}; ids must be unique across the files of one snapshot",
+                    path.display(),
+                    e.id
+                );
+            }
+        }
+        sources.push(SourceFile {
+            path: path.display().to_string(),
+            format: fmt.to_string(),
+            sha256: hash_path(path)?,
+            records: report.records,
+            rejected: report.rejected.len() as u64,
+        });
+        dataset.extend(report.dataset);
+    }
+    Ok((dataset, sources))
+}
+
+/// A file's hash, or for a directory the hash of its files' names and
+/// hashes in name order.
+fn hash_path(path: &Path) -> anyhow::Result<String> {
+    if path.is_dir() {
+        let mut entries: Vec<_> = fs::read_dir(path)?.collect::<Result<_, _>>()?;
+        entries.sort_by_key(|e| e.file_name());
+        let mut all = Vec::new();
+        for e in entries.iter().filter(|e| e.path().is_file()) {
+            all.extend_from_slice(e.file_name().to_string_lossy().as_bytes());
+            all.extend_from_slice(file_sha256(&fs::read(e.path())?).as_bytes());
+        }
+        Ok(file_sha256(&all))
+    } else {
+        Ok(file_sha256(
+            &fs::read(path).with_context(|| path.display().to_string())?,
+        ))
+    }
+}
+
+fn counts_text(s: &SnapshotInfo) -> String {
+    s.counts
+        .iter()
+        .map(|(k, v)| format!("{v} {k}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn summary(info: &SnapshotInfo) -> String {
+    let rejected: u64 = info.sources.iter().map(|s| s.rejected).sum();
+    format!(
+        "snapshot {} is active: {}; from {} source(s){}",
+        info.id,
+        counts_text(info),
+        info.sources.len(),
+        if rejected > 0 {
+            format!("; {rejected} bad record(s) skipped")
+        } else {
+            String::new()
+        }
+    )
+}
+
+fn write_diff(changes: &[EntityChange], out: &mut impl Write) -> io::Result<()> {
+    let name = |v: &serde_json::Value| v.get("name").and_then(|n| n.as_str()).unwrap_or("").to_string();
+    for c in changes {
+        match c {
+            EntityChange::Added { entity_id, after } => writeln!(out, "+ {entity_id}  {}", name(after))?,
+            EntityChange::Removed { entity_id, before } => writeln!(out, "- {entity_id}  {}", name(before))?,
+            EntityChange::Changed { entity_id, fields } => {
+                writeln!(out, "~ {entity_id}")?;
+                for f in fields {
+                    writeln!(out, "    {}: {} → {}", f.field, f.before, f.after)?;
+                }
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,210 @@
+//! `interdict lists import|show|diff` end to end, each in its own data
+//! directory.
+
+use std::path::PathBuf;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+struct DataDir(PathBuf);
+impl DataDir {
+    fn new(name: &str) -> DataDir {
+        let p = std::env::temp_dir().join(format!("interdict-lists-cli-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&p);
+        DataDir(p)
+    }
+    fn cmd(&self) -> Command {
+        let mut c = Command::cargo_bin("interdict").unwrap();
+        c.env_remove("INTERDICT_ORDERS").arg("--data-dir").arg(&self.0);
+        c
+    }
+}
+impl Drop for DataDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn import(dir: &DataDir, file: &str) -> String {
+    let out = dir
+        .cmd()
+        .args(["lists", "import"])
+        .arg(fixture(file))
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+fn show(dir: &DataDir) -> Value {
+    let out = dir
+        .cmd()
+        .args(["lists", "show", "--format", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    serde_json::from_slice(&out).unwrap()
+}
+
+#[test]
+fn import_creates_an_active_snapshot_with_counts_and_sources() {
+    let dir = DataDir::new("import");
+    let id = import(&dir, "lists-v1.ftm.jsonl");
+    assert!(id.starts_with("sha256:") && id.len() == 71, "{id}");
+    let v = show(&dir);
+    let snaps = v["snapshots"].as_array().unwrap();
+    assert_eq!(snaps.len(), 1);
+    let s = &snaps[0];
+    assert_eq!(s["id"], id.as_str());
+    assert_eq!(s["active"], true);
+    assert_eq!(
+        s["counts"],
+        serde_json::json!({"designations": 1, "organization": 1, "person": 1, "relations": 0, "vessel": 1})
+    );
+    assert_eq!(s["sources"][0]["format"], "ftm");
+    assert_eq!(s["sources"][0]["records"], 4);
+    assert!(s["sources"][0]["sha256"].as_str().unwrap().starts_with("sha256:"));
+}
+
+#[test]
+fn diff_between_two_imports_lists_each_change() {
+    let dir = DataDir::new("diff");
+    let v1 = import(&dir, "lists-v1.ftm.jsonl");
+    let v2 = import(&dir, "lists-v2.ftm.jsonl");
+    let out = dir
+        .cmd()
+        .args(["lists", "diff", &v1[..19], "active", "--format", "jsonl"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let lines: Vec<Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let summary: Vec<(String, String)> = lines
+        .iter()
+        .map(|c| {
+            (
+                c["change"].as_str().unwrap().to_string(),
+                c["entity_id"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [("changed", "t-1"), ("removed", "t-3"), ("added", "t-4")].map(|(a, b)| (a.to_string(), b.to_string()))
+    );
+    assert_eq!(lines[0]["fields"][0]["field"], "aliases");
+    assert_eq!(lines[0]["fields"][0]["before"], Value::Null);
+    assert_eq!(lines[0]["fields"][0]["after"][0]["name"], "John Doe");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains(&format!("{v1} → {v2}: 1 added, 1 removed, 1 changed")),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn lenient_import_reports_bad_records_and_strict_import_changes_nothing() {
+    let dir = DataDir::new("bad");
+    let good = import(&dir, "lists-v1.ftm.jsonl");
+    let bad = fixture("lists-bad.ftm.jsonl");
+    let out = dir
+        .cmd()
+        .args(["lists", "import"])
+        .arg(&bad)
+        .arg("--strict")
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(
+        stderr.trim(),
+        format!("error: {}:2: field `schema`: unknown schema `Spaceship`", bad.display())
+    );
+    let v = show(&dir);
+    assert_eq!(
+        v["snapshots"].as_array().unwrap().len(),
+        1,
+        "strict failure stores nothing"
+    );
+    assert_eq!(v["snapshots"][0]["id"], good.as_str());
+    assert_eq!(v["snapshots"][0]["active"], true);
+
+    let out = dir
+        .cmd()
+        .args(["lists", "import"])
+        .arg(&bad)
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let warnings: Vec<&str> = stderr.lines().filter(|l| l.starts_with("warning:")).collect();
+    assert_eq!(
+        warnings,
+        [
+            format!(
+                "warning: skipped: {}:2: field `schema`: unknown schema `Spaceship`",
+                bad.display()
+            ),
+            format!(
+                "warning: skipped: {}:3: the line ends before its JSON does: is the file truncated?",
+                bad.display()
+            ),
+        ]
+    );
+    assert!(stderr.contains("; 2 bad record(s) skipped"), "{stderr}");
+    let v = show(&dir);
+    assert_eq!(v["snapshots"].as_array().unwrap().len(), 2);
+    assert_eq!(v["snapshots"][0]["counts"]["person"], 1);
+}
+
+#[test]
+fn unknown_formats_and_snapshots_are_one_line_errors() {
+    let dir = DataDir::new("errors");
+    let out = dir
+        .cmd()
+        .args(["lists", "import"])
+        .arg(fixture("../../Cargo.toml"))
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("cannot tell the list format"), "{stderr}");
+    let out = dir
+        .cmd()
+        .args(["lists", "diff", "abc", "def"])
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap().trim(),
+        "error: no snapshot `abc`; `interdict lists show` lists them"
+    );
+    let out = dir
+        .cmd()
+        .args(["lists", "import", "x.jsonl", "--format", "pdf"])
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    assert!(String::from_utf8(out.stderr)
+        .unwrap()
+        .starts_with("error: --format: unknown format `pdf`"));
+}

@@ -1,0 +1,128 @@
+//! Which reader a file needs: detected from its name and first bytes, or
+//! named by the user.
+
+use std::fmt;
+use std::fs;
+use std::io::Read;
+use std::path::Path;
+use std::str::FromStr;
+
+use crate::error::{Error, ErrorKind};
+use crate::report::{Report, Strictness};
+use crate::{ftm, ofac, un};
+
+/// A list format interdict reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// FollowTheMoney JSON lines (OpenSanctions).
+    Ftm,
+    /// OFAC SDN CSV: a directory with sdn.csv, add.csv, alt.csv,
+    /// sdn_comments.csv, or the sdn.csv file itself.
+    OfacSdn,
+    /// OFAC consolidated (non-SDN) CSV: cons_prim.csv and its siblings.
+    OfacConsolidated,
+    /// UN Security Council consolidated list XML.
+    Un,
+}
+
+impl Format {
+    pub const NAMES: &'static str = "ftm, ofac-sdn, ofac-cons, un";
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Ftm => "ftm",
+            Format::OfacSdn => "ofac-sdn",
+            Format::OfacConsolidated => "ofac-cons",
+            Format::Un => "un",
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Format {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Format, String> {
+        match s {
+            "ftm" => Ok(Format::Ftm),
+            "ofac-sdn" => Ok(Format::OfacSdn),
+            "ofac-cons" => Ok(Format::OfacConsolidated),
+            "un" => Ok(Format::Un),
+            _ => Err(format!("unknown format `{s}`: expected one of {}", Format::NAMES)),
+        }
+    }
+}
+
+/// Detects the format of `path` from its name, or for XML and JSON from
+/// its first bytes.
+pub fn detect(path: &Path) -> Result<Format, Error> {
+    let meta = fs::metadata(path).map_err(|e| Error::new(ErrorKind::Io(e)).at(path))?;
+    if meta.is_dir() {
+        if path.join("sdn.csv").is_file() {
+            return Ok(Format::OfacSdn);
+        }
+        if path.join("cons_prim.csv").is_file() {
+            return Ok(Format::OfacConsolidated);
+        }
+        return Err(undetected(path, "a directory without sdn.csv or cons_prim.csv"));
+    }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    match name.as_str() {
+        "sdn.csv" | "add.csv" | "alt.csv" | "sdn_comments.csv" => return Ok(Format::OfacSdn),
+        "cons_prim.csv" | "cons_add.csv" | "cons_alt.csv" | "cons_comments.csv" => return Ok(Format::OfacConsolidated),
+        _ => {}
+    }
+    let mut head = vec![0u8; 4096];
+    let n = fs::File::open(path)
+        .and_then(|mut f| f.read(&mut head))
+        .map_err(|e| Error::new(ErrorKind::Io(e)).at(path))?;
+    if n == 0 {
+        return Err(Error::new(ErrorKind::Empty).at(path));
+    }
+    let head = String::from_utf8_lossy(&head[..n]);
+    let trimmed = head.trim_start_matches('\u{feff}').trim_start();
+    if trimmed.starts_with('<') && head.contains("CONSOLIDATED_LIST") {
+        return Ok(Format::Un);
+    }
+    if trimmed.starts_with('{') && head.contains("\"schema\"") {
+        return Ok(Format::Ftm);
+    }
+    Err(undetected(path, "its content matches no known list format"))
+}
+
+fn undetected(path: &Path, why: &str) -> Error {
+    Error::new(ErrorKind::Invalid(format!(
+        "cannot tell the list format: {why}; name it with --format ({})",
+        Format::NAMES
+    )))
+    .at(path)
+}
+
+/// Reads `path` as `format`.
+pub fn read(path: &Path, format: Format, mode: Strictness) -> Result<Report, Error> {
+    match format {
+        Format::Ftm => ftm::read(path, mode),
+        Format::Un => un::read(path, mode),
+        Format::OfacSdn | Format::OfacConsolidated => {
+            let list = if format == Format::OfacSdn {
+                ofac::OfacList::Sdn
+            } else {
+                ofac::OfacList::Consolidated
+            };
+            let dir = if path.is_dir() {
+                path
+            } else {
+                path.parent().unwrap_or(Path::new("."))
+            };
+            ofac::read_dir(dir, list, mode)
+        }
+    }
+}
