@@ -5,13 +5,17 @@
 //! line, column and field where they are known; see [`Error`].
 
 mod builtin;
+pub mod csl;
+pub mod dpl;
 mod error;
+pub mod eu;
 pub mod formats;
 pub mod ftm;
 pub mod inventory;
 pub mod native;
 pub mod ofac;
 mod report;
+pub mod uk;
 pub mod un;
 
 pub use error::{Error, ErrorKind};
