@@ -34,6 +34,8 @@ pub struct Snapshot {
     out_edges: Vec<Vec<usize>>,
     /// Per entity: indices of relations whose `to` is the entity.
     in_edges: Vec<Vec<usize>>,
+    /// Per entity: indices of its designations.
+    designations: Vec<Vec<usize>>,
 }
 
 /// An entity found by identifier.
@@ -81,8 +83,13 @@ impl Snapshot {
             out_edges[entity_index[&r.from]].push(ri);
             in_edges[entity_index[&r.to]].push(ri);
         }
+        let mut designations = vec![Vec::new(); dataset.entities.len()];
+        for (di, d) in dataset.designations.iter().enumerate() {
+            designations[entity_index[&d.entity_id]].push(di);
+        }
         Ok(Snapshot {
             id,
+            designations,
             dataset,
             entity_index,
             order_index,
@@ -111,6 +118,17 @@ impl Snapshot {
 
     pub fn entity(&self, id: &str) -> Option<&Entity> {
         self.entity_index.get(id).map(|&i| &self.dataset.entities[i])
+    }
+
+    /// The designations of an entity, in the order the lists gave them.
+    pub fn designations_of(&self, entity_id: &str) -> Vec<&interdict_model::Designation> {
+        match self.entity_index.get(entity_id) {
+            Some(&i) => self.designations[i]
+                .iter()
+                .map(|&d| &self.dataset.designations[d])
+                .collect(),
+            None => Vec::new(),
+        }
     }
 
     /// Entities that carry `identifier`. Domains also match their parents:

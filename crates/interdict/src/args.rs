@@ -218,6 +218,39 @@ pub fn load_snapshot(cli_orders: &[PathBuf]) -> anyhow::Result<Snapshot> {
     Ok(Snapshot::build(dataset)?)
 }
 
+/// Builds the snapshot screening uses: the built-in data, `--orders`
+/// files, and the lists: the store's active snapshot when there is one,
+/// else the bundled lists. Returns it with one line saying which lists.
+pub fn load_screening_snapshot(cli: &Cli) -> anyhow::Result<(Snapshot, String)> {
+    let mut dataset = interdict_lists::native::load_with_builtin(&cli.orders)?;
+    let dir = cli.data_dir()?;
+    let active = if dir.join(interdict_store::DB_FILE).is_file() {
+        let store = interdict_store::Store::open(&dir)?;
+        match store.active()? {
+            Some(info) => Some((store.load(&info.id)?, info)),
+            None => None,
+        }
+    } else {
+        None
+    };
+    let notice = match active {
+        Some((lists, info)) => {
+            dataset.extend(lists);
+            format!(
+                "lists: snapshot {} (imported {}) from {}",
+                info.id,
+                info.created,
+                dir.display()
+            )
+        }
+        None => {
+            dataset.extend(interdict_lists::bundled::load()?);
+            interdict_lists::bundled::age_notice()
+        }
+    };
+    Ok((Snapshot::build(dataset)?, notice))
+}
+
 /// Outcome of a command that ran: success, or some input rows rejected.
 pub enum Finished {
     Ok,

@@ -68,10 +68,10 @@ fn import_creates_an_active_snapshot_with_counts_and_sources() {
     assert_eq!(s["active"], true);
     assert_eq!(
         s["counts"],
-        serde_json::json!({"designations": 1, "organization": 1, "person": 1, "relations": 0, "vessel": 1})
+        serde_json::json!({"designations": 2, "organization": 1, "person": 1, "relations": 0, "vessel": 1})
     );
     assert_eq!(s["sources"][0]["format"], "ftm");
-    assert_eq!(s["sources"][0]["records"], 4);
+    assert_eq!(s["sources"][0]["records"], 5);
     assert!(s["sources"][0]["sha256"].as_str().unwrap().starts_with("sha256:"));
 }
 
@@ -207,4 +207,49 @@ fn unknown_formats_and_snapshots_are_one_line_errors() {
     assert!(String::from_utf8(out.stderr)
         .unwrap()
         .starts_with("error: --format: unknown format `pdf`"));
+}
+
+#[test]
+fn screening_uses_the_active_snapshot_once_there_is_one() {
+    let dir = DataDir::new("screen");
+    let inv = dir.0.with_extension("inv.csv");
+    std::fs::create_dir_all(&dir.0).unwrap();
+    std::fs::write(&inv, "app_id\nacme.example\nwww.ramakdutyfree.net\n").unwrap();
+    let screen = |dir: &DataDir| {
+        let out = dir
+            .cmd()
+            .args(["apps", "screen"])
+            .arg(&inv)
+            .args(["--as-of", "2021-03-01", "--format", "jsonl"])
+            .assert()
+            .success()
+            .get_output()
+            .clone();
+        let rows: Vec<Value> = String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        (rows, String::from_utf8(out.stderr).unwrap())
+    };
+    // Before any import: the bundled lists (OFAC SDN 2021-07 has RAMAK's website).
+    let (rows, stderr) = screen(&dir);
+    assert_eq!(
+        (rows[0]["outcome"].as_str(), rows[1]["outcome"].as_str()),
+        (Some("allow"), Some("block"))
+    );
+    assert!(
+        stderr.contains("lists: bundled OFAC SDN list (CSV) as of 2021-07"),
+        "{stderr}"
+    );
+    // After an import: that snapshot replaces the bundled lists.
+    let id = import(&dir, "lists-v1.ftm.jsonl");
+    let (rows, stderr) = screen(&dir);
+    assert_eq!(
+        (rows[0]["outcome"].as_str(), rows[1]["outcome"].as_str()),
+        (Some("block"), Some("allow"))
+    );
+    assert_eq!(rows[0]["listings"][0]["entity_id"], "t-2");
+    assert!(stderr.contains(&format!("lists: snapshot {id}")), "{stderr}");
+    let _ = std::fs::remove_file(&inv);
 }

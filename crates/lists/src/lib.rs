@@ -5,6 +5,7 @@
 //! line, column and field where they are known; see [`Error`].
 
 mod builtin;
+pub mod bundled;
 pub mod csl;
 pub mod dpl;
 mod error;

@@ -116,6 +116,7 @@ pub fn read_files(
         entries: Vec::new(),
         by_num: HashMap::new(),
         primary: primary.to_path_buf(),
+        memory: HashMap::new(),
     };
     r.read_primary(primary)?;
     if let Some(p) = comments {
@@ -125,6 +126,45 @@ pub fn read_files(
         r.read_alt(p)?;
     }
     if let Some(p) = add {
+        r.read_add(p)?;
+    }
+    Ok(r.finish())
+}
+
+/// Reads the files of one list from memory: `(name, bytes)` pairs in the
+/// order primary, add, alt, comments. Names are used in errors only. This
+/// is how the bundled lists are read, without touching the disk.
+pub fn read_bytes(
+    list: OfacList,
+    primary: (&Path, &[u8]),
+    add: Option<(&Path, &[u8])>,
+    alt: Option<(&Path, &[u8])>,
+    comments: Option<(&Path, &[u8])>,
+    mode: Strictness,
+) -> Result<Report, Error> {
+    let mut r = Reader {
+        list,
+        mode,
+        report: Report::default(),
+        entries: Vec::new(),
+        by_num: HashMap::new(),
+        primary: primary.0.to_path_buf(),
+        memory: HashMap::new(),
+    };
+    for (name, bytes) in [Some(primary), add, alt, comments].into_iter().flatten() {
+        if bytes.len() as u64 > MAX_FILE {
+            return Err(Error::new(ErrorKind::TooLarge { limit: MAX_FILE }).at(name));
+        }
+        r.memory.insert(name.to_path_buf(), bytes.to_vec());
+    }
+    r.read_primary(primary.0)?;
+    if let Some((p, _)) = comments {
+        r.read_comments(p)?;
+    }
+    if let Some((p, _)) = alt {
+        r.read_alt(p)?;
+    }
+    if let Some((p, _)) = add {
         r.read_add(p)?;
     }
     Ok(r.finish())
@@ -147,6 +187,8 @@ struct Reader {
     entries: Vec<Entry>,
     by_num: HashMap<u64, usize>,
     primary: PathBuf,
+    /// Files given as bytes, by the name used for them.
+    memory: HashMap<PathBuf, Vec<u8>>,
 }
 
 /// One CSV row: its first line and its fields, decoded, trimmed, with
@@ -173,7 +215,10 @@ impl Reader {
 
     /// Reads a file's rows, rejecting those without `columns` columns.
     fn rows(&mut self, path: &Path, columns: usize, required: bool) -> Result<Vec<Row>, Error> {
-        let rows = read_rows(path)?;
+        let rows = match self.memory.get(path) {
+            Some(bytes) => parse_rows(path, bytes)?,
+            None => read_rows(path)?,
+        };
         if required && rows.is_empty() {
             return Err(Error::new(ErrorKind::Empty).at(path));
         }
@@ -447,7 +492,12 @@ fn read_rows(path: &Path) -> Result<Vec<Row>, Error> {
         return Err(Error::new(ErrorKind::TooLarge { limit: MAX_FILE }).at(path));
     }
     let data = std::fs::read(path).map_err(io)?;
-    let mut body: &[u8] = data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&data);
+    parse_rows(path, &data)
+}
+
+/// Splits a file's bytes into rows; `path` names it in errors.
+fn parse_rows(path: &Path, data: &[u8]) -> Result<Vec<Row>, Error> {
+    let mut body: &[u8] = data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(data);
     while let [rest @ .., b'\r' | b'\n'] = body {
         body = rest;
     }

@@ -278,6 +278,10 @@ pub enum WarningCode {
     UnverifiedLink,
     /// No entity in the data has the input's identifier.
     NoMatch,
+    /// A matched entity's designation starts after the date, on `date`.
+    ListingPending,
+    /// A matched entity was delisted before the date, on `date`.
+    Delisted,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -311,6 +315,28 @@ pub struct IdentifierMatch {
     pub confidence: Confidence,
 }
 
+/// A list designation of an entity the input's identifier matched.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ListingFinding {
+    pub entity_id: String,
+    pub name: String,
+    pub authority: String,
+    pub program: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start: Option<Date>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end: Option<Date>,
+    /// Whether the designation applies on the decision's date.
+    pub active: bool,
+    pub outcome: Outcome,
+    pub reason: String,
+    /// The identifier evidence: an exact match on a designated entity is
+    /// decisive, and shown as such rather than as a score.
+    pub identifier: Identifier,
+    #[serde(rename = "match")]
+    pub kind: MatchKind,
+}
+
 /// The answer for one input on one date.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Decision {
@@ -319,6 +345,8 @@ pub struct Decision {
     pub jurisdictions: Vec<Jurisdiction>,
     pub policy: Policy,
     pub matches: Vec<IdentifierMatch>,
+    /// Designations of matched entities on the lists in the snapshot.
+    pub listings: Vec<ListingFinding>,
     pub orders: Vec<OrderFinding>,
     /// The path of the finding that decided the outcome; empty when none.
     pub path: Vec<PathStep>,

@@ -168,9 +168,13 @@ impl Identifier {
     /// The value as it is compared: case-insensitive types fold case here
     /// rather than in `value`, so that `com.eg.android.AlipayGphone` keeps
     /// the spelling users know.
+    /// Domains drop a leading `www.`: lists write `www.example.com` for the
+    /// site `example.com`, and `shop.example.com` must still find it as a
+    /// subdomain.
     pub fn key(&self) -> String {
         match self.kind {
             IdentifierKind::AppAndroid | IdentifierKind::AppIos => self.value.to_ascii_lowercase(),
+            IdentifierKind::Domain => strip_www(&self.value).to_string(),
             _ => self.value.clone(),
         }
     }
@@ -181,8 +185,9 @@ impl Identifier {
         if self.kind != IdentifierKind::Domain {
             return Vec::new();
         }
-        let mut out = vec![self.value.as_str()];
-        let mut rest = self.value.as_str();
+        let start = strip_www(&self.value);
+        let mut out = vec![start];
+        let mut rest = start;
         while let Some((_, parent)) = rest.split_once('.') {
             if !parent.contains('.') {
                 break;
@@ -366,6 +371,14 @@ fn normalise(kind: &IdentifierKind, raw: &str) -> Result<String, Error> {
                 Ok(v)
             }
         }
+    }
+}
+
+/// `www.example.com` → `example.com`; `www.com` stays.
+fn strip_www(domain: &str) -> &str {
+    match domain.strip_prefix("www.") {
+        Some(rest) if rest.contains('.') => rest,
+        _ => domain,
     }
 }
 

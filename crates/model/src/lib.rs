@@ -23,8 +23,8 @@ pub use country::{CountryCode, Jurisdiction};
 pub use dataset::{Dataset, Issue, ItemRef};
 pub use date::{Date, PartialDate};
 pub use decision::{
-    path_text, CoverageRole, Covered, Decision, Direction, Explanation, IdentifierMatch, MatchKind, NotCovering,
-    OrderFinding, Outcome, PathLink, PathStep, Policy, TransactionFinding, Warning, WarningCode,
+    path_text, CoverageRole, Covered, Decision, Direction, Explanation, IdentifierMatch, ListingFinding, MatchKind,
+    NotCovering, OrderFinding, Outcome, PathLink, PathStep, Policy, TransactionFinding, Warning, WarningCode,
 };
 pub use designation::Designation;
 pub use entity::{AppKind, Confidence, Entity, EntityKind, FieldConfidence, IdentifierRecord, Name, NameKind};

@@ -28,8 +28,8 @@ use std::sync::{Arc, Mutex};
 use interdict_index::{path_step, Coverage, Snapshot};
 use interdict_model::{
     path_text, Confidence, CoverageRole, Covered, Date, Decision, Direction, Entity, EntityKind, IdentificationStatus,
-    IdentifierMatch, Jurisdiction, Order, OrderFinding, OrderStatus, Outcome, PathStep, Policy, RelationKind,
-    TransactionFinding, TransactionStatus, Warning, WarningCode, ENGINE_VERSION,
+    IdentifierMatch, Jurisdiction, ListingFinding, MatchKind, Order, OrderFinding, OrderStatus, Outcome, PathStep,
+    Policy, RelationKind, TransactionFinding, TransactionStatus, Warning, WarningCode, ENGINE_VERSION,
 };
 
 pub use app_id::readings as app_id_readings;
@@ -116,8 +116,9 @@ impl<'s> Screener<'s> {
             reached.insert(0, (entity, start));
         }
 
-        let mut findings = Vec::new();
         let mut warnings = Vec::new();
+        let listings = self.listings(&matches, ctx.as_of, &mut warnings);
+        let mut findings = Vec::new();
         for order in self.snapshot.orders() {
             if order.status_on(ctx.as_of) == OrderStatus::NotSigned || order.scope.is_empty() {
                 continue;
@@ -157,7 +158,12 @@ impl<'s> Screener<'s> {
                 ),
             });
         }
-        let outcome = findings.iter().map(|f| f.outcome).max().unwrap_or(Outcome::Allow);
+        let outcome = findings
+            .iter()
+            .map(|f| f.outcome)
+            .chain(listings.iter().map(|l| l.outcome))
+            .max()
+            .unwrap_or(Outcome::Allow);
         // The decisive finding: the most severe, then the longest path.
         let decisive = findings
             .iter()
@@ -187,6 +193,7 @@ impl<'s> Screener<'s> {
             jurisdictions: ctx.jurisdictions.clone(),
             policy: ctx.policy,
             matches,
+            listings,
             orders: findings,
             path_text: path_text(&path),
             path,
@@ -194,6 +201,78 @@ impl<'s> Screener<'s> {
             snapshot_id: self.snapshot.id().to_string(),
             engine_version: ENGINE_VERSION.to_string(),
         })
+    }
+
+    /// The designations of every matched entity, judged on the date. An
+    /// active designation reached by an exact identifier is a block; by a
+    /// parent domain only, a review (the subdomain may belong to someone
+    /// else, such as a hosting customer).
+    fn listings(&self, matches: &[IdentifierMatch], date: Date, warnings: &mut Vec<Warning>) -> Vec<ListingFinding> {
+        let mut out = Vec::new();
+        for m in matches {
+            for d in self.snapshot.designations_of(&m.entity_id) {
+                let active = d.active_on(date);
+                let since = d.start.map(|s| format!(" since {s}")).unwrap_or_default();
+                let (outcome, reason) = if active {
+                    match m.kind {
+                        MatchKind::Exact => (
+                            Outcome::Block,
+                            format!(
+                                "listed by {} under {}{since}; exact identifier match ({})",
+                                d.authority, d.program, m.identifier
+                            ),
+                        ),
+                        MatchKind::ParentDomain => (
+                            Outcome::Review,
+                            format!(
+                                "listed by {} under {}{since}; the input is a subdomain of the listed {}",
+                                d.authority, d.program, m.identifier
+                            ),
+                        ),
+                    }
+                } else if let Some(start) = d.start.filter(|s| *s > date) {
+                    warnings.push(Warning {
+                        code: WarningCode::ListingPending,
+                        order: None,
+                        date: Some(start),
+                        message: format!(
+                            "{} is listed by {} under {} from {start}",
+                            m.name, d.authority, d.program
+                        ),
+                    });
+                    (
+                        Outcome::Allow,
+                        format!("listed by {} under {} only from {start}", d.authority, d.program),
+                    )
+                } else {
+                    let end = d.end.map(|e| e.to_string()).unwrap_or_default();
+                    warnings.push(Warning {
+                        code: WarningCode::Delisted,
+                        order: None,
+                        date: d.end,
+                        message: format!("{} was delisted by {} ({}) on {end}", m.name, d.authority, d.program),
+                    });
+                    (
+                        Outcome::Allow,
+                        format!("delisted by {} ({}) on {end}", d.authority, d.program),
+                    )
+                };
+                out.push(ListingFinding {
+                    entity_id: m.entity_id.clone(),
+                    name: m.name.clone(),
+                    authority: d.authority.clone(),
+                    program: d.program.clone(),
+                    start: d.start,
+                    end: d.end,
+                    active,
+                    outcome,
+                    reason,
+                    identifier: m.identifier.clone(),
+                    kind: m.kind,
+                });
+            }
+        }
+        out
     }
 
     /// The longest path from anything the input reaches to a person the

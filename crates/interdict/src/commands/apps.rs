@@ -14,7 +14,7 @@ use interdict_model::{Decision, Outcome, WarningCode};
 use interdict_screen::{Context, Screener};
 use serde::Serialize;
 
-use crate::args::{load_snapshot, parse_jurisdictions, AppsScreen, Cli, Finished, ScreenFormat};
+use crate::args::{load_screening_snapshot, parse_jurisdictions, AppsScreen, Cli, Finished, ScreenFormat};
 use crate::output::Table;
 
 /// One line of `--format jsonl`.
@@ -41,7 +41,7 @@ pub fn screen(cli: &Cli, args: &AppsScreen) -> anyhow::Result<Finished> {
         jurisdictions: parse_jurisdictions(&args.jurisdiction)?,
         policy: args.policy.into(),
     };
-    let snapshot = load_snapshot(&cli.orders)?;
+    let (snapshot, lists_notice) = load_screening_snapshot(cli)?;
     let screener = Screener::new(&snapshot);
     let reader = InventoryReader::open(&args.file)?;
 
@@ -136,6 +136,7 @@ pub fn screen(cli: &Cli, args: &AppsScreen) -> anyhow::Result<Finished> {
         snapshot.id(),
         started.elapsed(),
     );
+    eprintln!("{lists_notice}");
     Ok(if rejected > 0 {
         Finished::WithRejectedInput
     } else {
@@ -152,6 +153,13 @@ fn orders_cell(d: &Decision) -> String {
 }
 
 fn reason_cell(d: &Decision) -> String {
+    if let Some(l) = d
+        .listings
+        .iter()
+        .find(|l| l.outcome == d.outcome && l.outcome > Outcome::Allow)
+    {
+        return format!("{}: {}", l.name, l.reason);
+    }
     let decisive = d
         .orders
         .iter()
