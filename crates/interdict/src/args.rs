@@ -83,6 +83,32 @@ pub enum ListsCommand {
         #[arg(long)]
         strict: bool,
     },
+    /// Download the official lists (data/sources.toml, plus --sources),
+    /// verify them, and import them as a new active snapshot. If any source
+    /// fails, nothing is imported and the active snapshot stays.
+    Update {
+        /// More sources, in the same format as the built-in data/sources.toml.
+        #[arg(long, value_name = "FILE")]
+        sources: Option<PathBuf>,
+        /// Update only these sources (comma-separated names); default: all.
+        #[arg(long, value_name = "NAME", value_delimiter = ',')]
+        only: Vec<String>,
+        /// Read the files from this folder (by their file names) instead of downloading.
+        #[arg(long, value_name = "DIR")]
+        offline: Option<PathBuf>,
+        /// Reject a source that has any bad record.
+        #[arg(long)]
+        strict: bool,
+        /// Attempts per file.
+        #[arg(long, default_value_t = 4, value_name = "N")]
+        attempts: u32,
+        /// Wait before the first retry, doubled for each one after.
+        #[arg(long, default_value_t = 2000, value_name = "MS")]
+        backoff_ms: u64,
+        /// Timeout per request.
+        #[arg(long, default_value_t = 120, value_name = "SECONDS")]
+        timeout: u64,
+    },
     /// The snapshots and their sources.
     Show {
         #[arg(long, value_enum, default_value_t = ShowFormat::Table)]

@@ -7,6 +7,7 @@
 mod builtin;
 pub mod bundled;
 pub mod csl;
+pub mod download;
 pub mod dpl;
 mod error;
 pub mod eu;
@@ -22,3 +23,9 @@ pub mod un;
 pub use error::{Error, ErrorKind};
 pub use formats::Format;
 pub use report::{Report, Strictness};
+
+/// Hex SHA-256 of some bytes, for pinned downloads.
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    format!("{:x}", sha2::Sha256::digest(bytes))
+}

@@ -5,9 +5,10 @@ use std::collections::HashMap;
 use std::fs;
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
+use std::time::Duration;
 
 use anyhow::{bail, Context as _};
-use interdict_lists::{formats, Format, Strictness};
+use interdict_lists::{download, formats, Format, Strictness};
 use interdict_model::Dataset;
 use interdict_store::{file_sha256, EntityChange, SnapshotInfo, SourceFile, Store};
 use serde_json::json;
@@ -42,6 +43,43 @@ pub fn run(cli: &Cli, cmd: &ListsCommand) -> anyhow::Result<Finished> {
             eprintln!("{}", summary(&info));
             println!("{}", info.id);
             Ok(Finished::Ok)
+        }
+        ListsCommand::Update {
+            sources,
+            only,
+            offline,
+            strict,
+            attempts,
+            backoff_ms,
+            timeout,
+        } => {
+            let mode = if *strict {
+                Strictness::Strict
+            } else {
+                Strictness::Lenient
+            };
+            let mut specs = download::parse_sources(Path::new("builtin/sources.toml"), download::DEFAULT_SOURCES)?;
+            if let Some(path) = sources {
+                let text = fs::read_to_string(path).with_context(|| path.display().to_string())?;
+                specs = download::merge(specs, download::parse_sources(path, &text)?);
+            }
+            if !only.is_empty() {
+                if let Some(unknown) = only.iter().find(|n| !specs.iter().any(|s| &s.name == *n)) {
+                    let known: Vec<&str> = specs.iter().map(|s| s.name.as_str()).collect();
+                    bail!(
+                        "--only: unknown source `{unknown}`; known sources: {}",
+                        known.join(", ")
+                    );
+                }
+                specs.retain(|s| only.contains(&s.name));
+            }
+            let retry = download::Retry {
+                attempts: *attempts,
+                backoff: Duration::from_millis(*backoff_ms),
+                timeout: Duration::from_secs(*timeout),
+                ..Default::default()
+            };
+            update(&dir, &specs, offline.as_deref(), &retry, mode)
         }
         ListsCommand::Show { format } => {
             let store = Store::open(&dir)?;
@@ -104,6 +142,72 @@ pub fn run(cli: &Cli, cmd: &ListsCommand) -> anyhow::Result<Finished> {
             Ok(Finished::Ok)
         }
     }
+}
+
+/// Fetches (or finds offline) and reads every source, then imports them as
+/// one snapshot. Any failure: report every failed source, import nothing.
+fn update(
+    dir: &Path,
+    specs: &[download::SourceSpec],
+    offline: Option<&Path>,
+    retry: &download::Retry,
+    mode: Strictness,
+) -> anyhow::Result<Finished> {
+    let downloads = dir.join("downloads");
+    let mut dataset = Dataset::default();
+    let mut sources = Vec::new();
+    let mut failures = Vec::new();
+    for spec in specs {
+        let folder = match offline {
+            Some(d) => d.to_path_buf(),
+            None => {
+                // Into a fresh folder, swapped in only when every file arrived.
+                let partial = downloads.join(format!("{}.partial", spec.name));
+                let _ = fs::remove_dir_all(&partial);
+                match download::fetch(spec, &partial, retry, &mut |m| eprintln!("{}: {m}", spec.name)) {
+                    Ok(()) => {
+                        let done = downloads.join(&spec.name);
+                        let _ = fs::remove_dir_all(&done);
+                        fs::rename(&partial, &done).with_context(|| done.display().to_string())?;
+                        done
+                    }
+                    Err(e) => {
+                        let _ = fs::remove_dir_all(&partial);
+                        failures.push(format!("source `{}`: {e}", spec.name));
+                        continue;
+                    }
+                }
+            }
+        };
+        if let Some(missing) = spec.files.iter().map(|f| folder.join(&f.name)).find(|p| !p.is_file()) {
+            failures.push(format!("source `{}`: {} is missing", spec.name, missing.display()));
+            continue;
+        }
+        let path = spec.read_path(&folder);
+        match read_all(std::slice::from_ref(&path), Some(spec.format), mode) {
+            Ok((d, mut s)) => {
+                dataset.extend(d);
+                sources.append(&mut s);
+            }
+            Err(e) => failures.push(format!("source `{}`: {e:#}", spec.name)),
+        }
+    }
+    if !failures.is_empty() {
+        for f in &failures {
+            eprintln!("error: {f}");
+        }
+        let store = Store::open(dir)?;
+        match store.active()? {
+            Some(active) => eprintln!("nothing imported; the active snapshot is still {}", active.id),
+            None => eprintln!("nothing imported; there is no active snapshot yet"),
+        }
+        return Ok(Finished::WithRejectedInput);
+    }
+    let mut store = Store::open(dir)?;
+    let info = store.import(&dataset, &sources)?;
+    eprintln!("{}", summary(&info));
+    println!("{}", info.id);
+    Ok(Finished::Ok)
 }
 
 fn read_all(
