@@ -253,3 +253,39 @@ fn screening_uses_the_active_snapshot_once_there_is_one() {
     assert!(stderr.contains(&format!("lists: snapshot {id}")), "{stderr}");
     let _ = std::fs::remove_file(&inv);
 }
+
+#[test]
+fn an_internal_deny_list_in_interdicts_own_format_imports_and_blocks() {
+    let dir = DataDir::new("native");
+    let id = import(&dir, "deny-list.toml");
+    let v = show(&dir);
+    assert_eq!(v["snapshots"][0]["id"], id.as_str());
+    assert_eq!(v["snapshots"][0]["sources"][0]["format"], "interdict");
+    let inv = dir.0.with_extension("deny.csv");
+    std::fs::write(&inv, "app_id\npay.shadypay.example\nshadypay.example\n").unwrap();
+    let out = dir
+        .cmd()
+        .args(["apps", "screen"])
+        .arg(&inv)
+        .args(["--as-of", "2024-06-01", "--format", "csv"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let outcomes: Vec<&str> = text.lines().skip(1).map(|l| l.split(',').nth(3).unwrap()).collect();
+    assert_eq!(outcomes, ["review", "block"]);
+    let out = dir
+        .cmd()
+        .args(["apps", "screen"])
+        .arg(&inv)
+        .args(["--as-of", "2023-06-01", "--format", "jsonl"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let first: Value = serde_json::from_str(String::from_utf8(out.stdout).unwrap().lines().next().unwrap()).unwrap();
+    assert_eq!(first["outcome"], "allow", "not listed yet on 2023-06-01");
+    assert_eq!(first["warnings"][0]["code"], "listing_pending");
+    let _ = std::fs::remove_file(&inv);
+}

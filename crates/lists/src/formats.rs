@@ -23,10 +23,12 @@ pub enum Format {
     OfacConsolidated,
     /// UN Security Council consolidated list XML.
     Un,
+    /// interdict's own TOML (`format = "interdict/1"`): internal deny lists.
+    Native,
 }
 
 impl Format {
-    pub const NAMES: &'static str = "ftm, ofac-sdn, ofac-cons, un";
+    pub const NAMES: &'static str = "ftm, ofac-sdn, ofac-cons, un, interdict";
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -34,6 +36,7 @@ impl Format {
             Format::OfacSdn => "ofac-sdn",
             Format::OfacConsolidated => "ofac-cons",
             Format::Un => "un",
+            Format::Native => "interdict",
         }
     }
 }
@@ -53,6 +56,7 @@ impl FromStr for Format {
             "ofac-sdn" => Ok(Format::OfacSdn),
             "ofac-cons" => Ok(Format::OfacConsolidated),
             "un" => Ok(Format::Un),
+            "interdict" => Ok(Format::Native),
             _ => Err(format!("unknown format `{s}`: expected one of {}", Format::NAMES)),
         }
     }
@@ -95,6 +99,12 @@ pub fn detect(path: &Path) -> Result<Format, Error> {
     if trimmed.starts_with('{') && head.contains("\"schema\"") {
         return Ok(Format::Ftm);
     }
+    if head
+        .lines()
+        .any(|l| l.trim().replace(' ', "") == format!("format=\"{}\"", crate::native::FORMAT))
+    {
+        return Ok(Format::Native);
+    }
     Err(undetected(path, "its content matches no known list format"))
 }
 
@@ -111,6 +121,7 @@ pub fn read(path: &Path, format: Format, mode: Strictness) -> Result<Report, Err
     match format {
         Format::Ftm => ftm::read(path, mode),
         Format::Un => un::read(path, mode),
+        Format::Native => crate::native::read_list(path),
         Format::OfacSdn | Format::OfacConsolidated => {
             let list = if format == Format::OfacSdn {
                 ofac::OfacList::Sdn

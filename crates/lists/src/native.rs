@@ -10,7 +10,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use interdict_model::{Dataset, Entity, ItemRef, Order, Relation, Source};
+use interdict_model::{Dataset, Designation, Entity, ItemRef, Order, Relation, Source};
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -34,6 +34,8 @@ struct Document {
     entities: Vec<Spanned<Entity>>,
     #[serde(default)]
     relations: Vec<Spanned<Relation>>,
+    #[serde(default)]
+    designations: Vec<Spanned<Designation>>,
 }
 
 /// Where a record was read from.
@@ -51,6 +53,7 @@ pub struct Loader {
     orders: Vec<Origin>,
     entities: Vec<Origin>,
     relations: Vec<Origin>,
+    designations: Vec<Origin>,
 }
 
 impl Loader {
@@ -119,6 +122,10 @@ impl Loader {
             self.relations.push(origin(r.span()));
             self.dataset.relations.push(r.into_inner());
         }
+        for d in doc.designations {
+            self.designations.push(origin(d.span()));
+            self.dataset.designations.push(d.into_inner());
+        }
         Ok(())
     }
 
@@ -168,6 +175,25 @@ impl Loader {
             Error::new(ErrorKind::Multiple(errors))
         })
     }
+}
+
+/// Reads one `interdict/1` file on its own, as a list to import (an
+/// internal deny list, say). The format is written by hand, so a file is
+/// accepted whole or not at all: every problem is reported, in either mode.
+pub fn read_list(path: &Path) -> Result<crate::Report, Error> {
+    let mut loader = Loader::new();
+    loader.add_file(path)?;
+    let records = (loader.sources.len()
+        + loader.orders.len()
+        + loader.entities.len()
+        + loader.relations.len()
+        + loader.designations.len()) as u64;
+    let dataset = loader.finish()?;
+    Ok(crate::Report {
+        dataset,
+        rejected: Vec::new(),
+        records,
+    })
 }
 
 /// Loads the built-in data alone.

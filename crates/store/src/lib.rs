@@ -171,6 +171,13 @@ impl Store {
                     ins.execute(params![id, e.id, e.kind.as_str(), body]).map_err(sq)?;
                 }
                 let mut ins = tx
+                    .prepare("INSERT INTO sources (snapshot_id, position, body) VALUES (?1, ?2, ?3)")
+                    .map_err(sq)?;
+                for (i, s) in dataset.sources.iter().enumerate() {
+                    let body = serde_json::to_string(s).map_err(Error::json)?;
+                    ins.execute(params![id, i as i64, body]).map_err(sq)?;
+                }
+                let mut ins = tx
                     .prepare("INSERT INTO relations (snapshot_id, position, body) VALUES (?1, ?2, ?3)")
                     .map_err(sq)?;
                 for (i, r) in dataset.relations.iter().enumerate() {
@@ -297,6 +304,15 @@ impl Store {
             let row: EntityRow = serde_json::from_str(&body.map_err(sq)?).map_err(Error::json)?;
             dataset.designations.extend(row.designations);
             dataset.entities.push(row.entity);
+        }
+        let mut stmt = self
+            .conn
+            .prepare("SELECT body FROM sources WHERE snapshot_id = ?1 ORDER BY position")
+            .map_err(sq)?;
+        for body in stmt.query_map([id], |r| r.get::<_, String>(0)).map_err(sq)? {
+            dataset
+                .sources
+                .push(serde_json::from_str(&body.map_err(sq)?).map_err(Error::json)?);
         }
         let mut stmt = self
             .conn

@@ -39,6 +39,13 @@ const MIGRATIONS: &[&str] = &[
          body        TEXT NOT NULL,
          PRIMARY KEY (snapshot_id, position)
      );",
+    // 2: the sources that hand-written lists cite.
+    "CREATE TABLE sources (
+         snapshot_id TEXT NOT NULL REFERENCES snapshots (id),
+         position    INTEGER NOT NULL,
+         body        TEXT NOT NULL,
+         PRIMARY KEY (snapshot_id, position)
+     );",
 ];
 
 /// The schema version this build writes.

@@ -148,7 +148,7 @@ fn snapshots_resolve_by_prefix_and_unknown_ones_are_clear_errors() {
 fn migrations_are_versioned_and_a_newer_database_is_refused() {
     let dir = TempDir::new("migrate");
     let store = Store::open(&dir.0).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 1);
+    assert_eq!(store.schema_version().unwrap(), 2);
     let path = store.path().to_path_buf();
     drop(store);
     let conn = rusqlite::Connection::open(&path).unwrap();
@@ -157,7 +157,36 @@ fn migrations_are_versioned_and_a_newer_database_is_refused() {
     let err = Store::open(&dir.0).err().unwrap();
     assert!(
         err.to_string()
-            .ends_with("the store has schema version 99, newer than this interdict supports (1); upgrade interdict"),
+            .ends_with("the store has schema version 99, newer than this interdict supports (2); upgrade interdict"),
         "{err}"
     );
+}
+
+#[test]
+fn a_version_1_database_is_migrated_to_the_latest_and_keeps_its_snapshots() {
+    let dir = TempDir::new("v1");
+    std::fs::create_dir_all(&dir.0).unwrap();
+    let path = dir.0.join(interdict_store::DB_FILE);
+    {
+        // A store as version 1 wrote it: no `sources` table.
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE snapshots (id TEXT PRIMARY KEY, created TEXT NOT NULL, active INTEGER NOT NULL DEFAULT 0, counts TEXT NOT NULL);
+             CREATE UNIQUE INDEX one_active_snapshot ON snapshots (active) WHERE active = 1;
+             CREATE TABLE snapshot_sources (snapshot_id TEXT NOT NULL, position INTEGER NOT NULL, path TEXT NOT NULL, format TEXT NOT NULL, sha256 TEXT NOT NULL, records INTEGER NOT NULL, rejected INTEGER NOT NULL, PRIMARY KEY (snapshot_id, position));
+             CREATE TABLE entities (snapshot_id TEXT NOT NULL, entity_id TEXT NOT NULL, kind TEXT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (snapshot_id, entity_id));
+             CREATE TABLE relations (snapshot_id TEXT NOT NULL, position INTEGER NOT NULL, body TEXT NOT NULL, PRIMARY KEY (snapshot_id, position));
+             INSERT INTO snapshots VALUES ('sha256:aa', '2024-01-01T00:00:00Z', 1, '{\"person\":1}');
+             INSERT INTO entities VALUES ('sha256:aa', 'a', 'person', '{\"id\":\"a\",\"kind\":\"person\",\"name\":\"Alpha\"}');
+             PRAGMA user_version = 1;",
+        )
+        .unwrap();
+    }
+    let store = Store::open(&dir.0).unwrap();
+    assert_eq!(store.schema_version().unwrap(), 2);
+    let active = store.active().unwrap().unwrap();
+    assert_eq!(active.id, "sha256:aa");
+    let d = store.load("sha256:aa").unwrap();
+    assert_eq!(d.entities[0].name, "Alpha");
+    assert!(d.sources.is_empty());
 }

@@ -235,6 +235,13 @@ fn read_all(
             }
             eprintln!("warning: skipped: {e}");
         }
+        if let Some(o) = report.dataset.orders.first() {
+            bail!(
+                "{}: order `{}`: orders are not list data; load order files with --orders instead",
+                path.display(),
+                o.id
+            );
+        }
         for e in &report.dataset.entities {
             if let Some(first) = owner.insert(e.id.clone(), path.display().to_string()) {
                 bail!(
