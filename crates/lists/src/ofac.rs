@@ -109,26 +109,7 @@ pub fn read_files(
     comments: Option<&Path>,
     mode: Strictness,
 ) -> Result<Report, Error> {
-    let mut r = Reader {
-        list,
-        mode,
-        report: Report::default(),
-        entries: Vec::new(),
-        by_num: HashMap::new(),
-        primary: primary.to_path_buf(),
-        memory: HashMap::new(),
-    };
-    r.read_primary(primary)?;
-    if let Some(p) = comments {
-        r.read_comments(p)?;
-    }
-    if let Some(p) = alt {
-        r.read_alt(p)?;
-    }
-    if let Some(p) = add {
-        r.read_add(p)?;
-    }
-    Ok(r.finish())
+    Reader::new(list, mode, primary).run(primary, add, alt, comments)
 }
 
 /// Reads the files of one list from memory: `(name, bytes)` pairs in the
@@ -142,32 +123,14 @@ pub fn read_bytes(
     comments: Option<(&Path, &[u8])>,
     mode: Strictness,
 ) -> Result<Report, Error> {
-    let mut r = Reader {
-        list,
-        mode,
-        report: Report::default(),
-        entries: Vec::new(),
-        by_num: HashMap::new(),
-        primary: primary.0.to_path_buf(),
-        memory: HashMap::new(),
-    };
+    let mut r = Reader::new(list, mode, primary.0);
     for (name, bytes) in [Some(primary), add, alt, comments].into_iter().flatten() {
         if bytes.len() as u64 > MAX_FILE {
             return Err(Error::new(ErrorKind::TooLarge { limit: MAX_FILE }).at(name));
         }
         r.memory.insert(name.to_path_buf(), bytes.to_vec());
     }
-    r.read_primary(primary.0)?;
-    if let Some((p, _)) = comments {
-        r.read_comments(p)?;
-    }
-    if let Some((p, _)) = alt {
-        r.read_alt(p)?;
-    }
-    if let Some((p, _)) = add {
-        r.read_add(p)?;
-    }
-    Ok(r.finish())
+    r.run(primary.0, add.map(|f| f.0), alt.map(|f| f.0), comments.map(|f| f.0))
 }
 
 /// One entry while the files are being read.
@@ -205,6 +168,40 @@ impl Row {
 }
 
 impl Reader {
+    fn new(list: OfacList, mode: Strictness, primary: &Path) -> Reader {
+        Reader {
+            list,
+            mode,
+            report: Report::default(),
+            entries: Vec::new(),
+            by_num: HashMap::new(),
+            primary: primary.to_path_buf(),
+            memory: HashMap::new(),
+        }
+    }
+
+    /// Reads the primary file, then the comments (which continue the
+    /// primary rows' remarks), alt names and addresses.
+    fn run(
+        mut self,
+        primary: &Path,
+        add: Option<&Path>,
+        alt: Option<&Path>,
+        comments: Option<&Path>,
+    ) -> Result<Report, Error> {
+        self.read_primary(primary)?;
+        if let Some(p) = comments {
+            self.read_comments(p)?;
+        }
+        if let Some(p) = alt {
+            self.read_alt(p)?;
+        }
+        if let Some(p) = add {
+            self.read_add(p)?;
+        }
+        Ok(self.finish())
+    }
+
     fn bad(&mut self, path: &Path, line: u64, field: Option<&str>, kind: ErrorKind) -> Result<(), Error> {
         let mut err = Error::new(kind).at(path).line(line);
         if let Some(f) = field {
