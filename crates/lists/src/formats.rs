@@ -23,12 +23,16 @@ pub enum Format {
     OfacConsolidated,
     /// UN Security Council consolidated list XML.
     Un,
+    /// EU Financial Sanctions Files XML (FSF).
+    Eu,
+    /// UK OFSI consolidated list CSV (ConList.csv).
+    Uk,
     /// interdict's own TOML (`format = "interdict/1"`): internal deny lists.
     Native,
 }
 
 impl Format {
-    pub const NAMES: &'static str = "ftm, ofac-sdn, ofac-cons, un, interdict";
+    pub const NAMES: &'static str = "ftm, ofac-sdn, ofac-cons, un, eu, uk, interdict";
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -36,6 +40,8 @@ impl Format {
             Format::OfacSdn => "ofac-sdn",
             Format::OfacConsolidated => "ofac-cons",
             Format::Un => "un",
+            Format::Eu => "eu",
+            Format::Uk => "uk",
             Format::Native => "interdict",
         }
     }
@@ -56,6 +62,8 @@ impl FromStr for Format {
             "ofac-sdn" => Ok(Format::OfacSdn),
             "ofac-cons" => Ok(Format::OfacConsolidated),
             "un" => Ok(Format::Un),
+            "eu" => Ok(Format::Eu),
+            "uk" => Ok(Format::Uk),
             "interdict" => Ok(Format::Native),
             _ => Err(format!("unknown format `{s}`: expected one of {}", Format::NAMES)),
         }
@@ -96,6 +104,12 @@ pub fn detect(path: &Path) -> Result<Format, Error> {
     if trimmed.starts_with('<') && head.contains("CONSOLIDATED_LIST") {
         return Ok(Format::Un);
     }
+    if trimmed.starts_with('<') && (head.contains("fsd/export") || head.contains("sanctionEntity")) {
+        return Ok(Format::Eu);
+    }
+    if name == "conlist.csv" || (trimmed.starts_with("Last Updated,") && head.contains("Group ID")) {
+        return Ok(Format::Uk);
+    }
     if trimmed.starts_with('{') && head.contains("\"schema\"") {
         return Ok(Format::Ftm);
     }
@@ -121,6 +135,8 @@ pub fn read(path: &Path, format: Format, mode: Strictness) -> Result<Report, Err
     match format {
         Format::Ftm => ftm::read(path, mode),
         Format::Un => un::read(path, mode),
+        Format::Eu => crate::eu::read(path, mode),
+        Format::Uk => crate::uk::read(path, mode),
         Format::Native => crate::native::read_list(path),
         Format::OfacSdn | Format::OfacConsolidated => {
             let list = if format == Format::OfacSdn {
@@ -134,6 +150,30 @@ pub fn read(path: &Path, format: Format, mode: Strictness) -> Result<Report, Err
                 path.parent().unwrap_or(Path::new("."))
             };
             ofac::read_dir(dir, list, mode)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture(rel: &str) -> std::path::PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(rel)
+    }
+
+    #[test]
+    fn formats_are_detected_from_names_and_content() {
+        assert_eq!(detect(&fixture("eu/sample.xml")).unwrap(), Format::Eu);
+        assert_eq!(detect(&fixture("uk/sample.csv")).unwrap(), Format::Uk);
+        assert_eq!(detect(&fixture("un/sample.xml")).unwrap(), Format::Un);
+        assert_eq!(detect(&fixture("ofac/sdn")).unwrap(), Format::OfacSdn);
+    }
+
+    #[test]
+    fn format_names_round_trip() {
+        for name in Format::NAMES.split(", ") {
+            assert_eq!(name.parse::<Format>().unwrap().as_str(), name);
         }
     }
 }
