@@ -23,6 +23,12 @@ pub enum Format {
     OfacConsolidated,
     /// UN Security Council consolidated list XML.
     Un,
+    /// US Consolidated Screening List CSV (trade.gov), either header vintage.
+    Csl,
+    /// US Consolidated Screening List JSON (trade.gov `{"results": [...]}`).
+    CslJson,
+    /// BIS Denied Persons List, tab-separated.
+    Dpl,
     /// EU Financial Sanctions Files XML (FSF).
     Eu,
     /// UK OFSI consolidated list CSV (ConList.csv).
@@ -32,7 +38,7 @@ pub enum Format {
 }
 
 impl Format {
-    pub const NAMES: &'static str = "ftm, ofac-sdn, ofac-cons, un, eu, uk, interdict";
+    pub const NAMES: &'static str = "ftm, ofac-sdn, ofac-cons, un, csl, csl-json, dpl, eu, uk, interdict";
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -40,6 +46,9 @@ impl Format {
             Format::OfacSdn => "ofac-sdn",
             Format::OfacConsolidated => "ofac-cons",
             Format::Un => "un",
+            Format::Csl => "csl",
+            Format::CslJson => "csl-json",
+            Format::Dpl => "dpl",
             Format::Eu => "eu",
             Format::Uk => "uk",
             Format::Native => "interdict",
@@ -62,6 +71,9 @@ impl FromStr for Format {
             "ofac-sdn" => Ok(Format::OfacSdn),
             "ofac-cons" => Ok(Format::OfacConsolidated),
             "un" => Ok(Format::Un),
+            "csl" => Ok(Format::Csl),
+            "csl-json" => Ok(Format::CslJson),
+            "dpl" => Ok(Format::Dpl),
             "eu" => Ok(Format::Eu),
             "uk" => Ok(Format::Uk),
             "interdict" => Ok(Format::Native),
@@ -113,6 +125,18 @@ pub fn detect(path: &Path) -> Result<Format, Error> {
     if trimmed.starts_with('{') && head.contains("\"schema\"") {
         return Ok(Format::Ftm);
     }
+    if trimmed.starts_with('{') && head.contains("\"results\"") {
+        return Ok(Format::CslJson);
+    }
+    let first_line = trimmed.lines().next().unwrap_or("").to_ascii_lowercase();
+    if first_line.contains("\"name\"\t\"street_address\"") || first_line.starts_with("name\tstreet_address") {
+        return Ok(Format::Dpl);
+    }
+    let columns: Vec<&str> = first_line.split(',').map(|c| c.trim().trim_matches('"')).collect();
+    let csl_marker = ["programs", "alt_names", "addresses", "entity_number", "_id"];
+    if columns.contains(&"source") && columns.contains(&"name") && columns.iter().any(|c| csl_marker.contains(c)) {
+        return Ok(Format::Csl);
+    }
     if head
         .lines()
         .any(|l| l.trim().replace(' ', "") == format!("format=\"{}\"", crate::native::FORMAT))
@@ -135,6 +159,9 @@ pub fn read(path: &Path, format: Format, mode: Strictness) -> Result<Report, Err
     match format {
         Format::Ftm => ftm::read(path, mode),
         Format::Un => un::read(path, mode),
+        Format::Csl => crate::csl::read(path, mode),
+        Format::CslJson => crate::csl::read_json(path, mode),
+        Format::Dpl => crate::dpl::read(path, mode),
         Format::Eu => crate::eu::read(path, mode),
         Format::Uk => crate::uk::read(path, mode),
         Format::Native => crate::native::read_list(path),
@@ -168,6 +195,12 @@ mod tests {
         assert_eq!(detect(&fixture("uk/sample.csv")).unwrap(), Format::Uk);
         assert_eq!(detect(&fixture("un/sample.xml")).unwrap(), Format::Un);
         assert_eq!(detect(&fixture("ofac/sdn")).unwrap(), Format::OfacSdn);
+        for f in std::fs::read_dir(fixture("csl")).unwrap() {
+            let p = f.unwrap().path();
+            if p.extension().is_some_and(|e| e == "csv") && !p.to_string_lossy().contains("bad") {
+                assert_eq!(detect(&p).unwrap(), Format::Csl, "{}", p.display());
+            }
+        }
     }
 
     #[test]
