@@ -268,7 +268,7 @@ mod tests {
         .unwrap_err();
         assert_eq!(
             err.to_string(),
-            "s.toml:4: unknown format `pdf`: expected one of ftm, ofac-sdn, ofac-cons, un, csl, csl-json, dpl, eu, uk, interdict"
+            "s.toml:4: unknown format `pdf`: expected one of ftm, ofac-sdn, ofac-cons, un, csl, csl-json, dpl, eu, uk, uk-sl, interdict"
         );
         let err = parse_sources(Path::new("s.toml"), "format = \"interdict-sources/1\"\n[[source]]\nname = \"x\"\nformat = \"un\"\nfiles = [{ name = \"../x\", url = \"u\" }]\n").unwrap_err();
         assert_eq!(err.to_string(), "s.toml: field `name`: `../x` is not a plain file name");

@@ -33,12 +33,14 @@ pub enum Format {
     Eu,
     /// UK OFSI consolidated list CSV (ConList.csv).
     Uk,
+    /// UK Sanctions List CSV (FCDO), the newer UK format.
+    UkSanctionsList,
     /// interdict's own TOML (`format = "interdict/1"`): internal deny lists.
     Native,
 }
 
 impl Format {
-    pub const NAMES: &'static str = "ftm, ofac-sdn, ofac-cons, un, csl, csl-json, dpl, eu, uk, interdict";
+    pub const NAMES: &'static str = "ftm, ofac-sdn, ofac-cons, un, csl, csl-json, dpl, eu, uk, uk-sl, interdict";
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -51,6 +53,7 @@ impl Format {
             Format::Dpl => "dpl",
             Format::Eu => "eu",
             Format::Uk => "uk",
+            Format::UkSanctionsList => "uk-sl",
             Format::Native => "interdict",
         }
     }
@@ -76,6 +79,7 @@ impl FromStr for Format {
             "dpl" => Ok(Format::Dpl),
             "eu" => Ok(Format::Eu),
             "uk" => Ok(Format::Uk),
+            "uk-sl" => Ok(Format::UkSanctionsList),
             "interdict" => Ok(Format::Native),
             _ => Err(format!("unknown format `{s}`: expected one of {}", Format::NAMES)),
         }
@@ -118,6 +122,9 @@ pub fn detect(path: &Path) -> Result<Format, Error> {
     }
     if trimmed.starts_with('<') && (head.contains("fsd/export") || head.contains("sanctionEntity")) {
         return Ok(Format::Eu);
+    }
+    if trimmed.starts_with("Report Date") || (head.contains("Unique ID") && head.contains("OFSI Group ID")) {
+        return Ok(Format::UkSanctionsList);
     }
     if name == "conlist.csv" || (trimmed.starts_with("Last Updated,") && head.contains("Group ID")) {
         return Ok(Format::Uk);
@@ -164,6 +171,7 @@ pub fn read(path: &Path, format: Format, mode: Strictness) -> Result<Report, Err
         Format::Dpl => crate::dpl::read(path, mode),
         Format::Eu => crate::eu::read(path, mode),
         Format::Uk => crate::uk::read(path, mode),
+        Format::UkSanctionsList => crate::uksl::read(path, mode),
         Format::Native => crate::native::read_list(path),
         Format::OfacSdn | Format::OfacConsolidated => {
             let list = if format == Format::OfacSdn {
@@ -193,6 +201,7 @@ mod tests {
     fn formats_are_detected_from_names_and_content() {
         assert_eq!(detect(&fixture("eu/sample.xml")).unwrap(), Format::Eu);
         assert_eq!(detect(&fixture("uk/sample.csv")).unwrap(), Format::Uk);
+        assert_eq!(detect(&fixture("uksl/sample.csv")).unwrap(), Format::UkSanctionsList);
         assert_eq!(detect(&fixture("un/sample.xml")).unwrap(), Format::Un);
         assert_eq!(detect(&fixture("ofac/sdn")).unwrap(), Format::OfacSdn);
         for f in std::fs::read_dir(fixture("csl")).unwrap() {

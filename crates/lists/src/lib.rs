@@ -13,11 +13,13 @@ mod error;
 pub mod eu;
 pub mod formats;
 pub mod ftm;
+mod gb_csv;
 pub mod inventory;
 pub mod native;
 pub mod ofac;
 mod report;
 pub mod uk;
+pub mod uksl;
 pub mod un;
 
 pub use error::{Error, ErrorKind};

@@ -25,8 +25,8 @@
 //!   `YYYY-MM-DD`, `YYYY-MM` or `YYYY`; `Town of Birth`, `Country of Birth`
 //!   → birth place.
 //! - `Nationality` → nationalities, `Country` → countries, when the name is
-//!   in the table below; otherwise a note. Values numbered `(1) .. (2) ..`
-//!   are split.
+//!   in a shared country table; otherwise a note. Values numbered `(1) ..
+//!   (2) ..` are split.
 //! - `Passport Number` / `National Identification Number` → passports /
 //!   national ids, split on `(1)`, `(2)`; the matching `Passport Details` /
 //!   `National Identification Details` become the identifier's note, and
@@ -48,12 +48,14 @@ use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 
-use interdict_model::{
-    CountryCode, Date, Designation, Entity, EntityKind, Identifier, IdentifierKind, IdentifierRecord, Name, NameKind,
-    PartialDate,
-};
+use interdict_model::{Date, Designation, Entity, EntityKind, IdentifierKind, NameKind};
 
 use crate::error::{Error, ErrorKind};
+use crate::gb_csv::{
+    add_alias, add_note, country, documents, language, numbered, parse_rows, push_unique, Columns, DateParts, Row,
+};
+#[cfg(test)]
+use crate::gb_csv::{country_in, numbered_items};
 use crate::report::{Report, Strictness};
 
 /// Largest file accepted; the full list is about 15 MB.
@@ -108,117 +110,6 @@ pub fn read_from(name: &Path, reader: impl Read, mode: Strictness) -> Result<Rep
         by_id: HashMap::new(),
     }
     .run(rows)
-}
-
-/// One CSV row: its first line and its fields, decoded and trimmed.
-struct Row {
-    line: u64,
-    fields: Vec<String>,
-}
-
-/// Splits the bytes into rows, skipping rows whose fields are all empty.
-fn parse_rows(name: &Path, data: &[u8]) -> Result<Vec<Row>, Error> {
-    let body: &[u8] = data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(data);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(body);
-    let mut record = csv::ByteRecord::new();
-    let mut rows = Vec::new();
-    // The csv crate's line numbers are one short after a CRLF line end, so
-    // lines are counted here from the record's byte offset.
-    let mut lines = LineCounter::new(body);
-    loop {
-        match reader.read_byte_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {
-                let line = record.position().map_or(0, |p| lines.line_at(p.byte()));
-                let fields: Vec<String> = record.iter().map(field).collect();
-                if fields.iter().any(|f| !f.is_empty()) {
-                    rows.push(Row { line, fields });
-                }
-            }
-            Err(e) => {
-                let line = e.position().map_or(0, |p| lines.line_at(p.byte()).max(p.line()));
-                return Err(Error::new(ErrorKind::Syntax(format!("malformed CSV: {e}")))
-                    .at(name)
-                    .line(line));
-            }
-        }
-    }
-    Ok(rows)
-}
-
-/// 1-based line numbers of byte offsets, asked in increasing order.
-struct LineCounter<'a> {
-    body: &'a [u8],
-    offset: usize,
-    line: u64,
-}
-
-impl<'a> LineCounter<'a> {
-    fn new(body: &'a [u8]) -> LineCounter<'a> {
-        LineCounter {
-            body,
-            offset: 0,
-            line: 1,
-        }
-    }
-
-    /// The line of the first byte at or after `byte` that is not a line end.
-    fn line_at(&mut self, byte: u64) -> u64 {
-        let mut target = usize::try_from(byte).unwrap_or(usize::MAX).min(self.body.len());
-        while matches!(self.body.get(target), Some(b'\r' | b'\n')) {
-            target += 1;
-        }
-        if target > self.offset {
-            let skipped = self.body.get(self.offset..target).unwrap_or(&[]);
-            self.line += skipped.iter().filter(|&&b| b == b'\n').count() as u64;
-            self.offset = target;
-        }
-        self.line
-    }
-}
-
-/// A field as text: UTF-8 where it is valid, Windows-1252 otherwise;
-/// white space runs collapsed and trimmed.
-fn field(bytes: &[u8]) -> String {
-    let text = match std::str::from_utf8(bytes) {
-        Ok(s) => s.to_string(),
-        Err(_) => bytes.iter().map(|&b| windows_1252(b)).collect(),
-    };
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-fn windows_1252(b: u8) -> char {
-    const HIGH: [char; 32] = [
-        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž', '\u{8f}', '\u{90}', '‘',
-        '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}', 'ž', 'Ÿ',
-    ];
-    match b {
-        0x80..=0x9F => HIGH
-            .get(usize::from(b - 0x80))
-            .copied()
-            .unwrap_or(char::REPLACEMENT_CHARACTER),
-        _ => char::from(b),
-    }
-}
-
-/// Column positions, by header name (the first column of that name).
-struct Columns(HashMap<String, usize>);
-
-impl Columns {
-    fn get<'r>(&self, row: &'r Row, column: &str) -> &'r str {
-        self.0
-            .get(column)
-            .and_then(|&i| row.fields.get(i))
-            .map_or("", String::as_str)
-    }
-
-    /// The value, or `None` when empty.
-    fn opt<'r>(&self, row: &'r Row, column: &str) -> Option<&'r str> {
-        Some(self.get(row, column)).filter(|s| !s.is_empty())
-    }
 }
 
 /// One target while the rows are read.
@@ -482,28 +373,6 @@ impl Builder<'_> {
     }
 }
 
-/// A date as OFSI writes it.
-enum DateParts {
-    /// A whole date.
-    Day(Date),
-    /// `00/MM/YYYY`.
-    Month(i32, u32),
-    /// `00/00/YYYY` or `YYYY`.
-    Year(i32),
-}
-
-impl DateParts {
-    fn partial(self) -> Option<PartialDate> {
-        let text = match self {
-            DateParts::Day(d) => d.to_string(),
-            DateParts::Month(y, m) => format!("{y:04}-{m:02}"),
-            DateParts::Year(y) => format!("{y:04}"),
-        };
-        text.parse().ok()
-    }
-}
-
-/// `DD/MM/YYYY` (day or day and month `00` when unknown), `MM/YYYY` or
 /// `YYYY`.
 fn uk_date(text: &str) -> Option<DateParts> {
     let parts: Vec<&str> = text.trim().split('/').collect();
@@ -525,266 +394,6 @@ fn uk_date(text: &str) -> Option<DateParts> {
         (_, 0) => None,
         _ => Date::from_ymd(year, month, day).map(DateParts::Day),
     }
-}
-
-/// `(1) A (2) B` → `A`, `B`; a value without numbers → itself.
-fn numbered(text: &str) -> Vec<String> {
-    numbered_items(text).into_iter().map(|(_, v)| v).collect()
-}
-
-/// The items of `(1) A (2) B` with their numbers; an unnumbered value is
-/// one item without a number.
-fn numbered_items(text: &str) -> Vec<(Option<u32>, String)> {
-    let mut items = Vec::new();
-    let mut rest = text.trim();
-    let mut current: Option<(Option<u32>, String)> = None;
-    if !rest.starts_with('(') {
-        current = Some((None, String::new()));
-    }
-    while !rest.is_empty() {
-        // A marker `(n)`.
-        let marker = rest.strip_prefix('(').and_then(|r| {
-            let close = r.find(')')?;
-            let n: u32 = r.get(..close)?.parse().ok()?;
-            (close <= 3).then_some((n, r.get(close + 1..)?))
-        });
-        if let Some((n, after)) = marker {
-            if let Some(item) = current.take() {
-                items.push(item);
-            }
-            current = Some((Some(n), String::new()));
-            rest = after;
-            continue;
-        }
-        let mut chars = rest.chars();
-        let Some(ch) = chars.next() else { break };
-        match current.as_mut() {
-            Some((_, text)) => text.push(ch),
-            None => current = Some((None, ch.to_string())),
-        }
-        rest = chars.as_str();
-    }
-    if let Some(item) = current {
-        items.push(item);
-    }
-    items
-        .into_iter()
-        .map(|(n, v)| (n, v.trim().trim_end_matches(',').trim().to_string()))
-        .filter(|(_, v)| !v.is_empty())
-        .collect()
-}
-
-/// Passports or national ids from a number column and its details column.
-fn documents(
-    e: &mut Entity,
-    notes: &mut Vec<String>,
-    numbers: &str,
-    details: &str,
-    make: fn(Option<CountryCode>) -> IdentifierKind,
-    label: &str,
-) {
-    let details = numbered_items(details);
-    let numbers = numbered_items(numbers);
-    let single = numbers.len() == 1;
-    for (n, number) in numbers {
-        let detail = details
-            .iter()
-            .find(|(d, _)| d.is_some() && *d == n)
-            .or_else(|| details.iter().find(|(d, _)| d.is_none()))
-            .or_else(|| {
-                if single && details.len() == 1 {
-                    details.first()
-                } else {
-                    None
-                }
-            })
-            .map(|(_, text)| text.clone());
-        let cc = detail.as_deref().and_then(country_in);
-        let identifier = if plain_number(&number) {
-            Identifier::new(make(cc), &number).ok()
-        } else {
-            None
-        };
-        match identifier {
-            Some(identifier) => {
-                if !e.identifiers.iter().any(|r| r.identifier == identifier) {
-                    e.identifiers.push(IdentifierRecord {
-                        identifier,
-                        confidence: Default::default(),
-                        note: detail,
-                    });
-                }
-            }
-            None => match detail {
-                Some(d) => add_note(notes, format!("{label} {number}: {d}")),
-                None => add_note(notes, format!("{label} {number}")),
-            },
-        }
-    }
-}
-
-/// Whether `n` reads as a document number: letters, digits, spaces and
-/// `-./` only, at least one digit, every word holding a digit or at most
-/// two letters.
-fn plain_number(n: &str) -> bool {
-    n.len() <= 40
-        && n.bytes().any(|c| c.is_ascii_digit())
-        && n.bytes()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b' ' | b'-' | b'.' | b'/'))
-        && n.split_whitespace()
-            .all(|w| w.bytes().any(|c| c.is_ascii_digit()) || w.len() <= 2)
-}
-
-fn add_note(notes: &mut Vec<String>, note: String) {
-    if !note.is_empty() && !notes.contains(&note) {
-        notes.push(note);
-    }
-}
-
-fn push_unique<T: PartialEq>(list: &mut Vec<T>, item: T) {
-    if !list.contains(&item) {
-        list.push(item);
-    }
-}
-
-fn add_alias(e: &mut Entity, name: String, lang: Option<String>, kind: NameKind) {
-    let lower = name.to_lowercase();
-    if lower == e.name.to_lowercase() {
-        return;
-    }
-    if let Some(existing) = e.aliases.iter_mut().find(|a| a.name.to_lowercase() == lower) {
-        if existing.kind == NameKind::WeakAlias && kind == NameKind::Alias {
-            existing.kind = NameKind::Alias;
-        }
-        return;
-    }
-    e.aliases.push(Name {
-        name,
-        lang,
-        kind,
-        confidence: Default::default(),
-    });
-}
-
-/// BCP 47 tags of the languages OFSI names in `Non-Latin Script Language`.
-fn language(name: &str) -> Option<String> {
-    let tag = match name.to_ascii_lowercase().as_str() {
-        "arabic" => "ar",
-        "belarusian" => "be",
-        "chinese" => "zh",
-        "korean" => "ko",
-        "persian" | "farsi" => "fa",
-        "russian" => "ru",
-        "ukrainian" => "uk",
-        "burmese" => "my",
-        "georgian" => "ka",
-        "japanese" => "ja",
-        _ => return None,
-    };
-    Some(tag.to_string())
-}
-
-/// Country names as OFSI writes them, with their adjectives (for passport
-/// details such as `Russian passport`), to ISO 3166-1 alpha-2. Names not
-/// here are kept in notes or address text.
-const COUNTRIES: &[(&str, &str)] = &[
-    ("Afghanistan", "AF"),
-    ("Afghan", "AF"),
-    ("Algeria", "DZ"),
-    ("Belarus", "BY"),
-    ("Belarusian", "BY"),
-    ("Bosnia and Herzegovina", "BA"),
-    ("Burma", "MM"),
-    ("Myanmar", "MM"),
-    ("China", "CN"),
-    ("Chinese", "CN"),
-    ("Cyprus", "CY"),
-    ("Democratic People's Republic of Korea", "KP"),
-    ("North Korea", "KP"),
-    ("Democratic Republic of the Congo", "CD"),
-    ("Egypt", "EG"),
-    ("Egyptian", "EG"),
-    ("Eritrea", "ER"),
-    ("France", "FR"),
-    ("Germany", "DE"),
-    ("Guinea", "GN"),
-    ("Haiti", "HT"),
-    ("Hong Kong", "HK"),
-    ("India", "IN"),
-    ("Iran", "IR"),
-    ("Iranian", "IR"),
-    ("Iraq", "IQ"),
-    ("Iraqi", "IQ"),
-    ("Israel", "IL"),
-    ("Jordan", "JO"),
-    ("Kazakhstan", "KZ"),
-    ("Kenya", "KE"),
-    ("Kuwait", "KW"),
-    ("Lebanon", "LB"),
-    ("Lebanese", "LB"),
-    ("Libya", "LY"),
-    ("Libyan", "LY"),
-    ("Mali", "ML"),
-    ("Moldova", "MD"),
-    ("Nicaragua", "NI"),
-    ("Pakistan", "PK"),
-    ("Pakistani", "PK"),
-    ("Qatar", "QA"),
-    ("Russia", "RU"),
-    ("Russian Federation", "RU"),
-    ("Russian", "RU"),
-    ("Saudi Arabia", "SA"),
-    ("Saudi", "SA"),
-    ("Somalia", "SO"),
-    ("South Sudan", "SS"),
-    ("Sudan", "SD"),
-    ("Switzerland", "CH"),
-    ("Syria", "SY"),
-    ("Syrian", "SY"),
-    ("Tunisia", "TN"),
-    ("Turkey", "TR"),
-    ("Türkiye", "TR"),
-    ("Ukraine", "UA"),
-    ("Ukrainian", "UA"),
-    ("United Arab Emirates", "AE"),
-    ("United Kingdom", "GB"),
-    ("British", "GB"),
-    ("United States", "US"),
-    ("USA", "US"),
-    ("Venezuela", "VE"),
-    ("Yemen", "YE"),
-    ("Zimbabwe", "ZW"),
-];
-
-/// ISO code of a country name (or adjective) in [`COUNTRIES`].
-fn country(name: &str) -> Option<CountryCode> {
-    let lower = name.trim().trim_end_matches('.').to_lowercase();
-    COUNTRIES
-        .iter()
-        .find(|(n, _)| n.to_lowercase() == lower)
-        .and_then(|(_, code)| code.parse().ok())
-}
-
-/// The one country that `text` names as a whole word, if exactly one.
-fn country_in(text: &str) -> Option<CountryCode> {
-    let lower = text.to_lowercase();
-    let mut found: Option<CountryCode> = None;
-    for (name, code) in COUNTRIES {
-        let n = name.to_lowercase();
-        let hit = lower.match_indices(&n).any(|(i, m)| {
-            let before = lower.get(..i).and_then(|s| s.chars().next_back());
-            let after = lower.get(i + m.len()..).and_then(|s| s.chars().next());
-            !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
-        });
-        if hit {
-            let cc: CountryCode = code.parse().ok()?;
-            match found {
-                Some(f) if f != cc => return None,
-                _ => found = Some(cc),
-            }
-        }
-    }
-    found
 }
 
 #[cfg(test)]
