@@ -98,6 +98,11 @@ impl FromStr for PartialDate {
 
     fn from_str(s: &str) -> Result<PartialDate, Error> {
         let invalid = || Error::new(ErrorKind::InvalidPartialDate { value: s.to_string() });
+        // Checked first: the slicing below is by byte, and a multi-byte
+        // character would put a slice inside it.
+        if !s.is_ascii() {
+            return Err(invalid());
+        }
         let ok = match s.len() {
             4 => s.bytes().all(|c| c.is_ascii_digit()),
             7 => {
@@ -169,7 +174,16 @@ mod tests {
         for ok in ["2019", "2019-09", "2019-09-30"] {
             assert_eq!(ok.parse::<PartialDate>().unwrap().as_str(), ok);
         }
-        for bad in ["19", "2019-13", "2019-9", "2019-02-30", "2019/09"] {
+        for bad in [
+            "19",
+            "2019-13",
+            "2019-9",
+            "2019-02-30",
+            "2019/09",
+            "2019é1",
+            "20€9",
+            "2019-1é",
+        ] {
             assert!(bad.parse::<PartialDate>().is_err(), "{bad}");
         }
     }
