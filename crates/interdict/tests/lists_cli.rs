@@ -289,3 +289,13 @@ fn an_internal_deny_list_in_interdicts_own_format_imports_and_blocks() {
     assert_eq!(first["warnings"][0]["code"], "listing_pending");
     let _ = std::fs::remove_file(&inv);
 }
+
+#[test]
+fn the_json_form_of_interdicts_format_imports_too() {
+    let dir = DataDir::new("native-json");
+    import(&dir, "deny-list.json");
+    let v = show(&dir);
+    assert_eq!(v["snapshots"][0]["sources"][0]["format"], "interdict");
+    assert_eq!(v["snapshots"][0]["counts"]["person"], 1);
+    assert_eq!(v["snapshots"][0]["counts"]["designations"], 1);
+}

@@ -35,7 +35,7 @@ pub enum Format {
     Uk,
     /// UK Sanctions List CSV (FCDO), the newer UK format.
     UkSanctionsList,
-    /// interdict's own TOML (`format = "interdict/1"`): internal deny lists.
+    /// interdict's own format (`interdict/1`), TOML or JSON: internal deny lists.
     Native,
 }
 
@@ -131,6 +131,9 @@ pub fn detect(path: &Path) -> Result<Format, Error> {
     }
     if trimmed.starts_with('{') && head.contains("\"schema\"") {
         return Ok(Format::Ftm);
+    }
+    if trimmed.starts_with('{') && head.contains("\"format\"") && head.contains(crate::native::FORMAT) {
+        return Ok(Format::Native);
     }
     if trimmed.starts_with('{') && head.contains("\"results\"") {
         return Ok(Format::CslJson);

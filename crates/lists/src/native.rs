@@ -38,11 +38,28 @@ struct Document {
     designations: Vec<Spanned<Designation>>,
 }
 
-/// Where a record was read from.
+/// Where a record was read from; JSON gives no line per record.
 #[derive(Clone, Debug)]
 struct Origin {
     path: PathBuf,
-    line: u64,
+    line: Option<u64>,
+}
+
+/// The JSON form of a document: the same fields, without positions.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonDocument {
+    format: String,
+    #[serde(default)]
+    sources: Vec<Source>,
+    #[serde(default)]
+    orders: Vec<Order>,
+    #[serde(default)]
+    entities: Vec<Entity>,
+    #[serde(default)]
+    relations: Vec<Relation>,
+    #[serde(default)]
+    designations: Vec<Designation>,
 }
 
 /// Reads `interdict/1` files into one validated [`Dataset`].
@@ -104,7 +121,7 @@ impl Loader {
         }
         let origin = |span: std::ops::Range<usize>| Origin {
             path: path.to_path_buf(),
-            line: line_col(text, span.start).0,
+            line: Some(line_col(text, span.start).0),
         };
         for s in doc.sources {
             self.sources.push(origin(s.span()));
@@ -126,6 +143,48 @@ impl Loader {
             self.designations.push(origin(d.span()));
             self.dataset.designations.push(d.into_inner());
         }
+        Ok(())
+    }
+
+    /// Reads one document in the JSON form of the format (the same fields
+    /// as the TOML). Errors name the line and column JSON gives, and the
+    /// record by its id.
+    pub fn add_json(&mut self, path: &Path, text: &str) -> Result<(), Error> {
+        if text.trim().is_empty() {
+            return Err(Error::new(ErrorKind::Empty).at(path));
+        }
+        let doc: JsonDocument = serde_json::from_str(text).map_err(|e| {
+            Error::new(ErrorKind::Syntax(
+                e.to_string().split(" at line ").next().unwrap_or("").to_string(),
+            ))
+            .at(path)
+            .line(e.line() as u64)
+            .column(e.column() as u64)
+        })?;
+        if doc.format != FORMAT {
+            return Err(Error::new(ErrorKind::Invalid(format!(
+                "unsupported format `{}`: this version reads `{FORMAT}`",
+                doc.format
+            )))
+            .at(path)
+            .field("format"));
+        }
+        let origin = || Origin {
+            path: path.to_path_buf(),
+            line: None,
+        };
+        self.sources.extend(doc.sources.iter().map(|_| origin()));
+        self.orders.extend(doc.orders.iter().map(|_| origin()));
+        self.entities.extend(doc.entities.iter().map(|_| origin()));
+        self.relations.extend(doc.relations.iter().map(|_| origin()));
+        self.designations.extend(doc.designations.iter().map(|_| origin()));
+        self.dataset.extend(Dataset {
+            sources: doc.sources,
+            orders: doc.orders,
+            entities: doc.entities,
+            relations: doc.relations,
+            designations: doc.designations,
+        });
         Ok(())
     }
 
@@ -164,7 +223,8 @@ impl Loader {
                 };
                 let err = Error::new(ErrorKind::Invalid(format!("{what}: {}", issue.message))).field(issue.field);
                 match origin {
-                    Some(o) => err.at(&o.path).line(o.line),
+                    Some(Origin { path, line: Some(line) }) => err.at(path).line(*line),
+                    Some(Origin { path, line: None }) => err.at(path),
                     None => err,
                 }
             })
@@ -177,12 +237,18 @@ impl Loader {
     }
 }
 
-/// Reads one `interdict/1` file on its own, as a list to import (an
-/// internal deny list, say). The format is written by hand, so a file is
+/// Reads one `interdict/1` file on its own, TOML or (when it starts with
+/// `{`) JSON, as a list to import (an internal deny list, say). The format is written by hand, so a file is
 /// accepted whole or not at all: every problem is reported, in either mode.
 pub fn read_list(path: &Path) -> Result<crate::Report, Error> {
     let mut loader = Loader::new();
-    loader.add_file(path)?;
+    let bytes = fs::read(path).map_err(|e| Error::new(ErrorKind::Io(e)).at(path))?;
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{') {
+        let text = String::from_utf8(bytes).map_err(|_| Error::new(ErrorKind::Encoding).at(path))?;
+        loader.add_json(path, &text)?;
+    } else {
+        loader.add_file(path)?;
+    }
     let records = (loader.sources.len()
         + loader.orders.len()
         + loader.entities.len()
@@ -376,6 +442,45 @@ scope = { apps = ["app1"] }
             err.to_string()
                 .contains("invalid app.android identifier `not a package`"),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn the_json_form_reads_the_same_records_and_names_its_errors() {
+        let toml = load(MINIMAL).unwrap();
+        let json = serde_json::json!({
+            "format": "interdict/1",
+            "sources": toml.sources,
+            "orders": toml.orders,
+            "entities": toml.entities,
+            "relations": toml.relations,
+        })
+        .to_string();
+        let mut l = Loader::new();
+        l.add_json(Path::new("t.json"), &json).unwrap();
+        assert_eq!(l.finish().unwrap(), toml);
+
+        let mut l = Loader::new();
+        let err = l
+            .add_json(
+                Path::new("t.json"),
+                "{\"format\": \"interdict/1\",\n \"entities\": [{\"id\": 1}]}",
+            )
+            .unwrap_err();
+        assert_eq!((err.line_number(), err.column_number()), (Some(2), Some(22)));
+        assert!(
+            err.to_string()
+                .starts_with("t.json:2:22: invalid type: integer `1`, expected a string"),
+            "{err}"
+        );
+
+        let bad_ref = json.replace("\"app1\"]", "\"nobody\"]");
+        let mut l = Loader::new();
+        l.add_json(Path::new("t.json"), &bad_ref).unwrap();
+        let err = l.finish().unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "t.json: field `scope.apps`: order `EO1`: unknown entity `nobody`"
         );
     }
 
