@@ -73,6 +73,11 @@ fn import_creates_an_active_snapshot_with_counts_and_sources() {
     assert_eq!(s["sources"][0]["format"], "ftm");
     assert_eq!(s["sources"][0]["records"], 5);
     assert!(s["sources"][0]["sha256"].as_str().unwrap().starts_with("sha256:"));
+    let modified = s["sources"][0]["modified"].as_str().unwrap();
+    assert!(
+        modified.len() == 20 && modified.ends_with('Z'),
+        "RFC 3339 UTC: {modified}"
+    );
 }
 
 #[test]

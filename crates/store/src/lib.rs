@@ -36,6 +36,10 @@ pub struct SourceFile {
     pub sha256: String,
     pub records: u64,
     pub rejected: u64,
+    /// When the file (for a folder, its newest file) was last modified,
+    /// RFC 3339 UTC: the date of the list as it was fetched or saved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified: Option<String>,
 }
 
 /// A snapshot as `lists show` reports it.
@@ -141,7 +145,7 @@ impl Store {
             .map_err(sq)?;
             {
                 let mut ins = tx
-                    .prepare("INSERT INTO snapshot_sources (snapshot_id, position, path, format, sha256, records, rejected) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+                    .prepare("INSERT INTO snapshot_sources (snapshot_id, position, path, format, sha256, records, rejected, modified) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
                     .map_err(sq)?;
                 for (i, s) in sources.iter().enumerate() {
                     ins.execute(params![
@@ -151,7 +155,8 @@ impl Store {
                         s.format,
                         s.sha256,
                         s.records as i64,
-                        s.rejected as i64
+                        s.rejected as i64,
+                        s.modified
                     ])
                     .map_err(sq)?;
                 }
@@ -228,7 +233,7 @@ impl Store {
         };
         let mut stmt = self
             .conn
-            .prepare("SELECT path, format, sha256, records, rejected FROM snapshot_sources WHERE snapshot_id = ?1 ORDER BY position")
+            .prepare("SELECT path, format, sha256, records, rejected, modified FROM snapshot_sources WHERE snapshot_id = ?1 ORDER BY position")
             .map_err(sq)?;
         let sources = stmt
             .query_map([&id], |r| {
@@ -238,6 +243,7 @@ impl Store {
                     sha256: r.get(2)?,
                     records: r.get::<_, i64>(3)? as u64,
                     rejected: r.get::<_, i64>(4)? as u64,
+                    modified: r.get(5)?,
                 })
             })
             .map_err(sq)?

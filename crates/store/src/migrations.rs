@@ -46,6 +46,8 @@ const MIGRATIONS: &[&str] = &[
          body        TEXT NOT NULL,
          PRIMARY KEY (snapshot_id, position)
      );",
+    // 3: when each source file was last modified, as the list's date.
+    "ALTER TABLE snapshot_sources ADD COLUMN modified TEXT;",
 ];
 
 /// The schema version this build writes.

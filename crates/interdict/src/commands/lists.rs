@@ -104,8 +104,13 @@ pub fn run(cli: &Cli, cmd: &ListsCommand) -> anyhow::Result<Finished> {
                         for src in &s.sources {
                             writeln!(
                                 out,
-                                "  source   {} [{}] {} records, {} rejected, {}",
-                                src.path, src.format, src.records, src.rejected, src.sha256
+                                "  source   {} [{}] modified {}; {} records, {} rejected, {}",
+                                src.path,
+                                src.format,
+                                src.modified.as_deref().unwrap_or("unknown"),
+                                src.records,
+                                src.rejected,
+                                src.sha256
                             )?;
                         }
                     }
@@ -257,6 +262,7 @@ fn read_all(
             sha256: hash_path(path)?,
             records: report.records,
             rejected: report.rejected.len() as u64,
+            modified: modified(path),
         });
         dataset.extend(report.dataset);
     }
@@ -280,6 +286,19 @@ fn hash_path(path: &Path) -> anyhow::Result<String> {
             &fs::read(path).with_context(|| path.display().to_string())?,
         ))
     }
+}
+
+/// When `path` (for a folder, its newest file) was last modified.
+fn modified(path: &Path) -> Option<String> {
+    let newest = if path.is_dir() {
+        fs::read_dir(path)
+            .ok()?
+            .filter_map(|e| e.ok()?.metadata().ok()?.modified().ok())
+            .max()?
+    } else {
+        fs::metadata(path).ok()?.modified().ok()?
+    };
+    Some(chrono::DateTime::<chrono::Utc>::from(newest).to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
 }
 
 fn counts_text(s: &SnapshotInfo) -> String {
