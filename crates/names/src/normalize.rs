@@ -1,0 +1,299 @@
+//! From any script to lower-case Latin: NFKC, invisible characters,
+//! look-alike letters, transliteration and diacritics.
+//!
+//! The output of [`latin_forms`] is what every later step works on: plain
+//! ASCII, lower case, words separated by single spaces. A name can have two
+//! forms when a letter has two accepted spellings (German `ü` as `u` and as
+//! `ue`); screening compares every form and keeps the best.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// The longest name, in bytes, that is analysed; longer input is cut at a
+/// character boundary. No real name comes near it, and it bounds the work a
+/// hostile input can cause.
+pub const MAX_NAME_BYTES: usize = 512;
+
+/// Characters that render as nothing but split or disguise a word:
+/// zero-width spaces and joiners, the soft hyphen, bidi controls, the BOM,
+/// variation selectors and the Mongolian vowel separator.
+pub fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+        | '\u{180B}'..='\u{180E}'
+        | '\u{200B}'..='\u{200F}'
+        | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}'
+        | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{FFA0}'
+        | '\u{E0000}'..='\u{E007F}')
+}
+
+/// The Latin letter a Cyrillic or Greek letter is drawn like, used only
+/// inside words that also hold Latin letters: there a Cyrillic `а` is a
+/// disguise, while a wholly Cyrillic word is real Cyrillic and is
+/// transliterated instead.
+fn latin_lookalike(c: char) -> Option<char> {
+    Some(match c {
+        'а' | 'α' => 'a',
+        'в' | 'β' => 'b',
+        'с' | 'ϲ' => 'c',
+        'ԁ' => 'd',
+        'е' | 'ё' | 'ε' => 'e',
+        'һ' => 'h',
+        'і' | 'ι' | 'ı' => 'i',
+        'ј' => 'j',
+        'к' | 'κ' => 'k',
+        'м' => 'm',
+        'н' | 'η' => 'n',
+        'о' | 'ο' | 'σ' => 'o',
+        'р' | 'ρ' => 'p',
+        'ԛ' => 'q',
+        'г' => 'r',
+        'ѕ' => 's',
+        'т' | 'τ' => 't',
+        'υ' | 'μ' => 'u',
+        'ν' => 'v',
+        'ԝ' | 'ω' => 'w',
+        'х' | 'χ' => 'x',
+        'у' | 'γ' => 'y',
+        'А' | 'Α' => 'A',
+        'В' | 'Β' => 'B',
+        'С' | 'Ϲ' => 'C',
+        'Е' | 'Ε' => 'E',
+        'Н' | 'Η' => 'H',
+        'І' | 'Ι' => 'I',
+        'Ј' => 'J',
+        'К' | 'Κ' => 'K',
+        'М' | 'Μ' => 'M',
+        'О' | 'Ο' => 'O',
+        'Р' | 'Ρ' => 'P',
+        'Ѕ' => 'S',
+        'Т' | 'Τ' => 'T',
+        'Х' | 'Χ' => 'X',
+        'У' | 'Υ' => 'Y',
+        'Ζ' => 'Z',
+        _ => return None,
+    })
+}
+
+fn is_cyrillic_or_greek(c: char) -> bool {
+    matches!(c, '\u{0370}'..='\u{03FF}' | '\u{0400}'..='\u{052F}' | '\u{1F00}'..='\u{1FFF}')
+}
+
+/// Han, Hangul and Kana: scripts whose transliteration comes out as
+/// syllables run together (`TengXun`), which are split into words here so
+/// that 腾讯 gives `teng xun` and meets both `Teng Xun` and `Tengxun`.
+fn is_syllabic(c: char) -> bool {
+    matches!(c,
+        '\u{3040}'..='\u{30FF}'      // Hiragana, Katakana
+        | '\u{3400}'..='\u{4DBF}'    // CJK extension A
+        | '\u{4E00}'..='\u{9FFF}'    // CJK unified ideographs
+        | '\u{F900}'..='\u{FAFF}'    // CJK compatibility ideographs
+        | '\u{1100}'..='\u{11FF}'    // Hangul jamo
+        | '\u{AC00}'..='\u{D7AF}'    // Hangul syllables
+        | '\u{20000}'..='\u{2FA1F}') // CJK extensions B-F
+}
+
+fn is_hangul(c: char) -> bool {
+    matches!(c, '\u{1100}'..='\u{11FF}' | '\u{AC00}'..='\u{D7AF}')
+}
+
+/// Revised Romanisation (what transliteration gives for Hangul) to the
+/// McCune-Reischauer-like spellings lists use: 김정은 `gim jeong eun` is
+/// listed as `Kim Jong Un`.
+fn korean_syllable(romanised: &str) -> String {
+    let mut s = romanised.to_ascii_lowercase();
+    for (from, to) in [("eo", "o"), ("eu", "u"), ("ae", "ae")] {
+        s = s.replace(from, to);
+    }
+    let first = s.chars().next();
+    match first {
+        Some('g') => s.replace_range(0..1, "k"),
+        Some('b') => s.replace_range(0..1, "p"),
+        Some('d') => s.replace_range(0..1, "t"),
+        _ => {}
+    }
+    match s.as_str() {
+        "i" => "ri".to_string(),
+        _ => s,
+    }
+}
+
+/// Transliterates and folds `raw` into the Latin forms of the name: the
+/// first is the main form, a second one exists where German-style
+/// expansion applies (`Müller`: `muller` and `mueller`). Both are empty when
+/// the name has no letters or digits.
+pub fn latin_forms(raw: &str) -> Vec<String> {
+    let raw = cut(raw, MAX_NAME_BYTES);
+    let visible: String = raw.nfkc().filter(|c| !is_invisible(*c)).collect();
+    let unspoofed = fold_lookalikes(&visible);
+    let main = transliterate(&unspoofed, false);
+    let mut forms = vec![main];
+    if unspoofed
+        .chars()
+        .any(|c| matches!(c, 'ä' | 'ö' | 'ü' | 'Ä' | 'Ö' | 'Ü'))
+    {
+        let expanded = transliterate(&unspoofed, true);
+        if expanded != forms[0] {
+            forms.push(expanded);
+        }
+    }
+    forms
+}
+
+fn cut(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
+/// Replaces Cyrillic and Greek look-alikes inside words that also contain
+/// ASCII letters (`Gаzprom` with a Cyrillic `а`).
+fn fold_lookalikes(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_inclusive(|c: char| c.is_whitespace()) {
+        let has_latin = word.chars().any(|c| c.is_ascii_alphabetic());
+        let has_other = word.chars().any(is_cyrillic_or_greek);
+        if has_latin && has_other {
+            out.extend(word.chars().map(|c| latin_lookalike(c).unwrap_or(c)));
+        } else {
+            out.push_str(word);
+        }
+    }
+    out
+}
+
+/// Lower-case ASCII of `s`. Syllabic scripts get a space between
+/// syllables; Greek `ου` is `ou` (not `oy`); `german` spells `ä ö ü` as
+/// `ae oe ue`.
+fn transliterate(s: &str, german: bool) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+            continue;
+        }
+        if german {
+            let expansion = match c {
+                'ä' | 'Ä' => Some("ae"),
+                'ö' | 'Ö' => Some("oe"),
+                'ü' | 'Ü' => Some("ue"),
+                _ => None,
+            };
+            if let Some(e) = expansion {
+                out.push_str(e);
+                continue;
+            }
+        }
+        if matches!(c, 'ο' | 'Ο' | 'ό' | 'Ό') && matches!(chars.peek(), Some('υ' | 'Υ' | 'ύ' | 'Ύ')) {
+            chars.next();
+            out.push_str("ou");
+            continue;
+        }
+        if is_syllabic(c) {
+            let latin = any_ascii::any_ascii_char(c);
+            out.push(' ');
+            if is_hangul(c) {
+                out.push_str(&korean_syllable(latin));
+            } else {
+                out.push_str(&latin.to_ascii_lowercase());
+            }
+            out.push(' ');
+            continue;
+        }
+        let latin = any_ascii::any_ascii_char(c);
+        if latin.is_empty() && !c.is_alphanumeric() {
+            // Symbols and punctuation outside ASCII separate words.
+            out.push(' ');
+            continue;
+        }
+        out.push_str(&latin.to_ascii_lowercase());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn main_form(s: &str) -> String {
+        latin_forms(s)
+            .remove(0)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    #[test]
+    fn nfkc_folds_fullwidth_and_ligatures() {
+        assert_eq!(main_form("ＡＣＭＥ ﬁnance"), "acme finance");
+    }
+
+    #[test]
+    fn invisible_characters_do_not_split_words() {
+        assert_eq!(
+            main_form("Vla\u{200B}di\u{00AD}mir Pu\u{200D}tin\u{202E}"),
+            "vladimir putin"
+        );
+        assert_eq!(main_form("\u{FEFF}Hamas"), "hamas");
+    }
+
+    #[test]
+    fn cyrillic_lookalikes_inside_latin_words_are_folded() {
+        // `а` and `о` below are Cyrillic.
+        assert_eq!(main_form("G\u{0430}zpr\u{043E}m"), "gazprom");
+    }
+
+    #[test]
+    fn wholly_cyrillic_words_are_transliterated_not_folded() {
+        assert_eq!(main_form("Юрий Щербаков"), "yuriy shcherbakov");
+        assert_eq!(main_form("Хабибуллин"), "khabibullin");
+    }
+
+    #[test]
+    fn greek_ou_is_ou() {
+        assert_eq!(main_form("Παπαδόπουλος"), "papadopoulos");
+    }
+
+    #[test]
+    fn han_becomes_spaced_pinyin() {
+        assert_eq!(main_form("马云"), "ma yun");
+        assert_eq!(main_form("腾讯"), "teng xun");
+        assert_eq!(main_form("习近平"), "xi jin ping");
+    }
+
+    #[test]
+    fn hangul_becomes_list_spelling() {
+        assert_eq!(main_form("김정은"), "kim jong un");
+    }
+
+    #[test]
+    fn arabic_and_hebrew_lose_short_vowels() {
+        assert_eq!(main_form("محمد بن سلمان"), "mhmd bn slmn");
+        assert_eq!(main_form("משה כהן"), "msh khhn");
+    }
+
+    #[test]
+    fn german_umlauts_give_two_forms() {
+        assert_eq!(latin_forms("Müller"), vec!["muller".to_string(), "mueller".to_string()]);
+        assert_eq!(latin_forms("Muller"), vec!["muller".to_string()]);
+    }
+
+    #[test]
+    fn diacritics_are_folded() {
+        assert_eq!(main_form("José Ñúñez Çelik Łukasz Øre"), "jose nunez celik lukasz ore");
+        assert_eq!(main_form("Straße"), "strasse");
+    }
+
+    #[test]
+    fn oversized_input_is_cut_at_a_char_boundary() {
+        let long = "é".repeat(10_000);
+        let forms = latin_forms(&long);
+        assert_eq!(forms[0].len(), MAX_NAME_BYTES / 2);
+    }
+}

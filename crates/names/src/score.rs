@@ -1,0 +1,421 @@
+//! Scoring a name against a name: tokens aligned in any order, each pair
+//! scored by [`similarity`], missing and extra tokens counted by their
+//! weight, concatenated and split tokens, and secondary evidence.
+
+use serde::Serialize;
+
+use crate::similarity::{similarity, Keys, TokenMatch};
+use crate::token::{TokenKind, Tokens};
+
+/// Names are cut to this many tokens; the bitmasks of the alignment hold
+/// one bit a token.
+pub const MAX_TOKENS: usize = 32;
+
+/// A concatenated or split token scores this fraction of its plain
+/// similarity: `JSCARGUMENT` is nearly, not quite, `JSC ARGUMENT`.
+pub const JOINED_FACTOR: f32 = 0.97;
+
+/// A match made only of weak tokens (initials, particles, legal forms,
+/// generic words) scores at most this: `CORP` against `X CORP` is no hit.
+pub const WEAK_ONLY_CAP: f32 = 0.5;
+
+/// One comparable unit of a name: a token, or two adjacent tokens written
+/// together (to meet a name that joins or splits them).
+#[derive(Clone, Debug)]
+pub struct Unit {
+    pub text: String,
+    pub keys: Keys,
+    /// Index of the first token, and how many tokens (1 or 2).
+    pub first: u8,
+    pub span: u8,
+    pub weight: f32,
+    pub initial: bool,
+    /// Every token of the unit is of a weak kind.
+    pub weak: bool,
+}
+
+impl Unit {
+    fn mask(&self) -> u32 {
+        let bits = if self.span == 2 { 0b11 } else { 0b1 };
+        bits << self.first
+    }
+}
+
+/// A name ready to be scored: its tokens, their weights and its units.
+#[derive(Clone, Debug, Default)]
+pub struct Analyzed {
+    pub tokens: Vec<(String, TokenKind, f32)>,
+    pub units: Vec<Unit>,
+    pub total_weight: f32,
+    pub titles: Vec<String>,
+}
+
+impl Analyzed {
+    /// Builds the units of `tokens`. `weigh` gives a token's weight (its
+    /// kind's weight times how rare it is in the list).
+    pub fn new(tokens: Tokens, weigh: impl Fn(&str, TokenKind) -> f32) -> Analyzed {
+        let mut out = Analyzed {
+            titles: tokens.titles,
+            ..Analyzed::default()
+        };
+        for token in tokens.tokens.into_iter().take(MAX_TOKENS) {
+            let w = weigh(&token.text, token.kind);
+            out.tokens.push((token.text, token.kind, w));
+        }
+        out.total_weight = out.tokens.iter().map(|t| t.2).sum();
+        for (i, (text, kind, w)) in out.tokens.iter().enumerate() {
+            out.units.push(Unit {
+                text: text.clone(),
+                keys: Keys::of(text),
+                first: i as u8,
+                span: 1,
+                weight: *w,
+                initial: *kind == TokenKind::Initial,
+                weak: kind.is_weak(),
+            });
+        }
+        for i in 1..out.tokens.len() {
+            let (a, ka, wa) = &out.tokens[i - 1];
+            let (b, kb, wb) = &out.tokens[i];
+            if *ka == TokenKind::Initial || *kb == TokenKind::Initial {
+                continue;
+            }
+            let text = format!("{a}{b}");
+            out.units.push(Unit {
+                keys: Keys::of(&text),
+                text,
+                first: (i - 1) as u8,
+                span: 2,
+                weight: wa + wb,
+                initial: false,
+                weak: ka.is_weak() && kb.is_weak(),
+            });
+        }
+        out
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.tokens.is_empty()
+    }
+}
+
+/// How two units compare: the rule, and the score from 0 to 1. `None` when
+/// they do not match at all.
+pub fn unit_similarity(q: &Unit, c: &Unit) -> Option<(f32, TokenMatch)> {
+    if q.span == 2 && c.span == 2 {
+        return None;
+    }
+    if q.initial || c.initial {
+        if q.span == 2 || c.span == 2 {
+            return None;
+        }
+        if q.text == c.text {
+            return Some((1.0, TokenMatch::Exact));
+        }
+        let (letter, word) = if q.initial { (q, c) } else { (c, q) };
+        return (!word.initial && word.text.as_bytes()[0] == letter.text.as_bytes()[0])
+            .then_some((crate::similarity::weight::INITIAL, TokenMatch::Initial));
+    }
+    let joined = q.span == 2 || c.span == 2;
+    let (score, how) = similarity(&q.text, &q.keys, &c.text, &c.keys, if joined { 1 } else { 2 })?;
+    if !joined {
+        return Some((score, how));
+    }
+    // A joined unit that only starts like a token, or only shares its
+    // consonants, is a missing token, not a concatenation.
+    match how {
+        TokenMatch::Truncated | TokenMatch::Consonants | TokenMatch::VowelDropped => None,
+        _ => Some((score * JOINED_FACTOR, how)),
+    }
+}
+
+/// How a query unit was matched to a candidate unit.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Aligned {
+    pub query: String,
+    pub candidate: String,
+    pub similarity: f32,
+    #[serde(rename = "match")]
+    pub how: TokenMatch,
+    /// `concatenated`: the query joins two tokens of the candidate;
+    /// `split`: the query splits one token of the candidate in two.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub joined: Option<Joined>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Joined {
+    Concatenated,
+    Split,
+}
+
+/// The explanation of a name score, feature by feature.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Features {
+    /// The score of the names alone, before secondary evidence.
+    pub name_score: f32,
+    pub aligned: Vec<Aligned>,
+    /// Query tokens with no counterpart, and their weights.
+    pub extra: Vec<(String, f32)>,
+    /// Candidate tokens with no counterpart, and their weights.
+    pub missing: Vec<(String, f32)>,
+    /// The aligned tokens come in another order (`LAST, First`).
+    pub reordered: bool,
+    /// Only weak tokens matched, so the score was capped.
+    pub weak_only: bool,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub titles: Vec<String>,
+}
+
+struct Pick {
+    q: usize,
+    c: usize,
+    value: f32,
+    sim: f32,
+    how: TokenMatch,
+}
+
+/// Scratch space reused across scorings, so that scoring allocates nothing
+/// once warm.
+#[derive(Default)]
+pub struct Scorer {
+    picks: Vec<Pick>,
+}
+
+impl Scorer {
+    /// The score of `candidate` for `query`, from 0 to 1.
+    pub fn score(&mut self, query: &Analyzed, candidate: &Analyzed) -> f32 {
+        self.align(query, candidate, |_, _| None);
+        self.finish(query, candidate, None)
+    }
+
+    /// Like [`Scorer::score`], with `known(q, c)` giving unit similarities
+    /// already computed (by index lookups) to skip recomputing them.
+    pub fn score_with(
+        &mut self,
+        query: &Analyzed,
+        candidate: &Analyzed,
+        known: impl Fn(usize, usize) -> Option<Option<(f32, TokenMatch)>>,
+    ) -> f32 {
+        self.align(query, candidate, known);
+        self.finish(query, candidate, None)
+    }
+
+    /// The score and its explanation.
+    pub fn explain(&mut self, query: &Analyzed, candidate: &Analyzed) -> (f32, Features) {
+        self.align(query, candidate, |_, _| None);
+        let mut features = Features {
+            name_score: 0.0,
+            aligned: Vec::new(),
+            extra: Vec::new(),
+            missing: Vec::new(),
+            reordered: false,
+            weak_only: false,
+            titles: query.titles.clone(),
+        };
+        let score = self.finish(query, candidate, Some(&mut features));
+        features.name_score = score;
+        (score, features)
+    }
+
+    fn align(
+        &mut self,
+        query: &Analyzed,
+        candidate: &Analyzed,
+        known: impl Fn(usize, usize) -> Option<Option<(f32, TokenMatch)>>,
+    ) {
+        self.picks.clear();
+        for (qi, qu) in query.units.iter().enumerate() {
+            for (ci, cu) in candidate.units.iter().enumerate() {
+                let found = match known(qi, ci) {
+                    Some(k) => k,
+                    None => unit_similarity(qu, cu),
+                };
+                if let Some((sim, how)) = found {
+                    let value = sim * (qu.weight + cu.weight);
+                    self.picks.push(Pick {
+                        q: qi,
+                        c: ci,
+                        value,
+                        sim,
+                        how,
+                    });
+                }
+            }
+        }
+        // Most alike first, then the heaviest; on a tie, single tokens before
+        // joined ones, then input order, so that the result never depends on
+        // sort stability.
+        self.picks.sort_unstable_by(|a, b| {
+            b.sim
+                .total_cmp(&a.sim)
+                .then(b.value.total_cmp(&a.value))
+                .then_with(|| {
+                    let span = |p: &Pick| query.units[p.q].span + candidate.units[p.c].span;
+                    span(a).cmp(&span(b))
+                })
+                .then(a.q.cmp(&b.q))
+                .then(a.c.cmp(&b.c))
+        });
+    }
+
+    fn finish(&self, query: &Analyzed, candidate: &Analyzed, mut features: Option<&mut Features>) -> f32 {
+        let total = query.total_weight + candidate.total_weight;
+        if total <= 0.0 {
+            return 0.0;
+        }
+        let (mut used_q, mut used_c) = (0u32, 0u32);
+        let mut matched = 0.0f32;
+        let mut strong = false;
+        let mut order: Vec<(u8, u8)> = Vec::new();
+        for p in &self.picks {
+            let (qu, cu) = (&query.units[p.q], &candidate.units[p.c]);
+            if used_q & qu.mask() != 0 || used_c & cu.mask() != 0 {
+                continue;
+            }
+            used_q |= qu.mask();
+            used_c |= cu.mask();
+            matched += p.value;
+            strong |= !qu.weak && !cu.weak;
+            if let Some(f) = features.as_deref_mut() {
+                order.push((qu.first, cu.first));
+                f.aligned.push(Aligned {
+                    query: qu.text.clone(),
+                    candidate: cu.text.clone(),
+                    similarity: round3(p.sim),
+                    how: p.how,
+                    joined: match (qu.span, cu.span) {
+                        (1, 2) => Some(Joined::Concatenated),
+                        (2, 1) => Some(Joined::Split),
+                        _ => None,
+                    },
+                });
+            }
+        }
+        let mut score = (matched / total).clamp(0.0, 1.0);
+        if !strong {
+            score = score.min(WEAK_ONLY_CAP);
+        }
+        if let Some(f) = features {
+            f.weak_only = !strong && matched > 0.0;
+            for (i, (t, _, w)) in query.tokens.iter().enumerate() {
+                if used_q & (1 << i) == 0 {
+                    f.extra.push((t.clone(), round3(*w)));
+                }
+            }
+            for (i, (t, _, w)) in candidate.tokens.iter().enumerate() {
+                if used_c & (1 << i) == 0 {
+                    f.missing.push((t.clone(), round3(*w)));
+                }
+            }
+            order.sort_unstable();
+            f.reordered = order.windows(2).any(|w| w[0].1 > w[1].1);
+        }
+        score
+    }
+}
+
+/// Rounds to three decimals for output that reads well and stays stable.
+pub fn round3(x: f32) -> f32 {
+    (x * 1000.0).round() / 1000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{latin_forms, tokenize};
+
+    fn analyze(s: &str) -> Analyzed {
+        Analyzed::new(tokenize(&latin_forms(s)[0]), |_, kind| kind.weight())
+    }
+
+    fn score(a: &str, b: &str) -> f32 {
+        Scorer::default().score(&analyze(a), &analyze(b))
+    }
+
+    #[test]
+    fn jon_smith_is_john_smith() {
+        let s = score("Jon Smith", "John Smith");
+        assert!(s > 0.95, "{s}");
+    }
+
+    #[test]
+    fn jscargument_is_jsc_argument() {
+        let (s, f) = Scorer::default().explain(&analyze("JSCARGUMENT"), &analyze("JSC ARGUMENT"));
+        assert!(s > 0.95, "{s}");
+        assert_eq!(f.aligned.len(), 1);
+        assert_eq!(f.aligned[0].joined, Some(Joined::Concatenated));
+        let (s, f) = Scorer::default().explain(&analyze("AL QAIDA"), &analyze("ALQAIDA"));
+        assert!(s > 0.95, "{s}");
+        assert_eq!(f.aligned[0].joined, Some(Joined::Split));
+    }
+
+    #[test]
+    fn corp_alone_never_matches() {
+        assert!(score("CORP", "ACME CORP") <= WEAK_ONLY_CAP);
+        assert!(score("CORP", "CORP") <= WEAK_ONLY_CAP);
+        assert!(score("Trading Corp", "Zenith Trading Corp") <= WEAK_ONLY_CAP);
+    }
+
+    #[test]
+    fn name_order_does_not_matter_and_is_reported() {
+        let (s, f) = Scorer::default().explain(&analyze("PUTIN, Vladimir"), &analyze("Vladimir Putin"));
+        assert_eq!(s, 1.0);
+        assert!(f.reordered);
+    }
+
+    #[test]
+    fn a_dropped_middle_name_costs_its_weight() {
+        let s = score("Vladimir Putin", "Vladimir Vladimirovich Putin");
+        assert!((s - 0.8).abs() < 1e-6, "{s}");
+    }
+
+    #[test]
+    fn an_initial_stands_for_a_given_name() {
+        let (s, f) = Scorer::default().explain(&analyze("V. Putin"), &analyze("Vladimir Putin"));
+        assert_eq!(
+            f.aligned.iter().find(|a| a.query == "v").unwrap().how,
+            TokenMatch::Initial
+        );
+        assert!(s > 0.8 && s < 1.0, "{s}");
+    }
+
+    #[test]
+    fn titles_do_not_count() {
+        assert_eq!(score("Sheikh Dr. Ahmed Yassin", "Ahmed Yassin"), 1.0);
+    }
+
+    #[test]
+    fn different_people_sharing_a_given_name_score_low() {
+        let s = score("Vladimir Ivanov", "Vladimir Putin");
+        assert!(s <= 0.5, "{s}");
+    }
+
+    #[test]
+    fn scores_are_symmetric_for_plain_names() {
+        for (a, b) in [("Jon Smith", "John Smith"), ("Mohammed Ali", "Muhammad Ali Hassan")] {
+            assert_eq!(score(a, b), score(b, a), "{a} / {b}");
+        }
+    }
+
+    #[test]
+    fn a_closer_spelling_never_scores_lower() {
+        let exact = score("Vladimir Putin", "Vladimir Putin");
+        let one = score("Vladimir Putn", "Vladimir Putin");
+        let two = score("Vladmir Putn", "Vladimir Putin");
+        assert!(exact > one && one > two, "{exact} {one} {two}");
+    }
+
+    #[test]
+    fn han_characters_meet_pinyin() {
+        assert_eq!(score("马云", "Ma Yun"), 1.0);
+        assert!(score("腾讯", "Tengxun") > 0.95);
+    }
+
+    #[test]
+    fn empty_names_score_zero() {
+        assert_eq!(score("", "Acme"), 0.0);
+        assert_eq!(score("...", "..."), 0.0);
+    }
+}

@@ -1,0 +1,430 @@
+//! How alike two tokens are, and the keys that find alike tokens without
+//! comparing every pair.
+//!
+//! Every rule in [`similarity`] that can give a non-zero score has a key
+//! that two tokens matched by that rule share (see [`Keys`] and
+//! [`deletion_variants`]). That is what lets an index find, through its key
+//! maps, every token a full scan would find.
+
+use serde::Serialize;
+
+/// Why two tokens were judged alike. The order is the order of preference
+/// when several rules apply with the same score.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenMatch {
+    Exact,
+    /// Equal once OCR confusions are folded (`rn`/`m`, `0`/`o`, `1`/`l`).
+    Ocr,
+    /// Equal once spelled by sound: doubled letters, `y`/`i`, `kh`/`h`,
+    /// `ph`/`f`, `ou`/`u` (`Yury`, `Yuriy`, `Iurii`).
+    Phonetic,
+    /// The same consonants, one side written without vowels (`mhmd`,
+    /// `Mohammed`): how Arabic and Hebrew script and vowel-dropped
+    /// spellings come out.
+    VowelDropped,
+    /// The same consonants in the same order (`Muhammad`, `Mohammed`).
+    Consonants,
+    /// One is the start of the other (a fixed-width field cut it short).
+    Truncated,
+    /// A few edits apart: a typo, a transposition, a letter dropped.
+    Edit,
+    /// A single letter against a name that starts with it.
+    Initial,
+}
+
+/// The similarity given by each rule.
+pub mod weight {
+    pub const OCR: f32 = 0.95;
+    pub const PHONETIC: f32 = 0.93;
+    pub const VOWEL_DROPPED: f32 = 0.9;
+    pub const CONSONANTS: f32 = 0.8;
+    pub const TRUNCATED: f32 = 0.9;
+    pub const INITIAL: f32 = 0.75;
+}
+
+/// 64-bit hash of a byte string (FxHash-style multiply and rotate): keys of
+/// the index maps. Collisions only add candidates, which are verified.
+pub fn hash_bytes(bytes: &[u8]) -> u64 {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let mut h: u64 = bytes.len() as u64;
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let v = u64::from_le_bytes(c.try_into().expect("8 bytes"));
+        h = (h.rotate_left(5) ^ v).wrapping_mul(K);
+    }
+    for &b in chunks.remainder() {
+        h = (h.rotate_left(5) ^ b as u64).wrapping_mul(K);
+    }
+    h
+}
+
+/// The keys of a token, precomputed once per token.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Keys {
+    pub ocr: u64,
+    pub phonetic: u64,
+    pub consonants: u64,
+    /// Length of the consonant skeleton; skeletons shorter than two letters
+    /// say nothing.
+    pub consonants_len: u8,
+    pub vowels: u8,
+}
+
+impl Keys {
+    pub fn of(token: &str) -> Keys {
+        let skeleton = consonants(token);
+        Keys {
+            ocr: hash_bytes(ocr_fold(token).as_bytes()),
+            phonetic: hash_bytes(phonetic(token).as_bytes()),
+            consonants: hash_bytes(skeleton.as_bytes()),
+            consonants_len: skeleton.len().min(255) as u8,
+            vowels: token.bytes().filter(|b| is_vowel(*b)).count().min(255) as u8,
+        }
+    }
+}
+
+fn is_vowel(b: u8) -> bool {
+    matches!(b, b'a' | b'e' | b'i' | b'o' | b'u' | b'y')
+}
+
+/// Folds the letters OCR confuses onto one spelling.
+pub fn ocr_fold(token: &str) -> String {
+    let mut out = String::with_capacity(token.len());
+    let b = token.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let pair = b.get(i..i + 2);
+        if pair == Some(b"rn") {
+            out.push('m');
+            i += 2;
+            continue;
+        }
+        if pair == Some(b"vv") {
+            out.push('w');
+            i += 2;
+            continue;
+        }
+        out.push(match b[i] {
+            b'0' => 'o',
+            b'1' | b'i' | b'|' => 'l',
+            b'5' => 's',
+            b'8' => 'b',
+            b'6' => 'g',
+            other => other as char,
+        });
+        i += 1;
+    }
+    out
+}
+
+/// A spelling by sound, for the romanisation variants lists are full of.
+pub fn phonetic(token: &str) -> String {
+    let mut s = String::with_capacity(token.len() + 2);
+    let b = token.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let rest = &b[i..];
+        let (push, skip): (&str, usize) = if rest.starts_with(b"sch") {
+            ("sh", 3)
+        } else if rest.starts_with(b"tch") {
+            ("ch", 3)
+        } else if rest.starts_with(b"dzh") {
+            ("j", 3)
+        } else if rest.starts_with(b"ph") {
+            ("f", 2)
+        } else if rest.starts_with(b"ck") {
+            ("k", 2)
+        } else if rest.starts_with(b"zh") {
+            ("j", 2)
+        } else if rest.starts_with(b"kh") {
+            ("h", 2)
+        } else if rest.starts_with(b"gh") {
+            ("g", 2)
+        } else if rest.starts_with(b"th") {
+            ("t", 2)
+        } else if rest.starts_with(b"dh") {
+            ("d", 2)
+        } else if rest.starts_with(b"ou") || rest.starts_with(b"oo") {
+            ("u", 2)
+        } else if rest.starts_with(b"ee") {
+            ("i", 2)
+        } else {
+            let c = match rest[0] {
+                b'q' => "k",
+                b'c' if rest.get(1) != Some(&b'h') => "k",
+                b'x' => "ks",
+                b'w' => "v",
+                b'y' => "i",
+                b'j' if i == 0 && matches!(rest.get(1), Some(b'u' | b'a' | b'e')) => "i",
+                b'j' if i + 1 == b.len() && i > 0 && is_vowel(b[i - 1]) => "i",
+                // `h` after a vowel and before a consonant or the end is
+                // silent: `John`, `Fatimah`.
+                b'h' if i > 0 && is_vowel(b[i - 1]) && rest.get(1).is_none_or(|n| !is_vowel(*n)) => "",
+                _ => {
+                    s.push(rest[0] as char);
+                    i += 1;
+                    continue;
+                }
+            };
+            (c, 1)
+        };
+        s.push_str(push);
+        i += skip;
+    }
+    collapse_doubles(&s)
+}
+
+fn collapse_doubles(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut last = None;
+    for c in s.chars() {
+        if Some(c) != last {
+            out.push(c);
+        }
+        last = Some(c);
+    }
+    out
+}
+
+/// The consonants of a token, doubles collapsed, apostrophes and a final
+/// `h` (Arabic tā' marbūṭa: `Usamah`, `Usama`) dropped.
+pub fn consonants(token: &str) -> String {
+    let phon = phonetic(token);
+    let mut out: String = phon
+        .bytes()
+        .filter(|b| !is_vowel(*b) && b.is_ascii_alphabetic())
+        .map(char::from)
+        .collect();
+    if out.len() > 2 && out.ends_with('h') {
+        out.pop();
+    }
+    collapse_doubles(&out)
+}
+
+/// The longest edit distance [`similarity`] accepts between tokens whose
+/// shorter one has `min_len` bytes.
+pub fn max_edits(min_len: usize) -> usize {
+    match min_len {
+        0..=2 => 0,
+        3..=7 => 1,
+        _ => 2,
+    }
+}
+
+/// Optimal string alignment distance (Levenshtein plus adjacent
+/// transpositions), or `None` when it exceeds `bound`.
+pub fn osa_distance(a: &[u8], b: &[u8], bound: usize) -> Option<usize> {
+    if a.len().abs_diff(b.len()) > bound {
+        return None;
+    }
+    let n = b.len();
+    let mut prev2: Vec<usize> = vec![0; n + 1];
+    let mut prev: Vec<usize> = (0..=n).collect();
+    let mut cur: Vec<usize> = vec![0; n + 1];
+    for i in 1..=a.len() {
+        cur[0] = i;
+        let mut row_min = cur[0];
+        for j in 1..=n {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(prev2[j - 2] + 1);
+            }
+            cur[j] = v;
+            row_min = row_min.min(v);
+        }
+        if row_min > bound {
+            return None;
+        }
+        std::mem::swap(&mut prev2, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    let d = prev[n];
+    (d <= bound).then_some(d)
+}
+
+/// How alike two tokens are, from 0 to 1, and by which rule; `None` when
+/// no rule applies. Symmetric. `max_edit` caps the edit rule (concatenated
+/// tokens allow only one edit).
+pub fn similarity(a: &str, ka: &Keys, b: &str, kb: &Keys, max_edit: usize) -> Option<(f32, TokenMatch)> {
+    if a == b {
+        return Some((1.0, TokenMatch::Exact));
+    }
+    let min_len = a.len().min(b.len());
+    if min_len == 0 {
+        return None;
+    }
+    let mut best: Option<(f32, TokenMatch)> = None;
+    let mut offer = |score: f32, how: TokenMatch| {
+        if best.is_none_or(|(s, _)| score > s) {
+            best = Some((score, how));
+        }
+    };
+    if ka.ocr == kb.ocr && min_len >= 2 {
+        offer(weight::OCR, TokenMatch::Ocr);
+    }
+    if ka.phonetic == kb.phonetic && min_len >= 2 {
+        offer(weight::PHONETIC, TokenMatch::Phonetic);
+    }
+    if ka.consonants == kb.consonants && ka.consonants_len >= 2 {
+        if (ka.vowels == 0 || kb.vowels == 0) && ka.consonants_len >= 2 {
+            offer(weight::VOWEL_DROPPED, TokenMatch::VowelDropped);
+        } else if ka.consonants_len >= 3 {
+            offer(weight::CONSONANTS, TokenMatch::Consonants);
+        }
+    }
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if is_truncation(short, long) {
+        offer(weight::TRUNCATED, TokenMatch::Truncated);
+    }
+    let bound = max_edits(min_len).min(max_edit);
+    if bound > 0 {
+        if let Some(d) = osa_distance(a.as_bytes(), b.as_bytes(), bound) {
+            let score = 1.0 - 0.8 * d as f32 / a.len().max(b.len()) as f32;
+            offer(score, TokenMatch::Edit);
+        }
+    }
+    best
+}
+
+/// Whether `short` is `long` cut short: at least four letters, and at least
+/// five or 60% of the whole.
+pub fn is_truncation(short: &str, long: &str) -> bool {
+    short.len() >= 4
+        && short.len() < long.len()
+        && (short.len() >= 5 || short.len() * 5 >= long.len() * 3)
+        && long.as_bytes().starts_with(short.as_bytes())
+}
+
+/// The strings that two tokens within the edit rule's distance share: the
+/// token itself, every one-letter deletion when it has three letters or
+/// more, and every two-letter deletion when it has eight or more (and
+/// `max_edit` allows two).
+pub fn deletion_variants(token: &str, max_edit: usize, out: &mut Vec<u64>) {
+    let b = token.as_bytes();
+    out.push(hash_bytes(b));
+    if b.len() < 3 || max_edit == 0 {
+        return;
+    }
+    let mut buf = Vec::with_capacity(b.len());
+    for i in 0..b.len() {
+        buf.clear();
+        buf.extend_from_slice(&b[..i]);
+        buf.extend_from_slice(&b[i + 1..]);
+        out.push(hash_bytes(&buf));
+        if b.len() >= 8 && max_edit >= 2 {
+            for j in i + 1..b.len() {
+                let mut two = Vec::with_capacity(b.len() - 2);
+                two.extend_from_slice(&b[..i]);
+                two.extend_from_slice(&b[i + 1..j]);
+                two.extend_from_slice(&b[j + 1..]);
+                out.push(hash_bytes(&two));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sim(a: &str, b: &str) -> Option<(f32, TokenMatch)> {
+        similarity(a, &Keys::of(a), b, &Keys::of(b), 2)
+    }
+
+    #[test]
+    fn jon_and_john_are_the_same_by_sound() {
+        assert_eq!(sim("jon", "john"), Some((weight::PHONETIC, TokenMatch::Phonetic)));
+    }
+
+    #[test]
+    fn cyrillic_romanisations_of_yuri_meet() {
+        for v in ["yury", "yuriy", "iurii", "jurij"] {
+            assert_eq!(sim("yuri", v).map(|s| s.1), Some(TokenMatch::Phonetic), "{v}");
+        }
+    }
+
+    #[test]
+    fn arabic_script_without_vowels_meets_the_romanisation() {
+        assert_eq!(
+            sim("mhmd", "mohammed"),
+            Some((weight::VOWEL_DROPPED, TokenMatch::VowelDropped))
+        );
+        assert_eq!(
+            sim("smh", "usama"),
+            Some((weight::VOWEL_DROPPED, TokenMatch::VowelDropped))
+        );
+    }
+
+    #[test]
+    fn muhammad_and_mohammed_share_consonants() {
+        assert_eq!(sim("muhammad", "mohammed").map(|s| s.1), Some(TokenMatch::Consonants));
+    }
+
+    #[test]
+    fn ocr_confusions_are_nearly_exact() {
+        assert_eq!(sim("rnohammed", "mohammed"), Some((weight::OCR, TokenMatch::Ocr)));
+        assert_eq!(sim("h0ssein", "hossein"), Some((weight::OCR, TokenMatch::Ocr)));
+        assert_eq!(sim("a1i", "ali"), Some((weight::OCR, TokenMatch::Ocr)));
+    }
+
+    #[test]
+    fn one_typo_in_a_long_token_scores_high() {
+        let (score, how) = sim("argumemt", "argument").unwrap();
+        assert_eq!(how, TokenMatch::Edit);
+        assert!((score - 0.9).abs() < 1e-6, "{score}");
+    }
+
+    #[test]
+    fn transposition_is_one_edit() {
+        assert_eq!(osa_distance(b"hamsa", b"hmasa", 2), Some(1));
+    }
+
+    #[test]
+    fn three_letter_tokens_two_edits_apart_do_not_match() {
+        assert_eq!(sim("ali", "ola"), None);
+    }
+
+    #[test]
+    fn truncated_token_matches_its_whole() {
+        assert_eq!(
+            sim("abdulrah", "abdulrahman"),
+            Some((weight::TRUNCATED, TokenMatch::Truncated))
+        );
+        assert_eq!(sim("abd", "abdulrahman"), None);
+    }
+
+    #[test]
+    fn doubled_letters_are_the_same_by_sound() {
+        assert_eq!(sim("hasan", "hassan").map(|s| s.1), Some(TokenMatch::Phonetic));
+    }
+
+    #[test]
+    fn similarity_is_symmetric() {
+        for (a, b) in [
+            ("mhmd", "mohammed"),
+            ("jon", "john"),
+            ("abdulrah", "abdulrahman"),
+            ("kaptan", "kapitan"),
+        ] {
+            assert_eq!(sim(a, b), sim(b, a), "{a} {b}");
+        }
+    }
+
+    #[test]
+    fn tokens_within_the_edit_bound_share_a_deletion_variant() {
+        for (a, b) in [
+            ("argument", "argumnet"),
+            ("hassan", "hasan"),
+            ("kapitanov", "kapytanow"),
+        ] {
+            let bound = max_edits(a.len().min(b.len()));
+            assert!(osa_distance(a.as_bytes(), b.as_bytes(), bound).is_some(), "{a} {b}");
+            let (mut va, mut vb) = (vec![], vec![]);
+            deletion_variants(a, 2, &mut va);
+            deletion_variants(b, 2, &mut vb);
+            assert!(va.iter().any(|h| vb.contains(h)), "{a} {b}");
+        }
+    }
+}

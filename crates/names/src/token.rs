@@ -1,0 +1,453 @@
+//! Name structure: words, and what each word is (a particle, a title, a
+//! legal form...), which decides how much it counts.
+
+use serde::Serialize;
+
+/// What a token of a name is. Only [`TokenKind::Word`] tokens carry a
+/// match: the others count for little, so that `CORP`, `TRADING` or `AL`
+/// never make two names look alike on their own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenKind {
+    /// A name part: a given name, a family name, a company's own name.
+    Word,
+    /// One letter standing for a name part (`J.`).
+    Initial,
+    /// `al`, `bin`, `van`, `de`...
+    Particle,
+    /// `jr`, `iii`...
+    Suffix,
+    /// `ltd`, `llc`, `gmbh`, `ooo`, `有限公司`...
+    LegalForm,
+    /// Words many organisations share: `trading`, `holding`, `group`...
+    Generic,
+}
+
+impl TokenKind {
+    /// How much a token of this kind counts, before its rarity in the list
+    /// is taken into account.
+    pub fn weight(self) -> f32 {
+        match self {
+            TokenKind::Word => 1.0,
+            TokenKind::Initial => 0.3,
+            TokenKind::Generic => 0.25,
+            TokenKind::Particle | TokenKind::Suffix => 0.15,
+            TokenKind::LegalForm => 0.1,
+        }
+    }
+
+    /// Whether a match on tokens of this kind alone is no match.
+    pub fn is_weak(self) -> bool {
+        !matches!(self, TokenKind::Word)
+    }
+}
+
+/// One token of an analysed name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Token {
+    pub text: String,
+    pub kind: TokenKind,
+}
+
+/// A name split into tokens. Titles and honorifics are taken out, since
+/// they say nothing of who a person is; they are kept for the explanation.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Tokens {
+    pub tokens: Vec<Token>,
+    pub titles: Vec<String>,
+}
+
+const PARTICLES: &[&str] = &[
+    "al", "el", "ul", "bin", "ibn", "bn", "bint", "bte", "ben", "abu", "abou", "ould", "van", "von", "der", "den",
+    "de", "del", "della", "di", "da", "dos", "das", "du", "la", "le", "ter", "ten", "zu", "y",
+];
+
+const TITLES: &[&str] = &[
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "dr",
+    "prof",
+    "professor",
+    "sir",
+    "lord",
+    "lady",
+    "dame",
+    "sheikh",
+    "shaikh",
+    "sheik",
+    "shaykh",
+    "haji",
+    "hajji",
+    "hadji",
+    "hajj",
+    "imam",
+    "mullah",
+    "mulla",
+    "maulana",
+    "maulvi",
+    "mawlawi",
+    "mawlana",
+    "general",
+    "gen",
+    "colonel",
+    "col",
+    "major",
+    "maj",
+    "captain",
+    "capt",
+    "lieutenant",
+    "lt",
+    "admiral",
+    "adm",
+    "brigadier",
+    "commander",
+    "rev",
+    "reverend",
+    "excellency",
+    "hon",
+    "honorable",
+    "honourable",
+    "ambassador",
+    "mufti",
+    "ayatollah",
+    "hojatoleslam",
+    "hojjatoleslam",
+    "engineer",
+    "eng",
+];
+
+const SUFFIXES: &[&str] = &["jr", "junior", "sr", "senior", "ii", "iii", "iv", "2nd", "3rd"];
+
+/// Legal forms that are never a name part.
+const LEGAL_FORMS: &[&str] = &[
+    "ltd",
+    "limited",
+    "llc",
+    "llp",
+    "inc",
+    "incorporated",
+    "corp",
+    "corporation",
+    "company",
+    "plc",
+    "jsc",
+    "ojsc",
+    "cjsc",
+    "pjsc",
+    "oao",
+    "ooo",
+    "zao",
+    "pao",
+    "tov",
+    "gmbh",
+    "ohg",
+    "sarl",
+    "srl",
+    "spa",
+    "sas",
+    "oyj",
+    "pte",
+    "pty",
+    "bhd",
+    "sdn",
+    "fzco",
+    "fze",
+    "fzc",
+    "fzllc",
+    "ltda",
+    "eirl",
+    "sro",
+    "kft",
+    "zrt",
+    "doo",
+    "ead",
+    "ood",
+    "spzoo",
+    "sae",
+    "wll",
+    "aktsionernoe",
+    "aktsionernoye",
+    "obshchestvo",
+    "ogranichennoy",
+    "ogranichennoi",
+    "otvetstvennostyu",
+    "otvetstvennostiu",
+    "publichnoe",
+    "publichnoye",
+    "zakrytoe",
+    "zakrytoye",
+    "otkrytoe",
+    "otkrytoye",
+    "tovarystvo",
+    "sirketi",
+    "anonim",
+    "youxiangongsi",
+    "gufenyouxiangongsi",
+    "gongsi",
+    "establishment",
+    "est",
+];
+
+/// Legal forms that can also be a name part (`AB` is a Swedish company and
+/// a person's initials): legal forms only at the end of a name.
+const TRAILING_LEGAL_FORMS: &[&str] = &[
+    "ab", "ag", "as", "asa", "sa", "ad", "dd", "kk", "sl", "pp", "ao", "co", "nv", "bv", "oy", "kg", "ug", "lp", "sal",
+];
+
+/// Words of legal forms written out in several tokens, merged into one.
+const LEGAL_PHRASES: &[&[&str]] = &[
+    &["gu", "fen", "you", "xian", "gong", "si"],
+    &["you", "xian", "ze", "ren", "gong", "si"],
+    &["you", "xian", "gong", "si"],
+    &["sp", "z", "o", "o"],
+    &["co", "ltd"],
+    &["gong", "si"],
+    &["ji", "tuan"],
+];
+
+const GENERIC: &[&str] = &[
+    "trading",
+    "trade",
+    "traders",
+    "holding",
+    "holdings",
+    "group",
+    "groups",
+    "international",
+    "intl",
+    "industries",
+    "industry",
+    "industrial",
+    "enterprise",
+    "enterprises",
+    "services",
+    "service",
+    "general",
+    "global",
+    "import",
+    "export",
+    "commercial",
+    "commerce",
+    "investment",
+    "investments",
+    "development",
+    "technology",
+    "technologies",
+    "tech",
+    "bank",
+    "organization",
+    "organisation",
+    "foundation",
+    "association",
+    "society",
+    "institute",
+    "center",
+    "centre",
+    "factory",
+    "shipping",
+    "marine",
+    "logistics",
+    "energy",
+    "construction",
+    "engineering",
+    "management",
+    "partners",
+    "ventures",
+    "capital",
+    "resources",
+    "systems",
+    "solutions",
+    "products",
+    "manufacturing",
+    "electronics",
+    "national",
+    "united",
+    "the",
+    "and",
+    "of",
+    "for",
+    "agency",
+    "office",
+    "jituan",
+    "exchange",
+    "consulting",
+    "network",
+    "media",
+];
+
+/// Splits a Latin form (see [`crate::latin_forms`]) into tokens and tells
+/// their kinds. `S.A.` and `J.P.` become `sa` and `jp`; apostrophes vanish
+/// (`O'Brien` is `obrien`); every other non-alphanumeric splits.
+pub fn tokenize(latin: &str) -> Tokens {
+    let words = split_words(latin);
+    let words = merge_legal_phrases(words);
+    let count = words.len();
+    let mut out = Tokens::default();
+    for (i, word) in words.into_iter().enumerate() {
+        let w = word.as_str();
+        let last = i + 1 == count;
+        let kind = if TITLES.contains(&w) && count > 1 {
+            out.titles.push(word);
+            continue;
+        } else if LEGAL_FORMS.contains(&w) || (last && count > 1 && TRAILING_LEGAL_FORMS.contains(&w)) {
+            TokenKind::LegalForm
+        } else if PARTICLES.contains(&w) {
+            TokenKind::Particle
+        } else if SUFFIXES.contains(&w) && i > 0 {
+            TokenKind::Suffix
+        } else if GENERIC.contains(&w) {
+            TokenKind::Generic
+        } else if w.len() == 1 && w.as_bytes()[0].is_ascii_alphabetic() {
+            TokenKind::Initial
+        } else {
+            TokenKind::Word
+        };
+        out.tokens.push(Token { text: word, kind });
+    }
+    out
+}
+
+fn split_words(latin: &str) -> Vec<String> {
+    let bytes = latin.as_bytes();
+    let mut words: Vec<String> = Vec::new();
+    let mut current = String::new();
+    // A run of single letters each followed by a dot (`s.a.`) is one word.
+    let mut dotted_run = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii_alphanumeric() {
+            current.push(b as char);
+        } else if b == b'\'' || b == b'`' {
+            // inside a word: dropped without splitting
+        } else if b == b'.' {
+            let single = current.len() == 1 || (dotted_run && !current.is_empty());
+            let next_is_single_letter = i + 2 <= bytes.len()
+                && bytes.get(i + 1).is_some_and(|c| c.is_ascii_alphabetic())
+                && bytes.get(i + 2).is_none_or(|c| !c.is_ascii_alphanumeric());
+            if single && next_is_single_letter && current.len() < 8 {
+                dotted_run = true;
+            } else {
+                dotted_run = false;
+                flush(&mut current, &mut words);
+            }
+        } else {
+            dotted_run = false;
+            flush(&mut current, &mut words);
+        }
+        i += 1;
+    }
+    flush(&mut current, &mut words);
+    words
+}
+
+fn flush(current: &mut String, words: &mut Vec<String>) {
+    if !current.is_empty() {
+        words.push(std::mem::take(current));
+    }
+}
+
+fn merge_legal_phrases(words: Vec<String>) -> Vec<String> {
+    if words.len() < 2 {
+        return words;
+    }
+    let mut out = Vec::with_capacity(words.len());
+    let mut i = 0;
+    'outer: while i < words.len() {
+        for phrase in LEGAL_PHRASES {
+            let end = i + phrase.len();
+            if end <= words.len() && words[i..end].iter().zip(phrase.iter()).all(|(w, p)| w == p) {
+                out.push(phrase.concat());
+                i = end;
+                continue 'outer;
+            }
+        }
+        out.push(words[i].clone());
+        i += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(t: &Tokens) -> Vec<(&str, TokenKind)> {
+        t.tokens.iter().map(|t| (t.text.as_str(), t.kind)).collect()
+    }
+
+    #[test]
+    fn dotted_legal_forms_and_initials_are_one_word() {
+        let t = tokenize("banco s.a.");
+        assert_eq!(
+            texts(&t),
+            vec![("banco", TokenKind::Word), ("sa", TokenKind::LegalForm)]
+        );
+        let t = tokenize("j.p. morgan");
+        assert_eq!(texts(&t), vec![("jp", TokenKind::Word), ("morgan", TokenKind::Word)]);
+        let t = tokenize("j. smith");
+        assert_eq!(texts(&t), vec![("j", TokenKind::Initial), ("smith", TokenKind::Word)]);
+    }
+
+    #[test]
+    fn apostrophes_do_not_split() {
+        let t = tokenize("'abbas, yasir 'aziz");
+        assert_eq!(
+            texts(&t),
+            vec![
+                ("abbas", TokenKind::Word),
+                ("yasir", TokenKind::Word),
+                ("aziz", TokenKind::Word)
+            ]
+        );
+    }
+
+    #[test]
+    fn titles_are_taken_out_but_kept() {
+        let t = tokenize("sheikh dr. ahmed al-hassan");
+        assert_eq!(
+            texts(&t),
+            vec![
+                ("ahmed", TokenKind::Word),
+                ("al", TokenKind::Particle),
+                ("hassan", TokenKind::Word)
+            ]
+        );
+        assert_eq!(t.titles, vec!["sheikh".to_string(), "dr".to_string()]);
+    }
+
+    #[test]
+    fn a_lone_title_word_stays_a_name() {
+        assert_eq!(texts(&tokenize("general")), vec![("general", TokenKind::Generic)]);
+    }
+
+    #[test]
+    fn chinese_legal_form_in_pinyin_is_one_legal_form() {
+        let t = tokenize("a li ba ba you xian gong si");
+        assert_eq!(t.tokens.last().unwrap().text, "youxiangongsi");
+        assert_eq!(t.tokens.last().unwrap().kind, TokenKind::LegalForm);
+    }
+
+    #[test]
+    fn ambiguous_legal_forms_only_at_the_end() {
+        let t = tokenize("ab volvo");
+        assert_eq!(t.tokens[0].kind, TokenKind::Word);
+        let t = tokenize("volvo ab");
+        assert_eq!(t.tokens[1].kind, TokenKind::LegalForm);
+    }
+
+    #[test]
+    fn corp_and_trading_are_not_words() {
+        let t = tokenize("acme trading corp");
+        assert_eq!(t.tokens[1].kind, TokenKind::Generic);
+        assert_eq!(t.tokens[2].kind, TokenKind::LegalForm);
+    }
+
+    #[test]
+    fn generational_suffix_after_a_name() {
+        let t = tokenize("john smith jr");
+        assert_eq!(t.tokens[2].kind, TokenKind::Suffix);
+    }
+}
