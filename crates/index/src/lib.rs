@@ -12,6 +12,7 @@
 
 mod coverage;
 mod error;
+pub mod names;
 
 use std::collections::HashMap;
 
@@ -20,6 +21,7 @@ use sha2::{Digest, Sha256};
 
 pub use coverage::{step as path_step, Coverage};
 pub use error::{Error, ErrorKind};
+pub use names::{NameHit, NameIndex};
 
 /// Built once from a Dataset; read-only afterwards.
 #[derive(Debug)]

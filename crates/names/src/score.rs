@@ -186,25 +186,34 @@ pub struct Scorer {
 impl Scorer {
     /// The score of `candidate` for `query`, from 0 to 1.
     pub fn score(&mut self, query: &Analyzed, candidate: &Analyzed) -> f32 {
-        self.align(query, candidate, |_, _| None);
+        self.align(query, candidate);
         self.finish(query, candidate, None)
     }
 
-    /// Like [`Scorer::score`], with `known(q, c)` giving unit similarities
-    /// already computed (by index lookups) to skip recomputing them.
-    pub fn score_with(
-        &mut self,
-        query: &Analyzed,
-        candidate: &Analyzed,
-        known: impl Fn(usize, usize) -> Option<Option<(f32, TokenMatch)>>,
-    ) -> f32 {
-        self.align(query, candidate, known);
+    /// The score of `candidate` from unit matches already found (by an
+    /// index's key lookups): `(query unit, candidate unit, similarity,
+    /// rule)`. Gives what [`Scorer::score`] gives when `pairs` holds every
+    /// matching pair.
+    pub fn score_pairs(&mut self, query: &Analyzed, candidate: &Analyzed, pairs: &[(u8, u8, f32, TokenMatch)]) -> f32 {
+        self.picks.clear();
+        for &(qi, ci, sim, how) in pairs {
+            let (qu, cu) = (&query.units[qi as usize], &candidate.units[ci as usize]);
+            let value = sim * (qu.weight + cu.weight);
+            self.picks.push(Pick {
+                q: qi as usize,
+                c: ci as usize,
+                value,
+                sim,
+                how,
+            });
+        }
+        self.sort_picks(query, candidate);
         self.finish(query, candidate, None)
     }
 
     /// The score and its explanation.
     pub fn explain(&mut self, query: &Analyzed, candidate: &Analyzed) -> (f32, Features) {
-        self.align(query, candidate, |_, _| None);
+        self.align(query, candidate);
         let mut features = Features {
             name_score: 0.0,
             aligned: Vec::new(),
@@ -219,20 +228,11 @@ impl Scorer {
         (score, features)
     }
 
-    fn align(
-        &mut self,
-        query: &Analyzed,
-        candidate: &Analyzed,
-        known: impl Fn(usize, usize) -> Option<Option<(f32, TokenMatch)>>,
-    ) {
+    fn align(&mut self, query: &Analyzed, candidate: &Analyzed) {
         self.picks.clear();
         for (qi, qu) in query.units.iter().enumerate() {
             for (ci, cu) in candidate.units.iter().enumerate() {
-                let found = match known(qi, ci) {
-                    Some(k) => k,
-                    None => unit_similarity(qu, cu),
-                };
-                if let Some((sim, how)) = found {
+                if let Some((sim, how)) = unit_similarity(qu, cu) {
                     let value = sim * (qu.weight + cu.weight);
                     self.picks.push(Pick {
                         q: qi,
@@ -244,6 +244,10 @@ impl Scorer {
                 }
             }
         }
+        self.sort_picks(query, candidate);
+    }
+
+    fn sort_picks(&mut self, query: &Analyzed, candidate: &Analyzed) {
         // Most alike first, then the heaviest; on a tie, single tokens before
         // joined ones, then input order, so that the result never depends on
         // sort stability.

@@ -1,0 +1,191 @@
+//! The name index against a full scan: it must return exactly the hits that
+//! scoring every name returns, at the same threshold.
+
+use interdict_index::NameIndex;
+use interdict_model::{Dataset, Entity, EntityKind, Name, NameKind};
+use interdict_names::{BirthDate, Evidence};
+use proptest::prelude::*;
+
+/// Name parts chosen to collide: shared given names, near spellings, legal
+/// forms, particles, and tokens that concatenate into others.
+const PARTS: &[&str] = &[
+    "mohammed",
+    "muhammad",
+    "mohamad",
+    "ali",
+    "hassan",
+    "hasan",
+    "al",
+    "bin",
+    "abdul",
+    "rahman",
+    "abdulrahman",
+    "vladimir",
+    "vladimirovich",
+    "putin",
+    "ivanov",
+    "yuri",
+    "yury",
+    "jsc",
+    "argument",
+    "jscargument",
+    "trading",
+    "corp",
+    "ltd",
+    "rosneft",
+    "bank",
+    "rossiya",
+    "j",
+    "v",
+    "smith",
+    "john",
+    "jon",
+    "kim",
+    "jong",
+    "un",
+    "ma",
+    "yun",
+    "tengxun",
+    "teng",
+    "xun",
+    "mhmd",
+    "abdulrah",
+    "rnohammed",
+];
+
+fn name_strategy() -> impl Strategy<Value = String> {
+    prop::collection::vec(prop::sample::select(PARTS), 1..5).prop_map(|parts| parts.join(" "))
+}
+
+/// A token from the parts with one random edit, to exercise the edit rule.
+fn typo_strategy() -> impl Strategy<Value = String> {
+    (
+        prop::sample::select(PARTS),
+        any::<prop::sample::Index>(),
+        prop::sample::select(&b"aeioumnrstxz"[..]),
+        0..3u8,
+    )
+        .prop_map(|(part, at, letter, op)| {
+            let mut b = part.as_bytes().to_vec();
+            let i = at.index(b.len());
+            match op {
+                0 => b[i] = letter,
+                1 => b.insert(i, letter),
+                _ if b.len() > 1 => {
+                    b.remove(i);
+                }
+                _ => {}
+            }
+            String::from_utf8(b).expect("ascii")
+        })
+}
+
+fn dataset(names: &[(String, Vec<String>)]) -> Dataset {
+    let mut d = Dataset::default();
+    for (i, (name, aliases)) in names.iter().enumerate() {
+        let kind = if i % 3 == 0 {
+            EntityKind::Organization
+        } else {
+            EntityKind::Person
+        };
+        let mut e = Entity::new(format!("e{i}"), kind, name.clone());
+        for (j, a) in aliases.iter().enumerate() {
+            let kind = if j % 2 == 1 {
+                NameKind::WeakAlias
+            } else {
+                NameKind::Alias
+            };
+            e.aliases.push(Name {
+                name: a.clone(),
+                lang: None,
+                kind,
+                confidence: Default::default(),
+            });
+        }
+        if i % 4 == 1 {
+            e.birth_dates.push("1970-05-01".parse().expect("date"));
+        }
+        d.entities.push(e);
+    }
+    d
+}
+
+fn summary(hits: &[interdict_index::NameHit]) -> Vec<(usize, f32)> {
+    hits.iter().map(|h| (h.entity, h.score)).collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn index_returns_exactly_what_a_full_scan_returns(
+        names in prop::collection::vec((name_strategy(), prop::collection::vec(name_strategy(), 0..3)), 1..40),
+        queries in prop::collection::vec(prop_oneof![name_strategy(), (typo_strategy(), name_strategy()).prop_map(|(a, b)| format!("{a} {b}"))], 1..8),
+        threshold in prop::sample::select(&[0.3f32, 0.5, 0.7, 0.8, 0.9][..]),
+        with_birth_date in any::<bool>(),
+    ) {
+        let index = NameIndex::build(&dataset(&names));
+        let evidence = if with_birth_date {
+            Evidence { birth_dates: vec![BirthDate { year: 1970, month: Some(5), day: Some(1) }], ..Evidence::default() }
+        } else {
+            Evidence::default()
+        };
+        for q in &queries {
+            let fast = index.search(q, &evidence, threshold, usize::MAX);
+            let full = index.search_brute_force(q, &evidence, threshold, usize::MAX);
+            prop_assert_eq!(summary(&fast), summary(&full), "query {:?} at {}", q, threshold);
+        }
+    }
+}
+
+#[test]
+fn jscargument_finds_jsc_argument() {
+    let index = NameIndex::build(&dataset(&[
+        ("JSC ARGUMENT".into(), vec![]),
+        ("ARGUMENTUM LLC".into(), vec![]),
+    ]));
+    let hits = index.search("JSCARGUMENT", &Evidence::default(), 0.8, 10);
+    assert_eq!(summary(&hits), vec![(0, 0.97)]);
+}
+
+#[test]
+fn corp_alone_finds_nothing() {
+    let index = NameIndex::build(&dataset(&[("ACME CORP".into(), vec![]), ("CORP".into(), vec![])]));
+    assert!(index.search("CORP", &Evidence::default(), 0.6, 10).is_empty());
+}
+
+#[test]
+fn chinese_characters_find_the_pinyin_listing() {
+    let index = NameIndex::build(&dataset(&[("MA, Yun".into(), vec![]), ("MA, Ying".into(), vec![])]));
+    let hits = index.search("马云", &Evidence::default(), 0.8, 10);
+    assert_eq!(summary(&hits), vec![(0, 1.0)]);
+}
+
+#[test]
+fn a_weak_alias_counts_less() {
+    let index = NameIndex::build(&dataset(&[("Abu Ahmed".into(), vec!["x".into(), "Abu Bakr".into()])]));
+    let hits = index.search("Abu Bakr", &Evidence::default(), 0.5, 10);
+    assert_eq!(hits[0].score, 0.9);
+    assert!(hits[0].weak_alias);
+}
+
+#[test]
+fn a_conflicting_birth_year_lowers_the_score() {
+    let index = NameIndex::build(&dataset(&[("x".into(), vec![]), ("Ivan Petrov".into(), vec![])]));
+    let born = |year| Evidence {
+        birth_dates: vec![BirthDate {
+            year,
+            month: None,
+            day: None,
+        }],
+        ..Evidence::default()
+    };
+    assert_eq!(
+        summary(&index.search("Ivan Petrov", &born(1970), 0.5, 10)),
+        vec![(1, 1.0)]
+    );
+    assert_eq!(
+        summary(&index.search("Ivan Petrov", &born(1950), 0.5, 10)),
+        vec![(1, 0.85)]
+    );
+}
