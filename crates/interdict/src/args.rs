@@ -65,6 +65,70 @@ pub enum Command {
     /// Lists: import official list files into versioned snapshots, show and compare them.
     #[command(subcommand)]
     Lists(ListsCommand),
+    /// Screening: names against the lists.
+    #[command(subcommand)]
+    Screen(ScreenCommand),
+    /// Benchmarks that print JSON (not tests).
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+#[derive(Subcommand)]
+pub enum ScreenCommand {
+    /// Screen names (a text file with one a line, or CSV/JSONL with a
+    /// `name` column) against the lists; one record per input row.
+    Names(ScreenNames),
+}
+
+#[derive(Args)]
+pub struct ScreenNames {
+    /// Text (one name a line), `.csv` with a header, or `.jsonl`; CSV and
+    /// JSONL need `name` and may have `type`, `birth_date`, `country`. `-`
+    /// reads text from standard input.
+    #[arg(long, value_name = "FILE")]
+    pub input: PathBuf,
+    /// Screen against these list files (any format interdict reads, with
+    /// the built-in data) instead of the active snapshot or bundled lists.
+    #[arg(long, value_name = "FILE")]
+    pub list: Vec<PathBuf>,
+    /// Lowest score reported, 0 to 1.
+    #[arg(long, default_value_t = DEFAULT_THRESHOLD, value_name = "T")]
+    pub threshold: f32,
+    /// Most hits per input row.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub limit: usize,
+    #[arg(long, value_enum, default_value_t = ScreenFormat::Jsonl)]
+    pub format: ScreenFormat,
+}
+
+/// The default name-score threshold: the lowest at which the quality
+/// benchmark's false-positive rate stays at or below 5%.
+pub const DEFAULT_THRESHOLD: f32 = 0.8;
+
+#[derive(Subcommand)]
+pub enum BenchCommand {
+    /// Name matching: quality cases (bench/names) and latency.
+    Names(BenchNames),
+}
+
+#[derive(Args)]
+pub struct BenchNames {
+    /// Cases as JSON lines: `{"id", "class", "query", "type", "expected"}`
+    /// (bench/names/generate.py writes them).
+    #[arg(long, value_name = "FILE")]
+    pub cases: PathBuf,
+    /// List files to screen against (with the built-in data).
+    #[arg(long, value_name = "FILE", required = true)]
+    pub list: Vec<PathBuf>,
+    /// Per-case scores go here, as JSON lines.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Lowest score recorded per case.
+    #[arg(long, default_value_t = 0.5, value_name = "T")]
+    pub floor: f32,
+    /// The threshold the latency pass screens at.
+    #[arg(long, default_value_t = DEFAULT_THRESHOLD, value_name = "T")]
+    pub threshold: f32,
 }
 
 #[derive(Subcommand)]
@@ -277,6 +341,17 @@ pub fn load_screening_snapshot(cli: &Cli) -> anyhow::Result<(Snapshot, String)> 
     Ok((Snapshot::build(dataset)?, notice))
 }
 
+/// Builds a snapshot from the built-in data, `--orders` files and the
+/// given list files (formats detected), for screening against them
+/// directly. Returns it with one line saying which lists.
+pub fn load_list_snapshot(cli: &Cli, lists: &[PathBuf]) -> anyhow::Result<(Snapshot, String)> {
+    let mut dataset = interdict_lists::native::load_with_builtin(&cli.orders)?;
+    let (lists_data, _) = commands::lists::read_all(lists, None, interdict_lists::Strictness::Lenient)?;
+    dataset.extend(lists_data);
+    let names: Vec<String> = lists.iter().map(|p| p.display().to_string()).collect();
+    Ok((Snapshot::build(dataset)?, format!("lists: {}", names.join(", "))))
+}
+
 /// Outcome of a command that ran: success, or some input rows rejected.
 pub enum Finished {
     Ok,
@@ -316,6 +391,8 @@ pub fn run() -> ExitCode {
         Command::Orders(cmd) => commands::orders::run(&cli, cmd),
         Command::Apps(AppsCommand::Screen(args)) => commands::apps::screen(&cli, args),
         Command::Lists(cmd) => commands::lists::run(&cli, cmd),
+        Command::Screen(ScreenCommand::Names(args)) => commands::screen::names(&cli, args),
+        Command::Bench(BenchCommand::Names(args)) => commands::bench::names(&cli, args),
     };
     match result {
         Ok(Finished::Ok) => ExitCode::SUCCESS,

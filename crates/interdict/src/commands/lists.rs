@@ -215,7 +215,7 @@ fn update(
     Ok(Finished::Ok)
 }
 
-fn read_all(
+pub(crate) fn read_all(
     files: &[std::path::PathBuf],
     format: Option<Format>,
     mode: Strictness,

@@ -1,3 +1,5 @@
 pub mod apps;
+pub mod bench;
 pub mod lists;
 pub mod orders;
+pub mod screen;

@@ -1,0 +1,467 @@
+//! Names to screen, as a user hands them over: a text file with one name a
+//! line, a CSV with a header, or JSON lines. CSV and JSONL need a `name`
+//! column or field and may carry `type`, `birth_date` and `country`.
+//!
+//! Rows stream one `Result` at a time, so a bad row (an empty name, invalid
+//! UTF-8, an oversized line) is reported with its file and line and the
+//! rest of the file still runs.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, ErrorKind};
+
+/// The longest name accepted. Longer input is no name, and rejecting it
+/// bounds the work one row can cause.
+pub const MAX_NAME_BYTES: usize = 1024;
+
+/// The longest line read whole; a longer line is skipped with an error.
+pub const MAX_LINE_BYTES: usize = 64 * 1024;
+
+/// One row of names input.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NameRow {
+    /// 1-based line where the row starts.
+    pub line: u64,
+    pub name: String,
+    /// `person`, `organization`, `vessel`, `aircraft` (as given).
+    pub kind: Option<String>,
+    pub birth_date: Option<String>,
+    pub country: Option<String>,
+    /// Every column or field, in input order, echoed in the output.
+    pub fields: Vec<(String, String)>,
+}
+
+/// How the input is laid out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InputLayout {
+    Text,
+    Csv,
+    Jsonl,
+}
+
+impl InputLayout {
+    /// From the file name: `.csv`, `.jsonl`/`.ndjson`/`.json`; anything
+    /// else is text.
+    pub fn of(path: &Path) -> InputLayout {
+        match path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            Some("csv") => InputLayout::Csv,
+            Some("jsonl" | "ndjson" | "json") => InputLayout::Jsonl,
+            _ => InputLayout::Text,
+        }
+    }
+}
+
+/// Streams [`NameRow`]s from a file.
+pub struct NamesReader {
+    path: PathBuf,
+    inner: Inner,
+}
+
+enum Inner {
+    Lines {
+        reader: BufReader<Box<dyn Read>>,
+        line: u64,
+        jsonl: bool,
+        done: bool,
+    },
+    Csv {
+        reader: csv::Reader<Box<dyn Read>>,
+        headers: Vec<String>,
+        name: usize,
+        record: csv::ByteRecord,
+        done: bool,
+    },
+}
+
+impl NamesReader {
+    /// Opens `path` (or standard input for `-`); CSV headers are checked
+    /// here.
+    pub fn open(path: &Path) -> Result<NamesReader, Error> {
+        let layout = InputLayout::of(path);
+        let source: Box<dyn Read> = if path.as_os_str() == "-" {
+            Box::new(std::io::stdin())
+        } else {
+            Box::new(File::open(path).map_err(|e| Error::new(ErrorKind::Io(e)).at(path))?)
+        };
+        let inner = match layout {
+            InputLayout::Text | InputLayout::Jsonl => Inner::Lines {
+                reader: BufReader::new(source),
+                line: 0,
+                jsonl: layout == InputLayout::Jsonl,
+                done: false,
+            },
+            InputLayout::Csv => {
+                let mut reader = csv::ReaderBuilder::new()
+                    .has_headers(true)
+                    .flexible(true)
+                    .from_reader(source);
+                let raw = reader.byte_headers().map_err(|e| csv_error(path, e))?.clone();
+                let mut headers = Vec::with_capacity(raw.len());
+                for (i, h) in raw.iter().enumerate() {
+                    let h = std::str::from_utf8(h)
+                        .map_err(|_| Error::new(ErrorKind::Encoding).at(path).line(1).column(i as u64 + 1))?;
+                    headers.push(h.trim_start_matches('\u{feff}').trim().to_string());
+                }
+                if headers.iter().all(|h| h.is_empty()) {
+                    return Err(Error::new(ErrorKind::Empty).at(path));
+                }
+                let name = headers
+                    .iter()
+                    .position(|h| h.eq_ignore_ascii_case("name"))
+                    .ok_or_else(|| {
+                        Error::new(ErrorKind::MissingColumn {
+                            name: "name".into(),
+                            found: headers.clone(),
+                        })
+                        .at(path)
+                        .line(1)
+                    })?;
+                Inner::Csv {
+                    reader,
+                    headers,
+                    name,
+                    record: csv::ByteRecord::new(),
+                    done: false,
+                }
+            }
+        };
+        Ok(NamesReader {
+            path: path.to_path_buf(),
+            inner,
+        })
+    }
+
+    fn invalid(&self, line: u64, field: &str, message: impl Into<String>) -> Error {
+        Error::new(ErrorKind::Invalid(message.into()))
+            .at(&self.path)
+            .line(line)
+            .field(field.to_string())
+    }
+
+    /// Checks a row's name and builds the row.
+    fn row(&self, line: u64, fields: Vec<(String, String)>) -> Result<NameRow, Error> {
+        let get = |key: &str| {
+            fields
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(key))
+                .map(|(_, v)| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
+        let name = get("name").ok_or_else(|| self.invalid(line, "name", "empty name: nothing to screen"))?;
+        if name.len() > MAX_NAME_BYTES {
+            return Err(self.invalid(
+                line,
+                "name",
+                format!("name of {} bytes, over the limit of {MAX_NAME_BYTES}", name.len()),
+            ));
+        }
+        if name.chars().all(|c| !c.is_alphanumeric()) {
+            return Err(self.invalid(line, "name", "no letters or digits: nothing to screen"));
+        }
+        Ok(NameRow {
+            line,
+            kind: get("type"),
+            birth_date: get("birth_date"),
+            country: get("country"),
+            name,
+            fields,
+        })
+    }
+
+    fn next_line(&mut self) -> Option<Result<NameRow, Error>> {
+        let Inner::Lines {
+            reader,
+            line,
+            jsonl,
+            done,
+        } = &mut self.inner
+        else {
+            return None;
+        };
+        loop {
+            if *done {
+                return None;
+            }
+            *line += 1;
+            let mut buf = Vec::new();
+            let read = reader
+                .by_ref()
+                .take(MAX_LINE_BYTES as u64 + 1)
+                .read_until(b'\n', &mut buf);
+            let at = *line;
+            let is_jsonl = *jsonl;
+            match read {
+                Err(e) => {
+                    *done = true;
+                    return Some(Err(Error::new(ErrorKind::Io(e)).at(&self.path).line(at)));
+                }
+                Ok(0) => {
+                    *done = true;
+                    return None;
+                }
+                Ok(_) => {}
+            }
+            if buf.len() > MAX_LINE_BYTES && !buf.ends_with(b"\n") {
+                // Skip the rest of the oversized line.
+                let mut rest = Vec::new();
+                loop {
+                    rest.clear();
+                    match reader.by_ref().take(MAX_LINE_BYTES as u64).read_until(b'\n', &mut rest) {
+                        Ok(0) => break,
+                        Ok(_) if rest.ends_with(b"\n") => break,
+                        Ok(_) => continue,
+                        Err(_) => break,
+                    }
+                }
+                return Some(Err(self.invalid(
+                    at,
+                    "name",
+                    format!("line longer than {MAX_LINE_BYTES} bytes: skipped"),
+                )));
+            }
+            while buf.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
+                buf.pop();
+            }
+            let text = match String::from_utf8(buf) {
+                Ok(t) => t,
+                Err(e) => {
+                    let column = e.utf8_error().valid_up_to() as u64 + 1;
+                    return Some(Err(Error::new(ErrorKind::Encoding)
+                        .at(&self.path)
+                        .line(at)
+                        .column(column)));
+                }
+            };
+            let text = if at == 1 {
+                text.trim_start_matches('\u{feff}').to_string()
+            } else {
+                text
+            };
+            if text.trim().is_empty() {
+                // Blank lines separate nothing and are not rows.
+                continue;
+            }
+            if !is_jsonl {
+                return Some(self.row(at, vec![("name".into(), text.trim().to_string())]));
+            }
+            return Some(self.json_row(at, &text));
+        }
+    }
+
+    fn json_row(&self, line: u64, text: &str) -> Result<NameRow, Error> {
+        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+            Error::new(ErrorKind::Syntax(format!("not a JSON object: {e}")))
+                .at(&self.path)
+                .line(line)
+                .column(e.column() as u64)
+        })?;
+        let serde_json::Value::Object(map) = value else {
+            return Err(self.invalid(line, "name", "expected a JSON object with a `name` field"));
+        };
+        let mut fields = Vec::with_capacity(map.len());
+        for (k, v) in map {
+            let v = match v {
+                serde_json::Value::String(s) => s,
+                serde_json::Value::Null => String::new(),
+                serde_json::Value::Number(n) => n.to_string(),
+                other => return Err(self.invalid(line, &k, format!("expected a string, found {other}"))),
+            };
+            fields.push((k, v));
+        }
+        if !fields.iter().any(|(k, _)| k.eq_ignore_ascii_case("name")) {
+            return Err(self.invalid(line, "name", "no `name` field"));
+        }
+        self.row(line, fields)
+    }
+
+    fn next_csv(&mut self) -> Option<Result<NameRow, Error>> {
+        let Inner::Csv {
+            reader,
+            headers,
+            name,
+            record,
+            done,
+        } = &mut self.inner
+        else {
+            return None;
+        };
+        if *done {
+            return None;
+        }
+        match reader.read_byte_record(record) {
+            Err(e) => {
+                *done = true;
+                Some(Err(csv_error(&self.path, e)))
+            }
+            Ok(false) => {
+                *done = true;
+                None
+            }
+            Ok(true) => {
+                let line = record.position().map_or(0, |p| p.line());
+                let mut fields = Vec::with_capacity(record.len());
+                for (i, raw) in record.iter().enumerate() {
+                    let header = headers.get(i).cloned().unwrap_or_else(|| format!("column{}", i + 1));
+                    match std::str::from_utf8(raw) {
+                        Ok(v) => fields.push((header, v.to_string())),
+                        Err(_) => {
+                            return Some(Err(Error::new(ErrorKind::Encoding)
+                                .at(&self.path)
+                                .line(line)
+                                .column(i as u64 + 1)
+                                .field(header)))
+                        }
+                    }
+                }
+                if record.get(*name).is_none() {
+                    return Some(Err(self.invalid(line, "name", "the row has no `name` column")));
+                }
+                Some(self.row(line, fields))
+            }
+        }
+    }
+}
+
+impl Iterator for NamesReader {
+    type Item = Result<NameRow, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match self.inner {
+            Inner::Lines { .. } => self.next_line(),
+            Inner::Csv { .. } => self.next_csv(),
+        }
+    }
+}
+
+fn csv_error(path: &Path, e: csv::Error) -> Error {
+    let line = e.position().map(|p| p.line());
+    let err = match e.kind() {
+        csv::ErrorKind::Utf8 { .. } => Error::new(ErrorKind::Encoding),
+        _ => Error::new(ErrorKind::Syntax(e.to_string())),
+    }
+    .at(path);
+    match line {
+        Some(l) => err.line(l),
+        None => err,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Removes its folder when dropped.
+    struct TempDir(PathBuf);
+
+    impl Drop for TempDir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    fn write(name: &str, bytes: &[u8]) -> (TempDir, PathBuf) {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        static NEXT: AtomicU32 = AtomicU32::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "interdict-names-input-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
+        std::fs::create_dir_all(&dir).expect("tempdir");
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).expect("write");
+        (TempDir(dir), path)
+    }
+
+    fn rows(path: &Path) -> Vec<Result<NameRow, String>> {
+        NamesReader::open(path)
+            .expect("open")
+            .map(|r| r.map_err(|e| e.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn text_one_name_a_line_blank_lines_skipped() {
+        let (_d, p) = write("in.txt", b"\xEF\xBB\xBFVladimir Putin\r\n\r\n  JSC ARGUMENT  \n");
+        let r = rows(&p);
+        assert_eq!(r.len(), 2);
+        let first = r[0].as_ref().unwrap();
+        assert_eq!((first.line, first.name.as_str()), (1, "Vladimir Putin"));
+        assert_eq!(r[1].as_ref().unwrap().line, 3);
+        assert_eq!(r[1].as_ref().unwrap().name, "JSC ARGUMENT");
+    }
+
+    #[test]
+    fn invalid_utf8_is_an_error_at_its_line_and_the_rest_runs() {
+        let (_d, p) = write("in.txt", b"ok one\nbad \xFF name\nok two\n");
+        let r = rows(&p);
+        let err = r[1].as_ref().unwrap_err();
+        assert!(err.contains(":2:5"), "{err}");
+        assert_eq!(r[2].as_ref().unwrap().name, "ok two");
+    }
+
+    #[test]
+    fn an_oversized_line_is_skipped_with_a_reason() {
+        let mut bytes = b"first\n".to_vec();
+        bytes.extend(std::iter::repeat_n(b'a', 10 * 1024 * 1024));
+        bytes.extend(b"\nlast\n");
+        let (_d, p) = write("in.txt", &bytes);
+        let r = rows(&p);
+        assert_eq!(r.len(), 3);
+        assert!(
+            r[1].as_ref().unwrap_err().contains("longer than 65536 bytes"),
+            "{:?}",
+            r[1]
+        );
+        assert_eq!(r[2].as_ref().unwrap().name, "last");
+        assert_eq!(r[2].as_ref().unwrap().line, 3);
+    }
+
+    #[test]
+    fn csv_needs_a_name_column() {
+        let (_d, p) = write("in.csv", b"id,full_name\n1,x\n");
+        let err = NamesReader::open(&p).err().expect("error").to_string();
+        assert!(err.contains("name") && err.contains(":1"), "{err}");
+    }
+
+    #[test]
+    fn csv_rows_carry_the_optional_columns() {
+        let (_d, p) = write(
+            "in.csv",
+            b"id,name,type,birth_date,country\n7,\"PUTIN, Vladimir\",person,1952-10-07,RU\n8,,person,,\n",
+        );
+        let r = rows(&p);
+        let row = r[0].as_ref().unwrap();
+        assert_eq!(row.name, "PUTIN, Vladimir");
+        assert_eq!(row.kind.as_deref(), Some("person"));
+        assert_eq!(row.birth_date.as_deref(), Some("1952-10-07"));
+        assert_eq!(row.country.as_deref(), Some("RU"));
+        assert_eq!(row.line, 2);
+        assert!(r[1].as_ref().unwrap_err().contains("empty name"));
+    }
+
+    #[test]
+    fn jsonl_rows_and_their_errors() {
+        let (_d, p) = write(
+            "in.jsonl",
+            b"{\"name\": \"Ma Yun\", \"country\": \"CN\", \"ref\": 12}\n{\"nom\": \"x\"}\nnot json\n",
+        );
+        let r = rows(&p);
+        assert_eq!(r[0].as_ref().unwrap().country.as_deref(), Some("CN"));
+        assert!(r[1].as_ref().unwrap_err().contains("no `name` field"));
+        assert!(r[2].as_ref().unwrap_err().contains(":3:"));
+    }
+
+    #[test]
+    fn a_name_of_only_punctuation_is_skipped() {
+        let (_d, p) = write("in.txt", b"...\n");
+        assert!(rows(&p)[0].as_ref().unwrap_err().contains("no letters or digits"));
+    }
+}
