@@ -18,7 +18,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use interdict_model::{Dataset, Entity, EntityKind, NameKind};
 use interdict_names::evidence::max_raise;
-use interdict_names::score::{round3, unit_similarity, Scorer, Unit};
+use interdict_names::score::{may_be_truncated, round3, unit_similarity, Scorer, Unit, TRUNCATED_NAME};
 use interdict_names::similarity::{deletion_variants, hash_bytes, is_truncation, TokenMatch};
 use interdict_names::{adjust, analyze, Adjustment, Analyzed, BirthDate, Evidence, Features, PartyKind, TokenKind};
 
@@ -265,7 +265,7 @@ impl NameIndex {
                 let key = format!(
                     "{}{}{}",
                     unit.text,
-                    if unit.span == 2 { "\u{1}" } else { "" },
+                    if unit.span >= 2 { "\u{1}" } else { "" },
                     if unit.initial { "\u{2}" } else { "" }
                 );
                 let id = *vocab_ids.entry(key).or_insert_with(|| {
@@ -275,9 +275,12 @@ impl NameIndex {
                     });
                     (vocab.len() - 1) as u32
                 });
-                let postings = &mut vocab[id as usize].postings;
-                if postings.last() != Some(&name_id) {
-                    postings.push(name_id);
+                let entry = &mut vocab[id as usize];
+                // The same text weighs differently by its kind in each name
+                // (a patronymic, or a first word): bounds need the heaviest.
+                entry.unit.weight = entry.unit.weight.max(unit.weight);
+                if entry.postings.last() != Some(&name_id) {
+                    entry.postings.push(name_id);
                 }
                 ids.push(id);
             }
@@ -307,7 +310,7 @@ impl NameIndex {
                 pairs.push((tag(KeyKind::Consonants, unit.keys.consonants), id));
             }
             variants.clear();
-            deletion_variants(&unit.text, if unit.span == 2 { 1 } else { 2 }, &mut variants);
+            deletion_variants(&unit.text, if unit.span >= 2 { 1 } else { 2 }, &mut variants);
             pairs.extend(variants.iter().map(|h| (tag(KeyKind::Deletion, *h), id)));
             if unit.span == 1 {
                 let bytes = unit.text.as_bytes();
@@ -516,7 +519,14 @@ impl NameIndex {
         // a name to the floor.
         let mut skipped = vec![false; form.units.len()];
         let (mut skipped_value, mut skipped_wc) = (0.0f32, 0.0f32);
+        // A cut-short name scores TRUNCATED_NAME whatever its other tokens:
+        // the names it can be share the query's first token, so that token
+        // is always looked up.
+        let truncation = may_be_truncated(form) && floor <= TRUNCATED_NAME;
         for &(value, qi, wc) in &order {
+            if truncation && qi == 0 {
+                continue;
+            }
             if matched[qi].is_empty() && !form.units[qi].initial {
                 skipped[qi] = true;
                 continue;
@@ -565,8 +575,10 @@ impl NameIndex {
                 value += reached[i].1;
                 i += 1;
             }
-            let den = form.total_weight + self.names[name as usize].analyzed.total_weight;
-            if den > 0.0 && value / den >= floor {
+            let analyzed = &self.names[name as usize].analyzed;
+            let den = form.total_weight + analyzed.total_weight;
+            let cut_short = truncation && analyzed.tokens.first().map(|t| &t.0) == form.tokens.first().map(|t| &t.0);
+            if cut_short || (den > 0.0 && value / den >= floor) {
                 candidates.push(name);
             }
         }
@@ -624,7 +636,7 @@ impl NameIndex {
             found.extend_from_slice(self.keys.get(tag(KeyKind::Consonants, unit.keys.consonants)));
         }
         variants.clear();
-        deletion_variants(&unit.text, if unit.span == 2 { 1 } else { 2 }, variants);
+        deletion_variants(&unit.text, if unit.span >= 2 { 1 } else { 2 }, variants);
         for h in variants.iter() {
             found.extend_from_slice(self.keys.get(tag(KeyKind::Deletion, *h)));
         }

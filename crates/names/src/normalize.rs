@@ -195,6 +195,16 @@ fn transliterate(s: &str, german: bool) -> String {
             out.push_str("ou");
             continue;
         }
+        // The Arabic article is written joined to its word (الغني):
+        // split it off, as romanisations do (`al-Ghani`).
+        if c == '\u{0627}'
+            && chars.peek() == Some(&'\u{0644}')
+            && out.chars().last().is_none_or(|p| !p.is_alphanumeric())
+        {
+            chars.next();
+            out.push_str("al ");
+            continue;
+        }
         if is_syllabic(c) {
             let latin = any_ascii::any_ascii_char(c);
             out.push(' ');
@@ -275,6 +285,8 @@ mod tests {
     #[test]
     fn arabic_and_hebrew_lose_short_vowels() {
         assert_eq!(main_form("محمد بن سلمان"), "mhmd bn slmn");
+        // The `ayn comes out as a backquote, which tokens drop.
+        assert_eq!(main_form("عبد الغني"), "`bd al ghny");
         assert_eq!(main_form("משה כהן"), "msh khhn");
     }
 

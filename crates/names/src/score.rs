@@ -19,13 +19,50 @@ pub const JOINED_FACTOR: f32 = 0.97;
 /// generic words) scores at most this: `CORP` against `X CORP` is no hit.
 pub const WEAK_ONLY_CAP: f32 = 0.5;
 
+/// A query that is a listed name cut short by a fixed-width field (`LOU
+/// TRADING AND INVE`) scores at least this.
+pub const TRUNCATED_NAME: f32 = 0.9;
+
+/// The shortest query, in characters, taken for a cut-short name.
+pub const TRUNCATED_NAME_MIN_CHARS: usize = 12;
+
+/// Whether `query` could be a name cut short: two tokens or more, long
+/// enough, and a real name part before the last token.
+pub fn may_be_truncated(query: &Analyzed) -> bool {
+    let n = query.tokens.len();
+    let chars: usize = query.tokens.iter().map(|t| t.0.len()).sum::<usize>() + n.saturating_sub(1);
+    n >= 2 && chars >= TRUNCATED_NAME_MIN_CHARS && query.tokens[..n - 1].iter().any(|t| t.1 == TokenKind::Word)
+}
+
+/// Whether `query` is `candidate` cut short: the same tokens in the same
+/// order, the last one possibly cut, and something of the candidate left
+/// out.
+pub fn is_truncated_name(query: &Analyzed, candidate: &Analyzed) -> bool {
+    if !may_be_truncated(query) {
+        return false;
+    }
+    let (n, m) = (query.tokens.len(), candidate.tokens.len());
+    if m < n {
+        return false;
+    }
+    let last = &query.tokens[n - 1].0;
+    let cut = &candidate.tokens[n - 1].0;
+    query.tokens[..n - 1]
+        .iter()
+        .zip(&candidate.tokens)
+        .all(|(q, c)| q.0 == c.0)
+        && cut.starts_with(last.as_str())
+        && (m > n || last != cut)
+}
+
 /// One comparable unit of a name: a token, or two adjacent tokens written
 /// together (to meet a name that joins or splits them).
 #[derive(Clone, Debug)]
 pub struct Unit {
     pub text: String,
     pub keys: Keys,
-    /// Index of the first token, and how many tokens (1 or 2).
+    /// Index of the first token, and how many tokens (1; 2 joined; 3 joined
+    /// around a particle).
     pub first: u8,
     pub span: u8,
     pub weight: f32,
@@ -36,8 +73,7 @@ pub struct Unit {
 
 impl Unit {
     fn mask(&self) -> u32 {
-        let bits = if self.span == 2 { 0b11 } else { 0b1 };
-        bits << self.first
+        ((1u32 << self.span) - 1) << self.first
     }
 }
 
@@ -91,6 +127,26 @@ impl Analyzed {
                 weak: ka.is_weak() && kb.is_weak(),
             });
         }
+        // Two tokens around a particle, written as one (`abd al lah`:
+        // `Abdullah`).
+        for i in 2..out.tokens.len() {
+            let (a, ka, wa) = &out.tokens[i - 2];
+            let (p, kp, wp) = &out.tokens[i - 1];
+            let (b, kb, wb) = &out.tokens[i];
+            if *kp != TokenKind::Particle || *ka == TokenKind::Initial || *kb == TokenKind::Initial {
+                continue;
+            }
+            let text = format!("{a}{p}{b}");
+            out.units.push(Unit {
+                keys: Keys::of(&text),
+                text,
+                first: (i - 2) as u8,
+                span: 3,
+                weight: wa + wp + wb,
+                initial: false,
+                weak: ka.is_weak() && kb.is_weak(),
+            });
+        }
         out
     }
 
@@ -102,11 +158,11 @@ impl Analyzed {
 /// How two units compare: the rule, and the score from 0 to 1. `None` when
 /// they do not match at all.
 pub fn unit_similarity(q: &Unit, c: &Unit) -> Option<(f32, TokenMatch)> {
-    if q.span == 2 && c.span == 2 {
+    if q.span >= 2 && c.span >= 2 {
         return None;
     }
     if q.initial || c.initial {
-        if q.span == 2 || c.span == 2 {
+        if q.span >= 2 || c.span >= 2 {
             return None;
         }
         if q.text == c.text {
@@ -116,15 +172,17 @@ pub fn unit_similarity(q: &Unit, c: &Unit) -> Option<(f32, TokenMatch)> {
         return (!word.initial && word.text.as_bytes()[0] == letter.text.as_bytes()[0])
             .then_some((crate::similarity::weight::INITIAL, TokenMatch::Initial));
     }
-    let joined = q.span == 2 || c.span == 2;
+    let joined = q.span >= 2 || c.span >= 2;
     let (score, how) = similarity(&q.text, &q.keys, &c.text, &c.keys, if joined { 1 } else { 2 })?;
     if !joined {
         return Some((score, how));
     }
     // A joined unit that only starts like a token, or only shares its
-    // consonants, is a missing token, not a concatenation.
+    // consonants, is a missing token, not a concatenation; written without
+    // vowels it is Arabic script joining what romanisations join
+    // (عبد الله, `Abdullah`).
     match how {
-        TokenMatch::Truncated | TokenMatch::Consonants | TokenMatch::VowelDropped => None,
+        TokenMatch::Truncated | TokenMatch::Consonants => None,
         _ => Some((score * JOINED_FACTOR, how)),
     }
 }
@@ -164,6 +222,8 @@ pub struct Features {
     pub reordered: bool,
     /// Only weak tokens matched, so the score was capped.
     pub weak_only: bool,
+    /// The query is the candidate cut short (a fixed-width field).
+    pub truncated: bool,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub titles: Vec<String>,
 }
@@ -221,6 +281,7 @@ impl Scorer {
             missing: Vec::new(),
             reordered: false,
             weak_only: false,
+            truncated: false,
             titles: query.titles.clone(),
         };
         let score = self.finish(query, candidate, Some(&mut features));
@@ -290,9 +351,9 @@ impl Scorer {
                     similarity: round3(p.sim),
                     how: p.how,
                     joined: match (qu.span, cu.span) {
-                        (1, 2) => Some(Joined::Concatenated),
-                        (2, 1) => Some(Joined::Split),
-                        _ => None,
+                        (1, 1) => None,
+                        (1, _) => Some(Joined::Concatenated),
+                        _ => Some(Joined::Split),
                     },
                 });
             }
@@ -301,8 +362,13 @@ impl Scorer {
         if !strong {
             score = score.min(WEAK_ONLY_CAP);
         }
+        let truncated = score < TRUNCATED_NAME && is_truncated_name(query, candidate);
+        if truncated {
+            score = TRUNCATED_NAME;
+        }
         if let Some(f) = features {
             f.weak_only = !strong && matched > 0.0;
+            f.truncated = truncated;
             for (i, (t, _, w)) in query.tokens.iter().enumerate() {
                 if used_q & (1 << i) == 0 {
                     f.extra.push((t.clone(), round3(*w)));
@@ -370,8 +436,11 @@ mod tests {
     }
 
     #[test]
-    fn a_dropped_middle_name_costs_its_weight() {
+    fn a_dropped_patronymic_costs_half_a_name() {
+        // Matched 1 + 1 on each side, over 2 + 2.5 (the patronymic weighs 0.5).
         let s = score("Vladimir Putin", "Vladimir Vladimirovich Putin");
+        assert!((s - 4.0 / 4.5).abs() < 1e-6, "{s}");
+        let s = score("Vladimir Putin", "Vladimir Ilyin Putin");
         assert!((s - 0.8).abs() < 1e-6, "{s}");
     }
 
@@ -415,6 +484,24 @@ mod tests {
     fn han_characters_meet_pinyin() {
         assert_eq!(score("马云", "Ma Yun"), 1.0);
         assert!(score("腾讯", "Tengxun") > 0.95);
+    }
+
+    #[test]
+    fn a_name_cut_by_a_fixed_width_field_still_matches() {
+        let (s, f) = Scorer::default().explain(
+            &analyze("KISHKINOV Vitaliy Mi"),
+            &analyze("KISHKINOV Vitaliy Mikhaylovich"),
+        );
+        assert_eq!(s, TRUNCATED_NAME);
+        assert!(f.truncated);
+        // Too short to be taken for a cut name.
+        assert!(!may_be_truncated(&analyze("Ali Ha")));
+    }
+
+    #[test]
+    fn arabic_script_abdullah_meets_the_joined_romanisation() {
+        let s = score("عبد الله مدريس", "Abdullah Muddaris");
+        assert!(s > 0.85, "{s}");
     }
 
     #[test]

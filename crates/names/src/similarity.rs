@@ -79,7 +79,11 @@ impl Keys {
             phonetic: hash_bytes(phonetic(token).as_bytes()),
             consonants: hash_bytes(skeleton.as_bytes()),
             consonants_len: skeleton.len().min(255) as u8,
-            vowels: token.bytes().filter(|b| is_vowel(*b)).count().min(255) as u8,
+            vowels: token
+                .bytes()
+                .filter(|b| matches!(b, b'a' | b'e' | b'i' | b'o' | b'u'))
+                .count()
+                .min(255) as u8,
         }
     }
 }
@@ -187,15 +191,26 @@ fn collapse_doubles(s: &str) -> String {
     out
 }
 
-/// The consonants of a token, doubles collapsed, apostrophes and a final
-/// `h` (Arabic tā' marbūṭa: `Usamah`, `Usama`) dropped.
+/// The consonants of a token, as Arabic and Hebrew script write it: no
+/// vowels, no `w` or `y` after the first letter (they stand for long
+/// vowels there), `q` as `k`, doubles collapsed, a final `h` (tā' marbūṭa:
+/// `Usamah`, `Usama`) dropped.
 pub fn consonants(token: &str) -> String {
-    let phon = phonetic(token);
-    let mut out: String = phon
-        .bytes()
-        .filter(|b| !is_vowel(*b) && b.is_ascii_alphabetic())
-        .map(char::from)
-        .collect();
+    let mut out = String::with_capacity(token.len());
+    for (i, b) in token.bytes().enumerate() {
+        let c = match b {
+            b'a' | b'e' | b'i' | b'o' | b'u' => continue,
+            b'w' | b'y' if i > 0 => continue,
+            // Arabic script has no `p` or `v`: `Tavallaei` is written with
+            // an `f`, `Abdulpatta` with a `b`.
+            b'q' => 'k',
+            b'v' => 'f',
+            b'p' => 'b',
+            b if b.is_ascii_alphabetic() => b as char,
+            _ => continue,
+        };
+        out.push(c);
+    }
     if out.len() > 2 && out.ends_with('h') {
         out.pop();
     }
@@ -268,7 +283,11 @@ pub fn similarity(a: &str, ka: &Keys, b: &str, kb: &Keys, max_edit: usize) -> Op
         offer(weight::PHONETIC, TokenMatch::Phonetic);
     }
     if ka.consonants == kb.consonants && ka.consonants_len >= 2 {
-        if (ka.vowels == 0 || kb.vowels == 0) && ka.consonants_len >= 2 {
+        // One side has (nearly) no vowels and is the shorter: written
+        // without them (`mhmd`, `amd` for Imad), not a different name.
+        let (fewer, more) = if ka.vowels <= kb.vowels { (ka, kb) } else { (kb, ka) };
+        let dropped = fewer.vowels <= 1 && fewer.vowels < more.vowels;
+        if dropped && ka.consonants_len >= 2 {
             offer(weight::VOWEL_DROPPED, TokenMatch::VowelDropped);
         } else if ka.consonants_len >= 3 {
             offer(weight::CONSONANTS, TokenMatch::Consonants);
@@ -360,6 +379,11 @@ mod tests {
     #[test]
     fn muhammad_and_mohammed_share_consonants() {
         assert_eq!(sim("muhammad", "mohammed").map(|s| s.1), Some(TokenMatch::Consonants));
+        assert_eq!(
+            sim("abdlrhmn", "abdelrahman").map(|s| s.1),
+            Some(TokenMatch::VowelDropped)
+        );
+        assert_eq!(sim("sbwny", "sabouni").map(|s| s.1), Some(TokenMatch::VowelDropped));
     }
 
     #[test]

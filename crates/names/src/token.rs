@@ -17,6 +17,9 @@ pub enum TokenKind {
     Particle,
     /// `jr`, `iii`...
     Suffix,
+    /// A patronymic (`Vladimirovich`, `Ivanovna`, `ogly`): part of the
+    /// name, often left out.
+    Patronymic,
     /// `ltd`, `llc`, `gmbh`, `ooo`, `有限公司`...
     LegalForm,
     /// Words many organisations share: `trading`, `holding`, `group`...
@@ -29,6 +32,7 @@ impl TokenKind {
     pub fn weight(self) -> f32 {
         match self {
             TokenKind::Word => 1.0,
+            TokenKind::Patronymic => 0.5,
             TokenKind::Initial => 0.3,
             TokenKind::Generic => 0.25,
             TokenKind::Particle | TokenKind::Suffix => 0.15,
@@ -58,8 +62,8 @@ pub struct Tokens {
 }
 
 const PARTICLES: &[&str] = &[
-    "al", "el", "ul", "bin", "ibn", "bn", "bint", "bte", "ben", "abu", "abou", "ould", "van", "von", "der", "den",
-    "de", "del", "della", "di", "da", "dos", "das", "du", "la", "le", "ter", "ten", "zu", "y",
+    "al", "el", "ul", "bin", "ibn", "bn", "bint", "bte", "ben", "abu", "abou", "bw", "ould", "van", "von", "der",
+    "den", "de", "del", "della", "di", "da", "dos", "das", "du", "la", "le", "ter", "ten", "zu", "y",
 ];
 
 const TITLES: &[&str] = &[
@@ -299,6 +303,8 @@ pub fn tokenize(latin: &str) -> Tokens {
             TokenKind::Suffix
         } else if GENERIC.contains(&w) {
             TokenKind::Generic
+        } else if i > 0 && is_patronymic(w) {
+            TokenKind::Patronymic
         } else if w.len() == 1 && w.as_bytes()[0].is_ascii_alphabetic() {
             TokenKind::Initial
         } else {
@@ -307,6 +313,13 @@ pub fn tokenize(latin: &str) -> Tokens {
         out.tokens.push(Token { text: word, kind });
     }
     out
+}
+
+/// Russian-style patronymics (`-ovich`, `-evna`...) and Turkic `ogly`,
+/// `kyzy`.
+fn is_patronymic(w: &str) -> bool {
+    const ENDINGS: &[&str] = &["ovich", "evich", "ovych", "evych", "ovna", "evna", "ichna", "ilyich"];
+    (w.len() >= 7 && ENDINGS.iter().any(|e| w.ends_with(e))) || matches!(w, "ogly" | "oglu" | "ogli" | "kyzy" | "qizi")
 }
 
 fn split_words(latin: &str) -> Vec<String> {
@@ -443,6 +456,13 @@ mod tests {
         let t = tokenize("acme trading corp");
         assert_eq!(t.tokens[1].kind, TokenKind::Generic);
         assert_eq!(t.tokens[2].kind, TokenKind::LegalForm);
+    }
+
+    #[test]
+    fn patronymics_count_half() {
+        let t = tokenize("vladimir vladimirovich putin");
+        assert_eq!(t.tokens[1].kind, TokenKind::Patronymic);
+        assert_eq!(TokenKind::Patronymic.weight(), 0.5);
     }
 
     #[test]
