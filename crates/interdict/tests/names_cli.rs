@@ -1,0 +1,150 @@
+//! `interdict screen names` end to end: input layouts, hits, per-row errors.
+
+use std::fs;
+use std::path::PathBuf;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+struct TempDir(PathBuf);
+impl TempDir {
+    fn new(name: &str) -> TempDir {
+        let p = std::env::temp_dir().join(format!("interdict-names-cli-{}-{name}", std::process::id()));
+        fs::create_dir_all(&p).unwrap();
+        TempDir(p)
+    }
+    fn file(&self, name: &str, content: &[u8]) -> PathBuf {
+        let p = self.0.join(name);
+        fs::write(&p, content).unwrap();
+        p
+    }
+}
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+const LIST: &str = r#"{"id": "us_ofac_sdn-6365", "schema": "Person", "properties": {"name": ["BIN LADIN, Usama"], "alias": ["BIN LADEN, Osama"], "birthDate": ["1957-03-10"]}, "datasets": ["us_ofac_sdn"]}
+{"id": "arg-1", "schema": "Company", "properties": {"name": ["JSC ARGUMENT"]}, "datasets": ["eu_fsf"]}
+{"id": "ros-1", "schema": "Company", "properties": {"name": ["BANK ROSSIYA"]}, "datasets": ["us_ofac_sdn"]}
+{"id": "acme-1", "schema": "Company", "properties": {"name": ["ACME TRADING CORP"]}, "datasets": ["us_ofac_sdn"]}
+"#;
+
+fn screen(dir: &TempDir, input: &PathBuf, extra: &[&str]) -> std::process::Output {
+    let list = dir.file("list.ftm.jsonl", LIST.as_bytes());
+    let mut cmd = Command::cargo_bin("interdict").unwrap();
+    cmd.env_remove("INTERDICT_ORDERS")
+        .env("INTERDICT_DATA_DIR", dir.0.join("store"))
+        .args(["screen", "names", "--input"])
+        .arg(input)
+        .arg("--list")
+        .arg(&list)
+        .args(extra);
+    cmd.output().unwrap()
+}
+
+fn records(stdout: &[u8]) -> Vec<Value> {
+    String::from_utf8(stdout.to_vec())
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn top(record: &Value) -> Option<(String, f64)> {
+    let hit = record["hits"].as_array().unwrap().first()?;
+    Some((
+        hit["entity_id"].as_str().unwrap().to_string(),
+        hit["score"].as_f64().unwrap(),
+    ))
+}
+
+#[test]
+fn text_input_finds_spelling_variants_script_and_concatenation() {
+    let dir = TempDir::new("text");
+    let input = dir.file(
+        "names.txt",
+        "Osama bin Laden\nБанк Россия\nJSCARGUMENT\nCORP\nJohn Doe\n".as_bytes(),
+    );
+    let out = screen(&dir, &input, &[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let rows = records(&out.stdout);
+    assert_eq!(rows.len(), 5);
+    assert_eq!(rows[0]["input"]["name"], "Osama bin Laden");
+    assert_eq!(top(&rows[0]), Some(("us_ofac_sdn-6365".into(), 1.0)));
+    assert_eq!(rows[0]["hits"][0]["name"], "BIN LADEN, Osama");
+    assert_eq!(top(&rows[1]), Some(("ros-1".into(), 1.0)));
+    assert_eq!(top(&rows[2]), Some(("arg-1".into(), 0.97)));
+    assert_eq!(rows[2]["hits"][0]["features"]["aligned"][0]["joined"], "concatenated");
+    assert_eq!(top(&rows[3]), None, "CORP alone must not match");
+    assert_eq!(top(&rows[4]), None);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("screened 5 name(s) at threshold 0.8: 3 with hits"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn csv_secondary_evidence_moves_the_score() {
+    let dir = TempDir::new("csv");
+    let input = dir.file(
+        "names.csv",
+        b"ref,name,type,birth_date\n1,Usama bin Ladin,person,1957-03-10\n2,Usama bin Ladin,person,1990\n",
+    );
+    let out = screen(&dir, &input, &["--threshold", "0.5"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let rows = records(&out.stdout);
+    assert_eq!(rows[0]["input"]["ref"], "1");
+    assert_eq!(top(&rows[0]), Some(("us_ofac_sdn-6365".into(), 1.0)));
+    assert_eq!(
+        rows[0]["hits"][0]["features"]["evidence"]["birth_date"].as_f64(),
+        Some(0.05)
+    );
+    assert_eq!(top(&rows[1]), Some(("us_ofac_sdn-6365".into(), 0.85)));
+}
+
+#[test]
+fn bad_rows_are_reported_with_line_and_field_and_the_rest_runs() {
+    let dir = TempDir::new("bad");
+    let input = dir.file(
+        "names.csv",
+        b"name,type,country\n,person,US\nBank Rossiya,spaceship,RU\nBank Rossiya,,XX1\nBank Rossiya,,RU\n",
+    );
+    let out = screen(&dir, &input, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("names.csv:2") && stderr.contains("empty name"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("names.csv:3: field `type`: unknown type `spaceship`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("names.csv:4: field `country`"), "{stderr}");
+    let rows = records(&out.stdout);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["line"], 5);
+}
+
+#[test]
+fn csv_without_a_name_column_is_refused() {
+    let dir = TempDir::new("noname");
+    let input = dir.file("names.csv", b"id,full_name\n1,x\n");
+    let out = screen(&dir, &input, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("names.csv:1") && stderr.contains("`name`"), "{stderr}");
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn threshold_outside_zero_to_one_is_an_error() {
+    let dir = TempDir::new("threshold");
+    let input = dir.file("names.txt", b"x\n");
+    let out = screen(&dir, &input, &["--threshold", "1.5"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--threshold"));
+}
