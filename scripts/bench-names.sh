@@ -11,7 +11,7 @@
 #   PER_CLASS      cases per class (default 150)
 #   SEED           generator seed (default 7)
 #   SKIP_BASELINE  1: skip rapidfuzz (it scores every case against every name:
-#                  about 6 minutes for the default cases on 2 cores) and report
+#                  4-6 minutes for the default cases on 2 cores) and report
 #                  interdict alone
 #
 # Steps: makes a Python venv in target/bench-venv if missing and installs
