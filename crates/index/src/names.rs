@@ -310,7 +310,7 @@ impl NameIndex {
                 pairs.push((tag(KeyKind::Consonants, unit.keys.consonants), id));
             }
             variants.clear();
-            deletion_variants(&unit.text, if unit.span >= 2 { 1 } else { 2 }, &mut variants);
+            deletion_variants(&unit.text, unit.max_edits(), &mut variants);
             pairs.extend(variants.iter().map(|h| (tag(KeyKind::Deletion, *h), id)));
             if unit.span == 1 {
                 let bytes = unit.text.as_bytes();
@@ -391,12 +391,7 @@ impl NameIndex {
             for &name_id in &plan.candidates {
                 let score = self.score_planned(&mut scorer, &mut pairs, form, &plan, name_id, evidence);
                 if score >= threshold {
-                    let entity = self.names[name_id as usize].entity;
-                    let packed = (fi as u32) << 28 | name_id;
-                    let slot = best.entry(entity).or_insert((score, packed));
-                    if score > slot.0 || (score == slot.0 && packed < slot.1) {
-                        *slot = (score, packed);
-                    }
+                    self.keep_best(&mut best, fi, name_id, score);
                 }
             }
         }
@@ -412,16 +407,22 @@ impl NameIndex {
             for name_id in 0..self.names.len() as u32 {
                 let score = self.score_name(&mut scorer, form, name_id, evidence);
                 if score >= threshold {
-                    let entity = self.names[name_id as usize].entity;
-                    let packed = (fi as u32) << 28 | name_id;
-                    let slot = best.entry(entity).or_insert((score, packed));
-                    if score > slot.0 || (score == slot.0 && packed < slot.1) {
-                        *slot = (score, packed);
-                    }
+                    self.keep_best(&mut best, fi, name_id, score);
                 }
             }
         }
         self.finish(&forms, best, evidence, limit)
+    }
+
+    /// Keeps, per entity, its best-scoring name: on a tie the first form,
+    /// then the first name, so that results never depend on map order.
+    fn keep_best(&self, best: &mut HashMap<u32, (f32, u32)>, form: usize, name_id: u32, score: f32) {
+        let entity = self.names[name_id as usize].entity;
+        let packed = (form as u32) << 28 | name_id;
+        let slot = best.entry(entity).or_insert((score, packed));
+        if score > slot.0 || (score == slot.0 && packed < slot.1) {
+            *slot = (score, packed);
+        }
     }
 
     fn score_name(&self, scorer: &mut Scorer, form: &Analyzed, name_id: u32, evidence: &Evidence) -> f32 {
@@ -636,7 +637,7 @@ impl NameIndex {
             found.extend_from_slice(self.keys.get(tag(KeyKind::Consonants, unit.keys.consonants)));
         }
         variants.clear();
-        deletion_variants(&unit.text, if unit.span >= 2 { 1 } else { 2 }, variants);
+        deletion_variants(&unit.text, unit.max_edits(), variants);
         for h in variants.iter() {
             found.extend_from_slice(self.keys.get(tag(KeyKind::Deletion, *h)));
         }

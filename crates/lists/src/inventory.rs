@@ -222,7 +222,8 @@ impl<R: Read> Read for LineCounter<R> {
     }
 }
 
-fn csv_error(path: &Path, e: csv::Error) -> Error {
+/// A csv crate error as a located [`Error`]; shared with the names input.
+pub(crate) fn csv_error(path: &Path, e: csv::Error) -> Error {
     let line = e.position().map(|p| p.line());
     let err = match e.into_kind() {
         csv::ErrorKind::Io(io) => Error::new(ErrorKind::Io(io)),

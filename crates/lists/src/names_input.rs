@@ -11,6 +11,7 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, ErrorKind};
+use crate::inventory::csv_error;
 
 /// The longest name accepted. Longer input is no name, and rejecting it
 /// bounds the work one row can cause.
@@ -337,19 +338,6 @@ impl Iterator for NamesReader {
             Inner::Lines { .. } => self.next_line(),
             Inner::Csv { .. } => self.next_csv(),
         }
-    }
-}
-
-fn csv_error(path: &Path, e: csv::Error) -> Error {
-    let line = e.position().map(|p| p.line());
-    let err = match e.kind() {
-        csv::ErrorKind::Utf8 { .. } => Error::new(ErrorKind::Encoding),
-        _ => Error::new(ErrorKind::Syntax(e.to_string())),
-    }
-    .at(path);
-    match line {
-        Some(l) => err.line(l),
-        None => err,
     }
 }
 

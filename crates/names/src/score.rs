@@ -72,6 +72,17 @@ pub struct Unit {
 }
 
 impl Unit {
+    /// The most edits the edit rule allows against this unit: joined units
+    /// allow one. Key maps and the scorer both read it, so that an index
+    /// finds exactly what the scorer accepts.
+    pub fn max_edits(&self) -> usize {
+        if self.span >= 2 {
+            1
+        } else {
+            2
+        }
+    }
+
     fn mask(&self) -> u32 {
         ((1u32 << self.span) - 1) << self.first
     }
@@ -173,7 +184,7 @@ pub fn unit_similarity(q: &Unit, c: &Unit) -> Option<(f32, TokenMatch)> {
             .then_some((crate::similarity::weight::INITIAL, TokenMatch::Initial));
     }
     let joined = q.span >= 2 || c.span >= 2;
-    let (score, how) = similarity(&q.text, &q.keys, &c.text, &c.keys, if joined { 1 } else { 2 })?;
+    let (score, how) = similarity(&q.text, &q.keys, &c.text, &c.keys, q.max_edits().min(c.max_edits()))?;
     if !joined {
         return Some((score, how));
     }
