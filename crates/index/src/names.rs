@@ -18,7 +18,10 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use interdict_model::{Dataset, Entity, EntityKind, NameKind};
 use interdict_names::evidence::max_raise;
-use interdict_names::score::{may_be_truncated, round3, unit_similarity, Scorer, Unit, TRUNCATED_NAME};
+use interdict_names::score::{
+    may_be_truncated, round3, unit_similarity, Scorer, Unit, MAX_UNITS, TRUNCATED_NAME, WEAK_ONLY_CAP,
+};
+use interdict_names::similarity::weight::INITIAL as INITIAL_SIMILARITY;
 use interdict_names::similarity::{deletion_variants, hash_bytes, is_truncation, TokenMatch};
 use interdict_names::{adjust, analyze, Adjustment, Analyzed, BirthDate, Evidence, Features, PartyKind, TokenKind};
 
@@ -71,8 +74,31 @@ struct IndexedName {
     text: String,
     weak: bool,
     analyzed: Analyzed,
-    /// The vocabulary id of each of `analyzed.units`.
-    vocab: Vec<u32>,
+}
+
+/// What the search reads of every candidate, kept together in flat arrays
+/// so that a candidate costs a cache line or two, not a walk through the
+/// heap of its analysis.
+#[derive(Clone, Copy, Debug)]
+struct NameHead {
+    /// The name's units are `units[first_unit..first_unit + unit_count]`.
+    first_unit: u32,
+    unit_count: u8,
+    total_weight: f32,
+    /// Vocabulary id of the first token.
+    first_token: u32,
+}
+
+/// One unit of an indexed name, in the flat array.
+#[derive(Clone, Copy, Debug)]
+struct UnitHead {
+    vocab: u32,
+    weight: f32,
+    first_byte: u8,
+    span: u8,
+    /// The unit is one letter (an initial, or a one-letter particle).
+    one_letter: bool,
+    weak: bool,
 }
 
 /// A distinct unit text over all names.
@@ -141,6 +167,39 @@ pub struct SearchStats {
     pub scored: usize,
 }
 
+/// The most one query unit can add to a score (numerator `value`,
+/// denominator `weight`), and how many postings looking it up reads.
+#[derive(Clone, Copy, Default)]
+struct Reach {
+    value: f32,
+    weight: f32,
+    cost: usize,
+}
+
+/// What an initial in a query can meet: the listed words and initials
+/// starting with its letter.
+#[derive(Clone, Copy, Default)]
+struct Letter {
+    /// The heaviest listed word with this first letter.
+    word_weight: f32,
+    /// The heaviest listed initial of this letter.
+    initial_weight: f32,
+    /// Postings of those words and initials together.
+    postings: usize,
+}
+
+/// Per-thread scratch of the search: a running sum per name, and the names
+/// touched, so that a query costs what it reaches, not the list's size.
+#[derive(Default)]
+struct Scratch {
+    sums: Vec<f32>,
+    touched: Vec<u32>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
+}
+
 /// What the key lookups of one query form found.
 struct Plan {
     /// Names that can reach the threshold, ascending.
@@ -148,16 +207,27 @@ struct Plan {
     /// (vocabulary id, query unit, similarity, rule), sorted.
     known: Vec<(u32, u8, f32, TokenMatch)>,
     reached: usize,
+    /// The floor the plan was made for, and whether a cut-short name can
+    /// reach it.
+    floor: f32,
+    truncation: bool,
+    /// The token id of the query's first token, if any name holds it.
+    first_token: Option<u32>,
 }
 
 /// The name index of a dataset. Immutable once built.
 pub struct NameIndex {
     names: Vec<IndexedName>,
+    heads: Vec<NameHead>,
+    unit_heads: Vec<UnitHead>,
+    /// Each distinct token text, numbered.
+    token_ids: HashMap<String, u32>,
     vocab: Vec<VocabUnit>,
     keys: KeyIndex,
     /// Single-token vocabulary units by first letter: what an initial in a
     /// query can stand for.
     by_first_letter: Vec<Vec<u32>>,
+    letters: Vec<Letter>,
     /// Token → how many names hold it.
     document_frequency: HashMap<String, u32>,
     evidence: Vec<Evidence>,
@@ -254,10 +324,22 @@ impl NameIndex {
         let mut vocab: Vec<VocabUnit> = Vec::new();
         let mut vocab_ids: HashMap<String, u32> = HashMap::new();
         let mut names = Vec::with_capacity(pending.len());
+        let mut heads = Vec::with_capacity(pending.len());
+        let mut unit_heads = Vec::new();
+        let token_ids: HashMap<String, u32> = document_frequency
+            .keys()
+            .enumerate()
+            .map(|(i, t)| (t.clone(), i as u32))
+            .collect();
         for (entity, text, weak, tokens) in pending {
             let analyzed = Analyzed::new(tokens, weigh);
             let name_id = names.len() as u32;
-            let mut ids = Vec::with_capacity(analyzed.units.len());
+            heads.push(NameHead {
+                first_unit: unit_heads.len() as u32,
+                unit_count: analyzed.units.len() as u8,
+                total_weight: analyzed.total_weight,
+                first_token: token_ids[&analyzed.tokens[0].0],
+            });
             for unit in &analyzed.units {
                 // A unit's identity in the vocabulary is its text and shape:
                 // the same text as a token and as two joined tokens compare
@@ -282,14 +364,20 @@ impl NameIndex {
                 if entry.postings.last() != Some(&name_id) {
                     entry.postings.push(name_id);
                 }
-                ids.push(id);
+                unit_heads.push(UnitHead {
+                    vocab: id,
+                    weight: unit.weight,
+                    first_byte: unit.text.as_bytes()[0],
+                    span: unit.span,
+                    one_letter: unit.text.len() == 1,
+                    weak: unit.weak,
+                });
             }
             names.push(IndexedName {
                 entity,
                 text,
                 weak,
                 analyzed,
-                vocab: ids,
             });
         }
 
@@ -325,12 +413,30 @@ impl NameIndex {
             }
         }
         let keys = KeyIndex::build(pairs);
+        let mut letters = vec![Letter::default(); by_first_letter.len()];
+        for (slot, ids) in by_first_letter.iter().enumerate() {
+            for &id in ids {
+                let v = &vocab[id as usize];
+                letters[slot].word_weight = letters[slot].word_weight.max(v.unit.weight);
+                letters[slot].postings += v.postings.len();
+            }
+        }
+        for v in vocab.iter().filter(|v| v.unit.initial) {
+            if let Some(slot) = letter_slot(v.unit.text.as_bytes()[0]) {
+                letters[slot].initial_weight = letters[slot].initial_weight.max(v.unit.weight);
+                letters[slot].postings += v.postings.len();
+            }
+        }
         let evidence = dataset.entities.iter().map(entity_evidence).collect();
         NameIndex {
             names,
+            heads,
+            unit_heads,
+            token_ids,
             vocab,
             keys,
             by_first_letter,
+            letters,
             document_frequency,
             evidence,
             name_count,
@@ -495,94 +601,125 @@ impl NameIndex {
             matched.push(verified);
         }
 
-        // The most a unit can add to the numerator of a score (similarity
-        // at most 1, the heaviest unit it matches), and to the denominator.
-        let bound_of = |qi: usize| -> (f32, f32) {
+        // What a unit can add to a score it is part of. A match with
+        // similarity s adds s(wq + wc) over a denominator holding wc; that
+        // is wq + w' over w' with w' = s(wq + wc) - wq <= wc, and a ratio
+        // below 1 only grows when the same amount joins both sides. So
+        // (wq + w'max, w'max) bounds every match of the unit, and the
+        // bounds of several units add up.
+        let reach = |qi: usize| -> Reach {
             let unit = &form.units[qi];
+            let wq = unit.weight;
+            let lift = |sim: f32, wc: f32| (sim * (wq + wc) - wq).max(0.0);
             if unit.initial {
-                let wc = TokenKind::Word.weight();
-                return (unit.weight + wc, wc);
+                let Some(slot) = letter_slot(unit.text.as_bytes()[0]) else {
+                    return Reach::default();
+                };
+                let letter = &self.letters[slot];
+                let w = lift(1.0, letter.initial_weight).max(lift(INITIAL_SIMILARITY, letter.word_weight));
+                return Reach {
+                    value: wq + w,
+                    weight: w,
+                    cost: letter.postings,
+                };
             }
-            let wc = matched[qi]
-                .iter()
-                .map(|&(id, _, _)| self.vocab[id as usize].unit.weight)
-                .fold(0.0, f32::max);
-            (unit.weight + wc, wc)
+            if matched[qi].is_empty() {
+                return Reach::default();
+            }
+            let mut r = Reach::default();
+            for &(id, sim, _) in &matched[qi] {
+                let v = &self.vocab[id as usize];
+                r.weight = r.weight.max(lift(sim, v.unit.weight));
+                r.cost += v.postings.len();
+            }
+            r.value = wq + r.weight;
+            r
         };
-        let mut order: Vec<(f32, usize, f32)> = (0..form.units.len())
-            .map(|qi| {
-                let (value, wc) = bound_of(qi);
-                (value, qi, wc)
-            })
-            .collect();
-        order.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let reaches: Vec<Reach> = (0..form.units.len()).map(reach).collect();
         // Leave out the units that, all matched together, still cannot lift
-        // a name to the floor.
+        // a name to the floor, the ones with the most postings first: a name
+        // left out then matches none of the units looked up, so it scores
+        // below the floor.
+        let mut order: Vec<usize> = (0..form.units.len()).collect();
+        order.sort_unstable_by(|&a, &b| reaches[b].cost.cmp(&reaches[a].cost).then(a.cmp(&b)));
         let mut skipped = vec![false; form.units.len()];
-        let (mut skipped_value, mut skipped_wc) = (0.0f32, 0.0f32);
+        let (mut skipped_value, mut skipped_weight) = (0.0f32, 0.0f32);
         // A cut-short name scores TRUNCATED_NAME whatever its other tokens:
         // the names it can be share the query's first token, so that token
         // is always looked up.
         let truncation = may_be_truncated(form) && floor <= TRUNCATED_NAME;
-        for &(value, qi, wc) in &order {
+        let first_token = form.tokens.first().and_then(|t| self.token_ids.get(&t.0)).copied();
+        for &qi in &order {
             if truncation && qi == 0 {
                 continue;
             }
-            if matched[qi].is_empty() && !form.units[qi].initial {
+            let r = reaches[qi];
+            if r.cost == 0 {
                 skipped[qi] = true;
                 continue;
             }
-            let (n, d) = (skipped_value + value, skipped_wc + wc);
+            let (n, d) = (skipped_value + r.value, skipped_weight + r.weight);
             let den = form.total_weight + d;
             let bound = if den > 0.0 && n <= den { n / den } else { 1.0 };
-            if bound >= floor {
-                break;
+            if bound < floor {
+                skipped[qi] = true;
+                skipped_value = n;
+                skipped_weight = d;
             }
-            skipped[qi] = true;
-            skipped_value = n;
-            skipped_wc = d;
         }
 
         // Reach names through the other units, adding up for each name the
         // most each unit can give it.
-        let mut reached: Vec<(u32, f32)> = Vec::new();
-        for (qi, unit) in form.units.iter().enumerate() {
-            if skipped[qi] {
-                continue;
-            }
-            if unit.initial {
-                let value = bound_of(qi).0;
-                let letter = letter_slot(unit.text.as_bytes()[0]);
-                let ids = letter.map(|s| self.by_first_letter[s].as_slice()).unwrap_or(&[]);
-                let same = self.keys.get(tag(KeyKind::Exact, hash_bytes(unit.text.as_bytes())));
-                for &id in ids.iter().chain(same) {
-                    reached.extend(self.vocab[id as usize].postings.iter().map(|&n| (n, value)));
-                }
-                continue;
-            }
-            for &(id, sim, _) in &matched[qi] {
-                let v = &self.vocab[id as usize];
-                let value = sim * (unit.weight + v.unit.weight);
-                reached.extend(v.postings.iter().map(|&n| (n, value)));
-            }
-        }
-        reached.sort_unstable_by_key(|r| r.0);
+        let mut reached = 0usize;
         let mut candidates = Vec::new();
-        let mut i = 0;
-        while i < reached.len() {
-            let name = reached[i].0;
-            let mut value = skipped_value;
-            while i < reached.len() && reached[i].0 == name {
-                value += reached[i].1;
-                i += 1;
+        SCRATCH.with(|scratch| {
+            let mut scratch = scratch.borrow_mut();
+            let Scratch { sums, touched } = &mut *scratch;
+            if sums.len() < self.names.len() {
+                sums.resize(self.names.len(), 0.0);
             }
-            let analyzed = &self.names[name as usize].analyzed;
-            let den = form.total_weight + analyzed.total_weight;
-            let cut_short = truncation && analyzed.tokens.first().map(|t| &t.0) == form.tokens.first().map(|t| &t.0);
-            if cut_short || (den > 0.0 && value / den >= floor) {
-                candidates.push(name);
+            touched.clear();
+            let mut add = |postings: &[u32], value: f32| {
+                reached += postings.len();
+                for &n in postings {
+                    let sum = &mut sums[n as usize];
+                    if *sum == 0.0 {
+                        touched.push(n);
+                    }
+                    *sum += value;
+                }
+            };
+            for (qi, unit) in form.units.iter().enumerate() {
+                if skipped[qi] {
+                    continue;
+                }
+                if unit.initial {
+                    let value = reaches[qi].value;
+                    let letter = letter_slot(unit.text.as_bytes()[0]);
+                    let ids = letter.map(|s| self.by_first_letter[s].as_slice()).unwrap_or(&[]);
+                    let same = self.keys.get(tag(KeyKind::Exact, hash_bytes(unit.text.as_bytes())));
+                    for &id in ids.iter().chain(same) {
+                        add(&self.vocab[id as usize].postings, value);
+                    }
+                    continue;
+                }
+                for &(id, sim, _) in &matched[qi] {
+                    let v = &self.vocab[id as usize];
+                    add(&v.postings, sim * (unit.weight + v.unit.weight));
+                }
             }
-        }
+            touched.sort_unstable();
+            touched.dedup();
+            for &name in touched.iter() {
+                let value = skipped_value + std::mem::take(&mut sums[name as usize]);
+                let head = &self.heads[name as usize];
+                let den = form.total_weight + head.total_weight;
+                let cut_short = truncation && Some(head.first_token) == first_token;
+                if cut_short || (den > 0.0 && value / den >= floor) {
+                    candidates.push(name);
+                }
+            }
+        });
 
         let mut known: Vec<(u32, u8, f32, TokenMatch)> = matched
             .iter()
@@ -593,7 +730,10 @@ impl NameIndex {
         Plan {
             candidates,
             known,
-            reached: reached.len(),
+            reached,
+            floor,
+            truncation,
+            first_token,
         }
     }
 
@@ -608,21 +748,56 @@ impl NameIndex {
         name_id: u32,
         evidence: &Evidence,
     ) -> f32 {
-        let name = &self.names[name_id as usize];
+        let head = &self.heads[name_id as usize];
+        let units = &self.unit_heads[head.first_unit as usize..][..head.unit_count as usize];
         pairs.clear();
-        for (ci, &vocab) in name.vocab.iter().enumerate() {
-            let start = plan.known.partition_point(|k| k.0 < vocab);
-            for &(_, qi, sim, how) in plan.known[start..].iter().take_while(|k| k.0 == vocab) {
+        for (ci, cu) in units.iter().enumerate() {
+            let start = plan.known.partition_point(|k| k.0 < cu.vocab);
+            for &(_, qi, sim, how) in plan.known[start..].iter().take_while(|k| k.0 == cu.vocab) {
                 pairs.push((qi, ci as u8, sim, how));
             }
         }
+        // Initials in the query are not looked up: compare them here, as
+        // `unit_similarity` does.
         for (qi, unit) in form.units.iter().enumerate().filter(|(_, u)| u.initial) {
-            for (ci, cu) in name.analyzed.units.iter().enumerate() {
-                if let Some((sim, how)) = unit_similarity(unit, cu) {
-                    pairs.push((qi as u8, ci as u8, sim, how));
+            let letter = unit.text.as_bytes()[0];
+            for (ci, cu) in units.iter().enumerate() {
+                if cu.span != 1 || cu.first_byte != letter {
+                    continue;
+                }
+                if cu.one_letter {
+                    pairs.push((qi as u8, ci as u8, 1.0, TokenMatch::Exact));
+                } else {
+                    pairs.push((qi as u8, ci as u8, INITIAL_SIMILARITY, TokenMatch::Initial));
                 }
             }
         }
+        // Each query unit counts once in a score, with at most its best
+        // pair: names that cannot reach the floor even so are not aligned.
+        let cut_short = plan.truncation && Some(head.first_token) == plan.first_token;
+        if !cut_short {
+            let mut best = [0.0f32; MAX_UNITS];
+            let mut strong = false;
+            for &(qi, ci, sim, _) in pairs.iter() {
+                let (qu, cu) = (&form.units[qi as usize], &units[ci as usize]);
+                let slot = &mut best[qi as usize];
+                *slot = slot.max(sim * (qu.weight + cu.weight));
+                strong |= !qu.weak && !cu.weak;
+            }
+            let total = form.total_weight + head.total_weight;
+            let mut bound = if total > 0.0 {
+                best[..form.units.len()].iter().sum::<f32>() / total
+            } else {
+                0.0
+            };
+            if !strong {
+                bound = bound.min(WEAK_ONLY_CAP);
+            }
+            if bound < plan.floor {
+                return 0.0;
+            }
+        }
+        let name = &self.names[name_id as usize];
         let score = scorer.score_pairs(form, &name.analyzed, pairs);
         self.finish_score(score, name, evidence)
     }

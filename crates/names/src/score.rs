@@ -11,6 +11,9 @@ use crate::token::{TokenKind, Tokens};
 /// one bit a token.
 pub const MAX_TOKENS: usize = 32;
 
+/// The most units a name has: its tokens, adjacent pairs and triples.
+pub const MAX_UNITS: usize = 3 * MAX_TOKENS;
+
 /// A concatenated or split token scores this fraction of its plain
 /// similarity: `JSCARGUMENT` is nearly, not quite, `JSC ARGUMENT`.
 pub const JOINED_FACTOR: f32 = 0.97;

@@ -234,9 +234,22 @@ pub fn osa_distance(a: &[u8], b: &[u8], bound: usize) -> Option<usize> {
         return None;
     }
     let n = b.len();
-    let mut prev2: Vec<usize> = vec![0; n + 1];
-    let mut prev: Vec<usize> = (0..=n).collect();
-    let mut cur: Vec<usize> = vec![0; n + 1];
+    // Three rows of the table; names' tokens fit on the stack.
+    const STACK: usize = 64;
+    let mut heap;
+    let mut stack = [0usize; 3 * STACK];
+    let rows: &mut [usize] = if n < STACK {
+        &mut stack[..3 * (n + 1)]
+    } else {
+        heap = vec![0usize; 3 * (n + 1)];
+        &mut heap
+    };
+    let (prev2, rest) = rows.split_at_mut(n + 1);
+    let (prev, cur) = rest.split_at_mut(n + 1);
+    let (mut prev2, mut prev, mut cur) = (prev2, prev, cur);
+    for (j, v) in prev.iter_mut().enumerate() {
+        *v = j;
+    }
     for i in 1..=a.len() {
         cur[0] = i;
         let mut row_min = cur[0];
@@ -326,18 +339,20 @@ pub fn deletion_variants(token: &str, max_edit: usize, out: &mut Vec<u64>) {
     if b.len() < 3 || max_edit == 0 {
         return;
     }
-    let mut buf = Vec::with_capacity(b.len());
+    let mut one = Vec::with_capacity(b.len());
+    let mut two = Vec::with_capacity(b.len());
     for i in 0..b.len() {
-        buf.clear();
-        buf.extend_from_slice(&b[..i]);
-        buf.extend_from_slice(&b[i + 1..]);
-        out.push(hash_bytes(&buf));
+        one.clear();
+        one.extend_from_slice(&b[..i]);
+        one.extend_from_slice(&b[i + 1..]);
+        out.push(hash_bytes(&one));
         if b.len() >= 8 && max_edit >= 2 {
-            for j in i + 1..b.len() {
-                let mut two = Vec::with_capacity(b.len() - 2);
-                two.extend_from_slice(&b[..i]);
-                two.extend_from_slice(&b[i + 1..j]);
-                two.extend_from_slice(&b[j + 1..]);
+            // Deleting letter j of the token is deleting letter j - 1 of
+            // `one`.
+            for j in i..one.len() {
+                two.clear();
+                two.extend_from_slice(&one[..j]);
+                two.extend_from_slice(&one[j + 1..]);
                 out.push(hash_bytes(&two));
             }
         }
