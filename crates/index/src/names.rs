@@ -188,11 +188,13 @@ struct Letter {
     postings: usize,
 }
 
-/// Per-thread scratch of the search: a running sum per name, and the names
-/// touched, so that a query costs what it reaches, not the list's size.
+/// Per-thread scratch of the search: a running sum per name, stamped with
+/// the query that wrote it, and the names touched, so that a query costs
+/// what it reaches, not the list's size.
 #[derive(Default)]
 struct Scratch {
-    sums: Vec<f32>,
+    sums: Vec<(u32, f32)>,
+    stamp: u32,
     touched: Vec<u32>,
 }
 
@@ -202,7 +204,7 @@ thread_local! {
 
 /// What the key lookups of one query form found.
 struct Plan {
-    /// Names that can reach the threshold, ascending.
+    /// Names that can reach the threshold, in the order first reached.
     candidates: Vec<u32>,
     /// (vocabulary id, query unit, similarity, rule), sorted.
     known: Vec<(u32, u8, f32, TokenMatch)>,
@@ -674,19 +676,27 @@ impl NameIndex {
         let mut candidates = Vec::new();
         SCRATCH.with(|scratch| {
             let mut scratch = scratch.borrow_mut();
-            let Scratch { sums, touched } = &mut *scratch;
+            let Scratch { sums, stamp, touched } = &mut *scratch;
             if sums.len() < self.names.len() {
-                sums.resize(self.names.len(), 0.0);
+                sums.resize(self.names.len(), (0, 0.0));
             }
+            *stamp = stamp.wrapping_add(1);
+            if *stamp == 0 {
+                // Stamps wrapped: old ones could pass for current.
+                sums.fill((0, 0.0));
+                *stamp = 1;
+            }
+            let stamp = *stamp;
             touched.clear();
             let mut add = |postings: &[u32], value: f32| {
                 reached += postings.len();
                 for &n in postings {
                     let sum = &mut sums[n as usize];
-                    if *sum == 0.0 {
+                    if sum.0 != stamp {
+                        *sum = (stamp, 0.0);
                         touched.push(n);
                     }
-                    *sum += value;
+                    sum.1 += value;
                 }
             };
             for (qi, unit) in form.units.iter().enumerate() {
@@ -708,10 +718,8 @@ impl NameIndex {
                     add(&v.postings, sim * (unit.weight + v.unit.weight));
                 }
             }
-            touched.sort_unstable();
-            touched.dedup();
             for &name in touched.iter() {
-                let value = skipped_value + std::mem::take(&mut sums[name as usize]);
+                let value = skipped_value + sums[name as usize].1;
                 let head = &self.heads[name as usize];
                 let den = form.total_weight + head.total_weight;
                 let cut_short = truncation && Some(head.first_token) == first_token;
@@ -774,8 +782,8 @@ impl NameIndex {
         }
         // Each query unit counts once in a score, with at most its best
         // pair: names that cannot reach the floor even so are not aligned.
-        let cut_short = plan.truncation && Some(head.first_token) == plan.first_token;
-        if !cut_short {
+        let same_first_token = Some(head.first_token) == plan.first_token;
+        if !(plan.truncation && same_first_token) {
             let mut best = [0.0f32; MAX_UNITS];
             let mut strong = false;
             for &(qi, ci, sim, _) in pairs.iter() {
@@ -798,7 +806,7 @@ impl NameIndex {
             }
         }
         let name = &self.names[name_id as usize];
-        let score = scorer.score_pairs(form, &name.analyzed, pairs);
+        let score = scorer.score_pairs(form, &name.analyzed, pairs, same_first_token);
         self.finish_score(score, name, evidence)
     }
 

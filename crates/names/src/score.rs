@@ -261,14 +261,22 @@ impl Scorer {
     /// The score of `candidate` for `query`, from 0 to 1.
     pub fn score(&mut self, query: &Analyzed, candidate: &Analyzed) -> f32 {
         self.align(query, candidate);
-        self.finish(query, candidate, None)
+        self.finish(query, candidate, None, true)
     }
 
     /// The score of `candidate` from unit matches already found (by an
     /// index's key lookups): `(query unit, candidate unit, similarity,
     /// rule)`. Gives what [`Scorer::score`] gives when `pairs` holds every
-    /// matching pair.
-    pub fn score_pairs(&mut self, query: &Analyzed, candidate: &Analyzed, pairs: &[(u8, u8, f32, TokenMatch)]) -> f32 {
+    /// matching pair. `same_first_token` says whether the names start with
+    /// the same token: only then can the query be the candidate cut short
+    /// (a caller that keeps token ids knows without comparing text).
+    pub fn score_pairs(
+        &mut self,
+        query: &Analyzed,
+        candidate: &Analyzed,
+        pairs: &[(u8, u8, f32, TokenMatch)],
+        same_first_token: bool,
+    ) -> f32 {
         self.picks.clear();
         for &(qi, ci, sim, how) in pairs {
             let (qu, cu) = (&query.units[qi as usize], &candidate.units[ci as usize]);
@@ -282,7 +290,7 @@ impl Scorer {
             });
         }
         self.sort_picks(query, candidate);
-        self.finish(query, candidate, None)
+        self.finish(query, candidate, None, same_first_token)
     }
 
     /// The score and its explanation.
@@ -298,7 +306,7 @@ impl Scorer {
             truncated: false,
             titles: query.titles.clone(),
         };
-        let score = self.finish(query, candidate, Some(&mut features));
+        let score = self.finish(query, candidate, Some(&mut features), true);
         features.name_score = score;
         (score, features)
     }
@@ -339,7 +347,13 @@ impl Scorer {
         });
     }
 
-    fn finish(&self, query: &Analyzed, candidate: &Analyzed, mut features: Option<&mut Features>) -> f32 {
+    fn finish(
+        &self,
+        query: &Analyzed,
+        candidate: &Analyzed,
+        mut features: Option<&mut Features>,
+        same_first_token: bool,
+    ) -> f32 {
         let total = query.total_weight + candidate.total_weight;
         if total <= 0.0 {
             return 0.0;
@@ -376,7 +390,7 @@ impl Scorer {
         if !strong {
             score = score.min(WEAK_ONLY_CAP);
         }
-        let truncated = score < TRUNCATED_NAME && is_truncated_name(query, candidate);
+        let truncated = score < TRUNCATED_NAME && same_first_token && is_truncated_name(query, candidate);
         if truncated {
             score = TRUNCATED_NAME;
         }
