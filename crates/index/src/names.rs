@@ -19,9 +19,11 @@ use std::hash::{BuildHasherDefault, Hasher};
 use interdict_model::{Dataset, Entity, EntityKind, NameKind};
 use interdict_names::evidence::max_raise;
 use interdict_names::score::{
-    may_be_truncated, round3, unit_similarity, Scorer, Unit, MAX_UNITS, TRUNCATED_NAME, WEAK_ONLY_CAP,
+    is_truncated_tokens, max_edits, may_be_truncated, round3, unit_similarity, Candidate, Scorer, Shape, Unit,
+    UnitView, MAX_UNITS, TRUNCATED_NAME, WEAK_ONLY_CAP,
 };
 use interdict_names::similarity::weight::INITIAL as INITIAL_SIMILARITY;
+use interdict_names::similarity::Keys;
 use interdict_names::similarity::{deletion_variants, hash_bytes, is_truncation, TokenMatch};
 use interdict_names::{adjust, analyze, Adjustment, Analyzed, BirthDate, Evidence, Features, PartyKind, TokenKind};
 
@@ -66,14 +68,17 @@ fn tag(kind: KeyKind, hash: u64) -> u64 {
     hash ^ (kind as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
 }
 
-/// One listed name (one of its Latin forms), analysed.
+/// One listed name (one of its Latin forms). Its analysis is not kept:
+/// the search reads [`NameHead`] and [`UnitHead`], and the few names that
+/// need more (hits to explain, a cut-short check) are analysed again.
 #[derive(Debug)]
 struct IndexedName {
     entity: u32,
     /// The name as the list gives it.
-    text: String,
+    text: Box<str>,
+    /// Which of the text's Latin forms this is.
+    form: u8,
     weak: bool,
-    analyzed: Analyzed,
 }
 
 /// What the search reads of every candidate, kept together in flat arrays
@@ -85,28 +90,34 @@ struct NameHead {
     first_unit: u32,
     unit_count: u8,
     total_weight: f32,
-    /// Vocabulary id of the first token.
+    /// Token id of the first token.
     first_token: u32,
 }
 
-/// One unit of an indexed name, in the flat array.
+/// One unit of an indexed name, in the flat array; its [`Shape`] is at the
+/// same position in `unit_shapes`.
 #[derive(Clone, Copy, Debug)]
 struct UnitHead {
     vocab: u32,
-    weight: f32,
     first_byte: u8,
-    span: u8,
     /// The unit is one letter (an initial, or a one-letter particle).
     one_letter: bool,
-    weak: bool,
 }
 
-/// A distinct unit text over all names.
+/// A distinct unit text over all names. Texts and postings live in shared
+/// arrays: a vocabulary of millions of units then costs a few allocations.
 #[derive(Debug)]
 struct VocabUnit {
-    unit: Unit,
-    /// The names holding this unit, ascending.
-    postings: Vec<u32>,
+    /// `vocab_text[text.0..text.0 + text.1]`.
+    text: (u32, u16),
+    keys: Keys,
+    span: u8,
+    initial: bool,
+    /// The heaviest this unit weighs in any name.
+    weight: f32,
+    /// `postings[postings.0..postings.0 + postings.1]`: the names holding
+    /// this unit, ascending.
+    postings: (u32, u32),
 }
 
 /// Sorted (key, vocabulary id) pairs looked up through an offset map.
@@ -222,9 +233,12 @@ pub struct NameIndex {
     names: Vec<IndexedName>,
     heads: Vec<NameHead>,
     unit_heads: Vec<UnitHead>,
+    unit_shapes: Vec<Shape>,
     /// Each distinct token text, numbered.
     token_ids: HashMap<String, u32>,
     vocab: Vec<VocabUnit>,
+    vocab_text: String,
+    postings: Vec<u32>,
     keys: KeyIndex,
     /// Single-token vocabulary units by first letter: what an initial in a
     /// query can stand for.
@@ -292,50 +306,43 @@ pub fn parse_birth_date(s: &str) -> Option<BirthDate> {
 impl NameIndex {
     /// Analyses every name and alias of every entity of `dataset`.
     pub fn build(dataset: &Dataset) -> NameIndex {
-        // Pass 1: Latin forms and tokens, to count how common each token is.
-        let mut pending: Vec<(u32, String, bool, interdict_names::Tokens)> = Vec::new();
-        for (ei, entity) in dataset.entities.iter().enumerate() {
-            let names = std::iter::once((entity.name.as_str(), false)).chain(
-                entity
-                    .aliases
-                    .iter()
-                    .map(|a| (a.name.as_str(), a.kind == NameKind::WeakAlias)),
-            );
-            for (text, weak) in names {
-                for form in interdict_names::latin_forms(text) {
-                    let tokens = interdict_names::tokenize(&form);
-                    if !tokens.tokens.is_empty() {
-                        pending.push((ei as u32, text.to_string(), weak, tokens));
-                    }
-                }
-            }
-        }
+        // Pass 1: how common each token is. The tokens are not kept: for
+        // millions of names, analysing twice costs less than holding them.
         let mut document_frequency: HashMap<String, u32> = HashMap::new();
-        for (_, _, _, tokens) in &pending {
+        let mut name_count = 0u32;
+        for_each_name(dataset, |_, _, _, _, tokens| {
+            name_count += 1;
             let mut seen: Vec<&str> = tokens.tokens.iter().map(|t| t.text.as_str()).collect();
             seen.sort_unstable();
             seen.dedup();
-            for t in seen {
-                *document_frequency.entry(t.to_string()).or_default() += 1;
+            for t in &seen {
+                match document_frequency.get_mut(*t) {
+                    Some(n) => *n += 1,
+                    None => {
+                        document_frequency.insert(t.to_string(), 1);
+                    }
+                }
             }
-        }
-        let name_count = pending.len().max(1) as u32;
+        });
+        let name_count = name_count.max(1);
         let weigh = |text: &str, kind: TokenKind| rarity_weight(&document_frequency, name_count, text, kind);
-
-        // Pass 2: units, vocabulary and postings.
-        let mut vocab: Vec<VocabUnit> = Vec::new();
-        let mut vocab_ids: HashMap<String, u32> = HashMap::new();
-        let mut names = Vec::with_capacity(pending.len());
-        let mut heads = Vec::with_capacity(pending.len());
-        let mut unit_heads = Vec::new();
         let token_ids: HashMap<String, u32> = document_frequency
             .keys()
             .enumerate()
             .map(|(i, t)| (t.clone(), i as u32))
             .collect();
-        for (entity, text, weak, tokens) in pending {
+
+        // Pass 2: units, vocabulary and the flat per-name arrays.
+        let mut vocab: Vec<VocabUnit> = Vec::new();
+        let mut vocab_text = String::new();
+        let mut vocab_ids: HashMap<String, u32> = HashMap::new();
+        let mut names = Vec::new();
+        let mut heads = Vec::new();
+        let mut unit_heads: Vec<UnitHead> = Vec::new();
+        let mut unit_shapes: Vec<Shape> = Vec::new();
+        let mut key = String::new();
+        for_each_name(dataset, |entity, text, form, weak, tokens| {
             let analyzed = Analyzed::new(tokens, weigh);
-            let name_id = names.len() as u32;
             heads.push(NameHead {
                 first_unit: unit_heads.len() as u32,
                 unit_count: analyzed.units.len() as u8,
@@ -346,42 +353,81 @@ impl NameIndex {
                 // A unit's identity in the vocabulary is its text and shape:
                 // the same text as a token and as two joined tokens compare
                 // differently.
-                let key = format!(
-                    "{}{}{}",
-                    unit.text,
-                    if unit.span >= 2 { "\u{1}" } else { "" },
-                    if unit.initial { "\u{2}" } else { "" }
-                );
-                let id = *vocab_ids.entry(key).or_insert_with(|| {
-                    vocab.push(VocabUnit {
-                        unit: unit.clone(),
-                        postings: Vec::new(),
-                    });
-                    (vocab.len() - 1) as u32
-                });
-                let entry = &mut vocab[id as usize];
+                key.clear();
+                key.push_str(&unit.text);
+                if unit.span >= 2 {
+                    key.push('\u{1}');
+                }
+                if unit.initial {
+                    key.push('\u{2}');
+                }
+                let id = match vocab_ids.get(key.as_str()) {
+                    Some(&id) => id,
+                    None => {
+                        let id = vocab.len() as u32;
+                        let start = vocab_text.len() as u32;
+                        vocab_text.push_str(&unit.text);
+                        vocab.push(VocabUnit {
+                            text: (start, unit.text.len().min(u16::MAX as usize) as u16),
+                            keys: unit.keys.clone(),
+                            span: unit.span,
+                            initial: unit.initial,
+                            weight: unit.weight,
+                            postings: (0, 0),
+                        });
+                        vocab_ids.insert(key.clone(), id);
+                        id
+                    }
+                };
                 // The same text weighs differently by its kind in each name
                 // (a patronymic, or a first word): bounds need the heaviest.
-                entry.unit.weight = entry.unit.weight.max(unit.weight);
-                if entry.postings.last() != Some(&name_id) {
-                    entry.postings.push(name_id);
-                }
+                let entry = &mut vocab[id as usize];
+                entry.weight = entry.weight.max(unit.weight);
+                unit_shapes.push(unit.shape());
                 unit_heads.push(UnitHead {
                     vocab: id,
-                    weight: unit.weight,
                     first_byte: unit.text.as_bytes()[0],
-                    span: unit.span,
                     one_letter: unit.text.len() == 1,
-                    weak: unit.weak,
                 });
             }
             names.push(IndexedName {
                 entity,
-                text,
+                text: text.into(),
+                form,
                 weak,
-                analyzed,
             });
+        });
+        drop(vocab_ids);
+
+        // Postings, by counting: each name once per unit it holds.
+        let mut counts = vec![0u32; vocab.len()];
+        let mut last = vec![u32::MAX; vocab.len()];
+        for (name, head) in heads.iter().enumerate() {
+            for u in &unit_heads[head.first_unit as usize..][..head.unit_count as usize] {
+                if last[u.vocab as usize] != name as u32 {
+                    last[u.vocab as usize] = name as u32;
+                    counts[u.vocab as usize] += 1;
+                }
+            }
         }
+        let mut start = 0u32;
+        for (v, &count) in vocab.iter_mut().zip(&counts) {
+            v.postings = (start, 0);
+            start += count;
+        }
+        let mut postings = vec![0u32; start as usize];
+        last.fill(u32::MAX);
+        for (name, head) in heads.iter().enumerate() {
+            for u in &unit_heads[head.first_unit as usize..][..head.unit_count as usize] {
+                let v = &mut vocab[u.vocab as usize];
+                if last[u.vocab as usize] != name as u32 {
+                    last[u.vocab as usize] = name as u32;
+                    postings[(v.postings.0 + v.postings.1) as usize] = name as u32;
+                    v.postings.1 += 1;
+                }
+            }
+        }
+        drop((counts, last));
 
         // Pass 3: the key maps.
         let mut pairs: Vec<(u64, u32)> = Vec::new();
@@ -389,23 +435,23 @@ impl NameIndex {
         let mut by_first_letter = vec![Vec::new(); 36];
         for (id, v) in vocab.iter().enumerate() {
             let id = id as u32;
-            let unit = &v.unit;
-            pairs.push((tag(KeyKind::Exact, hash_bytes(unit.text.as_bytes())), id));
-            if unit.initial {
+            let text = &vocab_text[v.text.0 as usize..][..v.text.1 as usize];
+            pairs.push((tag(KeyKind::Exact, hash_bytes(text.as_bytes())), id));
+            if v.initial {
                 continue;
             }
-            pairs.push((tag(KeyKind::Ocr, unit.keys.ocr), id));
-            pairs.push((tag(KeyKind::Phonetic, unit.keys.phonetic), id));
-            if unit.keys.consonants_len >= 2 {
-                pairs.push((tag(KeyKind::Consonants, unit.keys.consonants), id));
+            pairs.push((tag(KeyKind::Ocr, v.keys.ocr), id));
+            pairs.push((tag(KeyKind::Phonetic, v.keys.phonetic), id));
+            if v.keys.consonants_len >= 2 {
+                pairs.push((tag(KeyKind::Consonants, v.keys.consonants), id));
             }
             variants.clear();
-            deletion_variants(&unit.text, unit.max_edits(), &mut variants);
+            deletion_variants(text, max_edits(v.span), &mut variants);
             pairs.extend(variants.iter().map(|h| (tag(KeyKind::Deletion, *h), id)));
-            if unit.span == 1 {
-                let bytes = unit.text.as_bytes();
+            if v.span == 1 {
+                let bytes = text.as_bytes();
                 for len in 4..bytes.len() {
-                    if is_truncation(&unit.text[..len], &unit.text) {
+                    if is_truncation(&text[..len], text) {
                         pairs.push((tag(KeyKind::Prefix, hash_bytes(&bytes[..len])), id));
                     }
                 }
@@ -419,14 +465,14 @@ impl NameIndex {
         for (slot, ids) in by_first_letter.iter().enumerate() {
             for &id in ids {
                 let v = &vocab[id as usize];
-                letters[slot].word_weight = letters[slot].word_weight.max(v.unit.weight);
-                letters[slot].postings += v.postings.len();
+                letters[slot].word_weight = letters[slot].word_weight.max(v.weight);
+                letters[slot].postings += v.postings.1 as usize;
             }
         }
-        for v in vocab.iter().filter(|v| v.unit.initial) {
-            if let Some(slot) = letter_slot(v.unit.text.as_bytes()[0]) {
-                letters[slot].initial_weight = letters[slot].initial_weight.max(v.unit.weight);
-                letters[slot].postings += v.postings.len();
+        for v in vocab.iter().filter(|v| v.initial) {
+            if let Some(slot) = letter_slot(vocab_text.as_bytes()[v.text.0 as usize]) {
+                letters[slot].initial_weight = letters[slot].initial_weight.max(v.weight);
+                letters[slot].postings += v.postings.1 as usize;
             }
         }
         let evidence = dataset.entities.iter().map(entity_evidence).collect();
@@ -434,8 +480,11 @@ impl NameIndex {
             names,
             heads,
             unit_heads,
+            unit_shapes,
             token_ids,
             vocab,
+            vocab_text,
+            postings,
             keys,
             by_first_letter,
             letters,
@@ -443,6 +492,39 @@ impl NameIndex {
             evidence,
             name_count,
         }
+    }
+
+    fn unit_text(&self, v: &VocabUnit) -> &str {
+        &self.vocab_text[v.text.0 as usize..][..v.text.1 as usize]
+    }
+
+    fn view(&self, id: u32) -> UnitView<'_> {
+        let v = &self.vocab[id as usize];
+        UnitView {
+            text: self.unit_text(v),
+            keys: &v.keys,
+            span: v.span,
+            initial: v.initial,
+        }
+    }
+
+    fn postings_of(&self, id: u32) -> &[u32] {
+        let (start, len) = self.vocab[id as usize].postings;
+        &self.postings[start as usize..][..len as usize]
+    }
+
+    /// A listed name analysed again, as it was when indexed.
+    fn analyzed(&self, name_id: u32) -> Analyzed {
+        let name = &self.names[name_id as usize];
+        let forms = interdict_names::latin_forms(&name.text);
+        let tokens = interdict_names::tokenize(&forms[name.form as usize]);
+        Analyzed::new(tokens, |t, k| self.weight(t, k))
+    }
+
+    fn candidate(&self, name_id: u32) -> (&NameHead, &[UnitHead], &[Shape]) {
+        let head = &self.heads[name_id as usize];
+        let range = head.first_unit as usize..head.first_unit as usize + head.unit_count as usize;
+        (head, &self.unit_heads[range.clone()], &self.unit_shapes[range])
     }
 
     /// How many names (forms of names and aliases) are indexed.
@@ -511,9 +593,11 @@ impl NameIndex {
         let mut best: HashMap<u32, (f32, u32)> = HashMap::new();
         let mut scorer = Scorer::default();
         let forms = self.analyze(name);
-        for (fi, form) in forms.iter().enumerate() {
-            for name_id in 0..self.names.len() as u32 {
-                let score = self.score_name(&mut scorer, form, name_id, evidence);
+        for name_id in 0..self.names.len() as u32 {
+            let listed = self.analyzed(name_id);
+            for (fi, form) in forms.iter().enumerate() {
+                let score = scorer.score(form, &listed);
+                let score = self.finish_score(score, &self.names[name_id as usize], evidence);
                 if score >= threshold {
                     self.keep_best(&mut best, fi, name_id, score);
                 }
@@ -531,12 +615,6 @@ impl NameIndex {
         if score > slot.0 || (score == slot.0 && packed < slot.1) {
             *slot = (score, packed);
         }
-    }
-
-    fn score_name(&self, scorer: &mut Scorer, form: &Analyzed, name_id: u32, evidence: &Evidence) -> f32 {
-        let name = &self.names[name_id as usize];
-        let score = scorer.score(form, &name.analyzed);
-        self.finish_score(score, name, evidence)
     }
 
     /// The weak-alias factor and the secondary evidence on a name score.
@@ -566,10 +644,10 @@ impl NameIndex {
             .map(|(entity, score, packed)| {
                 let (form, name_id) = ((packed >> 28) as usize, packed & 0x0FFF_FFFF);
                 let name = &self.names[name_id as usize];
-                let (_, features) = scorer.explain(&forms[form], &name.analyzed);
+                let (_, features) = scorer.explain(&forms[form], &self.analyzed(name_id));
                 NameHit {
                     entity: entity as usize,
-                    name: name.text.clone(),
+                    name: name.text.to_string(),
                     score,
                     features,
                     adjustment: adjust(evidence, &self.evidence[entity as usize]),
@@ -595,7 +673,7 @@ impl NameIndex {
                 found.sort_unstable();
                 found.dedup();
                 for &id in &found {
-                    if let Some((sim, how)) = unit_similarity(unit, &self.vocab[id as usize].unit) {
+                    if let Some((sim, how)) = unit_similarity(unit.view(), self.view(id)) {
                         verified.push((id, sim, how));
                     }
                 }
@@ -631,8 +709,8 @@ impl NameIndex {
             let mut r = Reach::default();
             for &(id, sim, _) in &matched[qi] {
                 let v = &self.vocab[id as usize];
-                r.weight = r.weight.max(lift(sim, v.unit.weight));
-                r.cost += v.postings.len();
+                r.weight = r.weight.max(lift(sim, v.weight));
+                r.cost += v.postings.1 as usize;
             }
             r.value = wq + r.weight;
             r
@@ -709,13 +787,15 @@ impl NameIndex {
                     let ids = letter.map(|s| self.by_first_letter[s].as_slice()).unwrap_or(&[]);
                     let same = self.keys.get(tag(KeyKind::Exact, hash_bytes(unit.text.as_bytes())));
                     for &id in ids.iter().chain(same) {
-                        add(&self.vocab[id as usize].postings, value);
+                        add(self.postings_of(id), value);
                     }
                     continue;
                 }
                 for &(id, sim, _) in &matched[qi] {
-                    let v = &self.vocab[id as usize];
-                    add(&v.postings, sim * (unit.weight + v.unit.weight));
+                    add(
+                        self.postings_of(id),
+                        sim * (unit.weight + self.vocab[id as usize].weight),
+                    );
                 }
             }
             for &name in touched.iter() {
@@ -756,8 +836,7 @@ impl NameIndex {
         name_id: u32,
         evidence: &Evidence,
     ) -> f32 {
-        let head = &self.heads[name_id as usize];
-        let units = &self.unit_heads[head.first_unit as usize..][..head.unit_count as usize];
+        let (head, units, shapes) = self.candidate(name_id);
         pairs.clear();
         for (ci, cu) in units.iter().enumerate() {
             let start = plan.known.partition_point(|k| k.0 < cu.vocab);
@@ -769,8 +848,8 @@ impl NameIndex {
         // `unit_similarity` does.
         for (qi, unit) in form.units.iter().enumerate().filter(|(_, u)| u.initial) {
             let letter = unit.text.as_bytes()[0];
-            for (ci, cu) in units.iter().enumerate() {
-                if cu.span != 1 || cu.first_byte != letter {
+            for (ci, (cu, shape)) in units.iter().zip(shapes).enumerate() {
+                if shape.span != 1 || cu.first_byte != letter {
                     continue;
                 }
                 if cu.one_letter {
@@ -787,7 +866,7 @@ impl NameIndex {
             let mut best = [0.0f32; MAX_UNITS];
             let mut strong = false;
             for &(qi, ci, sim, _) in pairs.iter() {
-                let (qu, cu) = (&form.units[qi as usize], &units[ci as usize]);
+                let (qu, cu) = (&form.units[qi as usize], &shapes[ci as usize]);
                 let slot = &mut best[qi as usize];
                 *slot = slot.max(sim * (qu.weight + cu.weight));
                 strong |= !qu.weak && !cu.weak;
@@ -805,9 +884,22 @@ impl NameIndex {
                 return 0.0;
             }
         }
-        let name = &self.names[name_id as usize];
-        let score = scorer.score_pairs(form, &name.analyzed, pairs, same_first_token);
-        self.finish_score(score, name, evidence)
+        let candidate = Candidate {
+            units: shapes,
+            total_weight: head.total_weight,
+        };
+        // Whether the query is this name cut short: only names that start
+        // with the query's first token can be, and only those are analysed
+        // again to tell.
+        let truncated = || {
+            same_first_token && {
+                // A name's first units are its tokens, in order.
+                let count = shapes.iter().take_while(|s| s.span == 1).count();
+                is_truncated_tokens(form, count, |i| self.unit_text(&self.vocab[units[i].vocab as usize]))
+            }
+        };
+        let score = scorer.score_pairs(form, candidate, pairs, truncated);
+        self.finish_score(score, &self.names[name_id as usize], evidence)
     }
 
     /// Every vocabulary unit sharing a key with `unit` (unverified).
@@ -850,4 +942,25 @@ fn rarity_weight(df: &HashMap<String, u32>, names: u32, text: &str, kind: TokenK
     let n = names as f32;
     let rarity = ((1.0 + n / count).ln() / (1.0 + n).ln()).clamp(MIN_RARITY, 1.0);
     kind.weight() * rarity
+}
+
+/// Calls `f(entity, text, form, weak, tokens)` for every Latin form of
+/// every name and alias of `dataset` that has a token, in a fixed order.
+fn for_each_name(dataset: &Dataset, mut f: impl FnMut(u32, &str, u8, bool, interdict_names::Tokens)) {
+    for (ei, entity) in dataset.entities.iter().enumerate() {
+        let names = std::iter::once((entity.name.as_str(), false)).chain(
+            entity
+                .aliases
+                .iter()
+                .map(|a| (a.name.as_str(), a.kind == NameKind::WeakAlias)),
+        );
+        for (text, weak) in names {
+            for (fi, form) in interdict_names::latin_forms(text).iter().enumerate() {
+                let tokens = interdict_names::tokenize(form);
+                if !tokens.tokens.is_empty() {
+                    f(ei as u32, text, fi.min(u8::MAX as usize) as u8, weak, tokens);
+                }
+            }
+        }
+    }
 }

@@ -41,21 +41,22 @@ pub fn may_be_truncated(query: &Analyzed) -> bool {
 /// order, the last one possibly cut, and something of the candidate left
 /// out.
 pub fn is_truncated_name(query: &Analyzed, candidate: &Analyzed) -> bool {
+    is_truncated_tokens(query, candidate.tokens.len(), |i| &candidate.tokens[i].0)
+}
+
+/// [`is_truncated_name`] for a candidate of `count` tokens given one by
+/// one: an index keeps token texts, not analyses.
+pub fn is_truncated_tokens<'a>(query: &Analyzed, count: usize, token: impl Fn(usize) -> &'a str) -> bool {
     if !may_be_truncated(query) {
         return false;
     }
-    let (n, m) = (query.tokens.len(), candidate.tokens.len());
+    let (n, m) = (query.tokens.len(), count);
     if m < n {
         return false;
     }
-    let last = &query.tokens[n - 1].0;
-    let cut = &candidate.tokens[n - 1].0;
-    query.tokens[..n - 1]
-        .iter()
-        .zip(&candidate.tokens)
-        .all(|(q, c)| q.0 == c.0)
-        && cut.starts_with(last.as_str())
-        && (m > n || last != cut)
+    let last = query.tokens[n - 1].0.as_str();
+    let cut = token(n - 1);
+    (0..n - 1).all(|i| query.tokens[i].0 == token(i)) && cut.starts_with(last) && (m > n || last != cut)
 }
 
 /// One comparable unit of a name: a token, or two adjacent tokens written
@@ -74,18 +75,66 @@ pub struct Unit {
     pub weak: bool,
 }
 
+/// The most edits the edit rule allows against a unit of `span` tokens:
+/// joined units allow one. Key maps and the scorer both read it, so that an
+/// index finds exactly what the scorer accepts.
+pub fn max_edits(span: u8) -> usize {
+    if span >= 2 {
+        1
+    } else {
+        2
+    }
+}
+
 impl Unit {
-    /// The most edits the edit rule allows against this unit: joined units
-    /// allow one. Key maps and the scorer both read it, so that an index
-    /// finds exactly what the scorer accepts.
     pub fn max_edits(&self) -> usize {
-        if self.span >= 2 {
-            1
-        } else {
-            2
+        max_edits(self.span)
+    }
+
+    /// The unit as [`unit_similarity`] reads it.
+    pub fn view(&self) -> UnitView<'_> {
+        UnitView {
+            text: &self.text,
+            keys: &self.keys,
+            span: self.span,
+            initial: self.initial,
         }
     }
 
+    /// The unit as the alignment reads it.
+    pub fn shape(&self) -> Shape {
+        Shape {
+            first: self.first,
+            span: self.span,
+            weight: self.weight,
+            weak: self.weak,
+        }
+    }
+}
+
+/// What [`unit_similarity`] reads of a unit: an index keeps these for its
+/// vocabulary without a [`Unit`] per entry.
+#[derive(Clone, Copy, Debug)]
+pub struct UnitView<'a> {
+    pub text: &'a str,
+    pub keys: &'a Keys,
+    pub span: u8,
+    pub initial: bool,
+}
+
+/// What the alignment reads of a candidate's unit: where it sits, its
+/// weight and whether it is weak. An index keeps these for every listed
+/// name, so that it can score a candidate without its full analysis.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Shape {
+    /// Index of the first token, and how many tokens.
+    pub first: u8,
+    pub span: u8,
+    pub weight: f32,
+    pub weak: bool,
+}
+
+impl Shape {
     fn mask(&self) -> u32 {
         ((1u32 << self.span) - 1) << self.first
     }
@@ -171,7 +220,7 @@ impl Analyzed {
 
 /// How two units compare: the rule, and the score from 0 to 1. `None` when
 /// they do not match at all.
-pub fn unit_similarity(q: &Unit, c: &Unit) -> Option<(f32, TokenMatch)> {
+pub fn unit_similarity(q: UnitView<'_>, c: UnitView<'_>) -> Option<(f32, TokenMatch)> {
     if q.span >= 2 && c.span >= 2 {
         return None;
     }
@@ -187,7 +236,7 @@ pub fn unit_similarity(q: &Unit, c: &Unit) -> Option<(f32, TokenMatch)> {
             .then_some((crate::similarity::weight::INITIAL, TokenMatch::Initial));
     }
     let joined = q.span >= 2 || c.span >= 2;
-    let (score, how) = similarity(&q.text, &q.keys, &c.text, &c.keys, q.max_edits().min(c.max_edits()))?;
+    let (score, how) = similarity(q.text, q.keys, c.text, c.keys, max_edits(q.span).min(max_edits(c.span)))?;
     if !joined {
         return Some((score, how));
     }
@@ -255,27 +304,42 @@ struct Pick {
 #[derive(Default)]
 pub struct Scorer {
     picks: Vec<Pick>,
+    shapes: Vec<Shape>,
+}
+
+/// A candidate as the alignment reads it.
+#[derive(Clone, Copy)]
+pub struct Candidate<'a> {
+    pub units: &'a [Shape],
+    pub total_weight: f32,
 }
 
 impl Scorer {
     /// The score of `candidate` for `query`, from 0 to 1.
     pub fn score(&mut self, query: &Analyzed, candidate: &Analyzed) -> f32 {
         self.align(query, candidate);
-        self.finish(query, candidate, None, true)
+        let shapes = std::mem::take(&mut self.shapes);
+        let cand = Candidate {
+            units: &shapes,
+            total_weight: candidate.total_weight,
+        };
+        let score = self.finish(query, cand, || is_truncated_name(query, candidate), None);
+        self.shapes = shapes;
+        score
     }
 
-    /// The score of `candidate` from unit matches already found (by an
+    /// The score of a candidate from unit matches already found (by an
     /// index's key lookups): `(query unit, candidate unit, similarity,
     /// rule)`. Gives what [`Scorer::score`] gives when `pairs` holds every
-    /// matching pair. `same_first_token` says whether the names start with
-    /// the same token: only then can the query be the candidate cut short
-    /// (a caller that keeps token ids knows without comparing text).
+    /// matching pair and `truncated` says whether the query is the
+    /// candidate cut short ([`is_truncated_name`]); it is asked only when
+    /// that could change the score.
     pub fn score_pairs(
         &mut self,
         query: &Analyzed,
-        candidate: &Analyzed,
+        candidate: Candidate<'_>,
         pairs: &[(u8, u8, f32, TokenMatch)],
-        same_first_token: bool,
+        truncated: impl FnOnce() -> bool,
     ) -> f32 {
         self.picks.clear();
         for &(qi, ci, sim, how) in pairs {
@@ -289,8 +353,8 @@ impl Scorer {
                 how,
             });
         }
-        self.sort_picks(query, candidate);
-        self.finish(query, candidate, None, same_first_token)
+        self.sort_picks(query, candidate.units);
+        self.finish(query, candidate, truncated, None)
     }
 
     /// The score and its explanation.
@@ -306,7 +370,18 @@ impl Scorer {
             truncated: false,
             titles: query.titles.clone(),
         };
-        let score = self.finish(query, candidate, Some(&mut features), true);
+        let shapes = std::mem::take(&mut self.shapes);
+        let cand = Candidate {
+            units: &shapes,
+            total_weight: candidate.total_weight,
+        };
+        let score = self.finish(
+            query,
+            cand,
+            || is_truncated_name(query, candidate),
+            Some((&mut features, candidate)),
+        );
+        self.shapes = shapes;
         features.name_score = score;
         (score, features)
     }
@@ -315,7 +390,7 @@ impl Scorer {
         self.picks.clear();
         for (qi, qu) in query.units.iter().enumerate() {
             for (ci, cu) in candidate.units.iter().enumerate() {
-                if let Some((sim, how)) = unit_similarity(qu, cu) {
+                if let Some((sim, how)) = unit_similarity(qu.view(), cu.view()) {
                     let value = sim * (qu.weight + cu.weight);
                     self.picks.push(Pick {
                         q: qi,
@@ -327,10 +402,14 @@ impl Scorer {
                 }
             }
         }
-        self.sort_picks(query, candidate);
+        self.shapes.clear();
+        self.shapes.extend(candidate.units.iter().map(Unit::shape));
+        let shapes = std::mem::take(&mut self.shapes);
+        self.sort_picks(query, &shapes);
+        self.shapes = shapes;
     }
 
-    fn sort_picks(&mut self, query: &Analyzed, candidate: &Analyzed) {
+    fn sort_picks(&mut self, query: &Analyzed, candidate: &[Shape]) {
         // Most alike first, then the heaviest; on a tie, single tokens before
         // joined ones, then input order, so that the result never depends on
         // sort stability.
@@ -339,7 +418,7 @@ impl Scorer {
                 .total_cmp(&a.sim)
                 .then(b.value.total_cmp(&a.value))
                 .then_with(|| {
-                    let span = |p: &Pick| query.units[p.q].span + candidate.units[p.c].span;
+                    let span = |p: &Pick| query.units[p.q].span + candidate[p.c].span;
                     span(a).cmp(&span(b))
                 })
                 .then(a.q.cmp(&b.q))
@@ -350,9 +429,9 @@ impl Scorer {
     fn finish(
         &self,
         query: &Analyzed,
-        candidate: &Analyzed,
-        mut features: Option<&mut Features>,
-        same_first_token: bool,
+        candidate: Candidate<'_>,
+        truncated: impl FnOnce() -> bool,
+        mut features: Option<(&mut Features, &Analyzed)>,
     ) -> f32 {
         let total = query.total_weight + candidate.total_weight;
         if total <= 0.0 {
@@ -364,18 +443,19 @@ impl Scorer {
         let mut order: Vec<(u8, u8)> = Vec::new();
         for p in &self.picks {
             let (qu, cu) = (&query.units[p.q], &candidate.units[p.c]);
-            if used_q & qu.mask() != 0 || used_c & cu.mask() != 0 {
+            let q_mask = qu.shape().mask();
+            if used_q & q_mask != 0 || used_c & cu.mask() != 0 {
                 continue;
             }
-            used_q |= qu.mask();
+            used_q |= q_mask;
             used_c |= cu.mask();
             matched += p.value;
             strong |= !qu.weak && !cu.weak;
-            if let Some(f) = features.as_deref_mut() {
+            if let Some((f, full)) = features.as_mut() {
                 order.push((qu.first, cu.first));
                 f.aligned.push(Aligned {
                     query: qu.text.clone(),
-                    candidate: cu.text.clone(),
+                    candidate: full.units[p.c].text.clone(),
                     similarity: round3(p.sim),
                     how: p.how,
                     joined: match (qu.span, cu.span) {
@@ -390,11 +470,11 @@ impl Scorer {
         if !strong {
             score = score.min(WEAK_ONLY_CAP);
         }
-        let truncated = score < TRUNCATED_NAME && same_first_token && is_truncated_name(query, candidate);
+        let truncated = score < TRUNCATED_NAME && truncated();
         if truncated {
             score = TRUNCATED_NAME;
         }
-        if let Some(f) = features {
+        if let Some((f, full)) = features {
             f.weak_only = !strong && matched > 0.0;
             f.truncated = truncated;
             for (i, (t, _, w)) in query.tokens.iter().enumerate() {
@@ -402,7 +482,7 @@ impl Scorer {
                     f.extra.push((t.clone(), round3(*w)));
                 }
             }
-            for (i, (t, _, w)) in candidate.tokens.iter().enumerate() {
+            for (i, (t, _, w)) in full.tokens.iter().enumerate() {
                 if used_c & (1 << i) == 0 {
                     f.missing.push((t.clone(), round3(*w)));
                 }
