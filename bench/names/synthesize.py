@@ -4,8 +4,8 @@ name index's scale benchmark.
 
 Each synthetic entity takes the shape of a real name of the same schema (its
 number of tokens, where its particles and legal forms sit) and fills it with
-tokens drawn from the real names, position by position, in proportion to how
-often they occur there. So common tokens stay common (Mohammed, Ali,
+tokens drawn from the real names, position by position and in the same
+script, in proportion to how often they occur there. So common tokens stay common (Mohammed, Ali,
 Trading) and rare ones rare, as the index's weights and posting lists see in
 real lists, while the names themselves are new. About a third of the
 entities get one or two aliases built the same way.
@@ -22,6 +22,7 @@ import argparse
 import json
 import random
 import sys
+import unicodedata
 from collections import defaultdict
 
 NAME_PROPS = ("name", "alias", "weakAlias", "previousName")
@@ -35,6 +36,15 @@ def position(i, n):
     if i == n - 1:
         return "last"
     return "inside"
+
+
+def script(token):
+    """The script of a token's first letter (LATIN, CYRILLIC, ARABIC, CJK...):
+    a token is replaced only by one of the same script."""
+    for ch in token:
+        if ch.isalpha():
+            return unicodedata.name(ch, "UNKNOWN").split()[0]
+    return "NONE"
 
 
 def read_templates(path):
@@ -58,20 +68,20 @@ def read_templates(path):
                         continue
                     templates[schema].append(tokens)
                     for i, t in enumerate(tokens):
-                        pools[(schema, position(i, len(tokens)))].append(t)
+                        pools[(schema, position(i, len(tokens)), script(t))].append(t)
     return templates, pools
 
 
 def synthesize(rng, template, schema, pools):
     """A new name of the template's shape: each token kept with probability
-    0.3, else drawn from the real tokens at that position."""
+    0.3, else drawn from the real tokens of its script at that position."""
     n = len(template)
     out = []
     for i, t in enumerate(template):
         if rng.random() < 0.3:
             out.append(t)
         else:
-            pool = pools[(schema, position(i, n))]
+            pool = pools[(schema, position(i, n), script(t))]
             out.append(pool[rng.randrange(len(pool))])
     return " ".join(out)
 

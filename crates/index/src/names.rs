@@ -178,12 +178,14 @@ pub struct SearchStats {
     pub scored: usize,
 }
 
-/// The most one query unit can add to a score (numerator `value`,
-/// denominator `weight`), and how many postings looking it up reads.
-#[derive(Clone, Copy, Default)]
-struct Reach {
-    value: f32,
-    weight: f32,
+/// One way a query unit meets listed names, what it can add to a score
+/// (its lift, see `plan`), and how many postings looking it up reads.
+struct Entry {
+    unit: usize,
+    /// The vocabulary unit matched and the similarity; `None` for an
+    /// initial, which meets every listed word of its letter.
+    vocab: Option<(u32, f32)>,
+    lift: f32,
     cost: usize,
 }
 
@@ -681,72 +683,107 @@ impl NameIndex {
             matched.push(verified);
         }
 
-        // What a unit can add to a score it is part of. A match with
-        // similarity s adds s(wq + wc) over a denominator holding wc; that
-        // is wq + w' over w' with w' = s(wq + wc) - wq <= wc, and a ratio
-        // below 1 only grows when the same amount joins both sides. So
-        // (wq + w'max, w'max) bounds every match of the unit, and the
-        // bounds of several units add up.
-        let reach = |qi: usize| -> Reach {
-            let unit = &form.units[qi];
-            let wq = unit.weight;
-            let lift = |sim: f32, wc: f32| (sim * (wq + wc) - wq).max(0.0);
+        // What one match can add to a score. A match with similarity s adds
+        // s(wq + wc) over a denominator holding wc; that is wq + w' over w'
+        // with w' = s(wq + wc) - wq <= wc, and a ratio below 1 only grows
+        // when the same amount joins both sides. So, with w'max the largest
+        // lift among a unit's matches, (wq + w'max, w'max) bounds whatever
+        // the unit adds, and the bounds of several units add up.
+        let lift = |qi: usize, sim: f32, wc: f32| {
+            let wq = form.units[qi].weight;
+            (sim * (wq + wc) - wq).max(0.0)
+        };
+        // Every way a query unit meets listed names: a vocabulary unit, or
+        // for an initial, its letter.
+        let mut entries: Vec<Entry> = Vec::new();
+        for (qi, unit) in form.units.iter().enumerate() {
             if unit.initial {
-                let Some(slot) = letter_slot(unit.text.as_bytes()[0]) else {
-                    return Reach::default();
-                };
-                let letter = &self.letters[slot];
-                let w = lift(1.0, letter.initial_weight).max(lift(INITIAL_SIMILARITY, letter.word_weight));
-                return Reach {
-                    value: wq + w,
-                    weight: w,
-                    cost: letter.postings,
-                };
+                if let Some(slot) = letter_slot(unit.text.as_bytes()[0]) {
+                    let letter = &self.letters[slot];
+                    let w = lift(qi, 1.0, letter.initial_weight).max(lift(qi, INITIAL_SIMILARITY, letter.word_weight));
+                    entries.push(Entry {
+                        unit: qi,
+                        vocab: None,
+                        lift: w,
+                        cost: letter.postings,
+                    });
+                }
+                continue;
             }
-            if matched[qi].is_empty() {
-                return Reach::default();
-            }
-            let mut r = Reach::default();
             for &(id, sim, _) in &matched[qi] {
                 let v = &self.vocab[id as usize];
-                r.weight = r.weight.max(lift(sim, v.weight));
-                r.cost += v.postings.1 as usize;
+                entries.push(Entry {
+                    unit: qi,
+                    vocab: Some((id, sim)),
+                    lift: lift(qi, sim, v.weight),
+                    cost: v.postings.1 as usize,
+                });
             }
-            r.value = wq + r.weight;
-            r
-        };
-        let reaches: Vec<Reach> = (0..form.units.len()).map(reach).collect();
-        // Leave out the units that, all matched together, still cannot lift
-        // a name to the floor, the ones with the most postings first: a name
-        // left out then matches none of the units looked up, so it scores
-        // below the floor.
-        let mut order: Vec<usize> = (0..form.units.len()).collect();
-        order.sort_unstable_by(|&a, &b| reaches[b].cost.cmp(&reaches[a].cost).then(a.cmp(&b)));
-        let mut skipped = vec![false; form.units.len()];
-        let (mut skipped_value, mut skipped_weight) = (0.0f32, 0.0f32);
-        // A cut-short name scores TRUNCATED_NAME whatever its other tokens:
-        // the names it can be share the query's first token, so that token
-        // is always looked up.
-        let truncation = may_be_truncated(form) && floor <= TRUNCATED_NAME;
-        let first_token = form.tokens.first().and_then(|t| self.token_ids.get(&t.0)).copied();
-        for &qi in &order {
-            if truncation && qi == 0 {
+        }
+        // Leave out the matches that, all present together, still cannot
+        // lift a name to the floor, those with the most postings first
+        // (`Mohammed` goes, a rare spelling of it stays): a name left out
+        // then holds none of the matches looked up, so it scores below the
+        // floor.
+        let mut order: Vec<usize> = (0..entries.len()).collect();
+        order.sort_unstable_by(|&a, &b| entries[b].cost.cmp(&entries[a].cost).then(a.cmp(&b)));
+        // The units a score picks never share a token, so together their
+        // query weights come to at most the weight of the tokens the
+        // skipped units cover; the lifts add up per unit.
+        let mut skipped = vec![false; entries.len()];
+        let mut unit_lift = vec![0.0f32; form.units.len()];
+        let (mut covered, mut covered_weight, mut lifts) = (0u32, 0.0f32, 0.0f32);
+        for &e in &order {
+            let entry = &entries[e];
+            if entry.cost == 0 {
+                skipped[e] = true;
                 continue;
             }
-            let r = reaches[qi];
-            if r.cost == 0 {
-                skipped[qi] = true;
-                continue;
-            }
-            let (n, d) = (skipped_value + r.value, skipped_weight + r.weight);
+            let unit = &form.units[entry.unit];
+            let mask = ((1u32 << unit.span) - 1) << unit.first;
+            let more_weight: f32 = (0..form.tokens.len())
+                .filter(|&t| mask & !covered & (1 << t) != 0)
+                .map(|t| form.tokens[t].2)
+                .sum();
+            let more_lift = (entry.lift - unit_lift[entry.unit]).max(0.0);
+            let (n, d) = (covered_weight + more_weight + lifts + more_lift, lifts + more_lift);
             let den = form.total_weight + d;
             let bound = if den > 0.0 && n <= den { n / den } else { 1.0 };
             if bound < floor {
-                skipped[qi] = true;
-                skipped_value = n;
-                skipped_weight = d;
+                skipped[e] = true;
+                covered |= mask;
+                covered_weight += more_weight;
+                lifts += more_lift;
+                unit_lift[entry.unit] += more_lift;
             }
         }
+        let skipped_value = covered_weight + lifts;
+
+        // A cut-short name scores TRUNCATED_NAME whatever its other tokens.
+        // The names it can be hold every query token but the last as it
+        // is, so the names holding the rarest of those are always reached.
+        let truncation = may_be_truncated(form) && floor <= TRUNCATED_NAME;
+        let first_token = form.tokens.first().and_then(|t| self.token_ids.get(&t.0)).copied();
+        let mut starts: Option<Vec<u32>> = None;
+        if truncation {
+            let n = form.tokens.len();
+            let holding = |text: &str| -> Vec<u32> {
+                self.keys
+                    .get(tag(KeyKind::Exact, hash_bytes(text.as_bytes())))
+                    .iter()
+                    .copied()
+                    .filter(|&id| self.vocab[id as usize].span == 1 && self.unit_text(&self.vocab[id as usize]) == text)
+                    .collect()
+            };
+            let cost = |ids: &[u32]| ids.iter().map(|&id| self.vocab[id as usize].postings.1).sum::<u32>();
+            for (text, _, _) in &form.tokens[..n - 1] {
+                let ids = holding(text);
+                if starts.as_ref().is_none_or(|s| cost(&ids) < cost(s)) {
+                    starts = Some(ids);
+                }
+            }
+        }
+        let starts = starts.unwrap_or_default();
 
         // Reach names through the other units, adding up for each name the
         // most each unit can give it.
@@ -777,34 +814,42 @@ impl NameIndex {
                     sum.1 += value;
                 }
             };
-            for (qi, unit) in form.units.iter().enumerate() {
-                if skipped[qi] {
-                    continue;
-                }
-                if unit.initial {
-                    let value = reaches[qi].value;
-                    let letter = letter_slot(unit.text.as_bytes()[0]);
-                    let ids = letter.map(|s| self.by_first_letter[s].as_slice()).unwrap_or(&[]);
-                    let same = self.keys.get(tag(KeyKind::Exact, hash_bytes(unit.text.as_bytes())));
-                    for &id in ids.iter().chain(same) {
-                        add(self.postings_of(id), value);
-                    }
-                    continue;
-                }
-                for &(id, sim, _) in &matched[qi] {
-                    add(
+            for (entry, _) in entries.iter().zip(&skipped).filter(|(_, &s)| !s) {
+                let unit = &form.units[entry.unit];
+                match entry.vocab {
+                    Some((id, sim)) => add(
                         self.postings_of(id),
                         sim * (unit.weight + self.vocab[id as usize].weight),
-                    );
+                    ),
+                    None => {
+                        let value = unit.weight + entry.lift;
+                        let letter = letter_slot(unit.text.as_bytes()[0]);
+                        let ids = letter.map(|s| self.by_first_letter[s].as_slice()).unwrap_or(&[]);
+                        let same = self.keys.get(tag(KeyKind::Exact, hash_bytes(unit.text.as_bytes())));
+                        for &id in ids.iter().chain(same) {
+                            add(self.postings_of(id), value);
+                        }
+                    }
                 }
             }
             for &name in touched.iter() {
                 let value = skipped_value + sums[name as usize].1;
                 let head = &self.heads[name as usize];
                 let den = form.total_weight + head.total_weight;
-                let cut_short = truncation && Some(head.first_token) == first_token;
+                let cut_short = truncation && Some(head.first_token) == first_token && self.is_cut_short(form, name);
                 if cut_short || (den > 0.0 && value / den >= floor) {
                     candidates.push(name);
+                }
+            }
+            // Names holding the first token and nothing looked up are
+            // candidates only as the query cut short.
+            for &id in &starts {
+                for &name in self.postings_of(id) {
+                    reached += 1;
+                    if sums[name as usize].0 != stamp && self.is_cut_short(form, name) {
+                        sums[name as usize].0 = stamp;
+                        candidates.push(name);
+                    }
                 }
             }
         });
@@ -861,8 +906,9 @@ impl NameIndex {
         }
         // Each query unit counts once in a score, with at most its best
         // pair: names that cannot reach the floor even so are not aligned.
-        let same_first_token = Some(head.first_token) == plan.first_token;
-        if !(plan.truncation && same_first_token) {
+        let cut_short =
+            plan.truncation && Some(head.first_token) == plan.first_token && self.is_cut_short(form, name_id);
+        if !cut_short {
             let mut best = [0.0f32; MAX_UNITS];
             let mut strong = false;
             for &(qi, ci, sim, _) in pairs.iter() {
@@ -888,18 +934,17 @@ impl NameIndex {
             units: shapes,
             total_weight: head.total_weight,
         };
-        // Whether the query is this name cut short: only names that start
-        // with the query's first token can be, and only those are analysed
-        // again to tell.
-        let truncated = || {
-            same_first_token && {
-                // A name's first units are its tokens, in order.
-                let count = shapes.iter().take_while(|s| s.span == 1).count();
-                is_truncated_tokens(form, count, |i| self.unit_text(&self.vocab[units[i].vocab as usize]))
-            }
-        };
-        let score = scorer.score_pairs(form, candidate, pairs, truncated);
+        let score = scorer.score_pairs(form, candidate, pairs, || cut_short);
         self.finish_score(score, &self.names[name_id as usize], evidence)
+    }
+
+    /// Whether `form` is the listed name `name_id` cut short
+    /// ([`is_truncated_tokens`]), read from the name's token units.
+    fn is_cut_short(&self, form: &Analyzed, name_id: u32) -> bool {
+        let (_, units, shapes) = self.candidate(name_id);
+        // A name's first units are its tokens, in order.
+        let count = shapes.iter().take_while(|s| s.span == 1).count();
+        is_truncated_tokens(form, count, |i| self.unit_text(&self.vocab[units[i].vocab as usize]))
     }
 
     /// Every vocabulary unit sharing a key with `unit` (unverified).

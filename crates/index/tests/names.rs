@@ -80,6 +80,15 @@ fn typo_strategy() -> impl Strategy<Value = String> {
         })
 }
 
+/// A name cut short, as a fixed-width field cuts it: the truncation rule.
+fn cut_strategy() -> impl Strategy<Value = String> {
+    (name_strategy(), name_strategy(), any::<prop::sample::Index>()).prop_map(|(a, b, at)| {
+        let name = format!("{a} {b}");
+        let keep = 12 + at.index(name.len().saturating_sub(12).max(1));
+        name[..keep.min(name.len())].to_string()
+    })
+}
+
 fn dataset(names: &[(String, Vec<String>)]) -> Dataset {
     let mut d = Dataset::default();
     for (i, (name, aliases)) in names.iter().enumerate() {
@@ -115,12 +124,16 @@ fn summary(hits: &[interdict_index::NameHit]) -> Vec<(usize, f32)> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
     #[test]
     fn index_returns_exactly_what_a_full_scan_returns(
         names in prop::collection::vec((name_strategy(), prop::collection::vec(name_strategy(), 0..3)), 1..40),
-        queries in prop::collection::vec(prop_oneof![name_strategy(), (typo_strategy(), name_strategy()).prop_map(|(a, b)| format!("{a} {b}"))], 1..8),
+        queries in prop::collection::vec(prop_oneof![
+            name_strategy(),
+            (typo_strategy(), name_strategy()).prop_map(|(a, b)| format!("{a} {b}")),
+            cut_strategy(),
+        ], 1..8),
         threshold in prop::sample::select(&[0.3f32, 0.5, 0.7, 0.8, 0.9][..]),
         with_birth_date in any::<bool>(),
     ) {

@@ -25,10 +25,14 @@ fn combined_list() -> PathBuf {
 /// Variants of a listed name that lean on every part of the index: a
 /// dropped vowel (edit keys), the first letter of the first token alone
 /// (initials), the tokens reversed (alignment), and the first two tokens
-/// joined (concatenation).
+/// joined (concatenation), and the name cut after 15 characters (the
+/// cut-short rule).
 fn variants(name: &str) -> Vec<String> {
     let tokens: Vec<&str> = name.split_whitespace().collect();
     let mut out = Vec::new();
+    if let Some((cut, _)) = name.char_indices().nth(15) {
+        out.push(name[..cut].to_string());
+    }
     if let Some(i) = name.find(['a', 'e', 'o']) {
         out.push(format!("{}{}", &name[..i], &name[i + 1..]));
     }
