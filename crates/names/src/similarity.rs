@@ -274,7 +274,7 @@ pub fn osa_distance(a: &[u8], b: &[u8], bound: usize) -> Option<usize> {
 
 /// How alike two tokens are, from 0 to 1, and by which rule; `None` when
 /// no rule applies. Symmetric. `max_edit` caps the edit rule (concatenated
-/// tokens allow only one edit).
+/// tokens allow none).
 pub fn similarity(a: &str, ka: &Keys, b: &str, kb: &Keys, max_edit: usize) -> Option<(f32, TokenMatch)> {
     if a == b {
         return Some((1.0, TokenMatch::Exact));
