@@ -53,6 +53,22 @@ impl Hasher for IdentityHasher {
 
 type KeyMap<V> = HashMap<u64, V, BuildHasherDefault<IdentityHasher>>;
 
+/// A fast hasher for the token and unit maps built over millions of names
+/// (FxHash-style; the keys are list data, not attacker-chosen requests).
+#[derive(Default)]
+struct TextHasher(u64);
+
+impl Hasher for TextHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        self.0 = (self.0.rotate_left(5) ^ hash_bytes(bytes)).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+type TextMap<V> = HashMap<String, V, BuildHasherDefault<TextHasher>>;
+
 /// Which map a key belongs to, mixed into the key's hash.
 #[derive(Clone, Copy)]
 enum KeyKind {
@@ -215,6 +231,14 @@ thread_local! {
     static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
 }
 
+/// Scratch space of the candidates' alignment.
+#[derive(Default)]
+struct Work {
+    scorer: Scorer,
+    /// (query unit, candidate unit, similarity, rule) of one candidate.
+    pairs: Vec<(u8, u8, f32, TokenMatch)>,
+}
+
 /// What the key lookups of one query form found.
 struct Plan {
     /// Names that can reach the threshold, in the order first reached.
@@ -222,9 +246,7 @@ struct Plan {
     /// (vocabulary id, query unit, similarity, rule), sorted.
     known: Vec<(u32, u8, f32, TokenMatch)>,
     reached: usize,
-    /// The floor the plan was made for, and whether a cut-short name can
-    /// reach it.
-    floor: f32,
+    /// Whether a cut-short name can reach the plan's floor.
     truncation: bool,
     /// The token id of the query's first token, if any name holds it.
     first_token: Option<u32>,
@@ -237,7 +259,7 @@ pub struct NameIndex {
     unit_heads: Vec<UnitHead>,
     unit_shapes: Vec<Shape>,
     /// Each distinct token text, numbered.
-    token_ids: HashMap<String, u32>,
+    token_ids: TextMap<u32>,
     vocab: Vec<VocabUnit>,
     vocab_text: String,
     postings: Vec<u32>,
@@ -247,7 +269,7 @@ pub struct NameIndex {
     by_first_letter: Vec<Vec<u32>>,
     letters: Vec<Letter>,
     /// Token → how many names hold it.
-    document_frequency: HashMap<String, u32>,
+    document_frequency: TextMap<u32>,
     evidence: Vec<Evidence>,
     name_count: u32,
 }
@@ -310,7 +332,7 @@ impl NameIndex {
     pub fn build(dataset: &Dataset) -> NameIndex {
         // Pass 1: how common each token is. The tokens are not kept: for
         // millions of names, analysing twice costs less than holding them.
-        let mut document_frequency: HashMap<String, u32> = HashMap::new();
+        let mut document_frequency: TextMap<u32> = TextMap::default();
         let mut name_count = 0u32;
         for_each_name(dataset, |_, _, _, _, tokens| {
             name_count += 1;
@@ -328,7 +350,7 @@ impl NameIndex {
         });
         let name_count = name_count.max(1);
         let weigh = |text: &str, kind: TokenKind| rarity_weight(&document_frequency, name_count, text, kind);
-        let token_ids: HashMap<String, u32> = document_frequency
+        let token_ids: TextMap<u32> = document_frequency
             .keys()
             .enumerate()
             .map(|(i, t)| (t.clone(), i as u32))
@@ -337,14 +359,14 @@ impl NameIndex {
         // Pass 2: units, vocabulary and the flat per-name arrays.
         let mut vocab: Vec<VocabUnit> = Vec::new();
         let mut vocab_text = String::new();
-        let mut vocab_ids: HashMap<String, u32> = HashMap::new();
+        let mut vocab_ids: TextMap<u32> = TextMap::default();
         let mut names = Vec::new();
         let mut heads = Vec::new();
         let mut unit_heads: Vec<UnitHead> = Vec::new();
         let mut unit_shapes: Vec<Shape> = Vec::new();
         let mut key = String::new();
         for_each_name(dataset, |entity, text, form, weak, tokens| {
-            let analyzed = Analyzed::new(tokens, weigh);
+            let analyzed = Analyzed::without_keys(tokens, weigh);
             heads.push(NameHead {
                 first_unit: unit_heads.len() as u32,
                 unit_count: analyzed.units.len() as u8,
@@ -371,7 +393,7 @@ impl NameIndex {
                         vocab_text.push_str(&unit.text);
                         vocab.push(VocabUnit {
                             text: (start, unit.text.len().min(u16::MAX as usize) as u16),
-                            keys: unit.keys.clone(),
+                            keys: Keys::of(&unit.text),
                             span: unit.span,
                             initial: unit.initial,
                             weight: unit.weight,
@@ -570,20 +592,28 @@ impl NameIndex {
     ) -> (Vec<NameHit>, SearchStats) {
         let mut stats = SearchStats::default();
         let mut best: HashMap<u32, (f32, u32)> = HashMap::new();
-        let mut scorer = Scorer::default();
-        let mut pairs = Vec::new();
+        let mut work = Work::default();
         let raise = max_raise(evidence);
         let forms = self.analyze(name);
+        // Once `limit` entities score at least `kth`, a name below it
+        // cannot make the answer: the floor rises with the hits found.
+        let mut kth: Option<f32> = None;
+        // Scores are rounded to three decimals, which can lift one by half
+        // a thousandth; secondary evidence can add `raise`.
+        let floor_for = |score: f32| score - raise - 0.001;
         for (fi, form) in forms.iter().enumerate() {
-            // Scores are rounded to three decimals, which can lift one by
-            // half a thousandth.
-            let plan = self.plan(form, threshold - raise - 0.001);
+            let plan = self.plan(form, floor_for(kth.unwrap_or(threshold)));
             stats.reached += plan.reached;
             stats.scored += plan.candidates.len();
             for &name_id in &plan.candidates {
-                let score = self.score_planned(&mut scorer, &mut pairs, form, &plan, name_id, evidence);
-                if score >= threshold {
-                    self.keep_best(&mut best, fi, name_id, score);
+                let floor = floor_for(kth.unwrap_or(threshold));
+                let score = self.score_planned(&mut work, form, &plan, floor, name_id, evidence);
+                if score < threshold || kth.is_some_and(|k| score < k) {
+                    continue;
+                }
+                self.keep_best(&mut best, fi, name_id, score);
+                if limit < usize::MAX / 2 && best.len() >= 2 * limit.max(8) {
+                    kth = Some(keep_top(&mut best, limit.max(1)));
                 }
             }
         }
@@ -864,7 +894,6 @@ impl NameIndex {
             candidates,
             known,
             reached,
-            floor,
             truncation,
             first_token,
         }
@@ -874,13 +903,14 @@ impl NameIndex {
     /// query, never looked up, are compared directly.
     fn score_planned(
         &self,
-        scorer: &mut Scorer,
-        pairs: &mut Vec<(u8, u8, f32, TokenMatch)>,
+        work: &mut Work,
         form: &Analyzed,
         plan: &Plan,
+        floor: f32,
         name_id: u32,
         evidence: &Evidence,
     ) -> f32 {
+        let Work { scorer, pairs } = work;
         let (head, units, shapes) = self.candidate(name_id);
         pairs.clear();
         for (ci, cu) in units.iter().enumerate() {
@@ -926,7 +956,7 @@ impl NameIndex {
             if !strong {
                 bound = bound.min(WEAK_ONLY_CAP);
             }
-            if bound < plan.floor {
+            if bound < floor {
                 return 0.0;
             }
         }
@@ -974,6 +1004,19 @@ impl NameIndex {
     }
 }
 
+/// Keeps the `limit` best entities of `best` (by score, then entity, as
+/// answers are ranked) and returns the lowest score kept. An entity dropped
+/// can come back only with a higher score than it had, which still ranks
+/// below every entity kept.
+fn keep_top(best: &mut HashMap<u32, (f32, u32)>, limit: usize) -> f32 {
+    let mut ranked: Vec<(u32, (f32, u32))> = best.drain().collect();
+    ranked.sort_unstable_by(|a, b| b.1 .0.total_cmp(&a.1 .0).then(a.0.cmp(&b.0)));
+    ranked.truncate(limit);
+    let kth = ranked.last().map_or(0.0, |r| r.1 .0);
+    best.extend(ranked);
+    kth
+}
+
 fn letter_slot(b: u8) -> Option<usize> {
     match b {
         b'a'..=b'z' => Some((b - b'a') as usize),
@@ -982,7 +1025,7 @@ fn letter_slot(b: u8) -> Option<usize> {
     }
 }
 
-fn rarity_weight(df: &HashMap<String, u32>, names: u32, text: &str, kind: TokenKind) -> f32 {
+fn rarity_weight(df: &TextMap<u32>, names: u32, text: &str, kind: TokenKind) -> f32 {
     let count = df.get(text).copied().unwrap_or(1).max(1) as f32;
     let n = names as f32;
     let rarity = ((1.0 + n / count).ln() / (1.0 + n).ln()).clamp(MIN_RARITY, 1.0);

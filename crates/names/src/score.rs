@@ -156,6 +156,18 @@ impl Analyzed {
     /// Builds the units of `tokens`. `weigh` gives a token's weight (its
     /// kind's weight times how rare it is in the list).
     pub fn new(tokens: Tokens, weigh: impl Fn(&str, TokenKind) -> f32) -> Analyzed {
+        Analyzed::build(tokens, weigh, true)
+    }
+
+    /// [`Analyzed::new`] without the units' [`Keys`] (left at their
+    /// default): for an index that computes keys once per distinct unit
+    /// text, not once per name.
+    pub fn without_keys(tokens: Tokens, weigh: impl Fn(&str, TokenKind) -> f32) -> Analyzed {
+        Analyzed::build(tokens, weigh, false)
+    }
+
+    fn build(tokens: Tokens, weigh: impl Fn(&str, TokenKind) -> f32, with_keys: bool) -> Analyzed {
+        let keys_of = |text: &str| if with_keys { Keys::of(text) } else { Keys::default() };
         let mut out = Analyzed {
             titles: tokens.titles,
             ..Analyzed::default()
@@ -168,7 +180,7 @@ impl Analyzed {
         for (i, (text, kind, w)) in out.tokens.iter().enumerate() {
             out.units.push(Unit {
                 text: text.clone(),
-                keys: Keys::of(text),
+                keys: keys_of(text),
                 first: i as u8,
                 span: 1,
                 weight: *w,
@@ -184,7 +196,7 @@ impl Analyzed {
             }
             let text = format!("{a}{b}");
             out.units.push(Unit {
-                keys: Keys::of(&text),
+                keys: keys_of(&text),
                 text,
                 first: (i - 1) as u8,
                 span: 2,
@@ -204,7 +216,7 @@ impl Analyzed {
             }
             let text = format!("{a}{p}{b}");
             out.units.push(Unit {
-                keys: Keys::of(&text),
+                keys: keys_of(&text),
                 text,
                 first: (i - 2) as u8,
                 span: 3,

@@ -60,7 +60,7 @@ pub fn hash_bytes(bytes: &[u8]) -> u64 {
 }
 
 /// The keys of a token, precomputed once per token.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Keys {
     pub ocr: u64,
     pub phonetic: u64,
