@@ -13,6 +13,11 @@
 #   SKIP_BASELINE  1: skip rapidfuzz (it scores every case against every name:
 #                  4-6 minutes for the default cases on 2 cores) and report
 #                  interdict alone
+#   SCALE_NAMES    N: also build a synthetic list of N names from the real one
+#                  (bench/names/synthesize.py) and time interdict over the real
+#                  and the synthetic list together; its summary is written to
+#                  target/bench-names/scale-summary.json (2000000 for the 2M
+#                  figures: about 2 minutes and 2.3 GB)
 #
 # Steps: makes a Python venv in target/bench-venv if missing and installs
 # bench/names/requirements.txt; generates target/bench-names/cases.jsonl;
@@ -52,3 +57,12 @@ fi
 
 echo >&2
 "$py" bench/names/report.py "$out/cases.jsonl" "${engines[@]}" --json "$out/report.json"
+
+if [ -n "${SCALE_NAMES:-}" ]; then
+  echo "== scale: a synthetic list of $SCALE_NAMES names" >&2
+  synthetic="$out/synthetic-$SCALE_NAMES.ftm.jsonl"
+  [ -f "$synthetic" ] || "$py" bench/names/synthesize.py --list "$list" --names "$SCALE_NAMES" --out "$synthetic"
+  target/release/interdict bench names --cases "$out/cases.jsonl" --list "$list" --list "$synthetic" \
+    > "$out/scale-summary.json"
+  cat "$out/scale-summary.json"
+fi

@@ -147,8 +147,11 @@ impl KeyIndex {
     fn build(mut pairs: Vec<(u64, u32)>) -> KeyIndex {
         pairs.sort_unstable();
         pairs.dedup();
+        // Sized once: growing a map of millions of keys holds the old and
+        // the new table at once.
+        let distinct = pairs.chunk_by(|a, b| a.0 == b.0).count();
         let mut index = KeyIndex {
-            offsets: KeyMap::default(),
+            offsets: KeyMap::with_capacity_and_hasher(distinct, Default::default()),
             ids: Vec::with_capacity(pairs.len()),
         };
         let mut i = 0;
