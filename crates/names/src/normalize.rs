@@ -205,6 +205,21 @@ fn transliterate(s: &str, german: bool) -> String {
             out.push_str("al ");
             continue;
         }
+        // A word-initial alef or ain is the vowel romanisations start with
+        // (أحمد `Ahmad`, علي `Ali`, عبد `Abd`, إبراهيم `Ibrahim`); without it
+        // the word loses a letter the listed spelling has.
+        let word_start = out.chars().last().is_none_or(|p| !p.is_alphanumeric());
+        if word_start {
+            let vowel = match c {
+                '\u{0627}' | '\u{0623}' | '\u{0622}' | '\u{0671}' | '\u{0639}' => Some("a"),
+                '\u{0625}' => Some("i"),
+                _ => None,
+            };
+            if let Some(v) = vowel {
+                out.push_str(v);
+                continue;
+            }
+        }
         if is_syllabic(c) {
             let latin = any_ascii::any_ascii_char(c);
             out.push(' ');
@@ -285,8 +300,11 @@ mod tests {
     #[test]
     fn arabic_and_hebrew_lose_short_vowels() {
         assert_eq!(main_form("محمد بن سلمان"), "mhmd bn slmn");
-        // The `ayn comes out as a backquote, which tokens drop.
-        assert_eq!(main_form("عبد الغني"), "`bd al ghny");
+        // A word-initial ain or alef is the romanisations' first vowel.
+        assert_eq!(main_form("عبد الغني"), "abd al ghny");
+        assert_eq!(main_form("أحمد علي إبراهيم"), "ahmd aly ibrhym");
+        // Inside a word, the ain comes out as a backquote, which tokens drop.
+        assert_eq!(main_form("سعد"), "s`d");
         assert_eq!(main_form("משה כהן"), "msh khhn");
     }
 

@@ -628,6 +628,20 @@ mod tests {
     }
 
     #[test]
+    fn arabic_script_meets_romanisations_of_its_first_vowel_and_abd_al() {
+        // The initial alef and ain give the romanisations' first vowel.
+        let s = score("أحمد علي", "'ALI, Ahmad");
+        assert!(s > 0.85, "{s}");
+        // Abd al- in any romanisation, joined or not.
+        let s = score("عبد العزيز", "AZIZ, Abdul");
+        assert!(s > 0.85, "{s}");
+        let s = score("Abdel Aziz", "Abdulaziz");
+        assert!(s > 0.85, "{s}");
+        // شيخ is a title, as Sheikh is.
+        assert_eq!(score("شيخ حسن داحر", "Hassan Dahir"), score("حسن داحر", "Hassan Dahir"));
+    }
+
+    #[test]
     fn empty_names_score_zero() {
         assert_eq!(score("", "Acme"), 0.0);
         assert_eq!(score("...", "..."), 0.0);

@@ -68,6 +68,8 @@ pub struct Keys {
     /// Length of the consonant skeleton; skeletons shorter than two letters
     /// say nothing.
     pub consonants_len: u8,
+    /// Vowels after the first letter: Arabic script writes a word's first
+    /// vowel (its alef or ain) and drops the short ones inside.
     pub vowels: u8,
 }
 
@@ -81,6 +83,7 @@ impl Keys {
             consonants_len: skeleton.len().min(255) as u8,
             vowels: token
                 .bytes()
+                .skip(1)
                 .filter(|b| matches!(b, b'a' | b'e' | b'i' | b'o' | b'u'))
                 .count()
                 .min(255) as u8,
@@ -127,6 +130,15 @@ pub fn phonetic(token: &str) -> String {
     let mut s = String::with_capacity(token.len() + 2);
     let b = token.as_bytes();
     let mut i = 0;
+    // `Abd al-` (servant of) starts Arabic names in every romanisation:
+    // Abdul, Abdel, Abdal, Abdoul, and `abd al` joined from Arabic script.
+    if let Some(vowels) = b.strip_prefix(b"abd") {
+        let n = vowels.iter().take_while(|&&c| is_vowel(c)).count();
+        if n > 0 && vowels.get(n) == Some(&b'l') {
+            s.push_str("abdul");
+            i = 3 + n + 1;
+        }
+    }
     while i < b.len() {
         let rest = &b[i..];
         let (push, skip): (&str, usize) = if rest.starts_with(b"sch") {
@@ -365,6 +377,17 @@ mod tests {
 
     fn sim(a: &str, b: &str) -> Option<(f32, TokenMatch)> {
         similarity(a, &Keys::of(a), b, &Keys::of(b), 2)
+    }
+
+    #[test]
+    fn abd_al_is_one_sound_in_every_romanisation() {
+        for v in ["abdal", "abdel", "abdoul", "abdol"] {
+            assert_eq!(phonetic(v), phonetic("abdul"), "{v}");
+        }
+        assert_eq!(phonetic("abdalaziz"), phonetic("abdulaziz"));
+        // Only at the start, and only before an `l`.
+        assert_ne!(phonetic("abdu"), phonetic("abdul"));
+        assert_eq!(phonetic("rabdal"), "rabdal");
     }
 
     #[test]

@@ -82,6 +82,13 @@ const TITLES: &[&str] = &[
     "shaikh",
     "sheik",
     "shaykh",
+    // The same titles as Arabic script comes out without short vowels
+    // (شيخ, حاج, ملا, مفتي).
+    "shykh",
+    "hj",
+    "mla",
+    "mfty",
+    "mufti",
     "haji",
     "hajji",
     "hadji",
