@@ -68,8 +68,6 @@ pub struct Keys {
     /// Length of the consonant skeleton; skeletons shorter than two letters
     /// say nothing.
     pub consonants_len: u8,
-    /// Vowels after the first letter: Arabic script writes a word's first
-    /// vowel (its alef or ain) and drops the short ones inside.
     pub vowels: u8,
 }
 
@@ -83,7 +81,6 @@ impl Keys {
             consonants_len: skeleton.len().min(255) as u8,
             vowels: token
                 .bytes()
-                .skip(1)
                 .filter(|b| matches!(b, b'a' | b'e' | b'i' | b'o' | b'u'))
                 .count()
                 .min(255) as u8,
@@ -128,7 +125,16 @@ pub fn ocr_fold(token: &str) -> String {
 /// A spelling by sound, for the romanisation variants lists are full of.
 pub fn phonetic(token: &str) -> String {
     let mut s = String::with_capacity(token.len() + 2);
-    let b = token.as_bytes();
+    // Names ending in Allah (Abdullah, Nasrallah) come from Arabic script
+    // as `-llh`: the `h` there is the silent one of `-llah`.
+    let owned;
+    let b = match token.as_bytes() {
+        [head @ .., b'l', b'h'] => {
+            owned = [head, b"lah"].concat();
+            &owned[..]
+        }
+        b => b,
+    };
     let mut i = 0;
     // `Abd al-` (servant of) starts Arabic names in every romanisation:
     // Abdul, Abdel, Abdal, Abdoul, and `abd al` joined from Arabic script.
@@ -385,6 +391,9 @@ mod tests {
             assert_eq!(phonetic(v), phonetic("abdul"), "{v}");
         }
         assert_eq!(phonetic("abdalaziz"), phonetic("abdulaziz"));
+        // Allah compounds as Arabic script gives them.
+        assert_eq!(phonetic("abdallh"), phonetic("abdullah"));
+        assert_eq!(phonetic("nsrallh"), phonetic("nsrallah"));
         // Only at the start, and only before an `l`.
         assert_ne!(phonetic("abdu"), phonetic("abdul"));
         assert_eq!(phonetic("rabdal"), "rabdal");
