@@ -13,6 +13,7 @@
 mod coverage;
 mod error;
 pub mod names;
+mod ownership;
 
 use std::collections::HashMap;
 
@@ -22,6 +23,7 @@ use sha2::{Digest, Sha256};
 pub use coverage::{step as path_step, Coverage};
 pub use error::{Error, ErrorKind};
 pub use names::{NameHit, NameIndex};
+pub use ownership::OwnershipBlocks;
 
 /// Built once from a Dataset; read-only afterwards.
 #[derive(Debug)]

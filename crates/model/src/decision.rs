@@ -337,6 +337,33 @@ pub struct ListingFinding {
     pub kind: MatchKind,
 }
 
+/// A blocked owner's share in an entity.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OwnerShare {
+    pub entity_id: String,
+    pub name: String,
+    pub percent: f64,
+}
+
+/// An entity blocked by an ownership rule on the date: blocked persons own,
+/// together, at least the rule's threshold of it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OwnershipFinding {
+    /// The rule (`ofac-50-percent`, `bis-affiliates`) and its title.
+    pub rule: String,
+    pub rule_title: String,
+    pub entity_id: String,
+    pub name: String,
+    /// The blocked owners' aggregate share, in percent.
+    pub share: f64,
+    /// Its blocked owners, largest share first.
+    pub owners: Vec<OwnerShare>,
+    /// From a designated person down to this entity, through the largest
+    /// blocked owner at each step.
+    pub path: Vec<PathStep>,
+    pub path_text: String,
+}
+
 /// The answer for one input on one date.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Decision {

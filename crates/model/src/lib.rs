@@ -17,6 +17,7 @@ mod error;
 mod identifier;
 mod input;
 mod order;
+mod ownership;
 mod relation;
 
 pub use country::{CountryCode, Jurisdiction};
@@ -24,7 +25,8 @@ pub use dataset::{Dataset, Issue, ItemRef};
 pub use date::{Date, PartialDate};
 pub use decision::{
     path_text, CoverageRole, Covered, Decision, Direction, Explanation, IdentifierMatch, ListingFinding, MatchKind,
-    NotCovering, OrderFinding, Outcome, PathLink, PathStep, Policy, TransactionFinding, Warning, WarningCode,
+    NotCovering, OrderFinding, Outcome, OwnerShare, OwnershipFinding, PathLink, PathStep, Policy, TransactionFinding,
+    Warning, WarningCode,
 };
 pub use designation::Designation;
 pub use entity::{AppKind, Confidence, Entity, EntityKind, FieldConfidence, IdentifierRecord, Name, NameKind};
@@ -35,6 +37,7 @@ pub use order::{
     Exemption, Identification, IdentificationStatus, Injunction, Order, OrderStatus, Scope, Source, Threshold,
     TransactionStatus, TransactionType,
 };
+pub use ownership::{builtin_ownership_rules, OwnershipRule, RulePeriod};
 pub use relation::{Relation, RelationKind};
 
 /// The version of the engine, recorded in every decision.
