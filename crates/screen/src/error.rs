@@ -13,6 +13,8 @@ pub enum ErrorKind {
     /// The value is not an Android package, iOS bundle id, App Store id,
     /// store URL or domain.
     InvalidAppId { value: String },
+    /// A party field that cannot be read; `field` names it.
+    InvalidParty { field: &'static str, message: String },
 }
 
 impl Error {
@@ -21,6 +23,12 @@ impl Error {
             kind: ErrorKind::InvalidAppId {
                 value: value.chars().take(80).collect(),
             },
+        }
+    }
+
+    pub(crate) fn invalid_party(field: &'static str, message: String) -> Error {
+        Error {
+            kind: ErrorKind::InvalidParty { field, message },
         }
     }
 
@@ -36,6 +44,7 @@ impl fmt::Display for Error {
                 f,
                 "`{value}` is not an app id: expected an Android package (com.example.app), an iOS bundle id, an App Store id (414478124), a store URL or a domain"
             ),
+            ErrorKind::InvalidParty { field, message } => write!(f, "{field}: {message}"),
         }
     }
 }

@@ -21,19 +21,21 @@
 
 mod app_id;
 mod error;
+mod party;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use interdict_index::{path_step, Coverage, Snapshot};
+use interdict_index::{path_step, Coverage, OwnershipBlocks, Snapshot};
 use interdict_model::{
     path_text, Confidence, CoverageRole, Covered, Date, Decision, Direction, Entity, EntityKind, IdentificationStatus,
-    IdentifierMatch, Jurisdiction, ListingFinding, MatchKind, Order, OrderFinding, OrderStatus, Outcome, PathStep,
-    Policy, RelationKind, TransactionFinding, TransactionStatus, Warning, WarningCode, ENGINE_VERSION,
+    IdentifierMatch, Jurisdiction, ListingFinding, MatchKind, Order, OrderFinding, OrderStatus, Outcome, OwnershipRule,
+    PathStep, Policy, RelationKind, TransactionFinding, TransactionStatus, Warning, WarningCode, ENGINE_VERSION,
 };
 
 pub use app_id::readings as app_id_readings;
 pub use error::{Error, ErrorKind};
+pub use party::{DesignationStatus, Evidenced, Party, PartyDecision, PartyHit, Thresholds};
 
 /// What a screen is relative to: the date, the jurisdictions the
 /// transaction touches, and the policy.
@@ -50,6 +52,7 @@ pub struct Context {
 pub struct Screener<'s> {
     snapshot: &'s Snapshot,
     coverage: Mutex<HashMap<(String, Date), Arc<Coverage>>>,
+    ownership: Mutex<HashMap<(String, Date), Arc<OwnershipBlocks>>>,
 }
 
 /// One way the input reaches a covered person under one order.
@@ -63,6 +66,7 @@ impl<'s> Screener<'s> {
         Screener {
             snapshot,
             coverage: Mutex::new(HashMap::new()),
+            ownership: Mutex::new(HashMap::new()),
         }
     }
 
@@ -74,6 +78,17 @@ impl<'s> Screener<'s> {
         cache
             .entry(key)
             .or_insert_with(|| Arc::new(self.snapshot.coverage(order, date)))
+            .clone()
+    }
+
+    /// Who `rule` blocks through ownership on `date`, computed once per
+    /// rule and date.
+    fn ownership(&self, rule: &OwnershipRule, date: Date) -> Arc<OwnershipBlocks> {
+        let key = (rule.id.clone(), date);
+        let mut cache = self.ownership.lock().unwrap_or_else(|p| p.into_inner());
+        cache
+            .entry(key)
+            .or_insert_with(|| Arc::new(self.snapshot.ownership_blocks(rule, date)))
             .clone()
     }
 

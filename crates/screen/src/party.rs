@@ -1,0 +1,368 @@
+//! Screening a party: its names and identifiers against the listed
+//! entities, and for each entity found, what holds against it on the date:
+//! its designations, the ownership rules that block it through its owners,
+//! and the orders that cover it.
+//!
+//! | what holds on the date | identifier match | name score ≥ block | name score ≥ review |
+//! |---|---|---|---|
+//! | an active designation, or blocked by an ownership rule | block | block | review |
+//! | an order in force covers it | the order's outcome | the order's outcome | review at most |
+//! | nothing (delisted, not yet listed, not covered) | allow, with a warning | allow | allow |
+//!
+//! The decision's outcome is the most severe of its hits' outcomes.
+
+use serde::{Deserialize, Serialize};
+
+use interdict_index::NameIndex;
+use interdict_model::{
+    builtin_ownership_rules, path_text, Date, Identifier, OrderFinding, OrderStatus, Outcome, OwnershipFinding,
+    Warning, WarningCode, ENGINE_VERSION,
+};
+use interdict_names::{Adjustment, BirthDate, Evidence, Features, PartyKind};
+
+use crate::{judge, Context, Error, Screener};
+
+/// A party to screen. Unknown fields are rejected.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Party {
+    /// One name or several (the name and its known aliases).
+    pub names: Vec<String>,
+    /// `person`, `organization`, `vessel` or `aircraft`.
+    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub birth_date: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub countries: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub identifiers: Vec<Identifier>,
+    /// The caller's own reference (a customer id), carried into the decision.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+}
+
+/// Name scores at or above `block` block a designated entity; from
+/// `review` up to `block` they go to review.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Thresholds {
+    pub block: f32,
+    pub review: f32,
+}
+
+impl Default for Thresholds {
+    fn default() -> Thresholds {
+        Thresholds {
+            block: 0.95,
+            review: 0.80,
+        }
+    }
+}
+
+/// How the party met the entity.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "by")]
+pub enum Evidenced {
+    /// The same normalised identifier: decisive.
+    Identifier { identifier: Identifier },
+    /// A name score, explained feature by feature.
+    Name {
+        input: String,
+        matched_name: String,
+        features: Features,
+        #[serde(skip_serializing_if = "is_zero")]
+        evidence: Adjustment,
+    },
+}
+
+fn is_zero(a: &Adjustment) -> bool {
+    *a == Adjustment::default()
+}
+
+/// A designation of a hit entity and its status on the date.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DesignationStatus {
+    pub authority: String,
+    pub program: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start: Option<Date>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end: Option<Date>,
+    pub active: bool,
+}
+
+/// One listed entity the party met, and what holds against it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PartyHit {
+    pub entity_id: String,
+    pub name: String,
+    pub kind: String,
+    pub score: f32,
+    #[serde(flatten)]
+    pub evidenced: Evidenced,
+    pub designations: Vec<DesignationStatus>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ownership: Vec<OwnershipFinding>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub orders: Vec<OrderFinding>,
+    pub outcome: Outcome,
+    pub reason: String,
+}
+
+/// The answer for one party on one date.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PartyDecision {
+    pub outcome: Outcome,
+    pub as_of: Date,
+    pub input: Party,
+    pub thresholds: Thresholds,
+    /// Best first.
+    pub hits: Vec<PartyHit>,
+    pub warnings: Vec<Warning>,
+    pub snapshot_id: String,
+    pub engine_version: String,
+}
+
+/// Name hits looked at per name of the party.
+const HITS_PER_NAME: usize = 10;
+
+impl Screener<'_> {
+    /// Screens `party` on `ctx.as_of`: names through `names` (the name
+    /// index of this screener's snapshot), identifiers exactly.
+    pub fn screen_party(
+        &self,
+        party: &Party,
+        names: &NameIndex,
+        thresholds: Thresholds,
+        ctx: &Context,
+    ) -> Result<PartyDecision, Error> {
+        if party.names.iter().all(|n| n.trim().is_empty()) && party.identifiers.is_empty() {
+            return Err(Error::invalid_party(
+                "names",
+                "a party needs a name or an identifier".to_string(),
+            ));
+        }
+        let evidence = party_evidence(party)?;
+        let snapshot = self.snapshot;
+        let entities = &snapshot.dataset().entities;
+
+        // The best evidence per entity: an identifier, else the best name.
+        let mut found: Vec<(usize, f32, Evidenced)> = Vec::new();
+        for identifier in &party.identifiers {
+            for f in snapshot.lookup(identifier) {
+                if f.kind != interdict_model::MatchKind::Exact {
+                    continue;
+                }
+                let Some(i) = entities.iter().position(|e| e.id == f.entity.id) else {
+                    continue;
+                };
+                found.retain(|(e, _, _)| *e != i);
+                found.push((
+                    i,
+                    1.0,
+                    Evidenced::Identifier {
+                        identifier: f.record.identifier.clone(),
+                    },
+                ));
+            }
+        }
+        for name in party.names.iter().filter(|n| !n.trim().is_empty()) {
+            for hit in names.search(name, &evidence, thresholds.review, HITS_PER_NAME) {
+                match found.iter_mut().find(|(e, _, _)| *e == hit.entity) {
+                    Some((_, _, Evidenced::Identifier { .. })) => {}
+                    Some(slot) if slot.1 >= hit.score => {}
+                    slot => {
+                        let entry = (
+                            hit.entity,
+                            hit.score,
+                            Evidenced::Name {
+                                input: name.clone(),
+                                matched_name: hit.name,
+                                features: hit.features,
+                                evidence: hit.adjustment,
+                            },
+                        );
+                        match slot {
+                            Some(s) => *s = entry,
+                            None => found.push(entry),
+                        }
+                    }
+                }
+            }
+        }
+        found.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+
+        let rules: Vec<_> = builtin_ownership_rules()
+            .into_iter()
+            .filter(|r| r.in_force(ctx.as_of))
+            .collect();
+        let mut warnings = Vec::new();
+        let mut hits = Vec::new();
+        for (i, score, evidenced) in found {
+            let entity = &entities[i];
+            let designations: Vec<DesignationStatus> = snapshot
+                .designations_of(&entity.id)
+                .into_iter()
+                .map(|d| DesignationStatus {
+                    authority: d.authority.clone(),
+                    program: d.program.clone(),
+                    start: d.start,
+                    end: d.end,
+                    active: d.active_on(ctx.as_of),
+                })
+                .collect();
+            let ownership: Vec<OwnershipFinding> = rules
+                .iter()
+                .filter_map(|r| self.ownership(r, ctx.as_of).owned.get(&entity.id).cloned())
+                .collect();
+            let mut orders = Vec::new();
+            for order in snapshot.orders() {
+                if order.status_on(ctx.as_of) == OrderStatus::NotSigned || order.scope.is_empty() {
+                    continue;
+                }
+                let coverage = self.coverage(order, ctx.as_of);
+                let Some(covered) = coverage.get(&entity.id) else {
+                    continue;
+                };
+                let judged = judge(order, ctx);
+                warnings.extend(judged.warnings);
+                orders.push(OrderFinding {
+                    id: order.id.clone(),
+                    title: order.title.clone(),
+                    citation: order.citation.clone(),
+                    status: order.status_on(ctx.as_of),
+                    outcome: judged.outcome,
+                    reason: judged.reason,
+                    effective: order.effective_date(),
+                    revoked: order.revoked,
+                    revoked_by: order.revoked_by.clone(),
+                    covered: covered.clone(),
+                    path: covered.path.clone(),
+                    path_text: path_text(&covered.path),
+                    transactions: judged.transactions,
+                    injunctions: order.injunctions_on(ctx.as_of).iter().map(|i| i.citation()).collect(),
+                });
+            }
+
+            let decisive = matches!(evidenced, Evidenced::Identifier { .. }) || score >= thresholds.block;
+            let by = match &evidenced {
+                Evidenced::Identifier { identifier } => format!("identifier {identifier}"),
+                Evidenced::Name { .. } => format!("name score {score}"),
+            };
+            let active: Vec<&DesignationStatus> = designations.iter().filter(|d| d.active).collect();
+            let (outcome, reason) = if let Some(d) = active.first() {
+                let outcome = if decisive { Outcome::Block } else { Outcome::Review };
+                (
+                    outcome,
+                    format!("listed by {} under {} on {}; {by}", d.authority, d.program, ctx.as_of),
+                )
+            } else if let Some(o) = ownership.first() {
+                let outcome = if decisive { Outcome::Block } else { Outcome::Review };
+                (
+                    outcome,
+                    format!(
+                        "{}: blocked owners hold {}% ({}); {by}",
+                        o.rule_title, o.share, o.path_text
+                    ),
+                )
+            } else if let Some(o) = orders.iter().max_by_key(|o| o.outcome) {
+                let outcome = if decisive {
+                    o.outcome
+                } else {
+                    o.outcome.min(Outcome::Review)
+                };
+                (outcome, format!("{}: {}; {by}", o.id, o.reason))
+            } else {
+                for d in &designations {
+                    let (code, date, message) = match (d.start, d.end) {
+                        (Some(s), _) if s > ctx.as_of => (
+                            WarningCode::ListingPending,
+                            Some(s),
+                            format!(
+                                "{} is listed by {} under {} from {s}",
+                                entity.name, d.authority, d.program
+                            ),
+                        ),
+                        (_, Some(e)) => (
+                            WarningCode::Delisted,
+                            Some(e),
+                            format!("{} was delisted by {} ({}) on {e}", entity.name, d.authority, d.program),
+                        ),
+                        _ => continue,
+                    };
+                    warnings.push(Warning {
+                        code,
+                        order: None,
+                        date,
+                        message,
+                    });
+                }
+                (
+                    Outcome::Allow,
+                    format!("nothing holds against it on {}; {by}", ctx.as_of),
+                )
+            };
+            hits.push(PartyHit {
+                entity_id: entity.id.clone(),
+                name: entity.name.clone(),
+                kind: entity.kind.as_str().to_string(),
+                score,
+                evidenced,
+                designations,
+                ownership,
+                orders,
+                outcome,
+                reason,
+            });
+        }
+        Ok(PartyDecision {
+            outcome: hits.iter().map(|h| h.outcome).max().unwrap_or(Outcome::Allow),
+            as_of: ctx.as_of,
+            input: party.clone(),
+            thresholds,
+            hits,
+            warnings,
+            snapshot_id: snapshot.id().to_string(),
+            engine_version: ENGINE_VERSION.to_string(),
+        })
+    }
+}
+
+/// The party's secondary evidence; a value that cannot be read is an error
+/// naming its field.
+fn party_evidence(party: &Party) -> Result<Evidence, Error> {
+    let mut evidence = Evidence::default();
+    if let Some(kind) = &party.kind {
+        evidence.kind = Some(match kind.trim().to_ascii_lowercase().as_str() {
+            "person" | "individual" => PartyKind::Person,
+            "organization" | "organisation" | "company" | "entity" => PartyKind::Organization,
+            "vessel" => PartyKind::Vessel,
+            "aircraft" => PartyKind::Aircraft,
+            _ => {
+                return Err(Error::invalid_party(
+                    "type",
+                    format!("unknown `{kind}`: expected person, organization, vessel or aircraft"),
+                ))
+            }
+        });
+    }
+    if let Some(date) = &party.birth_date {
+        let parsed: Option<BirthDate> = date
+            .parse::<interdict_model::PartialDate>()
+            .ok()
+            .and_then(|d| interdict_index::names::parse_birth_date(d.as_str()));
+        evidence.birth_dates.push(parsed.ok_or_else(|| {
+            Error::invalid_party(
+                "birth_date",
+                format!("`{date}` is not a date: expected YYYY, YYYY-MM or YYYY-MM-DD"),
+            )
+        })?);
+    }
+    for country in &party.countries {
+        let code: interdict_model::CountryCode = country
+            .parse()
+            .map_err(|e| Error::invalid_party("countries", format!("{e}")))?;
+        evidence.countries.push(code.as_str().to_string());
+    }
+    Ok(evidence)
+}

@@ -1,0 +1,210 @@
+//! Screening parties: names and identifiers against designations, the
+//! ownership rules and the orders, on a date.
+
+use std::path::Path;
+
+use interdict_index::{NameIndex, Snapshot};
+use interdict_lists::native::Loader;
+use interdict_model::{Identifier, IdentifierKind, Jurisdiction, Outcome, Policy, WarningCode};
+use interdict_screen::{Context, Evidenced, Party, PartyDecision, Screener, Thresholds};
+
+const LIST: &str = r#"
+format = "interdict/1"
+[[sources]]
+id = "T"
+title = "test list"
+
+[[entities]]
+id = "petrov"
+kind = "person"
+name = "Ivan Sergeyevich PETROV"
+birth_dates = ["1961-04-02"]
+sources = ["T"]
+[[entities]]
+id = "holding"
+kind = "company"
+name = "Zarya Holding JSC"
+identifiers = [{ type = "lei", value = "5493001KJTIIGC8Y1R12" }]
+sources = ["T"]
+[[entities]]
+id = "subsidiary"
+kind = "company"
+name = "Volga Shipping Agency LLC"
+sources = ["T"]
+[[entities]]
+id = "gone"
+kind = "company"
+name = "Orion Metals Trading"
+sources = ["T"]
+
+[[designations]]
+entity_id = "petrov"
+authority = "US-OFAC"
+program = "RUSSIA-EO14024"
+start = "2022-03-01"
+sources = ["T"]
+[[designations]]
+entity_id = "holding"
+authority = "US-OFAC"
+program = "RUSSIA-EO14024"
+start = "2022-03-01"
+sources = ["T"]
+[[designations]]
+entity_id = "gone"
+authority = "US-OFAC"
+program = "IRAN"
+start = "2012-01-01"
+end = "2016-01-16"
+sources = ["T"]
+
+[[relations]]
+kind = "owns"
+from = "holding"
+to = "subsidiary"
+percent = 75.0
+sources = ["T"]
+"#;
+
+struct Setup {
+    snapshot: Snapshot,
+    names: NameIndex,
+}
+
+fn setup() -> Setup {
+    let mut loader = Loader::with_builtin().unwrap();
+    loader.add_str(Path::new("list.toml"), LIST).unwrap();
+    let snapshot = Snapshot::build(loader.finish().unwrap()).unwrap();
+    let names = NameIndex::build(snapshot.dataset());
+    Setup { snapshot, names }
+}
+
+fn screen(s: &Setup, party: &Party, date: &str) -> PartyDecision {
+    let ctx = Context {
+        as_of: date.parse().unwrap(),
+        jurisdictions: vec!["US".parse::<Jurisdiction>().unwrap()],
+        policy: Policy::Default,
+    };
+    Screener::new(&s.snapshot)
+        .screen_party(party, &s.names, Thresholds::default(), &ctx)
+        .unwrap()
+}
+
+fn named(name: &str) -> Party {
+    Party {
+        names: vec![name.to_string()],
+        ..Party::default()
+    }
+}
+
+#[test]
+fn an_exact_name_on_an_active_designation_blocks() {
+    let s = setup();
+    let d = screen(&s, &named("PETROV, Ivan Sergeyevich"), "2022-06-01");
+    assert_eq!(d.outcome, Outcome::Block);
+    assert_eq!(d.hits[0].entity_id, "petrov");
+    assert_eq!(d.hits[0].score, 1.0);
+    assert_eq!(
+        d.hits[0].reason,
+        "listed by US-OFAC under RUSSIA-EO14024 on 2022-06-01; name score 1"
+    );
+}
+
+#[test]
+fn a_close_name_goes_to_review_and_the_date_decides() {
+    let s = setup();
+    // Another romanisation and a dropped patronymic: a hit, below the
+    // block threshold.
+    let d = screen(&s, &named("Ivan Petroff"), "2022-06-01");
+    assert_eq!(d.outcome, Outcome::Review, "{d:#?}");
+    assert!(d.hits[0].score >= 0.80 && d.hits[0].score < 0.95, "{}", d.hits[0].score);
+    let Evidenced::Name { features, .. } = &d.hits[0].evidenced else {
+        panic!("a name hit")
+    };
+    assert!(features.missing.iter().any(|(t, _)| t == "sergeyevich"));
+    // Before the designation, the same name holds nothing.
+    let d = screen(&s, &named("PETROV, Ivan Sergeyevich"), "2021-06-01");
+    assert_eq!(d.outcome, Outcome::Allow);
+    assert_eq!(d.hits.len(), 1);
+    assert!(!d.hits[0].designations[0].active);
+}
+
+#[test]
+fn an_identifier_on_a_designated_entity_is_decisive() {
+    let s = setup();
+    let party = Party {
+        names: vec!["Some Other Name".to_string()],
+        identifiers: vec![Identifier::new(IdentifierKind::Lei, "5493001KJTIIGC8Y1R12").unwrap()],
+        ..Party::default()
+    };
+    let d = screen(&s, &party, "2022-06-01");
+    assert_eq!(d.outcome, Outcome::Block);
+    assert!(matches!(d.hits[0].evidenced, Evidenced::Identifier { .. }));
+}
+
+#[test]
+fn a_company_owned_by_a_designated_one_is_blocked_by_the_fifty_percent_rule() {
+    let s = setup();
+    let d = screen(&s, &named("Volga Shipping Agency LLC"), "2022-06-01");
+    assert_eq!(d.outcome, Outcome::Block);
+    let hit = &d.hits[0];
+    assert!(hit.designations.is_empty());
+    assert_eq!(hit.ownership[0].rule, "ofac-50-percent");
+    assert_eq!(hit.ownership[0].share, 75.0);
+    assert_eq!(
+        hit.ownership[0].path_text,
+        "Zarya Holding JSC —owns 75%→ Volga Shipping Agency LLC"
+    );
+    // Before the holding's designation, the subsidiary is clean.
+    assert_eq!(
+        screen(&s, &named("Volga Shipping Agency LLC"), "2021-06-01").outcome,
+        Outcome::Allow
+    );
+}
+
+#[test]
+fn a_delisted_entity_is_allowed_with_a_warning() {
+    let s = setup();
+    let d = screen(&s, &named("Orion Metals Trading"), "2020-01-01");
+    assert_eq!(d.outcome, Outcome::Allow);
+    assert!(d.warnings.iter().any(|w| w.code == WarningCode::Delisted));
+    assert_eq!(
+        screen(&s, &named("Orion Metals Trading"), "2015-01-01").outcome,
+        Outcome::Block
+    );
+}
+
+#[test]
+fn alipays_operator_follows_eo_13971_on_its_dates() {
+    let s = setup();
+    let party = named("Alipay.com Co., Ltd.");
+    // In force, no identification issued: review under the default policy.
+    let d = screen(&s, &party, "2021-03-01");
+    assert_eq!(d.outcome, Outcome::Review, "{d:#?}");
+    assert!(d.hits[0].orders.iter().any(|o| o.id == "EO13971"));
+    // Revoked by EO 14034 on 2021-06-09.
+    assert_eq!(screen(&s, &party, "2021-07-01").outcome, Outcome::Allow);
+}
+
+#[test]
+fn bad_party_fields_are_named() {
+    let s = setup();
+    let ctx = Context {
+        as_of: "2022-06-01".parse().unwrap(),
+        jurisdictions: Vec::new(),
+        policy: Policy::Default,
+    };
+    let screener = Screener::new(&s.snapshot);
+    let party = Party {
+        names: vec!["X".to_string()],
+        birth_date: Some("1961-13-45".to_string()),
+        ..Party::default()
+    };
+    let e = screener
+        .screen_party(&party, &s.names, Thresholds::default(), &ctx)
+        .unwrap_err();
+    assert!(e.to_string().starts_with("birth_date: "), "{e}");
+    let e = screener
+        .screen_party(&Party::default(), &s.names, Thresholds::default(), &ctx)
+        .unwrap_err();
+    assert_eq!(e.to_string(), "names: a party needs a name or an identifier");
+}
