@@ -78,6 +78,50 @@ pub enum ScreenCommand {
     /// Screen names (a text file with one a line, or CSV/JSONL with a
     /// `name` column) against the lists; one record per input row.
     Names(ScreenNames),
+    /// Screen one party (names, identifiers, type, birth date, countries)
+    /// on a date: designations, ownership rules and orders, explained.
+    Party(ScreenParty),
+}
+
+#[derive(Args)]
+pub struct ScreenParty {
+    /// A name of the party; repeat for aliases.
+    #[arg(long, value_name = "NAME")]
+    pub name: Vec<String>,
+    /// An identifier, TYPE:VALUE (`lei:5493...`, `bic:BOFAUS3N`, `imo:9321483`); repeatable.
+    #[arg(long = "id", value_name = "TYPE:VALUE")]
+    pub identifiers: Vec<String>,
+    /// `person`, `organization`, `vessel` or `aircraft`.
+    #[arg(long = "type", value_name = "TYPE")]
+    pub kind: Option<String>,
+    /// YYYY, YYYY-MM or YYYY-MM-DD.
+    #[arg(long, value_name = "DATE")]
+    pub birth_date: Option<String>,
+    /// ISO country code; repeatable.
+    #[arg(long, value_name = "CC")]
+    pub country: Vec<String>,
+    /// Your own reference for the party, carried into the decision.
+    #[arg(long, value_name = "REF")]
+    pub reference: Option<String>,
+    #[command(flatten)]
+    pub date: AsOf,
+    /// Jurisdictions the transaction touches (ISO codes, comma-separated).
+    #[arg(long, value_name = "CC", default_value = "US", value_delimiter = ',')]
+    pub jurisdiction: Vec<String>,
+    #[arg(long, value_enum, default_value_t = PolicyArg::Default)]
+    pub policy: PolicyArg,
+    /// Screen against these list files (any format interdict reads, with
+    /// the built-in data) instead of the active snapshot or bundled lists.
+    #[arg(long, value_name = "FILE")]
+    pub list: Vec<PathBuf>,
+    /// Name scores at or above this block a designated entity.
+    #[arg(long, default_value_t = 0.95, value_name = "T")]
+    pub block: f32,
+    /// Name scores from this up to `--block` go to review.
+    #[arg(long, default_value_t = DEFAULT_THRESHOLD, value_name = "T")]
+    pub review: f32,
+    #[arg(long, value_enum, default_value_t = ShowFormat::Table)]
+    pub format: ShowFormat,
 }
 
 #[derive(Args)]
@@ -392,6 +436,7 @@ pub fn run() -> ExitCode {
         Command::Apps(AppsCommand::Screen(args)) => commands::apps::screen(&cli, args),
         Command::Lists(cmd) => commands::lists::run(&cli, cmd),
         Command::Screen(ScreenCommand::Names(args)) => commands::screen::names(&cli, args),
+        Command::Screen(ScreenCommand::Party(args)) => commands::party::screen(&cli, args),
         Command::Bench(BenchCommand::Names(args)) => commands::bench::names(&cli, args),
     };
     match result {

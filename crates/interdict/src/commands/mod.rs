@@ -2,4 +2,5 @@ pub mod apps;
 pub mod bench;
 pub mod lists;
 pub mod orders;
+pub mod party;
 pub mod screen;

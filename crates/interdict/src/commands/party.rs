@@ -1,0 +1,104 @@
+//! `interdict screen party`: one party on one date, explained. The JSON
+//! decision is documented in docs/output.md.
+
+use std::io::{self, Write};
+
+use anyhow::Context as _;
+use interdict_index::NameIndex;
+use interdict_model::{Identifier, IdentifierKind};
+use interdict_screen::{Context, Evidenced, Party, Screener, Thresholds};
+
+use crate::args::{parse_jurisdictions, Cli, Finished, ScreenParty, ShowFormat};
+use crate::commands::screen::screening_snapshot;
+use crate::output::Table;
+
+/// `TYPE:VALUE` as an identifier; the error names the flag.
+fn parse_identifier(raw: &str) -> anyhow::Result<Identifier> {
+    let (kind, value) = raw
+        .split_once(':')
+        .with_context(|| format!("--id `{raw}`: expected TYPE:VALUE, such as lei:5493001KJTIIGC8Y1R12"))?;
+    let kind: IdentifierKind = kind.parse().with_context(|| format!("--id `{raw}`"))?;
+    Identifier::new(kind, value).with_context(|| format!("--id `{raw}`"))
+}
+
+pub fn screen(cli: &Cli, args: &ScreenParty) -> anyhow::Result<Finished> {
+    for (flag, t) in [("--block", args.block), ("--review", args.review)] {
+        anyhow::ensure!((0.0..=1.0).contains(&t), "{flag} {t}: expected a score from 0 to 1");
+    }
+    anyhow::ensure!(
+        args.review <= args.block,
+        "--review {} is above --block {}: review must be the lower threshold",
+        args.review,
+        args.block
+    );
+    let party = Party {
+        names: args.name.clone(),
+        kind: args.kind.clone(),
+        birth_date: args.birth_date.clone(),
+        countries: args.country.clone(),
+        identifiers: args
+            .identifiers
+            .iter()
+            .map(|raw| parse_identifier(raw))
+            .collect::<anyhow::Result<_>>()?,
+        reference: args.reference.clone(),
+    };
+    let ctx = Context {
+        as_of: args.date.resolve()?,
+        jurisdictions: parse_jurisdictions(&args.jurisdiction)?,
+        policy: args.policy.into(),
+    };
+    let (snapshot, lists_notice) = screening_snapshot(cli, &args.list)?;
+    let names = NameIndex::build(snapshot.dataset());
+    let thresholds = Thresholds {
+        block: args.block,
+        review: args.review,
+    };
+    let decision = Screener::new(&snapshot).screen_party(&party, &names, thresholds, &ctx)?;
+
+    let mut out = io::stdout().lock();
+    match args.format {
+        ShowFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, &decision)?;
+            writeln!(out)?;
+        }
+        ShowFormat::Table => {
+            writeln!(
+                out,
+                "{} on {} ({} hit{})",
+                decision.outcome.as_str().to_uppercase(),
+                decision.as_of,
+                decision.hits.len(),
+                if decision.hits.len() == 1 { "" } else { "s" }
+            )?;
+            let mut table = Table::new(&[
+                ("outcome", 7),
+                ("score", 5),
+                ("entity", 24),
+                ("name", 36),
+                ("by", 30),
+                ("reason", 200),
+            ]);
+            for hit in &decision.hits {
+                let by = match &hit.evidenced {
+                    Evidenced::Identifier { identifier } => identifier.to_string(),
+                    Evidenced::Name { matched_name, .. } => format!("name: {matched_name}"),
+                };
+                table.row(vec![
+                    hit.outcome.as_str().to_string(),
+                    format!("{:.3}", hit.score),
+                    hit.entity_id.clone(),
+                    hit.name.clone(),
+                    by,
+                    hit.reason.clone(),
+                ]);
+            }
+            table.write(&mut out)?;
+            for w in &decision.warnings {
+                writeln!(out, "warning: {}", w.message)?;
+            }
+            eprintln!("{lists_notice}; snapshot {}", decision.snapshot_id);
+        }
+    }
+    Ok(Finished::Ok)
+}
