@@ -81,6 +81,29 @@ pub enum ScreenCommand {
     /// Screen one party (names, identifiers, type, birth date, countries)
     /// on a date: designations, ownership rules and orders, explained.
     Party(ScreenParty),
+    /// Screen payments (JSON lines, or a JSON object or array), each on its
+    /// own date: parties, agents, intermediaries, apps and remittance text.
+    Payments(ScreenPayments),
+}
+
+#[derive(Args)]
+pub struct ScreenPayments {
+    /// Payments as JSON lines (`.jsonl`), or one JSON array of payments.
+    pub file: PathBuf,
+    /// Screen against these list files (any format interdict reads, with
+    /// the built-in data) instead of the active snapshot or bundled lists.
+    #[arg(long, value_name = "FILE")]
+    pub list: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = PolicyArg::Default)]
+    pub policy: PolicyArg,
+    /// Name scores at or above this block a designated entity.
+    #[arg(long, default_value_t = 0.95, value_name = "T")]
+    pub block: f32,
+    /// Name scores from this up to `--block` go to review.
+    #[arg(long, default_value_t = DEFAULT_THRESHOLD, value_name = "T")]
+    pub review: f32,
+    #[arg(long, value_enum, default_value_t = ScreenFormat::Jsonl)]
+    pub format: ScreenFormat,
 }
 
 #[derive(Args)]
@@ -437,6 +460,7 @@ pub fn run() -> ExitCode {
         Command::Lists(cmd) => commands::lists::run(&cli, cmd),
         Command::Screen(ScreenCommand::Names(args)) => commands::screen::names(&cli, args),
         Command::Screen(ScreenCommand::Party(args)) => commands::party::screen(&cli, args),
+        Command::Screen(ScreenCommand::Payments(args)) => commands::payments::screen(&cli, args),
         Command::Bench(BenchCommand::Names(args)) => commands::bench::names(&cli, args),
     };
     match result {

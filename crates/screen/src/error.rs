@@ -14,7 +14,7 @@ pub enum ErrorKind {
     /// store URL or domain.
     InvalidAppId { value: String },
     /// A party field that cannot be read; `field` names it.
-    InvalidParty { field: &'static str, message: String },
+    InvalidParty { field: String, message: String },
 }
 
 impl Error {
@@ -26,9 +26,12 @@ impl Error {
         }
     }
 
-    pub(crate) fn invalid_party(field: &'static str, message: String) -> Error {
+    pub(crate) fn invalid_party(field: impl Into<String>, message: String) -> Error {
         Error {
-            kind: ErrorKind::InvalidParty { field, message },
+            kind: ErrorKind::InvalidParty {
+                field: field.into(),
+                message,
+            },
         }
     }
 

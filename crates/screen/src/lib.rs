@@ -22,6 +22,7 @@
 mod app_id;
 mod error;
 mod party;
+mod payment;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -36,6 +37,7 @@ use interdict_model::{
 pub use app_id::readings as app_id_readings;
 pub use error::{Error, ErrorKind};
 pub use party::{DesignationStatus, Evidenced, Party, PartyDecision, PartyHit, Thresholds};
+pub use payment::{AppFinding, Payment, PaymentDecision, PaymentHit, PaymentParty};
 
 /// What a screen is relative to: the date, the jurisdictions the
 /// transaction touches, and the policy.

@@ -3,4 +3,5 @@ pub mod bench;
 pub mod lists;
 pub mod orders;
 pub mod party;
+pub mod payments;
 pub mod screen;

@@ -1,0 +1,122 @@
+//! `interdict screen payments` end to end on the committed examples, the
+//! built-in orders and the bundled lists.
+
+use std::fs;
+use std::path::PathBuf;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn run(file: &std::path::Path, extra: &[&str]) -> std::process::Output {
+    let dir = std::env::temp_dir().join(format!("interdict-payments-cli-{}", std::process::id()));
+    Command::cargo_bin("interdict")
+        .unwrap()
+        .env_remove("INTERDICT_ORDERS")
+        .env("INTERDICT_DATA_DIR", dir.join("store"))
+        .args(["screen", "payments"])
+        .arg(file)
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+fn examples() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/payments.jsonl")
+}
+
+fn decisions(out: &std::process::Output) -> Vec<Value> {
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn payments_to_alipays_operator_follow_the_order_on_their_own_dates() {
+    let out = run(&examples(), &[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let d = decisions(&out);
+    let outcomes: Vec<(&str, &str)> = d
+        .iter()
+        .map(|d| (d["id"].as_str().unwrap(), d["outcome"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        outcomes,
+        [("p-1", "review"), ("p-2", "allow"), ("p-3", "block"), ("p-4", "allow")]
+    );
+    // p-1: the beneficiary and the app both reach EO 13971, in force.
+    let hit = &d[0]["hits"][0];
+    assert_eq!(hit["field"], "beneficiary");
+    assert_eq!(hit["entity_id"], "alipay_com_co");
+    assert_eq!(hit["orders"][0]["id"], "EO13971");
+    assert_eq!(d[0]["apps"][0]["field"], "apps[0]");
+    assert_eq!(d[0]["apps"][0]["decision"]["outcome"], "review");
+    // p-2: after EO 14034's revocation.
+    assert_eq!(d[1]["hits"][0]["orders"][0]["status"], "revoked");
+    // p-3: a listed name in the remittance text.
+    assert_eq!(d[2]["hits"][0]["field"], "remittance");
+    assert_eq!(d[2]["hits"][0]["entity_id"], "us_ofac_sdn-20157");
+    let summary = String::from_utf8_lossy(&out.stderr);
+    assert!(summary.contains("4 payments in"), "{summary}");
+    assert!(summary.contains("2 allow, 1 review, 1 block"), "{summary}");
+}
+
+#[test]
+fn a_bad_payment_is_named_by_line_and_the_rest_is_screened() {
+    let dir = std::env::temp_dir().join(format!("interdict-payments-bad-{}", std::process::id()));
+    fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("bad.jsonl");
+    fs::write(
+        &file,
+        concat!(
+            r#"{"id": "ok", "date": "2021-03-01", "beneficiary": {"name": "Erika Mustermann"}}"#,
+            "\n",
+            r#"{"id": "x", "date": "2021-02-30", "beneficiary": {"name": "A"}}"#,
+            "\n",
+            r#"{"id": "y", "date": "2021-03-01", "benefciary": {"name": "A"}}"#,
+            "\n",
+            r#"{"id": "z", "date": "2021-03-01", "originator": {"identifiers": [{"type": "iban", "value": "GB00 WEST 1234"}]}}"#,
+            "\n",
+            r#"{"id": "w", "date": "2021-03-01", "originator_agent": {"bic": "NOT A BIC"}}"#,
+            "\n",
+        ),
+    )
+    .unwrap();
+    let out = run(&file, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let d = decisions(&out);
+    assert_eq!(d.len(), 1);
+    assert_eq!(d[0]["id"], "ok");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bad.jsonl:2: "), "{err}");
+    assert!(
+        err.contains("bad.jsonl:3: benefciary: unknown field `benefciary`"),
+        "{err}"
+    );
+    assert!(err.contains("bad.jsonl:4: "), "{err}");
+    assert!(err.contains("bad.jsonl:5: originator_agent.bic: invalid bic"), "{err}");
+    assert!(
+        err.contains("bad.jsonl:4: originator.identifiers[0]: invalid iban"),
+        "{err}"
+    );
+    assert!(err.contains("bad.jsonl:2: date: invalid date `2021-02-30`"), "{err}");
+    assert!(err.contains("4 rejected"), "{err}");
+    let _ = fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_json_array_of_payments_is_read_too() {
+    let dir = std::env::temp_dir().join(format!("interdict-payments-array-{}", std::process::id()));
+    fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("payments.json");
+    let lines: Vec<Value> = fs::read_to_string(examples())
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    fs::write(&file, serde_json::to_string(&lines).unwrap()).unwrap();
+    let out = run(&file, &[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(decisions(&out).len(), 4);
+    let _ = fs::remove_dir_all(&dir);
+}

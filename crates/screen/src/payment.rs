@@ -1,0 +1,287 @@
+//! Screening a payment: every party, agent and intermediary it names, the
+//! apps or wallets it goes through, and its remittance text, on the
+//! payment's own date.
+//!
+//! Each party becomes a [`Party`] screened with [`Screener::screen_party`];
+//! agents with a BIC are also met by that identifier. The remittance text
+//! is searched for listed names: every run of two to four words is screened
+//! at the block threshold, so only close matches of whole names count. Apps
+//! are screened with [`Screener::screen_app`]. Every finding names the
+//! path in the payment it came from (`beneficiary.name`, `apps[0]`,
+//! `remittance`). The payment's outcome is the most severe of them.
+
+use serde::{Deserialize, Serialize};
+
+use interdict_index::NameIndex;
+use interdict_model::{Date, Decision, Identifier, IdentifierKind, Jurisdiction, Outcome, Warning, ENGINE_VERSION};
+
+use crate::party::{Party, PartyHit, Thresholds};
+use crate::{Context, Error, Screener};
+
+/// A payment, as JSON. The shape is stable: fields may be added, never
+/// removed or renamed. Unknown fields are rejected.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Payment {
+    pub id: String,
+    /// The payment's own date: what it is screened as of.
+    pub date: Date,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    /// Jurisdictions the payment touches (ISO codes); empty = `US`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub jurisdiction: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub originator: Option<PaymentParty>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub originator_agent: Option<PaymentParty>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub beneficiary: Option<PaymentParty>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub beneficiary_agent: Option<PaymentParty>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub intermediaries: Vec<PaymentParty>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ultimate_originator: Option<PaymentParty>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ultimate_beneficiary: Option<PaymentParty>,
+    /// Apps or wallets the payment goes through: package names, bundle
+    /// ids, store links or domains.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub apps: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remittance: Option<String>,
+}
+
+/// A party or agent of a payment.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PaymentParty {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub birth_date: Option<String>,
+    /// A bank's BIC: met exactly, like any identifier.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bic: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub identifiers: Vec<Identifier>,
+    /// Free text, screened for listed names like the remittance.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+}
+
+/// A hit and where in the payment it came from.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PaymentHit {
+    /// `beneficiary`, `intermediaries[1]`, `remittance`...
+    pub field: String,
+    #[serde(flatten)]
+    pub hit: PartyHit,
+}
+
+/// An app the payment goes through, and what the orders say of it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct AppFinding {
+    pub field: String,
+    pub app: String,
+    pub decision: Decision,
+}
+
+/// The answer for one payment.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PaymentDecision {
+    pub id: String,
+    pub outcome: Outcome,
+    pub as_of: Date,
+    pub hits: Vec<PaymentHit>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub apps: Vec<AppFinding>,
+    pub warnings: Vec<Warning>,
+    pub snapshot_id: String,
+    pub engine_version: String,
+}
+
+/// The longest run of words of free text screened as one name.
+const MAX_WORDS: usize = 4;
+
+impl Screener<'_> {
+    /// Screens `payment` on its own date.
+    pub fn screen_payment(
+        &self,
+        payment: &Payment,
+        names: &NameIndex,
+        thresholds: Thresholds,
+        policy: interdict_model::Policy,
+    ) -> Result<PaymentDecision, Error> {
+        let jurisdictions = if payment.jurisdiction.is_empty() {
+            vec!["US".to_string()]
+        } else {
+            payment.jurisdiction.clone()
+        };
+        let jurisdictions = jurisdictions
+            .iter()
+            .map(|j| {
+                j.parse::<Jurisdiction>()
+                    .map_err(|e| Error::invalid_party("jurisdiction", e.to_string()))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let ctx = Context {
+            as_of: payment.date,
+            jurisdictions,
+            policy,
+        };
+
+        let mut roles: Vec<(String, &PaymentParty)> = Vec::new();
+        let single = [
+            ("originator", &payment.originator),
+            ("originator_agent", &payment.originator_agent),
+            ("beneficiary", &payment.beneficiary),
+            ("beneficiary_agent", &payment.beneficiary_agent),
+            ("ultimate_originator", &payment.ultimate_originator),
+            ("ultimate_beneficiary", &payment.ultimate_beneficiary),
+        ];
+        for (role, party) in single {
+            if let Some(p) = party {
+                roles.push((role.to_string(), p));
+            }
+        }
+        for (i, p) in payment.intermediaries.iter().enumerate() {
+            roles.push((format!("intermediaries[{i}]"), p));
+        }
+
+        let mut hits = Vec::new();
+        let mut warnings = Vec::new();
+        for (field, p) in &roles {
+            let mut identifiers = p.identifiers.clone();
+            if let Some(bic) = &p.bic {
+                identifiers.push(
+                    Identifier::new(IdentifierKind::Bic, bic)
+                        .map_err(|e| Error::invalid_party(format!("{field}.bic"), e.to_string()))?,
+                );
+            }
+            let names_given: Vec<String> = p.name.iter().filter(|n| !n.trim().is_empty()).cloned().collect();
+            if !names_given.is_empty() || !identifiers.is_empty() {
+                let party = Party {
+                    names: names_given,
+                    kind: p.kind.clone(),
+                    birth_date: p.birth_date.clone(),
+                    countries: p.country.iter().cloned().collect(),
+                    identifiers,
+                    reference: None,
+                };
+                let d = self
+                    .screen_party(&party, names, thresholds, &ctx)
+                    .map_err(|e| match e.kind() {
+                        crate::ErrorKind::InvalidParty { field: f, message } => {
+                            Error::invalid_party(format!("{field}.{f}"), message.clone())
+                        }
+                        _ => e,
+                    })?;
+                warnings.extend(d.warnings);
+                hits.extend(d.hits.into_iter().map(|hit| PaymentHit {
+                    field: field.clone(),
+                    hit,
+                }));
+            }
+            if let Some(address) = &p.address {
+                self.screen_text(
+                    &format!("{field}.address"),
+                    address,
+                    names,
+                    thresholds,
+                    &ctx,
+                    &mut hits,
+                    &mut warnings,
+                )?;
+            }
+        }
+        if let Some(text) = &payment.remittance {
+            self.screen_text("remittance", text, names, thresholds, &ctx, &mut hits, &mut warnings)?;
+        }
+        let mut apps = Vec::new();
+        for (i, app) in payment.apps.iter().enumerate() {
+            let decision = self
+                .screen_app(app, &ctx)
+                .map_err(|e| Error::invalid_party(format!("apps[{i}]"), e.to_string()))?;
+            apps.push(AppFinding {
+                field: format!("apps[{i}]"),
+                app: app.clone(),
+                decision,
+            });
+        }
+        let outcome = hits
+            .iter()
+            .map(|h| h.hit.outcome)
+            .chain(apps.iter().map(|a| a.decision.outcome))
+            .max()
+            .unwrap_or(Outcome::Allow);
+        Ok(PaymentDecision {
+            id: payment.id.clone(),
+            outcome,
+            as_of: payment.date,
+            hits,
+            apps,
+            warnings,
+            snapshot_id: self.snapshot.id().to_string(),
+            engine_version: ENGINE_VERSION.to_string(),
+        })
+    }
+
+    /// Listed names in free text: every run of two to `MAX_WORDS` words
+    /// (one word when the text is one word) screened at the block
+    /// threshold; each entity once, at its best score.
+    #[allow(clippy::too_many_arguments)]
+    fn screen_text(
+        &self,
+        field: &str,
+        text: &str,
+        names: &NameIndex,
+        thresholds: Thresholds,
+        ctx: &Context,
+        hits: &mut Vec<PaymentHit>,
+        warnings: &mut Vec<Warning>,
+    ) -> Result<(), Error> {
+        let words: Vec<&str> = text.split_whitespace().collect();
+        let mut runs: Vec<String> = Vec::new();
+        if words.len() == 1 {
+            runs.push(words[0].to_string());
+        }
+        for len in 2..=MAX_WORDS.min(words.len()) {
+            for w in words.windows(len) {
+                runs.push(w.join(" "));
+            }
+        }
+        let strict = Thresholds {
+            block: thresholds.block,
+            review: thresholds.block,
+        };
+        let mut found: Vec<PartyHit> = Vec::new();
+        for run in runs {
+            let party = Party {
+                names: vec![run],
+                ..Party::default()
+            };
+            let d = self.screen_party(&party, names, strict, ctx)?;
+            warnings.extend(d.warnings);
+            for hit in d.hits {
+                match found.iter_mut().find(|h| h.entity_id == hit.entity_id) {
+                    Some(h) if h.score >= hit.score => {}
+                    Some(h) => *h = hit,
+                    None => found.push(hit),
+                }
+            }
+        }
+        hits.extend(found.into_iter().map(|hit| PaymentHit {
+            field: field.to_string(),
+            hit,
+        }));
+        Ok(())
+    }
+}
