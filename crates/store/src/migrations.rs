@@ -48,6 +48,20 @@ const MIGRATIONS: &[&str] = &[
      );",
     // 3: when each source file was last modified, as the list's date.
     "ALTER TABLE snapshot_sources ADD COLUMN modified TEXT;",
+    // 4: the audit log of decisions, hash-chained (see audit.rs).
+    "CREATE TABLE audit (
+         seq         INTEGER PRIMARY KEY,
+         decision_id TEXT NOT NULL UNIQUE,
+         created     TEXT NOT NULL,
+         kind        TEXT NOT NULL,
+         snapshot_id TEXT NOT NULL,
+         as_of       TEXT NOT NULL,
+         input       TEXT NOT NULL,
+         decision    TEXT NOT NULL,
+         prev_hash   TEXT NOT NULL,
+         hash        TEXT NOT NULL
+     );
+     CREATE INDEX audit_snapshot ON audit (snapshot_id);",
 ];
 
 /// The schema version this build writes.

@@ -1,0 +1,196 @@
+//! The audit log: every decision appended, each record hash-chained to the
+//! one before, so that changing, removing or reordering a record breaks
+//! the chain at that record.
+//!
+//! A record's hash is `sha256` over the previous record's hash and the
+//! record's fields, each length-prefixed so that no two field lists hash
+//! alike. The first record's previous hash is 64 zeros.
+
+use rusqlite::{params, OptionalExtension, TransactionBehavior};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::{Error, Store};
+
+/// The previous hash of the first record.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// A decision to append: what was screened, against which snapshot, and
+/// the decision, both as JSON text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewRecord {
+    /// `party`, `payment` or `app`.
+    pub kind: String,
+    pub snapshot_id: String,
+    pub as_of: String,
+    pub input: String,
+    pub decision: String,
+}
+
+/// One record of the log.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditRecord {
+    pub seq: i64,
+    /// `d-` and the first 16 hex digits of the record's hash.
+    pub decision_id: String,
+    /// RFC 3339, UTC.
+    pub created: String,
+    pub kind: String,
+    pub snapshot_id: String,
+    pub as_of: String,
+    pub input: String,
+    pub decision: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+/// The result of checking the chain.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ChainCheck {
+    pub records: u64,
+    /// The first record whose hash or link does not hold, and why.
+    pub first_broken: Option<(i64, String)>,
+}
+
+fn record_hash(prev: &str, seq: i64, created: &str, r: &NewRecord) -> String {
+    let mut h = Sha256::new();
+    for field in [
+        prev,
+        &seq.to_string(),
+        created,
+        &r.kind,
+        &r.snapshot_id,
+        &r.as_of,
+        &r.input,
+        &r.decision,
+    ] {
+        h.update((field.len() as u64).to_le_bytes());
+        h.update(field.as_bytes());
+    }
+    format!("{:x}", h.finalize())
+}
+
+impl Store {
+    /// Appends `records` to the log in one transaction, chained in order,
+    /// and returns them as stored. Either all are appended or none.
+    pub fn append_decisions(&mut self, records: &[NewRecord]) -> Result<Vec<AuditRecord>, Error> {
+        let path = self.path.clone();
+        let sqlite = |e| Error::sqlite(&path, e);
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(sqlite)?;
+        let last: Option<(i64, String)> = tx
+            .query_row("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()
+            .map_err(sqlite)?;
+        let (mut seq, mut prev) = last.unwrap_or((0, GENESIS.to_string()));
+        let created = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+        let mut out = Vec::with_capacity(records.len());
+        for r in records {
+            seq += 1;
+            let hash = record_hash(&prev, seq, &created, r);
+            let decision_id = format!("d-{}", &hash[..16]);
+            tx.execute(
+                "INSERT INTO audit (seq, decision_id, created, kind, snapshot_id, as_of, input, decision, prev_hash, hash)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                params![seq, decision_id, created, r.kind, r.snapshot_id, r.as_of, r.input, r.decision, prev, hash],
+            )
+            .map_err(sqlite)?;
+            out.push(AuditRecord {
+                seq,
+                decision_id,
+                created: created.clone(),
+                kind: r.kind.clone(),
+                snapshot_id: r.snapshot_id.clone(),
+                as_of: r.as_of.clone(),
+                input: r.input.clone(),
+                decision: r.decision.clone(),
+                prev_hash: prev.clone(),
+                hash: hash.clone(),
+            });
+            prev = hash;
+        }
+        tx.commit().map_err(sqlite)?;
+        Ok(out)
+    }
+
+    /// The record of `decision_id`.
+    pub fn decision(&self, decision_id: &str) -> Result<Option<AuditRecord>, Error> {
+        self.conn
+            .query_row(
+                "SELECT seq, decision_id, created, kind, snapshot_id, as_of, input, decision, prev_hash, hash
+                 FROM audit WHERE decision_id = ?1",
+                [decision_id],
+                |r| {
+                    Ok(AuditRecord {
+                        seq: r.get(0)?,
+                        decision_id: r.get(1)?,
+                        created: r.get(2)?,
+                        kind: r.get(3)?,
+                        snapshot_id: r.get(4)?,
+                        as_of: r.get(5)?,
+                        input: r.get(6)?,
+                        decision: r.get(7)?,
+                        prev_hash: r.get(8)?,
+                        hash: r.get(9)?,
+                    })
+                },
+            )
+            .optional()
+            .map_err(|e| Error::sqlite(&self.path, e))
+    }
+
+    /// Checks every record's hash and its link to the one before, in order,
+    /// and reports the first that does not hold.
+    pub fn verify_audit(&self) -> Result<ChainCheck, Error> {
+        let sqlite = |e| Error::sqlite(&self.path, e);
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT seq, created, kind, snapshot_id, as_of, input, decision, prev_hash, hash, decision_id
+                 FROM audit ORDER BY seq",
+            )
+            .map_err(sqlite)?;
+        let mut rows = stmt.query([]).map_err(sqlite)?;
+        let (mut prev, mut expected_seq, mut records) = (GENESIS.to_string(), 1i64, 0u64);
+        while let Some(row) = rows.next().map_err(sqlite)? {
+            let seq: i64 = row.get(0).map_err(sqlite)?;
+            let created: String = row.get(1).map_err(sqlite)?;
+            let record = NewRecord {
+                kind: row.get(2).map_err(sqlite)?,
+                snapshot_id: row.get(3).map_err(sqlite)?,
+                as_of: row.get(4).map_err(sqlite)?,
+                input: row.get(5).map_err(sqlite)?,
+                decision: row.get(6).map_err(sqlite)?,
+            };
+            let prev_hash: String = row.get(7).map_err(sqlite)?;
+            let hash: String = row.get(8).map_err(sqlite)?;
+            let decision_id: String = row.get(9).map_err(sqlite)?;
+            records += 1;
+            let broken = if seq != expected_seq {
+                Some(format!("record {expected_seq} is missing (next is {seq})"))
+            } else if prev_hash != prev {
+                Some("its link to the record before does not match".to_string())
+            } else if record_hash(&prev, seq, &created, &record) != hash || !hash.starts_with(&decision_id[2..]) {
+                Some("its content does not match its hash".to_string())
+            } else {
+                None
+            };
+            if let Some(why) = broken {
+                return Ok(ChainCheck {
+                    records,
+                    first_broken: Some((seq, why)),
+                });
+            }
+            prev = hash;
+            expected_seq = seq + 1;
+        }
+        Ok(ChainCheck {
+            records,
+            first_broken: None,
+        })
+    }
+}

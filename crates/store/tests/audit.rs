@@ -1,0 +1,108 @@
+//! The audit log: appending, the hash chain, and tampering found.
+
+use std::path::PathBuf;
+
+use interdict_store::{NewRecord, Store, DB_FILE, GENESIS};
+
+struct TempDir(PathBuf);
+impl TempDir {
+    fn new(name: &str) -> TempDir {
+        let p = std::env::temp_dir().join(format!("interdict-audit-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&p);
+        TempDir(p)
+    }
+}
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn record(n: u32) -> NewRecord {
+    NewRecord {
+        kind: "party".to_string(),
+        snapshot_id: "sha256:abc".to_string(),
+        as_of: "2021-03-01".to_string(),
+        input: format!(r#"{{"names":["Party {n}"]}}"#),
+        decision: format!(r#"{{"outcome":"allow","n":{n}}}"#),
+    }
+}
+
+fn filled(dir: &TempDir) -> Store {
+    let mut store = Store::open(&dir.0).unwrap();
+    store.append_decisions(&[record(1), record(2)]).unwrap();
+    store.append_decisions(&[record(3)]).unwrap();
+    store
+}
+
+/// Runs SQL on the database behind the store's back, as an attacker would.
+fn tamper(dir: &TempDir, sql: &str) {
+    let conn = rusqlite::Connection::open(dir.0.join(DB_FILE)).unwrap();
+    conn.execute_batch(sql).unwrap();
+}
+
+#[test]
+fn records_chain_in_order_and_verify() {
+    let dir = TempDir::new("chain");
+    let store = filled(&dir);
+    let check = store.verify_audit().unwrap();
+    assert_eq!(check.records, 3);
+    assert_eq!(check.first_broken, None);
+    let first = store.decision(&store_id(&store, 1)).unwrap().unwrap();
+    assert_eq!(first.prev_hash, GENESIS);
+    let second = store.decision(&store_id(&store, 2)).unwrap().unwrap();
+    assert_eq!(second.prev_hash, first.hash);
+    assert_eq!(second.decision, r#"{"outcome":"allow","n":2}"#);
+    assert_eq!(second.decision_id, format!("d-{}", &second.hash[..16]));
+    assert!(store.decision("d-0000000000000000").unwrap().is_none());
+}
+
+fn store_id(store: &Store, seq: i64) -> String {
+    // Ids come from hashes; find them through verify's order.
+    let conn = rusqlite::Connection::open(store.path()).unwrap();
+    conn.query_row("SELECT decision_id FROM audit WHERE seq = ?1", [seq], |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn a_changed_decision_is_found_at_its_record() {
+    let dir = TempDir::new("changed");
+    let store = filled(&dir);
+    tamper(
+        &dir,
+        r#"UPDATE audit SET decision = '{"outcome":"block","n":2}' WHERE seq = 2"#,
+    );
+    let check = store.verify_audit().unwrap();
+    assert_eq!(
+        check.first_broken,
+        Some((2, "its content does not match its hash".to_string()))
+    );
+}
+
+#[test]
+fn a_rehashed_record_breaks_the_next_link() {
+    let dir = TempDir::new("rehashed");
+    let store = filled(&dir);
+    // Changing a record and its own hash still breaks the record after it.
+    tamper(&dir, "UPDATE audit SET hash = 'f00' WHERE seq = 1");
+    let check = store.verify_audit().unwrap();
+    assert_eq!(check.first_broken.map(|b| b.0), Some(1));
+    tamper(&dir, "DELETE FROM audit WHERE seq = 1");
+    let check = store.verify_audit().unwrap();
+    assert_eq!(
+        check.first_broken,
+        Some((2, "record 1 is missing (next is 2)".to_string()))
+    );
+}
+
+#[test]
+fn a_removed_record_is_found() {
+    let dir = TempDir::new("removed");
+    let store = filled(&dir);
+    tamper(&dir, "DELETE FROM audit WHERE seq = 2");
+    let check = store.verify_audit().unwrap();
+    assert_eq!(
+        check.first_broken,
+        Some((3, "record 2 is missing (next is 3)".to_string()))
+    );
+}
