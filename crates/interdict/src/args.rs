@@ -65,12 +65,40 @@ pub enum Command {
     /// Lists: import official list files into versioned snapshots, show and compare them.
     #[command(subcommand)]
     Lists(ListsCommand),
-    /// Screening: names against the lists.
+    /// Screening: names, parties and payments against the lists and orders.
     #[command(subcommand)]
     Screen(ScreenCommand),
+    /// The audit log of decisions.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Show a recorded decision and its explanation.
+    Explain(Explain),
+    /// Screen a recorded decision's input again against the snapshot it
+    /// used, and show what differs.
+    Replay(Replay),
     /// Benchmarks that print JSON (not tests).
     #[command(subcommand)]
     Bench(BenchCommand),
+}
+
+#[derive(Subcommand)]
+pub enum AuditCommand {
+    /// Check the hash chain of the audit log; name the first broken record.
+    Verify,
+}
+
+#[derive(Args)]
+pub struct Explain {
+    /// A decision id (`d-` and 16 hex digits), as screening printed it.
+    pub decision_id: String,
+    #[arg(long, value_enum, default_value_t = ShowFormat::Table)]
+    pub format: ShowFormat,
+}
+
+#[derive(Args)]
+pub struct Replay {
+    /// A decision id (`d-` and 16 hex digits), as screening printed it.
+    pub decision_id: String,
 }
 
 #[derive(Subcommand)]
@@ -104,6 +132,9 @@ pub struct ScreenPayments {
     pub review: f32,
     #[arg(long, value_enum, default_value_t = ScreenFormat::Jsonl)]
     pub format: ScreenFormat,
+    /// Do not append the decisions to the audit log.
+    #[arg(long)]
+    pub no_audit: bool,
 }
 
 #[derive(Args)]
@@ -145,6 +176,9 @@ pub struct ScreenParty {
     pub review: f32,
     #[arg(long, value_enum, default_value_t = ShowFormat::Table)]
     pub format: ShowFormat,
+    /// Do not append the decision to the audit log.
+    #[arg(long)]
+    pub no_audit: bool,
 }
 
 #[derive(Args)]
@@ -379,33 +413,61 @@ pub fn load_snapshot(cli_orders: &[PathBuf]) -> anyhow::Result<Snapshot> {
 /// files, and the lists: the store's active snapshot when there is one,
 /// else the bundled lists. Returns it with one line saying which lists.
 pub fn load_screening_snapshot(cli: &Cli) -> anyhow::Result<(Snapshot, String)> {
+    let (snapshot, notice, _) = load_screening_snapshot_at(cli, None)?;
+    Ok((snapshot, notice))
+}
+
+/// [`load_screening_snapshot`], or with `store_snapshot` the store's
+/// snapshot of that id rather than the active one (a replay rebuilds what a
+/// decision used). Also returns the store snapshot used, if any.
+pub fn load_screening_snapshot_at(
+    cli: &Cli,
+    store_snapshot: Option<&str>,
+) -> anyhow::Result<(Snapshot, String, Option<String>)> {
     let mut dataset = interdict_lists::native::load_with_builtin(&cli.orders)?;
     let dir = cli.data_dir()?;
     let active = if dir.join(interdict_store::DB_FILE).is_file() {
         let store = interdict_store::Store::open(&dir)?;
-        match store.active()? {
+        let info = match store_snapshot {
+            Some(id) => Some(
+                store
+                    .snapshot(id)?
+                    .with_context(|| format!("snapshot {id} is no longer in the store at {}", dir.display()))?,
+            ),
+            None => store.active()?,
+        };
+        match info {
             Some(info) => Some((store.load(&info.id)?, info)),
             None => None,
         }
     } else {
+        anyhow::ensure!(
+            store_snapshot.is_none(),
+            "snapshot {} is not in the store at {} (there is no store)",
+            store_snapshot.unwrap_or_default(),
+            dir.display()
+        );
         None
     };
-    let notice = match active {
+    let (notice, used) = match active {
         Some((lists, info)) => {
             dataset.extend(lists);
-            format!(
-                "lists: snapshot {} (imported {}) from {}",
-                info.id,
-                info.created,
-                dir.display()
+            (
+                format!(
+                    "lists: snapshot {} (imported {}) from {}",
+                    info.id,
+                    info.created,
+                    dir.display()
+                ),
+                Some(info.id),
             )
         }
         None => {
             dataset.extend(interdict_lists::bundled::load()?);
-            interdict_lists::bundled::age_notice()
+            (interdict_lists::bundled::age_notice(), None)
         }
     };
-    Ok((Snapshot::build(dataset)?, notice))
+    Ok((Snapshot::build(dataset)?, notice, used))
 }
 
 /// Builds a snapshot from the built-in data, `--orders` files and the
@@ -461,6 +523,9 @@ pub fn run() -> ExitCode {
         Command::Screen(ScreenCommand::Names(args)) => commands::screen::names(&cli, args),
         Command::Screen(ScreenCommand::Party(args)) => commands::party::screen(&cli, args),
         Command::Screen(ScreenCommand::Payments(args)) => commands::payments::screen(&cli, args),
+        Command::Audit(AuditCommand::Verify) => commands::audit::verify(&cli),
+        Command::Explain(args) => commands::audit::explain(&cli, args),
+        Command::Replay(args) => commands::audit::replay(&cli, args),
         Command::Bench(BenchCommand::Names(args)) => commands::bench::names(&cli, args),
     };
     match result {

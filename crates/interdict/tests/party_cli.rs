@@ -10,7 +10,7 @@ fn party(args: &[&str]) -> std::process::Output {
         .unwrap()
         .env_remove("INTERDICT_ORDERS")
         .env("INTERDICT_DATA_DIR", dir.join("store"))
-        .args(["screen", "party"])
+        .args(["screen", "party", "--no-audit"])
         .args(args)
         .output()
         .unwrap()

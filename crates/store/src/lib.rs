@@ -108,6 +108,10 @@ impl Store {
             .map_err(|e| Error::sqlite(&path, e))?;
         conn.pragma_update(None, "foreign_keys", "ON")
             .map_err(|e| Error::sqlite(&path, e))?;
+        // Several screening processes may append to the audit log at once:
+        // a writer waits for another's transaction rather than failing.
+        conn.busy_timeout(std::time::Duration::from_secs(10))
+            .map_err(|e| Error::sqlite(&path, e))?;
         migrations::run(&mut conn).map_err(|e| e.with_path(&path))?;
         Ok(Store { conn, path })
     }

@@ -1,4 +1,5 @@
 pub mod apps;
+pub mod audit;
 pub mod bench;
 pub mod lists;
 pub mod orders;

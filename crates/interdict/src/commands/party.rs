@@ -9,7 +9,7 @@ use interdict_model::{Identifier, IdentifierKind};
 use interdict_screen::{Context, Evidenced, Party, Screener, Thresholds};
 
 use crate::args::{parse_jurisdictions, Cli, Finished, ScreenParty, ShowFormat};
-use crate::commands::screen::screening_snapshot;
+use crate::commands::audit::{self, screening_snapshot_used, AuditInput, Screened};
 use crate::output::Table;
 
 /// `TYPE:VALUE` as an identifier; the error names the flag.
@@ -48,28 +48,50 @@ pub fn screen(cli: &Cli, args: &ScreenParty) -> anyhow::Result<Finished> {
         jurisdictions: parse_jurisdictions(&args.jurisdiction)?,
         policy: args.policy.into(),
     };
-    let (snapshot, lists_notice) = screening_snapshot(cli, &args.list)?;
+    let (snapshot, lists_notice, used) = screening_snapshot_used(cli, &args.list)?;
     let names = NameIndex::build(snapshot.dataset());
     let thresholds = Thresholds {
         block: args.block,
         review: args.review,
     };
     let decision = Screener::new(&snapshot).screen_party(&party, &names, thresholds, &ctx)?;
+    let value = serde_json::to_value(&decision)?;
+    let decision_id = if args.no_audit {
+        None
+    } else {
+        let input = AuditInput {
+            used,
+            screened: Screened::Party {
+                party: party.clone(),
+                as_of: ctx.as_of,
+                jurisdictions: args.jurisdiction.clone(),
+                policy: ctx.policy.as_str().to_string(),
+                block: args.block,
+                review: args.review,
+            },
+        };
+        let record = audit::new_record(&snapshot, &ctx.as_of.to_string(), &input, &value)?;
+        audit::append(cli, &[record])?.pop()
+    };
 
     let mut out = io::stdout().lock();
     match args.format {
         ShowFormat::Json => {
-            serde_json::to_writer_pretty(&mut out, &decision)?;
+            serde_json::to_writer_pretty(&mut out, &audit::with_id(decision_id.as_deref(), value))?;
             writeln!(out)?;
         }
         ShowFormat::Table => {
             writeln!(
                 out,
-                "{} on {} ({} hit{})",
+                "{} on {} ({} hit{}){}",
                 decision.outcome.as_str().to_uppercase(),
                 decision.as_of,
                 decision.hits.len(),
-                if decision.hits.len() == 1 { "" } else { "s" }
+                if decision.hits.len() == 1 { "" } else { "s" },
+                decision_id
+                    .as_deref()
+                    .map(|id| format!(", decision {id}"))
+                    .unwrap_or_default()
             )?;
             let mut table = Table::new(&[
                 ("outcome", 7),

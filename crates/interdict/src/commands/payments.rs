@@ -13,7 +13,7 @@ use interdict_model::Outcome;
 use interdict_screen::{Payment, Screener, Thresholds};
 
 use crate::args::{Cli, Finished, ScreenFormat, ScreenPayments};
-use crate::commands::screen::screening_snapshot;
+use crate::commands::audit::{self, screening_snapshot_used, AuditInput, Screened};
 use crate::output::Table;
 
 /// The longest JSON line accepted: a payment is a few kilobytes.
@@ -29,7 +29,7 @@ pub fn screen(cli: &Cli, args: &ScreenPayments) -> anyhow::Result<Finished> {
     let started = Instant::now();
     let file = File::open(&args.file).with_context(|| format!("{}", args.file.display()))?;
     let mut reader = BufReader::new(file);
-    let (snapshot, lists_notice) = screening_snapshot(cli, &args.list)?;
+    let (snapshot, lists_notice, used) = screening_snapshot_used(cli, &args.list)?;
     let names = NameIndex::build(snapshot.dataset());
     let screener = Screener::new(&snapshot);
     let thresholds = Thresholds {
@@ -57,10 +57,17 @@ pub fn screen(cli: &Cli, args: &ScreenPayments) -> anyhow::Result<Finished> {
 
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
-    let mut table = Table::new(&[("id", 16), ("date", 10), ("outcome", 7), ("hits", 160)]);
+    let mut table = Table::new(&[
+        ("id", 16),
+        ("decision", 18),
+        ("date", 10),
+        ("outcome", 7),
+        ("hits", 160),
+    ]);
     let mut counts: BTreeMap<Outcome, usize> = BTreeMap::new();
     let mut top: BTreeMap<String, usize> = BTreeMap::new();
     let mut rejected = 0usize;
+    let mut pending: Vec<Pending> = Vec::new();
     for (line, row) in &mut rows {
         let payment = match row {
             Ok(p) => p,
@@ -82,34 +89,51 @@ pub fn screen(cli: &Cli, args: &ScreenPayments) -> anyhow::Result<Finished> {
         for h in decision.hits.iter().filter(|h| h.hit.outcome > Outcome::Allow) {
             *top.entry(format!("{} ({})", h.hit.name, h.hit.entity_id)).or_default() += 1;
         }
-        match args.format {
-            ScreenFormat::Jsonl => {
-                serde_json::to_writer(&mut out, &decision)?;
-                writeln!(out)?;
-            }
-            ScreenFormat::Table | ScreenFormat::Csv => {
-                let hits: Vec<String> = decision
-                    .hits
-                    .iter()
-                    .filter(|h| h.hit.outcome > Outcome::Allow)
-                    .map(|h| format!("{} {}: {} {:.2}", h.hit.outcome, h.field, h.hit.name, h.hit.score))
-                    .chain(
-                        decision
-                            .apps
-                            .iter()
-                            .filter(|a| a.decision.outcome > Outcome::Allow)
-                            .map(|a| format!("{} {}: {}", a.decision.outcome, a.field, a.app)),
-                    )
-                    .collect();
-                table.row(vec![
-                    decision.id.clone(),
-                    decision.as_of.to_string(),
-                    decision.outcome.as_str().to_string(),
-                    hits.join("; "),
-                ]);
-            }
+        let row = vec![
+            decision.id.clone(),
+            decision.as_of.to_string(),
+            decision.outcome.as_str().to_string(),
+            decision
+                .hits
+                .iter()
+                .filter(|h| h.hit.outcome > Outcome::Allow)
+                .map(|h| format!("{} {}: {} {:.2}", h.hit.outcome, h.field, h.hit.name, h.hit.score))
+                .chain(
+                    decision
+                        .apps
+                        .iter()
+                        .filter(|a| a.decision.outcome > Outcome::Allow)
+                        .map(|a| format!("{} {}: {}", a.decision.outcome, a.field, a.app)),
+                )
+                .collect::<Vec<_>>()
+                .join("; "),
+        ];
+        let value = serde_json::to_value(&decision)?;
+        let record = if args.no_audit {
+            None
+        } else {
+            let input = AuditInput {
+                used: used.clone(),
+                screened: Screened::Payment {
+                    payment,
+                    policy: interdict_model::Policy::from(args.policy).as_str().to_string(),
+                    block: args.block,
+                    review: args.review,
+                },
+            };
+            Some(audit::new_record(
+                &snapshot,
+                &decision.as_of.to_string(),
+                &input,
+                &value,
+            )?)
+        };
+        pending.push((value, row, record));
+        if pending.len() >= AUDIT_BATCH {
+            flush(cli, &mut pending, args.format, &mut out, &mut table)?;
         }
     }
+    flush(cli, &mut pending, args.format, &mut out, &mut table)?;
     if !matches!(args.format, ScreenFormat::Jsonl) {
         table.write(&mut out)?;
     }
@@ -141,6 +165,39 @@ pub fn screen(cli: &Cli, args: &ScreenPayments) -> anyhow::Result<Finished> {
     } else {
         Finished::Ok
     })
+}
+
+/// Decisions are appended to the audit log this many at a time, each batch
+/// in one transaction, and written once they have their ids.
+const AUDIT_BATCH: usize = 500;
+
+/// A decision waiting for its batch: as JSON, as a table row, and its
+/// audit record.
+type Pending = (serde_json::Value, Vec<String>, Option<interdict_store::NewRecord>);
+
+fn flush(
+    cli: &Cli,
+    pending: &mut Vec<Pending>,
+    format: ScreenFormat,
+    out: &mut impl Write,
+    table: &mut Table,
+) -> anyhow::Result<()> {
+    let records: Vec<_> = pending.iter().filter_map(|p| p.2.clone()).collect();
+    let mut ids = audit::append(cli, &records)?.into_iter();
+    for (value, mut row, record) in pending.drain(..) {
+        let id = record.and_then(|_| ids.next());
+        match format {
+            ScreenFormat::Jsonl => {
+                serde_json::to_writer(&mut *out, &audit::with_id(id.as_deref(), value))?;
+                writeln!(out)?;
+            }
+            ScreenFormat::Table | ScreenFormat::Csv => {
+                row.insert(1, id.unwrap_or_default());
+                table.row(row);
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Payments one a line; blank lines are skipped. A line that is too long,

@@ -1,0 +1,323 @@
+//! The audit log from the CLI: screening commands append their decisions;
+//! `audit verify` checks the chain, `explain` shows a decision, `replay`
+//! screens its input again against the snapshot it used and shows what
+//! differs.
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+use interdict_index::{NameIndex, Snapshot};
+use interdict_screen::{Context, Party, Payment, Screener, Thresholds};
+use interdict_store::{NewRecord, Store};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::args::{
+    load_list_snapshot, load_screening_snapshot_at, parse_jurisdictions, Cli, Explain, Finished, Replay, ShowFormat,
+};
+
+/// The data a screening used: recorded with its decisions, so that a
+/// replay rebuilds the same snapshot.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Used {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub orders: Vec<PathBuf>,
+    /// `--list` files; empty = the store's snapshot or the bundled lists.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lists: Vec<PathBuf>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub store_snapshot: Option<String>,
+}
+
+/// What was screened, with the settings that decided it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Screened {
+    Party {
+        party: Party,
+        as_of: interdict_model::Date,
+        jurisdictions: Vec<String>,
+        policy: String,
+        block: f32,
+        review: f32,
+    },
+    Payment {
+        payment: Payment,
+        policy: String,
+        block: f32,
+        review: f32,
+    },
+}
+
+/// The `input` of an audit record.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct AuditInput {
+    pub used: Used,
+    pub screened: Screened,
+}
+
+/// The snapshot for `--list` files or, without them, the store's active
+/// snapshot or the bundled lists; with what was used.
+pub fn screening_snapshot_used(cli: &Cli, lists: &[PathBuf]) -> anyhow::Result<(Snapshot, String, Used)> {
+    let mut used = Used {
+        orders: cli.orders.clone(),
+        ..Used::default()
+    };
+    if lists.is_empty() {
+        let (snapshot, notice, store_snapshot) = load_screening_snapshot_at(cli, None)?;
+        used.store_snapshot = store_snapshot;
+        Ok((snapshot, notice, used))
+    } else {
+        let (snapshot, notice) = load_list_snapshot(cli, lists)?;
+        used.lists = lists.to_vec();
+        Ok((snapshot, notice, used))
+    }
+}
+
+/// An audit record for a decision.
+pub fn new_record(snapshot: &Snapshot, as_of: &str, input: &AuditInput, decision: &Value) -> anyhow::Result<NewRecord> {
+    let kind = match input.screened {
+        Screened::Party { .. } => "party",
+        Screened::Payment { .. } => "payment",
+    };
+    Ok(NewRecord {
+        kind: kind.to_string(),
+        snapshot_id: snapshot.id().to_string(),
+        as_of: as_of.to_string(),
+        input: serde_json::to_string(input)?,
+        decision: serde_json::to_string(decision)?,
+    })
+}
+
+/// Appends `records` to the audit log in the data directory and returns
+/// their decision ids.
+pub fn append(cli: &Cli, records: &[NewRecord]) -> anyhow::Result<Vec<String>> {
+    if records.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut store = Store::open(&cli.data_dir()?)?;
+    Ok(store
+        .append_decisions(records)?
+        .into_iter()
+        .map(|r| r.decision_id)
+        .collect())
+}
+
+/// `{"decision_id": ..., ...decision}`: the decision as printed.
+pub fn with_id(decision_id: Option<&str>, decision: Value) -> Value {
+    match (decision_id, decision) {
+        (Some(id), Value::Object(fields)) => {
+            let mut out = serde_json::Map::new();
+            out.insert("decision_id".to_string(), Value::String(id.to_string()));
+            out.extend(fields);
+            Value::Object(out)
+        }
+        (_, d) => d,
+    }
+}
+
+pub fn verify(cli: &Cli) -> anyhow::Result<Finished> {
+    let store = Store::open(&cli.data_dir()?)?;
+    let check = store.verify_audit()?;
+    match &check.first_broken {
+        None => {
+            println!("audit log intact: {} records", check.records);
+            Ok(Finished::Ok)
+        }
+        Some((seq, why)) => {
+            anyhow::bail!(
+                "audit log broken at record {seq}: {why} ({} records read)",
+                check.records
+            )
+        }
+    }
+}
+
+fn record(cli: &Cli, id: &str) -> anyhow::Result<interdict_store::AuditRecord> {
+    let store = Store::open(&cli.data_dir()?)?;
+    store
+        .decision(id)?
+        .with_context(|| format!("no decision `{id}` in the audit log at {}", store.path().display()))
+}
+
+pub fn explain(cli: &Cli, args: &Explain) -> anyhow::Result<Finished> {
+    let r = record(cli, &args.decision_id)?;
+    let decision: Value = serde_json::from_str(&r.decision).context("the stored decision")?;
+    let mut out = io::stdout().lock();
+    if matches!(args.format, ShowFormat::Json) {
+        serde_json::to_writer_pretty(&mut out, &with_id(Some(&r.decision_id), decision))?;
+        writeln!(out)?;
+        return Ok(Finished::Ok);
+    }
+    writeln!(out, "decision {} ({}), recorded {}", r.decision_id, r.kind, r.created)?;
+    writeln!(out, "as of {} on snapshot {}", r.as_of, r.snapshot_id)?;
+    writeln!(
+        out,
+        "outcome: {}",
+        decision["outcome"].as_str().unwrap_or("?").to_uppercase()
+    )?;
+    let hits = decision["hits"].as_array().cloned().unwrap_or_default();
+    for hit in &hits {
+        let field = hit["field"].as_str().map(|f| format!("{f}: ")).unwrap_or_default();
+        writeln!(
+            out,
+            "- {}{} {} ({}), score {}: {}",
+            field,
+            hit["outcome"].as_str().unwrap_or("?"),
+            hit["name"].as_str().unwrap_or("?"),
+            hit["entity_id"].as_str().unwrap_or("?"),
+            hit["score"],
+            hit["reason"].as_str().unwrap_or("")
+        )?;
+        if let Some(aligned) = hit["features"]["aligned"].as_array() {
+            for a in aligned {
+                writeln!(
+                    out,
+                    "    {} ~ {}: {} {}",
+                    a["query"].as_str().unwrap_or(""),
+                    a["candidate"].as_str().unwrap_or(""),
+                    a["match"].as_str().unwrap_or(""),
+                    a["similarity"]
+                )?;
+            }
+        }
+        for o in hit["ownership"].as_array().into_iter().flatten() {
+            writeln!(out, "    ownership: {}", o["path_text"].as_str().unwrap_or(""))?;
+        }
+        for o in hit["orders"].as_array().into_iter().flatten() {
+            writeln!(
+                out,
+                "    order {}: {}",
+                o["id"].as_str().unwrap_or(""),
+                o["path_text"].as_str().unwrap_or("")
+            )?;
+        }
+    }
+    if hits.is_empty() {
+        writeln!(out, "no hits")?;
+    }
+    Ok(Finished::Ok)
+}
+
+pub fn replay(cli: &Cli, args: &Replay) -> anyhow::Result<Finished> {
+    let r = record(cli, &args.decision_id)?;
+    let input: AuditInput = serde_json::from_str(&r.input).context("the stored input")?;
+    anyhow::ensure!(
+        input.used.orders == cli.orders,
+        "decision {} used --orders {:?}; replay it with the same --orders",
+        r.decision_id,
+        input.used.orders
+    );
+    let (snapshot, _) = if input.used.lists.is_empty() {
+        let (s, n, _) = load_screening_snapshot_at(cli, input.used.store_snapshot.as_deref())?;
+        (s, n)
+    } else {
+        load_list_snapshot(cli, &input.used.lists)?
+    };
+    anyhow::ensure!(
+        snapshot.id() == r.snapshot_id,
+        "cannot rebuild snapshot {}: the data now gives {} (a list file or --orders file changed)",
+        r.snapshot_id,
+        snapshot.id()
+    );
+    let names = NameIndex::build(snapshot.dataset());
+    let screener = Screener::new(&snapshot);
+    let policy = |p: &str| -> anyhow::Result<interdict_model::Policy> { p.parse().map_err(anyhow::Error::msg) };
+    let again: Value = match &input.screened {
+        Screened::Party {
+            party,
+            as_of,
+            jurisdictions,
+            policy: p,
+            block,
+            review,
+        } => {
+            let ctx = Context {
+                as_of: *as_of,
+                jurisdictions: parse_jurisdictions(jurisdictions)?,
+                policy: policy(p)?,
+            };
+            let thresholds = Thresholds {
+                block: *block,
+                review: *review,
+            };
+            serde_json::to_value(screener.screen_party(party, &names, thresholds, &ctx)?)?
+        }
+        Screened::Payment {
+            payment,
+            policy: p,
+            block,
+            review,
+        } => {
+            let thresholds = Thresholds {
+                block: *block,
+                review: *review,
+            };
+            serde_json::to_value(screener.screen_payment(payment, &names, thresholds, policy(p)?)?)?
+        }
+    };
+    let stored: Value = serde_json::from_str(&r.decision).context("the stored decision")?;
+    let mut differences = Vec::new();
+    diff("", &stored, &again, &mut differences);
+    let mut out = io::stdout().lock();
+    if differences.is_empty() {
+        writeln!(
+            out,
+            "replayed {} on snapshot {}: the same decision ({})",
+            r.decision_id,
+            r.snapshot_id,
+            stored["outcome"].as_str().unwrap_or("?")
+        )?;
+        return Ok(Finished::Ok);
+    }
+    writeln!(
+        out,
+        "replayed {} on snapshot {}: {} difference{}",
+        r.decision_id,
+        r.snapshot_id,
+        differences.len(),
+        if differences.len() == 1 { "" } else { "s" }
+    )?;
+    for d in differences.iter().take(50) {
+        writeln!(out, "  {d}")?;
+    }
+    anyhow::bail!("the replayed decision differs from the recorded one")
+}
+
+/// The leaves where `a` and `b` differ, as `path: a → b`.
+fn diff(path: &str, a: &Value, b: &Value, out: &mut Vec<String>) {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            let mut keys: Vec<&String> = x.keys().chain(y.keys()).collect();
+            keys.sort();
+            keys.dedup();
+            for k in keys {
+                let p = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
+                diff(
+                    &p,
+                    x.get(k).unwrap_or(&Value::Null),
+                    y.get(k).unwrap_or(&Value::Null),
+                    out,
+                );
+            }
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            for i in 0..x.len().max(y.len()) {
+                let p = format!("{path}[{i}]");
+                diff(
+                    &p,
+                    x.get(i).unwrap_or(&Value::Null),
+                    y.get(i).unwrap_or(&Value::Null),
+                    out,
+                );
+            }
+        }
+        _ if a != b => out.push(format!("{path}: {a} → {b}")),
+        _ => {}
+    }
+}

@@ -1,0 +1,128 @@
+//! The audit log end to end: screening records decisions, `audit verify`
+//! checks the chain and finds a tampered row, `explain` shows a decision and
+//! `replay` reproduces it.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+struct TempDir(PathBuf);
+impl TempDir {
+    fn new(name: &str) -> TempDir {
+        let p = std::env::temp_dir().join(format!("interdict-audit-cli-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&p);
+        TempDir(p)
+    }
+}
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn interdict(dir: &Path, args: &[&str]) -> std::process::Output {
+    Command::cargo_bin("interdict")
+        .unwrap()
+        .env_remove("INTERDICT_ORDERS")
+        .env("INTERDICT_DATA_DIR", dir)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn stdout(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn screen_examples(dir: &Path) -> Vec<Value> {
+    let examples = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/payments.jsonl");
+    let out = interdict(dir, &["screen", "payments", examples.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    stdout(&out).lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+}
+
+#[test]
+fn decisions_are_recorded_chained_explained_and_replayed() {
+    let dir = TempDir::new("flow");
+    let decisions = screen_examples(&dir.0);
+    let ids: Vec<&str> = decisions.iter().map(|d| d["decision_id"].as_str().unwrap()).collect();
+    assert_eq!(ids.len(), 4);
+    assert!(ids.iter().all(|id| id.starts_with("d-") && id.len() == 18), "{ids:?}");
+
+    let out = interdict(&dir.0, &["audit", "verify"]);
+    assert!(out.status.success());
+    assert_eq!(stdout(&out), "audit log intact: 4 records\n");
+
+    let out = interdict(&dir.0, &["explain", ids[0]]);
+    assert!(out.status.success());
+    let text = stdout(&out);
+    assert!(text.contains("outcome: REVIEW"), "{text}");
+    assert!(
+        text.contains("beneficiary: review Alipay.com Co., Ltd. (alipay_com_co)"),
+        "{text}"
+    );
+
+    let out = interdict(&dir.0, &["explain", ids[2], "--format", "json"]);
+    let stored: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(stored, decisions[2]);
+
+    let out = interdict(&dir.0, &["replay", ids[1]]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout(&out).contains("the same decision (allow)"), "{}", stdout(&out));
+}
+
+#[test]
+fn a_tampered_record_is_found_and_its_replay_differs() {
+    let dir = TempDir::new("tamper");
+    let decisions = screen_examples(&dir.0);
+    let id = decisions[2]["decision_id"].as_str().unwrap().to_string();
+    // Someone turns the block on p-3 into an allow in the database.
+    let conn = rusqlite::Connection::open(dir.0.join("interdict.db")).unwrap();
+    conn.execute(
+        "UPDATE audit SET decision = replace(decision, '\"outcome\":\"block\"', '\"outcome\":\"allow\"') WHERE decision_id = ?1",
+        [&id],
+    )
+    .unwrap();
+    drop(conn);
+
+    let out = interdict(&dir.0, &["audit", "verify"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("audit log broken at record 3: its content does not match its hash"),
+        "{err}"
+    );
+
+    // Replaying the record shows what was changed.
+    let out = interdict(&dir.0, &["replay", &id]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(text.contains("outcome: \"allow\" → \"block\""), "{text}");
+}
+
+#[test]
+fn no_audit_records_nothing_and_unknown_ids_are_named() {
+    let dir = TempDir::new("none");
+    let out = interdict(
+        &dir.0,
+        &[
+            "screen",
+            "party",
+            "--name",
+            "Kim Jong Un",
+            "--as-of",
+            "2021-03-01",
+            "--no-audit",
+        ],
+    );
+    assert!(out.status.success());
+    assert!(!stdout(&out).contains("decision d-"));
+    assert_eq!(
+        stdout(&interdict(&dir.0, &["audit", "verify"])),
+        "audit log intact: 0 records\n"
+    );
+    let out = interdict(&dir.0, &["explain", "d-0000000000000000"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no decision `d-0000000000000000` in the audit log"));
+}
