@@ -43,7 +43,7 @@ pub enum Screened {
         review: f32,
     },
     Payment {
-        payment: Payment,
+        payment: Box<Payment>,
         policy: String,
         block: f32,
         review: f32,

@@ -115,7 +115,7 @@ pub fn screen(cli: &Cli, args: &ScreenPayments) -> anyhow::Result<Finished> {
             let input = AuditInput {
                 used: used.clone(),
                 screened: Screened::Payment {
-                    payment,
+                    payment: Box::new(payment),
                     policy: interdict_model::Policy::from(args.policy).as_str().to_string(),
                     block: args.block,
                     review: args.review,
