@@ -37,7 +37,7 @@ use interdict_model::{
 pub use app_id::readings as app_id_readings;
 pub use error::{Error, ErrorKind};
 pub use party::{DesignationStatus, Evidenced, Party, PartyDecision, PartyHit, Thresholds};
-pub use payment::{AppFinding, Payment, PaymentDecision, PaymentHit, PaymentParty};
+pub use payment::{AppFinding, PaymentDecision, PaymentHit};
 
 /// What a screen is relative to: the date, the jurisdictions the
 /// transaction touches, and the policy.

@@ -10,72 +10,15 @@
 //! path in the payment it came from (`beneficiary.name`, `apps[0]`,
 //! `remittance`). The payment's outcome is the most severe of them.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use interdict_index::NameIndex;
-use interdict_model::{Date, Decision, Identifier, IdentifierKind, Jurisdiction, Outcome, Warning, ENGINE_VERSION};
+use interdict_model::{
+    Date, Decision, Identifier, IdentifierKind, Jurisdiction, Outcome, Payment, PaymentParty, Warning, ENGINE_VERSION,
+};
 
 use crate::party::{Party, PartyHit, Thresholds};
 use crate::{Context, Error, Screener};
-
-/// A payment, as JSON. The shape is stable: fields may be added, never
-/// removed or renamed. Unknown fields are rejected.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Payment {
-    pub id: String,
-    /// The payment's own date: what it is screened as of.
-    pub date: Date,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub currency: Option<String>,
-    /// Jurisdictions the payment touches (ISO codes); empty = `US`.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub jurisdiction: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub originator: Option<PaymentParty>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub originator_agent: Option<PaymentParty>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub beneficiary: Option<PaymentParty>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub beneficiary_agent: Option<PaymentParty>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub intermediaries: Vec<PaymentParty>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ultimate_originator: Option<PaymentParty>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ultimate_beneficiary: Option<PaymentParty>,
-    /// Apps or wallets the payment goes through: package names, bundle
-    /// ids, store links or domains.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub apps: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub remittance: Option<String>,
-}
-
-/// A party or agent of a payment.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PaymentParty {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub birth_date: Option<String>,
-    /// A bank's BIC: met exactly, like any identifier.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bic: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub identifiers: Vec<Identifier>,
-    /// Free text, screened for listed names like the remittance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub address: Option<String>,
-}
 
 /// A hit and where in the payment it came from.
 #[derive(Clone, Debug, PartialEq, Serialize)]

@@ -8,7 +8,8 @@ use std::path::PathBuf;
 
 use anyhow::Context as _;
 use interdict_index::{NameIndex, Snapshot};
-use interdict_screen::{Context, Party, Payment, Screener, Thresholds};
+use interdict_model::Payment;
+use interdict_screen::{Context, Party, Screener, Thresholds};
 use interdict_store::{NewRecord, Store};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;

@@ -10,7 +10,8 @@ use std::time::Instant;
 use anyhow::Context as _;
 use interdict_index::NameIndex;
 use interdict_model::Outcome;
-use interdict_screen::{Payment, Screener, Thresholds};
+use interdict_model::Payment;
+use interdict_screen::{Screener, Thresholds};
 
 use crate::args::{Cli, Finished, ScreenFormat, ScreenPayments};
 use crate::commands::audit::{self, screening_snapshot_used, AuditInput, Screened};
