@@ -131,6 +131,9 @@ seed_target() {
         inventory)
             seed inventory "$ROOT"/examples/*.csv
             ;;
+        messages)
+            seed messages "$ROOT"/examples/messages/*
+            ;;
         ftm)
             # No FtM fixture in the repository: a few lines of each kind.
             cat >"$corpus/seed-inline.jsonl" <<'JSONL'

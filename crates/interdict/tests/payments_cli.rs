@@ -120,3 +120,27 @@ fn a_json_array_of_payments_is_read_too() {
     assert_eq!(decisions(&out).len(), 4);
     let _ = fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn pacs008_and_mt103_payments_to_alipays_operator_follow_the_order() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/messages");
+    for (file, path) in [
+        ("pacs008-alipay.xml", "CdtTrfTxInf[0]/Cdtr"),
+        ("mt103-alipay.txt", "MT103[0]:59"),
+    ] {
+        let out = run(&dir.join(file), &["--no-audit"]);
+        assert!(out.status.success(), "{file}: {}", String::from_utf8_lossy(&out.stderr));
+        let d = decisions(&out);
+        let outcomes: Vec<(&str, &str)> = d
+            .iter()
+            .map(|d| (d["as_of"].as_str().unwrap(), d["outcome"].as_str().unwrap()))
+            .collect();
+        assert_eq!(outcomes, [("2021-03-01", "review"), ("2021-07-01", "allow")], "{file}");
+        let hit = &d[0]["hits"][0];
+        assert_eq!(hit["field"], "beneficiary", "{file}");
+        assert_eq!(hit["path"], path, "{file}");
+        assert_eq!(hit["entity_id"], "alipay_com_co", "{file}");
+        assert_eq!(hit["orders"][0]["id"], "EO13971", "{file}");
+        assert_eq!(d[1]["hits"][0]["orders"][0]["status"], "revoked", "{file}");
+    }
+}

@@ -15,6 +15,7 @@ pub mod formats;
 pub mod ftm;
 mod gb_csv;
 pub mod inventory;
+pub mod messages;
 pub mod names_input;
 pub mod native;
 pub mod ofac;

@@ -52,6 +52,11 @@ pub struct Payment {
     pub apps: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remittance: Option<String>,
+    /// For a payment read from a message (pacs.008, MT103): where each
+    /// field came from in it, by field (`beneficiary`:
+    /// `CdtTrfTxInf[0]/Cdtr`).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub paths: std::collections::BTreeMap<String, String>,
 }
 
 /// A party or agent of a payment.

@@ -25,6 +25,10 @@ use crate::{Context, Error, Screener};
 pub struct PaymentHit {
     /// `beneficiary`, `intermediaries[1]`, `remittance`...
     pub field: String,
+    /// Where the field came from in the original message, for payments
+    /// read from pacs.008 or MT103.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
     #[serde(flatten)]
     pub hit: PartyHit,
 }
@@ -130,12 +134,15 @@ impl Screener<'_> {
                 warnings.extend(d.warnings);
                 hits.extend(d.hits.into_iter().map(|hit| PaymentHit {
                     field: field.clone(),
+                    path: payment.paths.get(field).cloned(),
                     hit,
                 }));
             }
             if let Some(address) = &p.address {
+                let path = payment.paths.get(field).map(|p| format!("{p}/address"));
                 self.screen_text(
                     &format!("{field}.address"),
+                    path,
                     address,
                     names,
                     thresholds,
@@ -146,7 +153,17 @@ impl Screener<'_> {
             }
         }
         if let Some(text) = &payment.remittance {
-            self.screen_text("remittance", text, names, thresholds, &ctx, &mut hits, &mut warnings)?;
+            let path = payment.paths.get("remittance").cloned();
+            self.screen_text(
+                "remittance",
+                path,
+                text,
+                names,
+                thresholds,
+                &ctx,
+                &mut hits,
+                &mut warnings,
+            )?;
         }
         let mut apps = Vec::new();
         for (i, app) in payment.apps.iter().enumerate() {
@@ -184,6 +201,7 @@ impl Screener<'_> {
     fn screen_text(
         &self,
         field: &str,
+        path: Option<String>,
         text: &str,
         names: &NameIndex,
         thresholds: Thresholds,
@@ -223,6 +241,7 @@ impl Screener<'_> {
         }
         hits.extend(found.into_iter().map(|hit| PaymentHit {
             field: field.to_string(),
+            path: path.clone(),
             hit,
         }));
         Ok(())

@@ -47,7 +47,15 @@ pub fn screen(cli: &Cli, args: &ScreenPayments) -> anyhow::Result<Finished> {
         first[0] = buf.get(skip).copied().unwrap_or(b'{');
         buf.len() > skip
     };
-    let mut rows: Box<dyn Iterator<Item = (u64, Result<Payment, String>)>> = if peeked && first[0] == b'[' {
+    let format = interdict_lists::messages::detect(reader.fill_buf()?);
+    let mut rows: Box<dyn Iterator<Item = (u64, Result<Payment, String>)>> = if let Some(format) = format {
+        // pacs.008 or MT103: a message file is read whole; an error in it
+        // stops the run, naming file, line and element or tag.
+        let mut bytes = Vec::new();
+        reader.read_to_end(&mut bytes).with_context(|| path.clone())?;
+        let all = interdict_lists::messages::read(&args.file, &bytes, format)?;
+        Box::new(all.into_iter().enumerate().map(|(i, p)| (i as u64 + 1, Ok(p))))
+    } else if peeked && first[0] == b'[' {
         let mut text = String::new();
         reader.read_to_string(&mut text).with_context(|| path.clone())?;
         let all: Vec<Payment> = serde_json::from_str(&text).with_context(|| path.clone())?;
@@ -59,7 +67,7 @@ pub fn screen(cli: &Cli, args: &ScreenPayments) -> anyhow::Result<Finished> {
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let mut table = Table::new(&[
-        ("id", 16),
+        ("id", 24),
         ("decision", 18),
         ("date", 10),
         ("outcome", 7),
