@@ -124,6 +124,14 @@ impl Snapshot {
         self.entity_index.get(id).map(|&i| &self.dataset.entities[i])
     }
 
+    /// The content digest of an entity with its designations, `sha256:<hex>`
+    /// of their JSON: an allowlist entry holds while it is unchanged.
+    pub fn entity_digest(&self, id: &str) -> Option<String> {
+        let entity = self.entity(id)?;
+        let body = serde_json::to_vec(&(entity, self.designations_of(id))).ok()?;
+        Some(format!("sha256:{:x}", Sha256::digest(&body)))
+    }
+
     /// The designations of an entity, in the order the lists gave them.
     pub fn designations_of(&self, entity_id: &str) -> Vec<&interdict_model::Designation> {
         match self.entity_index.get(entity_id) {

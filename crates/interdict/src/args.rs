@@ -71,6 +71,9 @@ pub enum Command {
     /// The audit log of decisions.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// The allowlist: inputs known not to be a listed entity.
+    #[command(subcommand)]
+    Allowlist(AllowlistCommand),
     /// Show a recorded decision and its explanation.
     Explain(Explain),
     /// Screen a recorded decision's input again against the snapshot it
@@ -79,6 +82,40 @@ pub enum Command {
     /// Benchmarks that print JSON (not tests).
     #[command(subcommand)]
     Bench(BenchCommand),
+}
+
+#[derive(Subcommand)]
+pub enum AllowlistCommand {
+    /// Add an entry: input KEY is not entity ENTITY. It holds until the
+    /// entity changes in a newer snapshot, or until `--expires`.
+    Add(AllowlistAdd),
+    /// List the entries.
+    List {
+        #[arg(long, value_enum, default_value_t = ShowFormat::Table)]
+        format: ShowFormat,
+    },
+}
+
+#[derive(Args)]
+pub struct AllowlistAdd {
+    /// The input: a party's reference, or its name (compared in lower case,
+    /// spaces collapsed), or an identifier as TYPE:VALUE.
+    #[arg(long, value_name = "KEY")]
+    pub key: String,
+    /// The listed entity's id.
+    #[arg(long, value_name = "ID")]
+    pub entity: String,
+    #[arg(long)]
+    pub reason: String,
+    #[arg(long)]
+    pub author: String,
+    /// First date the entry no longer applies, YYYY-MM-DD.
+    #[arg(long, value_name = "DATE")]
+    pub expires: Option<String>,
+    /// The lists the entity is in, as for screening; without them, the
+    /// active snapshot or the bundled lists.
+    #[arg(long, value_name = "FILE")]
+    pub list: Vec<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -524,6 +561,8 @@ pub fn run() -> ExitCode {
         Command::Screen(ScreenCommand::Party(args)) => commands::party::screen(&cli, args),
         Command::Screen(ScreenCommand::Payments(args)) => commands::payments::screen(&cli, args),
         Command::Audit(AuditCommand::Verify) => commands::audit::verify(&cli),
+        Command::Allowlist(AllowlistCommand::Add(args)) => commands::audit::allowlist_add(&cli, args),
+        Command::Allowlist(AllowlistCommand::List { format }) => commands::audit::allowlist_list(&cli, *format),
         Command::Explain(args) => commands::audit::explain(&cli, args),
         Command::Replay(args) => commands::audit::replay(&cli, args),
         Command::Bench(BenchCommand::Names(args)) => commands::bench::names(&cli, args),

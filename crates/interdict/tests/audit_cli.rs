@@ -126,3 +126,73 @@ fn no_audit_records_nothing_and_unknown_ids_are_named() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no decision `d-0000000000000000` in the audit log"));
 }
+
+#[test]
+fn an_allowlist_entry_is_used_recorded_and_replayed() {
+    let dir = TempDir::new("allow");
+    let out = interdict(
+        &dir.0,
+        &[
+            "allowlist",
+            "add",
+            "--key",
+            "Kim Jong Un",
+            "--entity",
+            "us_ofac_sdn-20157",
+            "--reason",
+            "a different person, born 1990 in Seoul",
+            "--author",
+            "analyst.kim",
+        ],
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        stdout(&out),
+        "added a-1: `kim jong un` is not us_ofac_sdn-20157 (KIM, Jong Un)\n"
+    );
+
+    let screen = &[
+        "screen",
+        "party",
+        "--name",
+        "KIM  Jong Un",
+        "--as-of",
+        "2021-03-01",
+        "--format",
+        "json",
+    ];
+    let out = interdict(&dir.0, screen);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let d: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(d["outcome"], "allow");
+    assert_eq!(d["hits"].as_array().unwrap().len(), 0);
+    assert_eq!(d["suppressed"][0]["entity_id"], "us_ofac_sdn-20157");
+    assert_eq!(d["suppressed"][0]["suppressed_by"]["entry_id"], "a-1");
+    assert_eq!(d["suppressed"][0]["suppressed_by"]["author"], "analyst.kim");
+
+    // The use is in the audit log, and a replay applies the same entry.
+    let id = d["decision_id"].as_str().unwrap();
+    let out = interdict(&dir.0, &["explain", id, "--format", "json"]);
+    let stored: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(stored["suppressed"][0]["suppressed_by"]["entry_id"], "a-1");
+    let out = interdict(&dir.0, &["replay", id]);
+    assert!(out.status.success(), "{}", stdout(&out));
+
+    let out = interdict(
+        &dir.0,
+        &[
+            "allowlist",
+            "add",
+            "--key",
+            "x",
+            "--entity",
+            "nobody",
+            "--reason",
+            "r",
+            "--author",
+            "a",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--entity nobody: no such entity"));
+}

@@ -282,6 +282,11 @@ pub enum WarningCode {
     ListingPending,
     /// A matched entity was delisted before the date, on `date`.
     Delisted,
+    /// An allowlist entry for a hit no longer applies: the entity changed
+    /// since the entry was made.
+    AllowlistStale,
+    /// An allowlist entry for a hit expired on `date`.
+    AllowlistExpired,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

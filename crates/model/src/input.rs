@@ -80,3 +80,35 @@ pub struct PaymentParty {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
 }
+
+/// An allowlist (good-guy list) entry: this input is not that listed
+/// entity. It holds only while the entity is as it was when the entry was
+/// made (`entity_digest`), and until it expires.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AllowEntry {
+    /// `a-` and a number.
+    pub id: String,
+    /// The input it is for: the party's reference, or its name as
+    /// [`allow_key`] writes it.
+    pub input_key: String,
+    pub entity_id: String,
+    /// The entity's content digest when the entry was made.
+    pub entity_digest: String,
+    pub reason: String,
+    pub author: String,
+    /// RFC 3339, UTC.
+    pub created: String,
+    /// First date it no longer applies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires: Option<Date>,
+}
+
+/// The key an allowlist entry uses for a name: lower case, one space
+/// between words, so that `ACME  Trading` and `acme trading` are one key.
+pub fn allow_key(name: &str) -> String {
+    name.split_whitespace()
+        .map(|w| w.to_lowercase())
+        .collect::<Vec<_>>()
+        .join(" ")
+}

@@ -29,14 +29,15 @@ use std::sync::{Arc, Mutex};
 
 use interdict_index::{path_step, Coverage, OwnershipBlocks, Snapshot};
 use interdict_model::{
-    path_text, Confidence, CoverageRole, Covered, Date, Decision, Direction, Entity, EntityKind, IdentificationStatus,
-    IdentifierMatch, Jurisdiction, ListingFinding, MatchKind, Order, OrderFinding, OrderStatus, Outcome, OwnershipRule,
-    PathStep, Policy, RelationKind, TransactionFinding, TransactionStatus, Warning, WarningCode, ENGINE_VERSION,
+    path_text, AllowEntry, Confidence, CoverageRole, Covered, Date, Decision, Direction, Entity, EntityKind,
+    IdentificationStatus, IdentifierMatch, Jurisdiction, ListingFinding, MatchKind, Order, OrderFinding, OrderStatus,
+    Outcome, OwnershipRule, PathStep, Policy, RelationKind, TransactionFinding, TransactionStatus, Warning,
+    WarningCode, ENGINE_VERSION,
 };
 
 pub use app_id::readings as app_id_readings;
 pub use error::{Error, ErrorKind};
-pub use party::{DesignationStatus, Evidenced, Party, PartyDecision, PartyHit, Thresholds};
+pub use party::{AllowUse, DesignationStatus, Evidenced, Party, PartyDecision, PartyHit, Thresholds};
 pub use payment::{AppFinding, PaymentDecision, PaymentHit};
 
 /// What a screen is relative to: the date, the jurisdictions the
@@ -55,6 +56,7 @@ pub struct Screener<'s> {
     snapshot: &'s Snapshot,
     coverage: Mutex<HashMap<(String, Date), Arc<Coverage>>>,
     ownership: Mutex<HashMap<(String, Date), Arc<OwnershipBlocks>>>,
+    allowlist: Vec<AllowEntry>,
 }
 
 /// One way the input reaches a covered person under one order.
@@ -69,6 +71,7 @@ impl<'s> Screener<'s> {
             snapshot,
             coverage: Mutex::new(HashMap::new()),
             ownership: Mutex::new(HashMap::new()),
+            allowlist: Vec::new(),
         }
     }
 
@@ -81,6 +84,13 @@ impl<'s> Screener<'s> {
             .entry(key)
             .or_insert_with(|| Arc::new(self.snapshot.coverage(order, date)))
             .clone()
+    }
+
+    /// Screens with these allowlist entries: a hit one of them covers is
+    /// suppressed, and the decision says which entry did it.
+    pub fn with_allowlist(mut self, entries: Vec<AllowEntry>) -> Self {
+        self.allowlist = entries;
+        self
     }
 
     /// Who `rule` blocks through ownership on `date`, computed once per

@@ -15,8 +15,8 @@ use serde::{Deserialize, Serialize};
 
 use interdict_index::NameIndex;
 use interdict_model::{
-    builtin_ownership_rules, path_text, Date, Identifier, OrderFinding, OrderStatus, Outcome, OwnershipFinding,
-    Warning, WarningCode, ENGINE_VERSION,
+    allow_key, builtin_ownership_rules, path_text, Date, Identifier, OrderFinding, OrderStatus, Outcome,
+    OwnershipFinding, Warning, WarningCode, ENGINE_VERSION,
 };
 use interdict_names::{Adjustment, BirthDate, Evidence, Features, PartyKind};
 
@@ -107,6 +107,18 @@ pub struct PartyHit {
     pub orders: Vec<OrderFinding>,
     pub outcome: Outcome,
     pub reason: String,
+    /// The allowlist entry that suppressed this hit, if one did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppressed_by: Option<AllowUse>,
+}
+
+/// The use of an allowlist entry, recorded in the decision (and so in the
+/// audit log).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct AllowUse {
+    pub entry_id: String,
+    pub reason: String,
+    pub author: String,
 }
 
 /// The answer for one party on one date.
@@ -118,6 +130,9 @@ pub struct PartyDecision {
     pub thresholds: Thresholds,
     /// Best first.
     pub hits: Vec<PartyHit>,
+    /// Hits an allowlist entry suppressed: they do not count.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub suppressed: Vec<PartyHit>,
     pub warnings: Vec<Warning>,
     pub snapshot_id: String,
     pub engine_version: String,
@@ -313,18 +328,89 @@ impl Screener<'_> {
                 orders,
                 outcome,
                 reason,
+                suppressed_by: None,
             });
         }
+        let (hits, suppressed) = self.apply_allowlist(party, hits, ctx.as_of, &mut warnings);
         Ok(PartyDecision {
             outcome: hits.iter().map(|h| h.outcome).max().unwrap_or(Outcome::Allow),
             as_of: ctx.as_of,
             input: party.clone(),
             thresholds,
             hits,
+            suppressed,
             warnings,
             snapshot_id: snapshot.id().to_string(),
             engine_version: ENGINE_VERSION.to_string(),
         })
+    }
+}
+
+impl Screener<'_> {
+    /// Splits `hits` into those that count and those an allowlist entry
+    /// suppresses. An entry applies to a hit when its key is the party's
+    /// reference, the name that matched, or the identifier that matched; it
+    /// holds until it expires, and only while the entity is as it was when
+    /// the entry was made.
+    fn apply_allowlist(
+        &self,
+        party: &Party,
+        hits: Vec<PartyHit>,
+        as_of: Date,
+        warnings: &mut Vec<Warning>,
+    ) -> (Vec<PartyHit>, Vec<PartyHit>) {
+        if self.allowlist.is_empty() {
+            return (hits, Vec::new());
+        }
+        let (mut kept, mut suppressed) = (Vec::new(), Vec::new());
+        for mut hit in hits {
+            let mut keys: Vec<String> = party.reference.iter().cloned().collect();
+            match &hit.evidenced {
+                Evidenced::Name { input, .. } => keys.push(allow_key(input)),
+                Evidenced::Identifier { identifier } => keys.push(identifier.to_string()),
+            }
+            let digest = self.snapshot.entity_digest(&hit.entity_id);
+            let mut used = None;
+            for entry in self
+                .allowlist
+                .iter()
+                .filter(|e| e.entity_id == hit.entity_id && keys.contains(&e.input_key))
+            {
+                if let Some(expired) = entry.expires.filter(|x| *x <= as_of) {
+                    warnings.push(Warning {
+                        code: WarningCode::AllowlistExpired,
+                        order: None,
+                        date: Some(expired),
+                        message: format!("allowlist entry {} for {} expired on {expired}", entry.id, hit.name),
+                    });
+                } else if digest.as_deref() != Some(entry.entity_digest.as_str()) {
+                    warnings.push(Warning {
+                        code: WarningCode::AllowlistStale,
+                        order: None,
+                        date: None,
+                        message: format!(
+                            "allowlist entry {} no longer applies: {} ({}) changed since it was made",
+                            entry.id, hit.name, hit.entity_id
+                        ),
+                    });
+                } else {
+                    used = Some(AllowUse {
+                        entry_id: entry.id.clone(),
+                        reason: entry.reason.clone(),
+                        author: entry.author.clone(),
+                    });
+                    break;
+                }
+            }
+            match used {
+                Some(u) => {
+                    hit.suppressed_by = Some(u);
+                    suppressed.push(hit);
+                }
+                None => kept.push(hit),
+            }
+        }
+        (kept, suppressed)
     }
 }
 

@@ -48,6 +48,9 @@ pub struct PaymentDecision {
     pub outcome: Outcome,
     pub as_of: Date,
     pub hits: Vec<PaymentHit>,
+    /// Hits an allowlist entry suppressed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub suppressed: Vec<PaymentHit>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub apps: Vec<AppFinding>,
     pub warnings: Vec<Warning>,
@@ -104,6 +107,7 @@ impl Screener<'_> {
         }
 
         let mut hits = Vec::new();
+        let mut suppressed = Vec::new();
         let mut warnings = Vec::new();
         for (field, p) in &roles {
             let mut identifiers = p.identifiers.clone();
@@ -132,11 +136,13 @@ impl Screener<'_> {
                         _ => e,
                     })?;
                 warnings.extend(d.warnings);
-                hits.extend(d.hits.into_iter().map(|hit| PaymentHit {
+                let at = |hit| PaymentHit {
                     field: field.clone(),
                     path: payment.paths.get(field).cloned(),
                     hit,
-                }));
+                };
+                hits.extend(d.hits.into_iter().map(at));
+                suppressed.extend(d.suppressed.into_iter().map(at));
             }
             if let Some(address) = &p.address {
                 let path = payment.paths.get(field).map(|p| format!("{p}/address"));
@@ -187,6 +193,7 @@ impl Screener<'_> {
             outcome,
             as_of: payment.date,
             hits,
+            suppressed,
             apps,
             warnings,
             snapshot_id: self.snapshot.id().to_string(),

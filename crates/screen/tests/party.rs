@@ -208,3 +208,97 @@ fn bad_party_fields_are_named() {
         .unwrap_err();
     assert_eq!(e.to_string(), "names: a party needs a name or an identifier");
 }
+
+fn entry(s: &Setup, key: &str, entity: &str, expires: Option<&str>) -> interdict_model::AllowEntry {
+    interdict_model::AllowEntry {
+        id: "a-1".to_string(),
+        input_key: key.to_string(),
+        entity_id: entity.to_string(),
+        entity_digest: s.snapshot.entity_digest(entity).unwrap(),
+        reason: "a different person, born 1990".to_string(),
+        author: "analyst".to_string(),
+        created: "2022-06-01T00:00:00Z".to_string(),
+        expires: expires.map(|d| d.parse().unwrap()),
+    }
+}
+
+fn screen_with(s: &Setup, entries: Vec<interdict_model::AllowEntry>, party: &Party, date: &str) -> PartyDecision {
+    let ctx = Context {
+        as_of: date.parse().unwrap(),
+        jurisdictions: vec!["US".parse::<Jurisdiction>().unwrap()],
+        policy: Policy::Default,
+    };
+    Screener::new(&s.snapshot)
+        .with_allowlist(entries)
+        .screen_party(party, &s.names, Thresholds::default(), &ctx)
+        .unwrap()
+}
+
+#[test]
+fn an_allowlist_entry_suppresses_its_hit_and_says_so() {
+    let s = setup();
+    let party = named("Ivan Sergeyevich PETROV");
+    let d = screen_with(
+        &s,
+        vec![entry(&s, "ivan sergeyevich petrov", "petrov", None)],
+        &party,
+        "2022-06-01",
+    );
+    assert_eq!(d.outcome, Outcome::Allow);
+    assert!(d.hits.is_empty());
+    let used = d.suppressed[0].suppressed_by.as_ref().unwrap();
+    assert_eq!((used.entry_id.as_str(), used.author.as_str()), ("a-1", "analyst"));
+    // Another input, or a reference that is not the entry's key, is not
+    // covered.
+    let d = screen_with(
+        &s,
+        vec![entry(&s, "someone else", "petrov", None)],
+        &party,
+        "2022-06-01",
+    );
+    assert_eq!(d.outcome, Outcome::Block);
+    // A reference key covers every name of that party.
+    let mut by_ref = party.clone();
+    by_ref.reference = Some("cust-42".to_string());
+    let d = screen_with(&s, vec![entry(&s, "cust-42", "petrov", None)], &by_ref, "2022-06-01");
+    assert_eq!(d.outcome, Outcome::Allow);
+}
+
+#[test]
+fn an_allowlist_entry_expires() {
+    let s = setup();
+    let party = named("Ivan Sergeyevich PETROV");
+    let entries = vec![entry(&s, "ivan sergeyevich petrov", "petrov", Some("2022-06-01"))];
+    let d = screen_with(&s, entries.clone(), &party, "2022-05-31");
+    assert_eq!(d.outcome, Outcome::Allow);
+    let d = screen_with(&s, entries, &party, "2022-06-01");
+    assert_eq!(d.outcome, Outcome::Block);
+    assert!(d.warnings.iter().any(|w| w.code == WarningCode::AllowlistExpired));
+}
+
+#[test]
+fn an_allowlist_entry_lapses_when_the_entity_changes_in_a_newer_snapshot() {
+    let s = setup();
+    let party = named("Ivan Sergeyevich PETROV");
+    let made = entry(&s, "ivan sergeyevich petrov", "petrov", None);
+    // The next list adds an alias to the entity: the entry was made for the
+    // entity as it was, and no longer applies.
+    let mut loader = Loader::with_builtin().unwrap();
+    let changed = LIST.replace(
+        "name = \"Ivan Sergeyevich PETROV\"",
+        "name = \"Ivan Sergeyevich PETROV\"\naliases = [{ name = \"Vanya Petrov\" }]",
+    );
+    assert_ne!(changed, LIST);
+    loader.add_str(Path::new("list.toml"), &changed).unwrap();
+    let snapshot = Snapshot::build(loader.finish().unwrap()).unwrap();
+    let names = NameIndex::build(snapshot.dataset());
+    let newer = Setup { snapshot, names };
+    assert_ne!(
+        newer.snapshot.entity_digest("petrov"),
+        s.snapshot.entity_digest("petrov")
+    );
+    let d = screen_with(&newer, vec![made], &party, "2022-06-01");
+    assert_eq!(d.outcome, Outcome::Block);
+    assert!(d.suppressed.is_empty());
+    assert!(d.warnings.iter().any(|w| w.code == WarningCode::AllowlistStale));
+}

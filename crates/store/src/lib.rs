@@ -10,6 +10,7 @@
 //! An import is one transaction: it either adds the snapshot and makes it
 //! the active one, or leaves the store exactly as it was.
 
+mod allowlist;
 mod audit;
 mod error;
 mod migrations;
@@ -23,6 +24,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
+pub use allowlist::NewAllowEntry;
 pub use audit::{AuditRecord, ChainCheck, NewRecord, GENESIS};
 pub use error::{Error, ErrorKind};
 

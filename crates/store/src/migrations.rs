@@ -62,6 +62,18 @@ const MIGRATIONS: &[&str] = &[
          hash        TEXT NOT NULL
      );
      CREATE INDEX audit_snapshot ON audit (snapshot_id);",
+    // 5: the allowlist (good-guy list).
+    "CREATE TABLE allowlist (
+         id            INTEGER PRIMARY KEY,
+         input_key     TEXT NOT NULL,
+         entity_id     TEXT NOT NULL,
+         entity_digest TEXT NOT NULL,
+         reason        TEXT NOT NULL,
+         author        TEXT NOT NULL,
+         created       TEXT NOT NULL,
+         expires       TEXT
+     );
+     CREATE INDEX allowlist_entity ON allowlist (entity_id);",
 ];
 
 /// The schema version this build writes.

@@ -9,13 +9,15 @@ use std::path::PathBuf;
 use anyhow::Context as _;
 use interdict_index::{NameIndex, Snapshot};
 use interdict_model::Payment;
+use interdict_model::{allow_key, AllowEntry};
 use interdict_screen::{Context, Party, Screener, Thresholds};
-use interdict_store::{NewRecord, Store};
+use interdict_store::{NewAllowEntry, NewRecord, Store};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::args::{
-    load_list_snapshot, load_screening_snapshot_at, parse_jurisdictions, Cli, Explain, Finished, Replay, ShowFormat,
+    load_list_snapshot, load_screening_snapshot_at, parse_jurisdictions, AllowlistAdd, Cli, Explain, Finished, Replay,
+    ShowFormat,
 };
 
 /// The data a screening used: recorded with its decisions, so that a
@@ -56,6 +58,106 @@ pub enum Screened {
 pub struct AuditInput {
     pub used: Used,
     pub screened: Screened,
+    /// The allowlist entries for the entities the decision met, as they
+    /// were: a replay applies the same ones.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allowlist: Vec<AllowEntry>,
+}
+
+/// The allowlist in the data directory; empty when there is no store.
+pub fn allowlist(cli: &Cli) -> anyhow::Result<Vec<AllowEntry>> {
+    let dir = cli.data_dir()?;
+    if !dir.join(interdict_store::DB_FILE).is_file() {
+        return Ok(Vec::new());
+    }
+    Ok(Store::open(&dir)?.allow_entries()?)
+}
+
+/// The entries of `entries` for the entities a decision (as JSON) met.
+pub fn entries_for(entries: &[AllowEntry], decision: &Value) -> Vec<AllowEntry> {
+    let met: Vec<&str> = ["hits", "suppressed"]
+        .iter()
+        .flat_map(|k| decision[*k].as_array().into_iter().flatten())
+        .filter_map(|h| h["entity_id"].as_str())
+        .collect();
+    entries
+        .iter()
+        .filter(|e| met.contains(&e.entity_id.as_str()))
+        .cloned()
+        .collect()
+}
+
+pub fn allowlist_add(cli: &Cli, args: &AllowlistAdd) -> anyhow::Result<Finished> {
+    anyhow::ensure!(!args.reason.trim().is_empty(), "--reason: give the reason");
+    anyhow::ensure!(!args.author.trim().is_empty(), "--author: say who decided");
+    let expires = match &args.expires {
+        Some(d) => Some(
+            d.parse::<interdict_model::Date>()
+                .with_context(|| "--expires".to_string())?,
+        ),
+        None => None,
+    };
+    let (snapshot, _, _) = screening_snapshot_used(cli, &args.list)?;
+    let digest = snapshot
+        .entity_digest(&args.entity)
+        .with_context(|| format!("--entity {}: no such entity in the lists screening uses", args.entity))?;
+    // Names are keyed as screening keys them; references and identifiers
+    // as given.
+    let key = if args.key.contains(':') {
+        args.key.clone()
+    } else {
+        allow_key(&args.key)
+    };
+    let mut store = Store::open(&cli.data_dir()?)?;
+    let entry = store.add_allow_entry(&NewAllowEntry {
+        input_key: key,
+        entity_id: args.entity.clone(),
+        entity_digest: digest,
+        reason: args.reason.clone(),
+        author: args.author.clone(),
+        expires,
+    })?;
+    println!(
+        "added {}: `{}` is not {} ({})",
+        entry.id,
+        entry.input_key,
+        entry.entity_id,
+        snapshot.entity(&entry.entity_id).map(|e| e.name.as_str()).unwrap_or("")
+    );
+    Ok(Finished::Ok)
+}
+
+pub fn allowlist_list(cli: &Cli, format: ShowFormat) -> anyhow::Result<Finished> {
+    let entries = allowlist(cli)?;
+    let mut out = io::stdout().lock();
+    match format {
+        ShowFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, &entries)?;
+            writeln!(out)?;
+        }
+        ShowFormat::Table => {
+            let mut table = crate::output::Table::new(&[
+                ("id", 8),
+                ("key", 30),
+                ("entity", 24),
+                ("author", 16),
+                ("expires", 10),
+                ("reason", 60),
+            ]);
+            for e in &entries {
+                table.row(vec![
+                    e.id.clone(),
+                    e.input_key.clone(),
+                    e.entity_id.clone(),
+                    e.author.clone(),
+                    e.expires.map(|d| d.to_string()).unwrap_or_default(),
+                    e.reason.clone(),
+                ]);
+            }
+            table.write(&mut out)?;
+        }
+    }
+    Ok(Finished::Ok)
 }
 
 /// The snapshot for `--list` files or, without them, the store's active
@@ -223,7 +325,7 @@ pub fn replay(cli: &Cli, args: &Replay) -> anyhow::Result<Finished> {
         snapshot.id()
     );
     let names = NameIndex::build(snapshot.dataset());
-    let screener = Screener::new(&snapshot);
+    let screener = Screener::new(&snapshot).with_allowlist(input.allowlist.clone());
     let policy = |p: &str| -> anyhow::Result<interdict_model::Policy> { p.parse().map_err(anyhow::Error::msg) };
     let again: Value = match &input.screened {
         Screened::Party {

@@ -54,13 +54,17 @@ pub fn screen(cli: &Cli, args: &ScreenParty) -> anyhow::Result<Finished> {
         block: args.block,
         review: args.review,
     };
-    let decision = Screener::new(&snapshot).screen_party(&party, &names, thresholds, &ctx)?;
+    let entries = audit::allowlist(cli)?;
+    let decision = Screener::new(&snapshot)
+        .with_allowlist(entries.clone())
+        .screen_party(&party, &names, thresholds, &ctx)?;
     let value = serde_json::to_value(&decision)?;
     let decision_id = if args.no_audit {
         None
     } else {
         let input = AuditInput {
             used,
+            allowlist: audit::entries_for(&entries, &value),
             screened: Screened::Party {
                 party: party.clone(),
                 as_of: ctx.as_of,
@@ -116,6 +120,15 @@ pub fn screen(cli: &Cli, args: &ScreenParty) -> anyhow::Result<Finished> {
                 ]);
             }
             table.write(&mut out)?;
+            for h in &decision.suppressed {
+                if let Some(u) = &h.suppressed_by {
+                    writeln!(
+                        out,
+                        "suppressed: {} ({}) by allowlist entry {} ({}, {})",
+                        h.name, h.entity_id, u.entry_id, u.author, u.reason
+                    )?;
+                }
+            }
             for w in &decision.warnings {
                 writeln!(out, "warning: {}", w.message)?;
             }

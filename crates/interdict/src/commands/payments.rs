@@ -32,7 +32,8 @@ pub fn screen(cli: &Cli, args: &ScreenPayments) -> anyhow::Result<Finished> {
     let mut reader = BufReader::new(file);
     let (snapshot, lists_notice, used) = screening_snapshot_used(cli, &args.list)?;
     let names = NameIndex::build(snapshot.dataset());
-    let screener = Screener::new(&snapshot);
+    let entries = audit::allowlist(cli)?;
+    let screener = Screener::new(&snapshot).with_allowlist(entries.clone());
     let thresholds = Thresholds {
         block: args.block,
         review: args.review,
@@ -123,6 +124,7 @@ pub fn screen(cli: &Cli, args: &ScreenPayments) -> anyhow::Result<Finished> {
         } else {
             let input = AuditInput {
                 used: used.clone(),
+                allowlist: audit::entries_for(&entries, &value),
                 screened: Screened::Payment {
                     payment: Box::new(payment),
                     policy: interdict_model::Policy::from(args.policy).as_str().to_string(),

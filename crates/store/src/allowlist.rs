@@ -1,0 +1,99 @@
+//! The allowlist: entries saying an input is not a listed entity, with who
+//! said so, why, and until when.
+
+use interdict_model::{AllowEntry, Date};
+use rusqlite::params;
+
+use crate::{Error, Store};
+
+/// An entry to add; the store gives it its id and time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewAllowEntry {
+    pub input_key: String,
+    pub entity_id: String,
+    pub entity_digest: String,
+    pub reason: String,
+    pub author: String,
+    pub expires: Option<Date>,
+}
+
+impl Store {
+    /// Adds an entry and returns it as stored.
+    pub fn add_allow_entry(&mut self, entry: &NewAllowEntry) -> Result<AllowEntry, Error> {
+        let created = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        self.conn
+            .execute(
+                "INSERT INTO allowlist (input_key, entity_id, entity_digest, reason, author, created, expires)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![
+                    entry.input_key,
+                    entry.entity_id,
+                    entry.entity_digest,
+                    entry.reason,
+                    entry.author,
+                    created,
+                    entry.expires.map(|d| d.to_string())
+                ],
+            )
+            .map_err(|e| Error::sqlite(&self.path, e))?;
+        Ok(AllowEntry {
+            id: format!("a-{}", self.conn.last_insert_rowid()),
+            input_key: entry.input_key.clone(),
+            entity_id: entry.entity_id.clone(),
+            entity_digest: entry.entity_digest.clone(),
+            reason: entry.reason.clone(),
+            author: entry.author.clone(),
+            created,
+            expires: entry.expires,
+        })
+    }
+
+    /// Every entry, oldest first.
+    pub fn allow_entries(&self) -> Result<Vec<AllowEntry>, Error> {
+        let sqlite = |e| Error::sqlite(&self.path, e);
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT id, input_key, entity_id, entity_digest, reason, author, created, expires
+                 FROM allowlist ORDER BY id",
+            )
+            .map_err(sqlite)?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, String>(5)?,
+                    r.get::<_, String>(6)?,
+                    r.get::<_, Option<String>>(7)?,
+                ))
+            })
+            .map_err(sqlite)?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, input_key, entity_id, entity_digest, reason, author, created, expires) = row.map_err(sqlite)?;
+            let expires = match expires {
+                Some(d) => Some(d.parse::<Date>().map_err(|e| {
+                    Error::json(<serde_json::Error as serde::de::Error>::custom(format!(
+                        "allowlist entry a-{id}: expires: {e}"
+                    )))
+                })?),
+                None => None,
+            };
+            out.push(AllowEntry {
+                id: format!("a-{id}"),
+                input_key,
+                entity_id,
+                entity_digest,
+                reason,
+                author,
+                created,
+                expires,
+            });
+        }
+        Ok(out)
+    }
+}
