@@ -153,8 +153,16 @@ pub enum ScreenCommand {
 
 #[derive(Args)]
 pub struct ScreenPayments {
-    /// Payments as JSON lines (`.jsonl`), or one JSON array of payments.
+    /// Payments as JSON lines (`.jsonl`), one JSON array of payments, an
+    /// ISO 20022 pacs.008 XML file or SWIFT MT103 messages.
     pub file: PathBuf,
+    /// Screen every payment as of this date (YYYY-MM-DD) instead of its own.
+    #[arg(long = "as-of", value_name = "DATE")]
+    pub as_of: Option<String>,
+    /// Also write a self-contained HTML report: outcomes as a chart, and
+    /// the payments for review or blocked.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
     /// Screen against these list files (any format interdict reads, with
     /// the built-in data) instead of the active snapshot or bundled lists.
     #[arg(long, value_name = "FILE")]

@@ -144,3 +144,41 @@ fn pacs008_and_mt103_payments_to_alipays_operator_follow_the_order() {
         assert_eq!(d[1]["hits"][0]["orders"][0]["status"], "revoked", "{file}");
     }
 }
+
+#[test]
+fn csv_output_as_of_and_the_html_report() {
+    let dir = std::env::temp_dir().join(format!("interdict-payments-report-{}", std::process::id()));
+    fs::create_dir_all(&dir).unwrap();
+    let report = dir.join("report.html");
+    let out = run(
+        &examples(),
+        &["--no-audit", "--format", "csv", "--report", report.to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut rows = csv::Reader::from_reader(&out.stdout[..]);
+    assert_eq!(
+        rows.headers().unwrap(),
+        vec![
+            "id",
+            "decision_id",
+            "date",
+            "outcome",
+            "hits",
+            "warnings",
+            "snapshot_id"
+        ]
+    );
+    let outcomes: Vec<String> = rows.records().map(|r| r.unwrap()[3].to_string()).collect();
+    assert_eq!(outcomes, ["review", "allow", "block", "allow"]);
+    let html = fs::read_to_string(&report).unwrap();
+    assert!(html.contains(r#"<svg id="outcomes""#));
+    assert_eq!(html.matches("<tr class=").count(), 2, "the review and the block");
+    assert!(html.contains("KIM, Jong Un (us_ofac_sdn-20157)"));
+
+    // Every payment as of 2021-07-01: EO 13971 is revoked by then.
+    let out = run(&examples(), &["--no-audit", "--as-of", "2021-07-01"]);
+    let d = decisions(&out);
+    assert_eq!(d[0]["as_of"], "2021-07-01");
+    assert_eq!(d[0]["outcome"], "allow");
+    let _ = fs::remove_dir_all(&dir);
+}

@@ -17,6 +17,139 @@ use crate::args::{Cli, Finished, ScreenFormat, ScreenPayments};
 use crate::commands::audit::{self, screening_snapshot_used, AuditInput, Screened};
 use crate::output::Table;
 
+/// How often a long run on a terminal reports progress on stderr.
+const PROGRESS_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// The most payments for review or blocked listed in an HTML report.
+const REPORT_ROWS: usize = 10_000;
+
+/// What the HTML report shows: the payments for review or blocked.
+#[derive(Default)]
+struct Report {
+    rows: Vec<(String, String, Outcome, Vec<String>)>,
+    more: usize,
+}
+
+impl Report {
+    fn add(&mut self, d: &interdict_screen::PaymentDecision) {
+        if d.outcome == Outcome::Allow {
+            return;
+        }
+        if self.rows.len() >= REPORT_ROWS {
+            self.more += 1;
+            return;
+        }
+        let mut why: Vec<String> = d
+            .hits
+            .iter()
+            .filter(|h| h.hit.outcome > Outcome::Allow)
+            .map(|h| {
+                format!(
+                    "{} {}: {} ({}), score {:.2}: {}",
+                    h.hit.outcome, h.field, h.hit.name, h.hit.entity_id, h.hit.score, h.hit.reason
+                )
+            })
+            .collect();
+        why.extend(d.apps.iter().filter(|a| a.decision.outcome > Outcome::Allow).map(|a| {
+            format!(
+                "{} {}: {}: {}",
+                a.decision.outcome, a.field, a.app, a.decision.path_text
+            )
+        }));
+        self.rows.push((d.id.clone(), d.as_of.to_string(), d.outcome, why));
+    }
+
+    fn html(
+        &self,
+        input: &str,
+        counts: &BTreeMap<Outcome, usize>,
+        top: &[(String, usize)],
+        lists: &str,
+        seconds: f64,
+    ) -> String {
+        let esc = |s: &str| {
+            s.replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;")
+                .replace('"', "&quot;")
+        };
+        let total: usize = counts.values().sum();
+        let outcomes = [
+            (Outcome::Allow, "#2e7d32"),
+            (Outcome::Review, "#f9a825"),
+            (Outcome::Block, "#c62828"),
+        ];
+        let max = outcomes
+            .iter()
+            .map(|(o, _)| counts.get(o).copied().unwrap_or(0))
+            .max()
+            .unwrap_or(0)
+            .max(1);
+        let mut bars = String::new();
+        for (i, (o, colour)) in outcomes.iter().enumerate() {
+            let n = counts.get(o).copied().unwrap_or(0);
+            let width = 400 * n / max;
+            let y = 10 + i * 40;
+            bars.push_str(&format!(
+                "<text x=\"0\" y=\"{}\">{}</text><rect x=\"70\" y=\"{}\" width=\"{}\" height=\"26\" fill=\"{}\"/><text x=\"{}\" y=\"{}\">{}</text>",
+                y + 18,
+                o.as_str(),
+                y,
+                width,
+                colour,
+                76 + width,
+                y + 18,
+                n
+            ));
+        }
+        let mut rows = String::new();
+        for (id, date, outcome, why) in &self.rows {
+            let items: String = why.iter().map(|w| format!("<li>{}</li>", esc(w))).collect();
+            rows.push_str(&format!(
+                "<tr class=\"{o}\"><td>{}</td><td>{}</td><td>{o}</td><td><ul>{items}</ul></td></tr>\n",
+                esc(id),
+                esc(date),
+                o = outcome.as_str()
+            ));
+        }
+        let tops: String = top
+            .iter()
+            .take(10)
+            .map(|(name, n)| format!("<li>{n} × {}</li>", esc(name)))
+            .collect();
+        let more = if self.more > 0 {
+            format!("<p>{} more not listed.</p>", self.more)
+        } else {
+            String::new()
+        };
+        format!(
+            r#"<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>interdict: payments screened</title>
+<style>
+body {{ font-family: system-ui, sans-serif; margin: 2em; color: #222; }}
+table {{ border-collapse: collapse; width: 100%; }}
+td, th {{ border-bottom: 1px solid #ddd; padding: 6px; text-align: left; vertical-align: top; }}
+tr.block td:nth-child(3) {{ color: #c62828; font-weight: bold; }}
+tr.review td:nth-child(3) {{ color: #b26a00; font-weight: bold; }}
+ul {{ margin: 0; padding-left: 1.2em; }}
+.meta {{ color: #666; }}
+</style></head><body>
+<h1>Payments screened</h1>
+<p class="meta">{input}: {total} payments in {seconds:.2} s. {lists}</p>
+<h2>Outcomes</h2>
+<svg id="outcomes" width="560" height="130" role="img" aria-label="payments per outcome">{bars}</svg>
+<h2>Entities hit most</h2><ul>{tops}</ul>
+<h2>For review or blocked</h2>
+<table><thead><tr><th>payment</th><th>date</th><th>outcome</th><th>why</th></tr></thead><tbody>
+{rows}</tbody></table>{more}
+</body></html>
+"#,
+            input = esc(input),
+            lists = esc(lists),
+        )
+    }
+}
+
 /// The longest JSON line accepted: a payment is a few kilobytes.
 const MAX_LINE: usize = 1 << 20;
 
@@ -28,6 +161,13 @@ pub fn screen(cli: &Cli, args: &ScreenPayments) -> anyhow::Result<Finished> {
         args.block
     );
     let started = Instant::now();
+    let as_of = match &args.as_of {
+        Some(d) => Some(
+            d.parse::<interdict_model::Date>()
+                .with_context(|| "--as-of".to_string())?,
+        ),
+        None => None,
+    };
     let file = File::open(&args.file).with_context(|| format!("{}", args.file.display()))?;
     let mut reader = BufReader::new(file);
     let (snapshot, lists_notice, used) = screening_snapshot_used(cli, &args.list)?;
@@ -67,6 +207,26 @@ pub fn screen(cli: &Cli, args: &ScreenPayments) -> anyhow::Result<Finished> {
 
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
+    let csv_out = match args.format {
+        ScreenFormat::Csv => {
+            let mut w = csv::Writer::from_writer(Vec::new());
+            w.write_record([
+                "id",
+                "decision_id",
+                "date",
+                "outcome",
+                "hits",
+                "warnings",
+                "snapshot_id",
+            ])?;
+            out.write_all(&w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)?;
+            true
+        }
+        _ => false,
+    };
+    let mut report = args.report.as_ref().map(|_| Report::default());
+    let progress = std::io::IsTerminal::is_terminal(&io::stderr());
+    let mut last_progress = Instant::now();
     let mut table = Table::new(&[
         ("id", 24),
         ("decision", 18),
@@ -79,7 +239,16 @@ pub fn screen(cli: &Cli, args: &ScreenPayments) -> anyhow::Result<Finished> {
     let mut rejected = 0usize;
     let mut pending: Vec<Pending> = Vec::new();
     for (line, row) in &mut rows {
-        let payment = match row {
+        if progress && last_progress.elapsed() >= PROGRESS_EVERY {
+            eprint!(
+                "\r{} payments screened, {} rejected, {:.0} s",
+                counts.values().sum::<usize>(),
+                rejected,
+                started.elapsed().as_secs_f64()
+            );
+            last_progress = Instant::now();
+        }
+        let mut payment = match row {
             Ok(p) => p,
             Err(e) => {
                 eprintln!("error: {path}:{line}: {e}");
@@ -87,6 +256,9 @@ pub fn screen(cli: &Cli, args: &ScreenPayments) -> anyhow::Result<Finished> {
                 continue;
             }
         };
+        if let Some(d) = as_of {
+            payment.date = d;
+        }
         let decision = match screener.screen_payment(&payment, &names, thresholds, args.policy.into()) {
             Ok(d) => d,
             Err(e) => {
@@ -118,6 +290,9 @@ pub fn screen(cli: &Cli, args: &ScreenPayments) -> anyhow::Result<Finished> {
                 .collect::<Vec<_>>()
                 .join("; "),
         ];
+        if let Some(r) = report.as_mut() {
+            r.add(&decision);
+        }
         let value = serde_json::to_value(&decision)?;
         let record = if args.no_audit {
             None
@@ -139,13 +314,29 @@ pub fn screen(cli: &Cli, args: &ScreenPayments) -> anyhow::Result<Finished> {
                 &value,
             )?)
         };
+        let row = if csv_out {
+            let warnings: Vec<&str> = decision.warnings.iter().map(|w| w.message.as_str()).collect();
+            vec![
+                row[0].clone(),
+                row[1].clone(),
+                row[2].clone(),
+                row[3].clone(),
+                warnings.join("; "),
+                decision.snapshot_id.clone(),
+            ]
+        } else {
+            row
+        };
         pending.push((value, row, record));
         if pending.len() >= AUDIT_BATCH {
             flush(cli, &mut pending, args.format, &mut out, &mut table)?;
         }
     }
     flush(cli, &mut pending, args.format, &mut out, &mut table)?;
-    if !matches!(args.format, ScreenFormat::Jsonl) {
+    if progress {
+        eprint!("\r\x1b[K");
+    }
+    if matches!(args.format, ScreenFormat::Table) {
         table.write(&mut out)?;
     }
     out.flush()?;
@@ -170,6 +361,11 @@ pub fn screen(cli: &Cli, args: &ScreenPayments) -> anyhow::Result<Finished> {
     top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     for (name, n) in top.iter().take(5) {
         eprintln!("  {n} × {name}");
+    }
+    if let (Some(r), Some(file)) = (report, &args.report) {
+        let html = r.html(&path, &counts, &top, &lists_notice, started.elapsed().as_secs_f64());
+        std::fs::write(file, html).with_context(|| format!("--report {}", file.display()))?;
+        eprintln!("report: {}", file.display());
     }
     Ok(if rejected > 0 {
         Finished::WithRejectedInput
@@ -202,9 +398,15 @@ fn flush(
                 serde_json::to_writer(&mut *out, &audit::with_id(id.as_deref(), value))?;
                 writeln!(out)?;
             }
-            ScreenFormat::Table | ScreenFormat::Csv => {
+            ScreenFormat::Table => {
                 row.insert(1, id.unwrap_or_default());
                 table.row(row);
+            }
+            ScreenFormat::Csv => {
+                row.insert(1, id.unwrap_or_default());
+                let mut w = csv::Writer::from_writer(Vec::new());
+                w.write_record(&row)?;
+                out.write_all(&w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)?;
             }
         }
     }
