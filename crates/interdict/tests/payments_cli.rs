@@ -182,3 +182,15 @@ fn csv_output_as_of_and_the_html_report() {
     assert_eq!(d[0]["outcome"], "allow");
     let _ = fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn payments_as_csv_follow_the_order_on_their_dates() {
+    let csv = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/payments.csv");
+    let out = run(&csv, &["--no-audit"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let outcomes: Vec<String> = decisions(&out)
+        .iter()
+        .map(|d| d["outcome"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(outcomes, ["review", "allow"]);
+}

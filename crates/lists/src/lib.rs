@@ -19,6 +19,7 @@ pub mod messages;
 pub mod names_input;
 pub mod native;
 pub mod ofac;
+pub mod payments_csv;
 mod report;
 pub mod uk;
 pub mod uksl;

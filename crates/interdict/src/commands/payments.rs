@@ -189,7 +189,12 @@ pub fn screen(cli: &Cli, args: &ScreenPayments) -> anyhow::Result<Finished> {
         buf.len() > skip
     };
     let format = interdict_lists::messages::detect(reader.fill_buf()?);
-    let mut rows: Box<dyn Iterator<Item = (u64, Result<Payment, String>)>> = if let Some(format) = format {
+    let is_csv = args.file.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    let mut rows: Box<dyn Iterator<Item = (u64, Result<Payment, String>)>> = if is_csv {
+        // The column mapping is in docs/output.md and interdict_lists::payments_csv.
+        let csv = interdict_lists::payments_csv::PaymentsCsv::new(&args.file, reader)?;
+        Box::new(csv.map(|(line, row)| (line, row.map_err(|e| e.to_string()))))
+    } else if let Some(format) = format {
         // pacs.008 or MT103: a message file is read whole; an error in it
         // stops the run, naming file, line and element or tag.
         let mut bytes = Vec::new();
