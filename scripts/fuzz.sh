@@ -134,6 +134,9 @@ seed_target() {
         messages)
             seed messages "$ROOT"/examples/messages/*
             ;;
+        payments_csv)
+            seed payments_csv "$ROOT"/examples/payments.csv
+            ;;
         ftm)
             # No FtM fixture in the repository: a few lines of each kind.
             cat >"$corpus/seed-inline.jsonl" <<'JSONL'
