@@ -17,9 +17,6 @@ use crate::args::{Cli, Finished, ScreenFormat, ScreenPayments};
 use crate::commands::audit::{self, screening_snapshot_used, AuditInput, Screened};
 use crate::output::Table;
 
-/// How often a long run on a terminal reports progress on stderr.
-const PROGRESS_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
-
 /// The most payments for review or blocked listed in an HTML report.
 const REPORT_ROWS: usize = 10_000;
 
@@ -230,8 +227,17 @@ pub fn screen(cli: &Cli, args: &ScreenPayments) -> anyhow::Result<Finished> {
         _ => false,
     };
     let mut report = args.report.as_ref().map(|_| Report::default());
-    let progress = std::io::IsTerminal::is_terminal(&io::stderr());
-    let mut last_progress = Instant::now();
+    // A spinner with counts on a terminal; nothing when stderr is a file.
+    let progress = if std::io::IsTerminal::is_terminal(&io::stderr()) {
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} {msg} [{elapsed}]")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        );
+        bar
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
     let mut table = Table::new(&[
         ("id", 24),
         ("decision", 18),
@@ -244,15 +250,12 @@ pub fn screen(cli: &Cli, args: &ScreenPayments) -> anyhow::Result<Finished> {
     let mut rejected = 0usize;
     let mut pending: Vec<Pending> = Vec::new();
     for (line, row) in &mut rows {
-        if progress && last_progress.elapsed() >= PROGRESS_EVERY {
-            eprint!(
-                "\r{} payments screened, {} rejected, {:.0} s",
-                counts.values().sum::<usize>(),
-                rejected,
-                started.elapsed().as_secs_f64()
-            );
-            last_progress = Instant::now();
-        }
+        progress.set_message(format!(
+            "{} payments screened, {} rejected",
+            counts.values().sum::<usize>(),
+            rejected
+        ));
+        progress.tick();
         let mut payment = match row {
             Ok(p) => p,
             Err(e) => {
@@ -338,9 +341,7 @@ pub fn screen(cli: &Cli, args: &ScreenPayments) -> anyhow::Result<Finished> {
         }
     }
     flush(cli, &mut pending, args.format, &mut out, &mut table)?;
-    if progress {
-        eprint!("\r\x1b[K");
-    }
+    progress.finish_and_clear();
     if matches!(args.format, ScreenFormat::Table) {
         table.write(&mut out)?;
     }
