@@ -16,6 +16,7 @@ pub struct Table {
     header: Vec<&'static str>,
     max: Vec<usize>,
     rows: Vec<Vec<String>>,
+    header_written: bool,
 }
 
 impl Table {
@@ -24,6 +25,7 @@ impl Table {
             header: columns.iter().map(|c| c.0).collect(),
             max: columns.iter().map(|c| c.1).collect(),
             rows: Vec::new(),
+            header_written: false,
         }
     }
 
@@ -31,7 +33,25 @@ impl Table {
         self.rows.push(cells);
     }
 
+    /// Writes the rows so far, with the header the first time, and
+    /// forgets them: a long run prints its table in batches instead of
+    /// holding every row. Columns are as wide as each batch needs.
+    pub fn write_batch(&mut self, out: &mut impl Write) -> io::Result<()> {
+        if self.rows.is_empty() && self.header_written {
+            return Ok(());
+        }
+        let with_header = !self.header_written;
+        self.write_inner(out, with_header)?;
+        self.header_written = true;
+        self.rows.clear();
+        Ok(())
+    }
+
     pub fn write(&self, out: &mut impl Write) -> io::Result<()> {
+        self.write_inner(out, true)
+    }
+
+    fn write_inner(&self, out: &mut impl Write, with_header: bool) -> io::Result<()> {
         let cut = |s: &str, max: usize| -> String {
             if s.chars().count() <= max {
                 s.to_string()
@@ -63,8 +83,10 @@ impl Table {
             }
             writeln!(out)
         };
-        let header: Vec<String> = self.header.iter().map(|h| h.to_string()).collect();
-        line(out, &header)?;
+        if with_header {
+            let header: Vec<String> = self.header.iter().map(|h| h.to_string()).collect();
+            line(out, &header)?;
+        }
         for r in &cells {
             line(out, r)?;
         }

@@ -17,6 +17,10 @@ use crate::args::{Cli, Finished, ScreenFormat, ScreenPayments};
 use crate::commands::audit::{self, screening_snapshot_used, AuditInput, Screened};
 use crate::output::Table;
 
+/// The largest file read whole (a JSON array, a pacs.008 or MT103 file);
+/// JSON lines and CSV stream at any size.
+const MAX_WHOLE_FILE: u64 = 256 << 20;
+
 /// The most payments for review or blocked listed in an HTML report.
 const REPORT_ROWS: usize = 10_000;
 
@@ -195,12 +199,28 @@ pub fn screen(cli: &Cli, args: &ScreenPayments) -> anyhow::Result<Finished> {
         // pacs.008 or MT103: a message file is read whole; an error in it
         // stops the run, naming file, line and element or tag.
         let mut bytes = Vec::new();
-        reader.read_to_end(&mut bytes).with_context(|| path.clone())?;
+        (&mut reader)
+            .take(MAX_WHOLE_FILE + 1)
+            .read_to_end(&mut bytes)
+            .with_context(|| path.clone())?;
+        anyhow::ensure!(
+            bytes.len() as u64 <= MAX_WHOLE_FILE,
+            "{path}: message files are read whole, and this one is over {} MiB: split it",
+            MAX_WHOLE_FILE >> 20
+        );
         let all = interdict_lists::messages::read(&args.file, &bytes, format)?;
         Box::new(all.into_iter().enumerate().map(|(i, p)| (i as u64 + 1, Ok(p))))
     } else if peeked && first[0] == b'[' {
         let mut text = String::new();
-        reader.read_to_string(&mut text).with_context(|| path.clone())?;
+        (&mut reader)
+            .take(MAX_WHOLE_FILE + 1)
+            .read_to_string(&mut text)
+            .with_context(|| path.clone())?;
+        anyhow::ensure!(
+            text.len() as u64 <= MAX_WHOLE_FILE,
+            "{path}: a JSON array is read whole, and this one is over {} MiB: write JSON lines instead",
+            MAX_WHOLE_FILE >> 20
+        );
         let all: Vec<Payment> = serde_json::from_str(&text).with_context(|| path.clone())?;
         Box::new(all.into_iter().enumerate().map(|(i, p)| (i as u64 + 1, Ok(p))))
     } else {
@@ -343,7 +363,8 @@ pub fn screen(cli: &Cli, args: &ScreenPayments) -> anyhow::Result<Finished> {
     flush(cli, &mut pending, args.format, &mut out, &mut table)?;
     progress.finish_and_clear();
     if matches!(args.format, ScreenFormat::Table) {
-        table.write(&mut out)?;
+        // The header even when nothing was screened.
+        table.write_batch(&mut out)?;
     }
     out.flush()?;
 
@@ -415,6 +436,9 @@ fn flush(
                 out.write_all(&w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)?;
             }
         }
+    }
+    if matches!(format, ScreenFormat::Table) {
+        table.write_batch(out)?;
     }
     Ok(())
 }
