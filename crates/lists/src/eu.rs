@@ -69,7 +69,7 @@ use interdict_model::{
     PartialDate,
 };
 use quick_xml::events::{BytesStart, Event};
-use quick_xml::{Reader, XmlVersion};
+use quick_xml::Reader;
 
 use crate::error::{Error, ErrorKind};
 use crate::report::{Report, Strictness};
@@ -256,15 +256,7 @@ impl Parser<'_> {
     /// The element's attributes, unescaped; a malformed attribute is a
     /// syntax error on the element's line.
     fn attributes(&self, start: &BytesStart<'_>, line: u64) -> Result<Vec<(String, String)>, Error> {
-        let mut out = Vec::new();
-        for attr in start.attributes() {
-            let attr = attr.map_err(|e| self.syntax(line, format!("malformed XML: {e}")))?;
-            let value = attr
-                .normalized_value(XmlVersion::Implicit1_0)
-                .map_err(|e| self.syntax(line, format!("malformed XML: {e}")))?;
-            out.push((attr.key.local_name().as_ref().to_string(), value.into_owned()));
-        }
-        Ok(out)
+        crate::xml::attributes(start).map_err(|m| self.syntax(line, m))
     }
 
     fn run(mut self, body: &str) -> Result<Report, Error> {
@@ -375,18 +367,7 @@ impl Parser<'_> {
                     }
                 }
                 Event::GeneralRef(r) => {
-                    let resolved = match r.resolve_char_ref() {
-                        Ok(Some(c)) => Some(c),
-                        Ok(None) => match &*r {
-                            "amp" => Some('&'),
-                            "lt" => Some('<'),
-                            "gt" => Some('>'),
-                            "apos" => Some('\''),
-                            "quot" => Some('"'),
-                            _ => None,
-                        },
-                        Err(_) => None,
-                    };
+                    let resolved = crate::xml::resolve_ref(&r);
                     let Some(c) = resolved else {
                         let line = self.start_line(before);
                         return Err(self.syntax(

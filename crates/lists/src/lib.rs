@@ -24,6 +24,7 @@ mod report;
 pub mod uk;
 pub mod uksl;
 pub mod un;
+mod xml;
 
 pub use error::{Error, ErrorKind};
 pub use formats::Format;

@@ -25,7 +25,6 @@ use std::path::Path;
 use interdict_model::{Date, Identifier, IdentifierKind, Payment, PaymentParty};
 use quick_xml::events::Event;
 use quick_xml::Reader;
-use quick_xml::XmlVersion;
 
 use crate::error::{Error, ErrorKind};
 
@@ -106,14 +105,7 @@ fn parse_xml(text: &str) -> Result<Node, Error> {
         match event {
             Event::Start(e) => {
                 let line = line_of(text, pos);
-                let mut attrs = Vec::new();
-                for attr in e.attributes() {
-                    let attr = attr.map_err(|err| Error::new(ErrorKind::Syntax(format!("XML: {err}"))).line(line))?;
-                    let value = attr
-                        .normalized_value(XmlVersion::Implicit1_0)
-                        .map_err(|err| Error::new(ErrorKind::Syntax(format!("XML: {err}"))).line(line))?;
-                    attrs.push((attr.key.local_name().as_ref().to_string(), value.into_owned()));
-                }
+                let attrs = crate::xml::attributes(&e).map_err(|m| Error::new(ErrorKind::Syntax(m)).line(line))?;
                 stack.push(Node {
                     name: e.local_name().as_ref().to_string(),
                     line,
@@ -136,18 +128,7 @@ fn parse_xml(text: &str) -> Result<Node, Error> {
                 stack.last_mut().expect("the root").text.push_str(&t.into_inner());
             }
             Event::GeneralRef(r) => {
-                let resolved = match r.resolve_char_ref() {
-                    Ok(Some(c)) => Some(c),
-                    Ok(None) => match &*r {
-                        "amp" => Some('&'),
-                        "lt" => Some('<'),
-                        "gt" => Some('>'),
-                        "apos" => Some('\''),
-                        "quot" => Some('"'),
-                        _ => None,
-                    },
-                    Err(_) => None,
-                };
+                let resolved = crate::xml::resolve_ref(&r);
                 let c = resolved.ok_or_else(|| {
                     Error::new(ErrorKind::Syntax(format!("XML: unknown entity `&{};`", &*r))).line(line_of(text, pos))
                 })?;

@@ -344,18 +344,7 @@ impl Parser<'_> {
                     }
                 }
                 Event::GeneralRef(r) => {
-                    let resolved = match r.resolve_char_ref() {
-                        Ok(Some(c)) => Some(c),
-                        Ok(None) => match &*r {
-                            "amp" => Some('&'),
-                            "lt" => Some('<'),
-                            "gt" => Some('>'),
-                            "apos" => Some('\''),
-                            "quot" => Some('"'),
-                            _ => None,
-                        },
-                        Err(_) => None,
-                    };
+                    let resolved = crate::xml::resolve_ref(&r);
                     let Some(c) = resolved else {
                         let line = self.start_line(before);
                         return Err(self.syntax(

@@ -154,24 +154,7 @@ impl<'s> Screener<'s> {
             let Some(best) = self.best_candidate(order, &coverage, &reached, ctx.as_of) else {
                 continue;
             };
-            let judged = judge(order, ctx);
-            warnings.extend(judged.warnings);
-            findings.push(OrderFinding {
-                id: order.id.clone(),
-                title: order.title.clone(),
-                citation: order.citation.clone(),
-                status: order.status_on(ctx.as_of),
-                outcome: judged.outcome,
-                reason: judged.reason,
-                effective: order.effective_date(),
-                revoked: order.revoked,
-                revoked_by: order.revoked_by.clone(),
-                covered: best.covered,
-                path_text: path_text(&best.path),
-                path: best.path,
-                transactions: judged.transactions,
-                injunctions: order.injunctions_on(ctx.as_of).iter().map(|i| i.citation()).collect(),
-            });
+            findings.push(order_finding(order, ctx, best.covered, best.path, &mut warnings));
         }
 
         if matches.is_empty() {
@@ -360,6 +343,35 @@ impl<'s> Screener<'s> {
             }
         }
         best
+    }
+}
+
+/// What `order` says, on the context's date, of an input that reaches
+/// `covered` along `path`; the judgement's warnings go to `warnings`.
+fn order_finding(
+    order: &Order,
+    ctx: &Context,
+    covered: Covered,
+    path: Vec<PathStep>,
+    warnings: &mut Vec<Warning>,
+) -> OrderFinding {
+    let judged = judge(order, ctx);
+    warnings.extend(judged.warnings);
+    OrderFinding {
+        id: order.id.clone(),
+        title: order.title.clone(),
+        citation: order.citation.clone(),
+        status: order.status_on(ctx.as_of),
+        outcome: judged.outcome,
+        reason: judged.reason,
+        effective: order.effective_date(),
+        revoked: order.revoked,
+        revoked_by: order.revoked_by.clone(),
+        covered,
+        path_text: path_text(&path),
+        path,
+        transactions: judged.transactions,
+        injunctions: order.injunctions_on(ctx.as_of).iter().map(|i| i.citation()).collect(),
     }
 }
 

@@ -15,12 +15,12 @@ use serde::{Deserialize, Serialize};
 
 use interdict_index::NameIndex;
 use interdict_model::{
-    allow_key, builtin_ownership_rules, path_text, Date, Identifier, OrderFinding, OrderStatus, Outcome,
-    OwnershipFinding, Warning, WarningCode, ENGINE_VERSION,
+    allow_key, builtin_ownership_rules, Date, Identifier, OrderFinding, OrderStatus, Outcome, OwnershipFinding,
+    Warning, WarningCode, ENGINE_VERSION,
 };
 use interdict_names::{Adjustment, BirthDate, Evidence, Features, PartyKind};
 
-use crate::{judge, Context, Error, Screener};
+use crate::{order_finding, Context, Error, Screener};
 
 /// A party to screen. Unknown fields are rejected.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -239,24 +239,13 @@ impl Screener<'_> {
                 let Some(covered) = coverage.get(&entity.id) else {
                     continue;
                 };
-                let judged = judge(order, ctx);
-                warnings.extend(judged.warnings);
-                orders.push(OrderFinding {
-                    id: order.id.clone(),
-                    title: order.title.clone(),
-                    citation: order.citation.clone(),
-                    status: order.status_on(ctx.as_of),
-                    outcome: judged.outcome,
-                    reason: judged.reason,
-                    effective: order.effective_date(),
-                    revoked: order.revoked,
-                    revoked_by: order.revoked_by.clone(),
-                    covered: covered.clone(),
-                    path: covered.path.clone(),
-                    path_text: path_text(&covered.path),
-                    transactions: judged.transactions,
-                    injunctions: order.injunctions_on(ctx.as_of).iter().map(|i| i.citation()).collect(),
-                });
+                orders.push(order_finding(
+                    order,
+                    ctx,
+                    covered.clone(),
+                    covered.path.clone(),
+                    &mut warnings,
+                ));
             }
 
             let decisive = matches!(evidenced, Evidenced::Identifier { .. }) || score >= thresholds.block;
