@@ -395,6 +395,9 @@ pub struct AppsScreen {
     pub policy: PolicyArg,
     #[arg(long, value_enum, default_value_t = ScreenFormat::Table)]
     pub format: ScreenFormat,
+    /// Do not append the decisions to the audit log.
+    #[arg(long)]
+    pub no_audit: bool,
 }
 
 #[derive(Args)]

@@ -196,3 +196,36 @@ fn an_allowlist_entry_is_used_recorded_and_replayed() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--entity nobody: no such entity"));
 }
+
+#[test]
+fn app_decisions_are_recorded_and_replayed_too() {
+    let dir = TempDir::new("apps");
+    let inventory = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/inventory.csv");
+    let out = interdict(
+        &dir.0,
+        &[
+            "apps",
+            "screen",
+            inventory.to_str().unwrap(),
+            "--as-of",
+            "2021-03-01",
+            "--format",
+            "jsonl",
+        ],
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let rows: Vec<Value> = stdout(&out).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let id = rows[0]["decision_id"].as_str().unwrap();
+    assert_eq!(
+        stdout(&interdict(&dir.0, &["audit", "verify"])),
+        format!("audit log intact: {} records\n", rows.len())
+    );
+    let text = stdout(&interdict(&dir.0, &["explain", id]));
+    assert!(
+        text.contains("(app)") && text.contains("- order EO13971 (in_force): review"),
+        "{text}"
+    );
+    let out = interdict(&dir.0, &["replay", id]);
+    assert!(out.status.success(), "{}", stdout(&out));
+    assert!(stdout(&out).contains("the same decision (review)"));
+}

@@ -10,6 +10,11 @@ use serde_json::Value;
 fn interdict() -> Command {
     let mut cmd = Command::cargo_bin("interdict").unwrap();
     cmd.env_remove("INTERDICT_ORDERS");
+    // Screening appends to the audit log: never in the home directory.
+    cmd.env(
+        "INTERDICT_DATA_DIR",
+        std::env::temp_dir().join(format!("interdict-cli-data-{}", std::process::id())),
+    );
     cmd
 }
 

@@ -14,12 +14,16 @@ use interdict_model::{Decision, Outcome, WarningCode};
 use interdict_screen::{Context, Screener};
 use serde::Serialize;
 
-use crate::args::{load_screening_snapshot, parse_jurisdictions, AppsScreen, Cli, Finished, ScreenFormat};
+use crate::args::{parse_jurisdictions, AppsScreen, Cli, Finished, ScreenFormat};
+use crate::commands::audit::{self, screening_snapshot_used, AuditInput, Screened};
 use crate::output::Table;
 
 /// One line of `--format jsonl`.
 #[derive(Serialize)]
 struct Record<'a> {
+    /// Its id in the audit log; absent with `--no-audit`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    decision_id: Option<String>,
     line: u64,
     input: serde_json::Map<String, serde_json::Value>,
     #[serde(flatten)]
@@ -41,7 +45,7 @@ pub fn screen(cli: &Cli, args: &AppsScreen) -> anyhow::Result<Finished> {
         jurisdictions: parse_jurisdictions(&args.jurisdiction)?,
         policy: args.policy.into(),
     };
-    let (snapshot, lists_notice) = load_screening_snapshot(cli)?;
+    let (snapshot, lists_notice, used) = screening_snapshot_used(cli, &[])?;
     let screener = Screener::new(&snapshot);
     let reader = InventoryReader::open(&args.file)?;
 
@@ -67,6 +71,7 @@ pub fn screen(cli: &Cli, args: &AppsScreen) -> anyhow::Result<Finished> {
     };
     let mut counts: BTreeMap<Outcome, usize> = BTreeMap::new();
     let mut rejected = 0usize;
+    let mut pending: Vec<Pending> = Vec::new();
 
     for row in reader {
         let row = match row {
@@ -91,27 +96,28 @@ pub fn screen(cli: &Cli, args: &AppsScreen) -> anyhow::Result<Finished> {
             }
         };
         *counts.entry(decision.outcome).or_default() += 1;
-        match &mut sink {
-            Sink::Jsonl(out) => {
-                let input = row
-                    .fields
-                    .iter()
-                    .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
-                    .collect();
-                serde_json::to_writer(
-                    &mut *out,
-                    &Record {
-                        line: row.line,
-                        input,
-                        decision: &decision,
-                    },
-                )?;
-                writeln!(out)?;
-            }
-            Sink::Csv(w) => w.write_record(csv_row(&row, &decision))?,
-            Sink::Table(rows) => rows.push((row, decision)),
+        let record = if args.no_audit {
+            None
+        } else {
+            let input = AuditInput {
+                used: used.clone(),
+                screened: Screened::App {
+                    app_id: row.app_id.clone(),
+                    as_of: ctx.as_of,
+                    jurisdictions: args.jurisdiction.clone(),
+                    policy: ctx.policy.as_str().to_string(),
+                },
+                allowlist: Vec::new(),
+            };
+            let value = serde_json::to_value(&decision)?;
+            Some(audit::new_record(&snapshot, &ctx.as_of.to_string(), &input, &value)?)
+        };
+        pending.push((row, decision, record));
+        if pending.len() >= AUDIT_BATCH {
+            flush(cli, &mut pending, &mut sink)?;
         }
     }
+    flush(cli, &mut pending, &mut sink)?;
     match sink {
         Sink::Jsonl(mut out) => out.flush()?,
         Sink::Csv(mut w) => w.flush()?,
@@ -142,6 +148,43 @@ pub fn screen(cli: &Cli, args: &AppsScreen) -> anyhow::Result<Finished> {
     } else {
         Finished::Ok
     })
+}
+
+/// Decisions are appended to the audit log this many at a time, each batch
+/// in one transaction, and written out once they have their ids.
+const AUDIT_BATCH: usize = 500;
+
+/// A screened row waiting for its batch, with its audit record.
+type Pending = (AppRow, Decision, Option<interdict_store::NewRecord>);
+
+fn flush<W: Write>(cli: &Cli, pending: &mut Vec<Pending>, sink: &mut Sink<W>) -> anyhow::Result<()> {
+    let records: Vec<_> = pending.iter().filter_map(|p| p.2.clone()).collect();
+    let mut ids = audit::append(cli, &records)?.into_iter();
+    for (row, decision, record) in pending.drain(..) {
+        let decision_id = record.and_then(|_| ids.next());
+        match sink {
+            Sink::Jsonl(out) => {
+                let input = row
+                    .fields
+                    .iter()
+                    .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+                    .collect();
+                serde_json::to_writer(
+                    &mut *out,
+                    &Record {
+                        decision_id,
+                        line: row.line,
+                        input,
+                        decision: &decision,
+                    },
+                )?;
+                writeln!(out)?;
+            }
+            Sink::Csv(w) => w.write_record(csv_row(&row, &decision))?,
+            Sink::Table(rows) => rows.push((row, decision)),
+        }
+    }
+    Ok(())
 }
 
 fn orders_cell(d: &Decision) -> String {

@@ -45,6 +45,12 @@ pub enum Screened {
         block: f32,
         review: f32,
     },
+    App {
+        app_id: String,
+        as_of: interdict_model::Date,
+        jurisdictions: Vec<String>,
+        policy: String,
+    },
     Payment {
         payment: Box<Payment>,
         policy: String,
@@ -182,6 +188,7 @@ pub fn screening_snapshot_used(cli: &Cli, lists: &[PathBuf]) -> anyhow::Result<(
 pub fn new_record(snapshot: &Snapshot, as_of: &str, input: &AuditInput, decision: &Value) -> anyhow::Result<NewRecord> {
     let kind = match input.screened {
         Screened::Party { .. } => "party",
+        Screened::App { .. } => "app",
         Screened::Payment { .. } => "payment",
     };
     Ok(NewRecord {
@@ -297,7 +304,21 @@ pub fn explain(cli: &Cli, args: &Explain) -> anyhow::Result<Finished> {
             )?;
         }
     }
-    if hits.is_empty() {
+    // An app decision: its orders and the path that decided it.
+    for o in decision["orders"].as_array().into_iter().flatten() {
+        writeln!(
+            out,
+            "- order {} ({}): {}: {}",
+            o["id"].as_str().unwrap_or(""),
+            o["status"].as_str().unwrap_or(""),
+            o["outcome"].as_str().unwrap_or(""),
+            o["reason"].as_str().unwrap_or("")
+        )?;
+    }
+    if let Some(path) = decision["path_text"].as_str().filter(|p| !p.is_empty()) {
+        writeln!(out, "  path: {path}")?;
+    }
+    if hits.is_empty() && decision["orders"].as_array().is_none_or(|o| o.is_empty()) {
         writeln!(out, "no hits")?;
     }
     Ok(Finished::Ok)
@@ -346,6 +367,19 @@ pub fn replay(cli: &Cli, args: &Replay) -> anyhow::Result<Finished> {
                 review: *review,
             };
             serde_json::to_value(screener.screen_party(party, &names, thresholds, &ctx)?)?
+        }
+        Screened::App {
+            app_id,
+            as_of,
+            jurisdictions,
+            policy: p,
+        } => {
+            let ctx = Context {
+                as_of: *as_of,
+                jurisdictions: parse_jurisdictions(jurisdictions)?,
+                policy: policy(p)?,
+            };
+            serde_json::to_value(screener.screen_app(app_id, &ctx)?)?
         }
         Screened::Payment {
             payment,
