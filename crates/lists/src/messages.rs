@@ -418,7 +418,9 @@ fn read_mt103(text: &str) -> Result<Vec<Payment>, Error> {
                 .line(line32)
                 .field(":32A:")
         };
-        if value32.len() < 10 || !value32.is_char_boundary(6) || !value32.is_char_boundary(9) {
+        // Date and currency are ASCII; checking that first keeps every
+        // slice below on a character boundary.
+        if value32.len() < 10 || !value32.as_bytes()[..9].iter().all(u8::is_ascii_alphanumeric) {
             return Err(bad32("expected YYMMDD, a currency and an amount"));
         }
         let (yymmdd, rest) = value32.split_at(6);

@@ -150,3 +150,11 @@ fn error_texts_read_well() {
         "m:3: field `:32A:`: MT103[0]: :32A: `211301EUR5,`: the date is not a calendar date (YYMMDD)"
     );
 }
+
+#[test]
+fn a_non_ascii_date_in_32a_is_an_error_not_a_panic() {
+    // Found by the fuzzer: a multi-byte character inside YYMMDD.
+    let text = "{1:F01AAAAUS33AXXX0000000000}{2:I103BBBBDEFFXXXXN}{4:\n:20:R\n:32A:2é0301USD5,\n-}";
+    let e = read_str(text, MessageFormat::Mt103).unwrap_err().to_string();
+    assert!(e.contains("expected YYMMDD, a currency and an amount"), "{e}");
+}
