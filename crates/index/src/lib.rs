@@ -120,6 +120,11 @@ impl Snapshot {
         self.order_index.get(id).map(|&i| &self.dataset.orders[i])
     }
 
+    /// Where entity `id` is in the dataset's entities.
+    pub fn entity_position(&self, id: &str) -> Option<usize> {
+        self.entity_index.get(id).copied()
+    }
+
     pub fn entity(&self, id: &str) -> Option<&Entity> {
         self.entity_index.get(id).map(|&i| &self.dataset.entities[i])
     }

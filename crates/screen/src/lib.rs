@@ -29,10 +29,10 @@ use std::sync::{Arc, Mutex};
 
 use interdict_index::{path_step, Coverage, OwnershipBlocks, Snapshot};
 use interdict_model::{
-    path_text, AllowEntry, Confidence, CoverageRole, Covered, Date, Decision, Direction, Entity, EntityKind,
-    IdentificationStatus, IdentifierMatch, Jurisdiction, ListingFinding, MatchKind, Order, OrderFinding, OrderStatus,
-    Outcome, OwnershipRule, PathStep, Policy, RelationKind, TransactionFinding, TransactionStatus, Warning,
-    WarningCode, ENGINE_VERSION,
+    builtin_ownership_rules, path_text, AllowEntry, Confidence, CoverageRole, Covered, Date, Decision, Direction,
+    Entity, EntityKind, IdentificationStatus, IdentifierMatch, Jurisdiction, ListingFinding, MatchKind, Order,
+    OrderFinding, OrderStatus, Outcome, OwnershipRule, PathStep, Policy, RelationKind, TransactionFinding,
+    TransactionStatus, Warning, WarningCode, ENGINE_VERSION,
 };
 
 pub use app_id::readings as app_id_readings;
@@ -56,6 +56,8 @@ pub struct Screener<'s> {
     snapshot: &'s Snapshot,
     coverage: Mutex<HashMap<(String, Date), Arc<Coverage>>>,
     ownership: Mutex<HashMap<(String, Date), Arc<OwnershipBlocks>>>,
+    /// The ownership rules, built once rather than per party.
+    rules: Vec<OwnershipRule>,
     allowlist: Vec<AllowEntry>,
 }
 
@@ -71,6 +73,7 @@ impl<'s> Screener<'s> {
             snapshot,
             coverage: Mutex::new(HashMap::new()),
             ownership: Mutex::new(HashMap::new()),
+            rules: builtin_ownership_rules(),
             allowlist: Vec::new(),
         }
     }

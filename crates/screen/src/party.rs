@@ -15,8 +15,8 @@ use serde::{Deserialize, Serialize};
 
 use interdict_index::NameIndex;
 use interdict_model::{
-    allow_key, builtin_ownership_rules, Date, Identifier, OrderFinding, OrderStatus, Outcome, OwnershipFinding,
-    Warning, WarningCode, ENGINE_VERSION,
+    allow_key, Date, Identifier, OrderFinding, OrderStatus, Outcome, OwnershipFinding, OwnershipRule, Warning,
+    WarningCode, ENGINE_VERSION,
 };
 use interdict_names::{Adjustment, BirthDate, Evidence, Features, PartyKind};
 
@@ -168,7 +168,7 @@ impl Screener<'_> {
                 if f.kind != interdict_model::MatchKind::Exact {
                     continue;
                 }
-                let Some(i) = entities.iter().position(|e| e.id == f.entity.id) else {
+                let Some(i) = snapshot.entity_position(&f.entity.id) else {
                     continue;
                 };
                 found.retain(|(e, _, _)| *e != i);
@@ -207,10 +207,7 @@ impl Screener<'_> {
         }
         found.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
 
-        let rules: Vec<_> = builtin_ownership_rules()
-            .into_iter()
-            .filter(|r| r.in_force(ctx.as_of))
-            .collect();
+        let rules: Vec<&OwnershipRule> = self.rules.iter().filter(|r| r.in_force(ctx.as_of)).collect();
         let mut warnings = Vec::new();
         let mut hits = Vec::new();
         for (i, score, evidenced) in found {
