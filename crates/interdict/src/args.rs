@@ -535,6 +535,17 @@ pub enum Finished {
     WithRejectedInput,
 }
 
+impl Finished {
+    /// How a run that rejected `rejected` input rows ended.
+    pub fn after(rejected: usize) -> Finished {
+        if rejected > 0 {
+            Finished::WithRejectedInput
+        } else {
+            Finished::Ok
+        }
+    }
+}
+
 pub fn run() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,

@@ -143,11 +143,7 @@ pub fn screen(cli: &Cli, args: &AppsScreen) -> anyhow::Result<Finished> {
         started.elapsed(),
     );
     eprintln!("{lists_notice}");
-    Ok(if rejected > 0 {
-        Finished::WithRejectedInput
-    } else {
-        Finished::Ok
-    })
+    Ok(Finished::after(rejected))
 }
 
 /// Decisions are appended to the audit log this many at a time, each batch
@@ -158,10 +154,9 @@ const AUDIT_BATCH: usize = 500;
 type Pending = (AppRow, Decision, Option<interdict_store::NewRecord>);
 
 fn flush<W: Write>(cli: &Cli, pending: &mut Vec<Pending>, sink: &mut Sink<W>) -> anyhow::Result<()> {
-    let records: Vec<_> = pending.iter().filter_map(|p| p.2.clone()).collect();
-    let mut ids = audit::append(cli, &records)?.into_iter();
-    for (row, decision, record) in pending.drain(..) {
-        let decision_id = record.and_then(|_| ids.next());
+    let records: Vec<_> = pending.iter_mut().map(|p| p.2.take()).collect();
+    let ids = audit::append_each(cli, &records)?;
+    for ((row, decision, _), decision_id) in pending.drain(..).zip(ids) {
         match sink {
             Sink::Jsonl(out) => {
                 let input = row

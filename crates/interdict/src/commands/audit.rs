@@ -214,6 +214,14 @@ pub fn append(cli: &Cli, records: &[NewRecord]) -> anyhow::Result<Vec<String>> {
         .collect())
 }
 
+/// Appends a batch of records, some absent (`--no-audit`), in one
+/// transaction, and returns each one's decision id in the same order.
+pub fn append_each(cli: &Cli, records: &[Option<NewRecord>]) -> anyhow::Result<Vec<Option<String>>> {
+    let present: Vec<NewRecord> = records.iter().flatten().cloned().collect();
+    let mut ids = append(cli, &present)?.into_iter();
+    Ok(records.iter().map(|r| r.as_ref().and_then(|_| ids.next())).collect())
+}
+
 /// `{"decision_id": ..., ...decision}`: the decision as printed.
 pub fn with_id(decision_id: Option<&str>, decision: Value) -> Value {
     match (decision_id, decision) {

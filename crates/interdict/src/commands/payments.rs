@@ -394,11 +394,7 @@ pub fn screen(cli: &Cli, args: &ScreenPayments) -> anyhow::Result<Finished> {
         std::fs::write(file, html).with_context(|| format!("--report {}", file.display()))?;
         eprintln!("report: {}", file.display());
     }
-    Ok(if rejected > 0 {
-        Finished::WithRejectedInput
-    } else {
-        Finished::Ok
-    })
+    Ok(Finished::after(rejected))
 }
 
 /// Decisions are appended to the audit log this many at a time, each batch
@@ -416,10 +412,9 @@ fn flush(
     out: &mut impl Write,
     table: &mut Table,
 ) -> anyhow::Result<()> {
-    let records: Vec<_> = pending.iter().filter_map(|p| p.2.clone()).collect();
-    let mut ids = audit::append(cli, &records)?.into_iter();
-    for (value, mut row, record) in pending.drain(..) {
-        let id = record.and_then(|_| ids.next());
+    let records: Vec<_> = pending.iter_mut().map(|p| p.2.take()).collect();
+    let ids = audit::append_each(cli, &records)?;
+    for ((value, mut row, _), id) in pending.drain(..).zip(ids) {
         match format {
             ScreenFormat::Jsonl => {
                 serde_json::to_writer(&mut *out, &audit::with_id(id.as_deref(), value))?;

@@ -270,9 +270,5 @@ pub fn names(cli: &Cli, args: &ScreenNames) -> anyhow::Result<Finished> {
         started.elapsed(),
     );
     eprintln!("{lists_notice}");
-    Ok(if rejected > 0 {
-        Finished::WithRejectedInput
-    } else {
-        Finished::Ok
-    })
+    Ok(Finished::after(rejected))
 }
