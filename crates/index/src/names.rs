@@ -315,6 +315,13 @@ pub fn entity_evidence(entity: &Entity) -> Evidence {
     }
 }
 
+/// A birth date as a user gives it: a valid `YYYY`, `YYYY-MM` or
+/// `YYYY-MM-DD` (a calendar date), else `None`.
+pub fn parse_birth_date_input(s: &str) -> Option<BirthDate> {
+    let date = s.parse::<interdict_model::PartialDate>().ok()?;
+    parse_birth_date(date.as_str())
+}
+
 /// `1973`, `1973-03` or `1973-03-25` as a [`BirthDate`].
 pub fn parse_birth_date(s: &str) -> Option<BirthDate> {
     let mut parts = s.trim().splitn(3, '-');

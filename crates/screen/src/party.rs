@@ -18,7 +18,7 @@ use interdict_model::{
     allow_key, Date, Identifier, OrderFinding, OrderStatus, Outcome, OwnershipFinding, OwnershipRule, Warning,
     WarningCode, ENGINE_VERSION,
 };
-use interdict_names::{Adjustment, BirthDate, Evidence, Features, PartyKind};
+use interdict_names::{Adjustment, Evidence, Features, PartyKind};
 
 use crate::{order_finding, Context, Error, Screener};
 
@@ -419,10 +419,7 @@ fn party_evidence(party: &Party) -> Result<Evidence, Error> {
         });
     }
     if let Some(date) = &party.birth_date {
-        let parsed: Option<BirthDate> = date
-            .parse::<interdict_model::PartialDate>()
-            .ok()
-            .and_then(|d| interdict_index::names::parse_birth_date(d.as_str()));
+        let parsed = interdict_index::names::parse_birth_date_input(date);
         evidence.birth_dates.push(parsed.ok_or_else(|| {
             Error::invalid_party(
                 "birth_date",

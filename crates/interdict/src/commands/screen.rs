@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
-use interdict_index::names::parse_birth_date;
+use interdict_index::names::parse_birth_date_input;
 use interdict_index::{NameHit, NameIndex, Snapshot};
 use interdict_lists::names_input::{NameRow, NamesReader};
 use interdict_model::CountryCode;
@@ -90,14 +90,10 @@ pub fn row_evidence(row: &NameRow) -> Result<Evidence, (&'static str, String)> {
         ))?);
     }
     if let Some(date) = &row.birth_date {
-        let parsed = date
-            .parse::<interdict_model::PartialDate>()
-            .ok()
-            .and_then(|d| parse_birth_date(d.as_str()))
-            .ok_or((
-                "birth_date",
-                format!("`{date}` is not a date: expected YYYY, YYYY-MM or YYYY-MM-DD"),
-            ))?;
+        let parsed = parse_birth_date_input(date).ok_or((
+            "birth_date",
+            format!("`{date}` is not a date: expected YYYY, YYYY-MM or YYYY-MM-DD"),
+        ))?;
         evidence.birth_dates.push(parsed);
     }
     if let Some(country) = &row.country {
