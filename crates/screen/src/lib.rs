@@ -25,6 +25,7 @@ mod party;
 mod payment;
 
 use std::collections::HashMap;
+use std::ops::Deref;
 use std::sync::{Arc, Mutex};
 
 use interdict_index::{path_step, Coverage, OwnershipBlocks, Snapshot};
@@ -51,9 +52,10 @@ pub struct Context {
 
 /// Screens inputs against one snapshot. Coverage is computed once per order
 /// and date and shared, so screening a large inventory on one date costs
-/// one lookup per row.
-pub struct Screener<'s> {
-    snapshot: &'s Snapshot,
+/// one lookup per row. The caches hold at most [`CACHED_DATES`] entries
+/// each, so that a caller sending many dates cannot grow them without end.
+pub struct Screener<S: Deref<Target = Snapshot> = Arc<Snapshot>> {
+    snapshot: S,
     coverage: Mutex<HashMap<(String, Date), Arc<Coverage>>>,
     ownership: Mutex<HashMap<(String, Date), Arc<OwnershipBlocks>>>,
     /// The ownership rules, built once rather than per party.
@@ -61,14 +63,20 @@ pub struct Screener<'s> {
     allowlist: Vec<AllowEntry>,
 }
 
+/// Entries per cache of coverage or ownership results (one per order or
+/// rule and date).
+pub const CACHED_DATES: usize = 256;
+
 /// One way the input reaches a covered person under one order.
 struct Candidate {
     covered: Covered,
     path: Vec<PathStep>,
 }
 
-impl<'s> Screener<'s> {
-    pub fn new(snapshot: &'s Snapshot) -> Screener<'s> {
+impl<S: Deref<Target = Snapshot>> Screener<S> {
+    /// A screener over `snapshot`, held by reference (`&Snapshot`) or
+    /// shared (`Arc<Snapshot>`, for a server that swaps snapshots).
+    pub fn new(snapshot: S) -> Screener<S> {
         Screener {
             snapshot,
             coverage: Mutex::new(HashMap::new()),
@@ -83,6 +91,9 @@ impl<'s> Screener<'s> {
         // A poisoned lock only means another thread panicked mid-insert of
         // a value that is recomputed anyway.
         let mut cache = self.coverage.lock().unwrap_or_else(|p| p.into_inner());
+        if cache.len() >= CACHED_DATES && !cache.contains_key(&key) {
+            cache.clear();
+        }
         cache
             .entry(key)
             .or_insert_with(|| Arc::new(self.snapshot.coverage(order, date)))
@@ -101,6 +112,9 @@ impl<'s> Screener<'s> {
     fn ownership(&self, rule: &OwnershipRule, date: Date) -> Arc<OwnershipBlocks> {
         let key = (rule.id.clone(), date);
         let mut cache = self.ownership.lock().unwrap_or_else(|p| p.into_inner());
+        if cache.len() >= CACHED_DATES && !cache.contains_key(&key) {
+            cache.clear();
+        }
         cache
             .entry(key)
             .or_insert_with(|| Arc::new(self.snapshot.ownership_blocks(rule, date)))

@@ -13,7 +13,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use interdict_index::NameIndex;
+use std::ops::Deref;
+
+use interdict_index::{NameIndex, Snapshot};
 use interdict_model::{
     allow_key, Date, Identifier, OrderFinding, OrderStatus, Outcome, OwnershipFinding, OwnershipRule, Warning,
     WarningCode, ENGINE_VERSION,
@@ -141,7 +143,7 @@ pub struct PartyDecision {
 /// Name hits looked at per name of the party.
 const HITS_PER_NAME: usize = 10;
 
-impl Screener<'_> {
+impl<S: Deref<Target = Snapshot>> Screener<S> {
     /// Screens `party` on `ctx.as_of`: names through `names` (the name
     /// index of this screener's snapshot), identifiers exactly.
     pub fn screen_party(
@@ -158,7 +160,7 @@ impl Screener<'_> {
             ));
         }
         let evidence = party_evidence(party)?;
-        let snapshot = self.snapshot;
+        let snapshot: &Snapshot = &self.snapshot;
         let entities = &snapshot.dataset().entities;
 
         // The best evidence per entity: an identifier, else the best name.
@@ -332,7 +334,7 @@ impl Screener<'_> {
     }
 }
 
-impl Screener<'_> {
+impl<S: Deref<Target = Snapshot>> Screener<S> {
     /// Splits `hits` into those that count and those an allowlist entry
     /// suppresses. An entry applies to a hit when its key is the party's
     /// reference, the name that matched, or the identifier that matched; it

@@ -12,7 +12,9 @@
 
 use serde::Serialize;
 
-use interdict_index::NameIndex;
+use std::ops::Deref;
+
+use interdict_index::{NameIndex, Snapshot};
 use interdict_model::{
     Date, Decision, Identifier, IdentifierKind, Jurisdiction, Outcome, Payment, PaymentParty, Warning, ENGINE_VERSION,
 };
@@ -61,7 +63,7 @@ pub struct PaymentDecision {
 /// The longest run of words of free text screened as one name.
 const MAX_WORDS: usize = 4;
 
-impl Screener<'_> {
+impl<S: Deref<Target = Snapshot>> Screener<S> {
     /// Screens `payment` on its own date.
     pub fn screen_payment(
         &self,
