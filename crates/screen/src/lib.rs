@@ -23,6 +23,7 @@ mod app_id;
 mod error;
 mod party;
 mod payment;
+pub mod record;
 
 use std::collections::HashMap;
 use std::ops::Deref;

@@ -15,7 +15,8 @@ use interdict_screen::{Context, Screener};
 use serde::Serialize;
 
 use crate::args::{parse_jurisdictions, AppsScreen, Cli, Finished, ScreenFormat};
-use crate::commands::audit::{self, screening_snapshot_used, AuditInput, Screened};
+use crate::commands::audit::{self, screening_snapshot_used};
+use interdict_screen::record::{AuditInput, Screened};
 use crate::output::Table;
 
 /// One line of `--format jsonl`.

@@ -8,67 +8,17 @@ use std::path::PathBuf;
 
 use anyhow::Context as _;
 use interdict_index::{NameIndex, Snapshot};
-use interdict_model::Payment;
 use interdict_model::{allow_key, AllowEntry};
-use interdict_screen::{Context, Party, Screener, Thresholds};
+use interdict_screen::record::{AuditInput, Screened, Used};
+pub use interdict_screen::record::{entries_for, with_id};
+use interdict_screen::{Context, Screener, Thresholds};
 use interdict_store::{NewAllowEntry, NewRecord, Store};
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::args::{
     load_list_snapshot, load_screening_snapshot_at, parse_jurisdictions, AllowlistAdd, Cli, Explain, Finished, Replay,
     ShowFormat,
 };
-
-/// The data a screening used: recorded with its decisions, so that a
-/// replay rebuilds the same snapshot.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
-pub struct Used {
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub orders: Vec<PathBuf>,
-    /// `--list` files; empty = the store's snapshot or the bundled lists.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub lists: Vec<PathBuf>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub store_snapshot: Option<String>,
-}
-
-/// What was screened, with the settings that decided it.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Screened {
-    Party {
-        party: Party,
-        as_of: interdict_model::Date,
-        jurisdictions: Vec<String>,
-        policy: String,
-        block: f32,
-        review: f32,
-    },
-    App {
-        app_id: String,
-        as_of: interdict_model::Date,
-        jurisdictions: Vec<String>,
-        policy: String,
-    },
-    Payment {
-        payment: Box<Payment>,
-        policy: String,
-        block: f32,
-        review: f32,
-    },
-}
-
-/// The `input` of an audit record.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct AuditInput {
-    pub used: Used,
-    pub screened: Screened,
-    /// The allowlist entries for the entities the decision met, as they
-    /// were: a replay applies the same ones.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub allowlist: Vec<AllowEntry>,
-}
 
 /// The allowlist in the data directory; empty when there is no store.
 pub fn allowlist(cli: &Cli) -> anyhow::Result<Vec<AllowEntry>> {
@@ -77,20 +27,6 @@ pub fn allowlist(cli: &Cli) -> anyhow::Result<Vec<AllowEntry>> {
         return Ok(Vec::new());
     }
     Ok(Store::open(&dir)?.allow_entries()?)
-}
-
-/// The entries of `entries` for the entities a decision (as JSON) met.
-pub fn entries_for(entries: &[AllowEntry], decision: &Value) -> Vec<AllowEntry> {
-    let met: Vec<&str> = ["hits", "suppressed"]
-        .iter()
-        .flat_map(|k| decision[*k].as_array().into_iter().flatten())
-        .filter_map(|h| h["entity_id"].as_str())
-        .collect();
-    entries
-        .iter()
-        .filter(|e| met.contains(&e.entity_id.as_str()))
-        .cloned()
-        .collect()
 }
 
 pub fn allowlist_add(cli: &Cli, args: &AllowlistAdd) -> anyhow::Result<Finished> {
@@ -186,13 +122,8 @@ pub fn screening_snapshot_used(cli: &Cli, lists: &[PathBuf]) -> anyhow::Result<(
 
 /// An audit record for a decision.
 pub fn new_record(snapshot: &Snapshot, as_of: &str, input: &AuditInput, decision: &Value) -> anyhow::Result<NewRecord> {
-    let kind = match input.screened {
-        Screened::Party { .. } => "party",
-        Screened::App { .. } => "app",
-        Screened::Payment { .. } => "payment",
-    };
     Ok(NewRecord {
-        kind: kind.to_string(),
+        kind: input.kind().to_string(),
         snapshot_id: snapshot.id().to_string(),
         as_of: as_of.to_string(),
         input: serde_json::to_string(input)?,
@@ -220,19 +151,6 @@ pub fn append_each(cli: &Cli, records: &[Option<NewRecord>]) -> anyhow::Result<V
     let present: Vec<NewRecord> = records.iter().flatten().cloned().collect();
     let mut ids = append(cli, &present)?.into_iter();
     Ok(records.iter().map(|r| r.as_ref().and_then(|_| ids.next())).collect())
-}
-
-/// `{"decision_id": ..., ...decision}`: the decision as printed.
-pub fn with_id(decision_id: Option<&str>, decision: Value) -> Value {
-    match (decision_id, decision) {
-        (Some(id), Value::Object(fields)) => {
-            let mut out = serde_json::Map::new();
-            out.insert("decision_id".to_string(), Value::String(id.to_string()));
-            out.extend(fields);
-            Value::Object(out)
-        }
-        (_, d) => d,
-    }
 }
 
 pub fn verify(cli: &Cli) -> anyhow::Result<Finished> {

@@ -9,7 +9,8 @@ use interdict_model::{Identifier, IdentifierKind};
 use interdict_screen::{Context, Evidenced, Party, Screener, Thresholds};
 
 use crate::args::{parse_jurisdictions, Cli, Finished, ScreenParty, ShowFormat};
-use crate::commands::audit::{self, screening_snapshot_used, AuditInput, Screened};
+use crate::commands::audit::{self, screening_snapshot_used};
+use interdict_screen::record::{AuditInput, Screened};
 use crate::output::Table;
 
 /// `TYPE:VALUE` as an identifier; the error names the flag.

@@ -14,7 +14,8 @@ use interdict_model::Payment;
 use interdict_screen::{Screener, Thresholds};
 
 use crate::args::{Cli, Finished, ScreenFormat, ScreenPayments};
-use crate::commands::audit::{self, screening_snapshot_used, AuditInput, Screened};
+use crate::commands::audit::{self, screening_snapshot_used};
+use interdict_screen::record::{AuditInput, Screened};
 use crate::output::Table;
 
 /// The largest file read whole (a JSON array, a pacs.008 or MT103 file);
