@@ -11,6 +11,7 @@ pub mod download;
 pub mod dpl;
 mod error;
 pub mod eu;
+pub mod files;
 pub mod formats;
 pub mod ftm;
 mod gb_csv;

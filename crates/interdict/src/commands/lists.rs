@@ -1,16 +1,15 @@
 //! `interdict lists import|show|diff`: official list files into versioned
 //! snapshots in the store.
 
-use std::collections::HashMap;
 use std::fs;
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
 use std::time::Duration;
 
 use anyhow::{bail, Context as _};
-use interdict_lists::{download, formats, Format, Strictness};
+use interdict_lists::{download, Format, Strictness};
 use interdict_model::Dataset;
-use interdict_store::{file_sha256, EntityChange, SnapshotInfo, SourceFile, Store};
+use interdict_store::{EntityChange, SnapshotInfo, SourceFile, Store};
 use serde_json::json;
 
 use crate::args::{Cli, DiffFormat, Finished, ListsCommand, ShowFormat};
@@ -220,85 +219,35 @@ pub(crate) fn read_all(
     format: Option<Format>,
     mode: Strictness,
 ) -> anyhow::Result<(Dataset, Vec<SourceFile>)> {
-    let mut dataset = Dataset::default();
-    let mut sources = Vec::new();
-    let mut owner: HashMap<String, String> = HashMap::new();
-    for path in files {
-        let fmt = match format {
-            Some(f) => f,
-            None => formats::detect(path)?,
-        };
-        let report = formats::read(path, fmt, mode)?;
-        for (i, e) in report.rejected.iter().enumerate() {
+    let (dataset, read) = interdict_lists::files::read_files(files, format, mode)?;
+    for file in &read {
+        for (i, e) in file.rejected.iter().enumerate() {
             if i == SHOWN_REJECTS {
                 eprintln!(
                     "warning: ... and {} more bad record(s) in {}",
-                    report.rejected.len() - SHOWN_REJECTS,
-                    path.display()
+                    file.rejected.len() - SHOWN_REJECTS,
+                    file.path.display()
                 );
                 break;
             }
             eprintln!("warning: skipped: {e}");
         }
-        if let Some(o) = report.dataset.orders.first() {
-            bail!(
-                "{}: order `{}`: orders are not list data; load order files with --orders instead",
-                path.display(),
-                o.id
-            );
-        }
-        for e in &report.dataset.entities {
-            if let Some(first) = owner.insert(e.id.clone(), path.display().to_string()) {
-                bail!(
-                    "{}: entity `{}` is also in {first}; ids must be unique across the files of one snapshot",
-                    path.display(),
-                    e.id
-                );
-            }
-        }
-        sources.push(SourceFile {
-            path: path.display().to_string(),
-            format: fmt.to_string(),
-            sha256: hash_path(path)?,
-            records: report.records,
-            rejected: report.rejected.len() as u64,
-            modified: modified(path),
-        });
-        dataset.extend(report.dataset);
     }
-    Ok((dataset, sources))
+    Ok((dataset, read.iter().map(source_file).collect()))
 }
 
-/// A file's hash, or for a directory the hash of its files' names and
-/// hashes in name order.
-fn hash_path(path: &Path) -> anyhow::Result<String> {
-    if path.is_dir() {
-        let mut entries: Vec<_> = fs::read_dir(path)?.collect::<Result<_, _>>()?;
-        entries.sort_by_key(|e| e.file_name());
-        let mut all = Vec::new();
-        for e in entries.iter().filter(|e| e.path().is_file()) {
-            all.extend_from_slice(e.file_name().to_string_lossy().as_bytes());
-            all.extend_from_slice(file_sha256(&fs::read(e.path())?).as_bytes());
-        }
-        Ok(file_sha256(&all))
-    } else {
-        Ok(file_sha256(
-            &fs::read(path).with_context(|| path.display().to_string())?,
-        ))
+/// A file as read, as the store records it.
+pub fn source_file(file: &interdict_lists::files::ReadFile) -> SourceFile {
+    SourceFile {
+        path: file.path.display().to_string(),
+        format: file.format.to_string(),
+        sha256: file.sha256.clone(),
+        records: file.records,
+        rejected: file.rejected.len() as u64,
+        modified: file
+            .modified
+            .map(|t| chrono::DateTime::<chrono::Utc>::from(t).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
     }
-}
-
-/// When `path` (for a folder, its newest file) was last modified.
-fn modified(path: &Path) -> Option<String> {
-    let newest = if path.is_dir() {
-        fs::read_dir(path)
-            .ok()?
-            .filter_map(|e| e.ok()?.metadata().ok()?.modified().ok())
-            .max()?
-    } else {
-        fs::metadata(path).ok()?.modified().ok()?
-    };
-    Some(chrono::DateTime::<chrono::Utc>::from(newest).to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
 }
 
 fn counts_text(s: &SnapshotInfo) -> String {
