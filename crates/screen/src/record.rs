@@ -72,6 +72,27 @@ impl AuditInput {
     }
 }
 
+/// For a decision (as JSON) that needs an analyst, its outcome (`review`
+/// or `block`) and what was screened, to open an alert with; `None` for
+/// an `allow`.
+pub fn alert(input: &AuditInput, decision: &Value) -> Option<(String, String)> {
+    let outcome = decision["outcome"].as_str()?;
+    if outcome != "review" && outcome != "block" {
+        return None;
+    }
+    let subject = match &input.screened {
+        Screened::Party { party, .. } => party
+            .names
+            .first()
+            .cloned()
+            .or_else(|| party.identifiers.first().map(|i| i.to_string()))
+            .unwrap_or_default(),
+        Screened::App { app_id, .. } => app_id.clone(),
+        Screened::Payment { payment, .. } => payment.id.clone(),
+    };
+    Some((outcome.to_string(), subject))
+}
+
 /// The entries of `entries` for the entities a decision (as JSON) met.
 pub fn entries_for(entries: &[AllowEntry], decision: &Value) -> Vec<AllowEntry> {
     let met: Vec<&str> = ["hits", "suppressed"]

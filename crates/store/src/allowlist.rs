@@ -6,6 +6,34 @@ use rusqlite::params;
 
 use crate::{Error, Store};
 
+/// Inserts `entry` inside `tx` and returns it as stored.
+pub(crate) fn insert_allow_entry(tx: &rusqlite::Transaction<'_>, entry: &NewAllowEntry) -> rusqlite::Result<AllowEntry> {
+    let created = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    tx.execute(
+        "INSERT INTO allowlist (input_key, entity_id, entity_digest, reason, author, created, expires)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            entry.input_key,
+            entry.entity_id,
+            entry.entity_digest,
+            entry.reason,
+            entry.author,
+            created,
+            entry.expires.map(|d| d.to_string())
+        ],
+    )?;
+    Ok(AllowEntry {
+        id: format!("a-{}", tx.last_insert_rowid()),
+        input_key: entry.input_key.clone(),
+        entity_id: entry.entity_id.clone(),
+        entity_digest: entry.entity_digest.clone(),
+        reason: entry.reason.clone(),
+        author: entry.author.clone(),
+        created,
+        expires: entry.expires,
+    })
+}
+
 /// An entry to add; the store gives it its id and time.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewAllowEntry {
@@ -20,32 +48,11 @@ pub struct NewAllowEntry {
 impl Store {
     /// Adds an entry and returns it as stored.
     pub fn add_allow_entry(&mut self, entry: &NewAllowEntry) -> Result<AllowEntry, Error> {
-        let created = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-        self.conn
-            .execute(
-                "INSERT INTO allowlist (input_key, entity_id, entity_digest, reason, author, created, expires)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![
-                    entry.input_key,
-                    entry.entity_id,
-                    entry.entity_digest,
-                    entry.reason,
-                    entry.author,
-                    created,
-                    entry.expires.map(|d| d.to_string())
-                ],
-            )
-            .map_err(|e| Error::sqlite(&self.path, e))?;
-        Ok(AllowEntry {
-            id: format!("a-{}", self.conn.last_insert_rowid()),
-            input_key: entry.input_key.clone(),
-            entity_id: entry.entity_id.clone(),
-            entity_digest: entry.entity_digest.clone(),
-            reason: entry.reason.clone(),
-            author: entry.author.clone(),
-            created,
-            expires: entry.expires,
-        })
+        let path = self.path.clone();
+        let tx = self.conn.transaction().map_err(|e| Error::sqlite(&path, e))?;
+        let added = insert_allow_entry(&tx, entry).map_err(|e| Error::sqlite(&path, e))?;
+        tx.commit().map_err(|e| Error::sqlite(&path, e))?;
+        Ok(added)
     }
 
     /// Every entry, oldest first.

@@ -25,6 +25,19 @@ pub struct NewRecord {
     pub as_of: String,
     pub input: String,
     pub decision: String,
+    /// Set when the decision needs an analyst: it opens an alert in the
+    /// review queue, in the same transaction as the record.
+    pub alert: Option<NewAlert>,
+}
+
+/// What the review queue shows of a decision before it is opened.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewAlert {
+    /// `review` or `block`.
+    pub outcome: String,
+    /// What was screened: the party's first name, the app id, the
+    /// payment's reference.
+    pub subject: String,
 }
 
 /// One record of the log.
@@ -42,6 +55,50 @@ pub struct AuditRecord {
     pub decision: String,
     pub prev_hash: String,
     pub hash: String,
+}
+
+/// Appends `records` inside `tx`, chained after the last record, opening
+/// an alert for each record that asks for one.
+pub(crate) fn append_in(tx: &rusqlite::Transaction<'_>, records: &[NewRecord]) -> rusqlite::Result<Vec<AuditRecord>> {
+    let last: Option<(i64, String)> = tx
+        .query_row("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?;
+    let (mut seq, mut prev) = last.unwrap_or((0, GENESIS.to_string()));
+    let created = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO audit (seq, decision_id, created, kind, snapshot_id, as_of, input, decision, prev_hash, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?;
+    let mut open_alert = tx.prepare_cached(
+        "INSERT INTO alerts (decision_id, seq, kind, outcome, subject, status, created, updated)
+         VALUES (?1, ?2, ?3, ?4, ?5, 'open', ?6, ?6)",
+    )?;
+    let mut out = Vec::with_capacity(records.len());
+    for r in records {
+        seq += 1;
+        let hash = record_hash(&prev, seq, &created, r);
+        let decision_id = format!("d-{}", &hash[..16]);
+        insert.execute(params![seq, decision_id, created, r.kind, r.snapshot_id, r.as_of, r.input, r.decision, prev, hash])?;
+        if let Some(alert) = &r.alert {
+            open_alert.execute(params![decision_id, seq, r.kind, alert.outcome, alert.subject, created])?;
+        }
+        out.push(AuditRecord {
+            seq,
+            decision_id,
+            created: created.clone(),
+            kind: r.kind.clone(),
+            snapshot_id: r.snapshot_id.clone(),
+            as_of: r.as_of.clone(),
+            input: r.input.clone(),
+            decision: r.decision.clone(),
+            prev_hash: prev,
+            hash: hash.clone(),
+        });
+        prev = hash;
+    }
+    Ok(out)
 }
 
 /// The result of checking the chain.
@@ -80,39 +137,7 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(sqlite)?;
-        let last: Option<(i64, String)> = tx
-            .query_row("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", [], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
-            .optional()
-            .map_err(sqlite)?;
-        let (mut seq, mut prev) = last.unwrap_or((0, GENESIS.to_string()));
-        let created = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
-        let mut out = Vec::with_capacity(records.len());
-        for r in records {
-            seq += 1;
-            let hash = record_hash(&prev, seq, &created, r);
-            let decision_id = format!("d-{}", &hash[..16]);
-            tx.execute(
-                "INSERT INTO audit (seq, decision_id, created, kind, snapshot_id, as_of, input, decision, prev_hash, hash)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                params![seq, decision_id, created, r.kind, r.snapshot_id, r.as_of, r.input, r.decision, prev, hash],
-            )
-            .map_err(sqlite)?;
-            out.push(AuditRecord {
-                seq,
-                decision_id,
-                created: created.clone(),
-                kind: r.kind.clone(),
-                snapshot_id: r.snapshot_id.clone(),
-                as_of: r.as_of.clone(),
-                input: r.input.clone(),
-                decision: r.decision.clone(),
-                prev_hash: prev.clone(),
-                hash: hash.clone(),
-            });
-            prev = hash;
-        }
+        let out = append_in(&tx, records).map_err(sqlite)?;
         tx.commit().map_err(sqlite)?;
         Ok(out)
     }
@@ -165,6 +190,7 @@ impl Store {
                 as_of: row.get(4).map_err(sqlite)?,
                 input: row.get(5).map_err(sqlite)?,
                 decision: row.get(6).map_err(sqlite)?,
+                alert: None,
             };
             let prev_hash: String = row.get(7).map_err(sqlite)?;
             let hash: String = row.get(8).map_err(sqlite)?;

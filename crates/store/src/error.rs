@@ -21,6 +21,12 @@ pub enum ErrorKind {
     },
     UnknownSnapshot(String),
     AmbiguousSnapshot(String),
+    /// No alert with this id.
+    UnknownAlert(String),
+    /// A request the store refuses: the field, and why.
+    Invalid { field: String, message: String },
+    /// A stored value this build cannot read.
+    Corrupt(String),
 }
 
 impl Error {
@@ -66,6 +72,27 @@ impl Error {
             kind: ErrorKind::AmbiguousSnapshot(key.to_string()),
         }
     }
+    pub(crate) fn unknown_alert(id: &str) -> Error {
+        Error {
+            path: None,
+            kind: ErrorKind::UnknownAlert(id.to_string()),
+        }
+    }
+    pub(crate) fn invalid(field: &str, message: &str) -> Error {
+        Error {
+            path: None,
+            kind: ErrorKind::Invalid {
+                field: field.to_string(),
+                message: message.to_string(),
+            },
+        }
+    }
+    pub(crate) fn corrupt(path: &Path, message: String) -> Error {
+        Error {
+            path: Some(path.to_path_buf()),
+            kind: ErrorKind::Corrupt(message),
+        }
+    }
     pub(crate) fn with_path(mut self, path: &Path) -> Error {
         self.path.get_or_insert_with(|| path.to_path_buf());
         self
@@ -90,6 +117,9 @@ impl fmt::Display for Error {
             ),
             ErrorKind::UnknownSnapshot(k) => write!(f, "no snapshot `{k}`; `interdict lists show` lists them"),
             ErrorKind::AmbiguousSnapshot(k) => write!(f, "`{k}` matches several snapshots; give more of the id"),
+            ErrorKind::UnknownAlert(id) => write!(f, "no alert `{id}`"),
+            ErrorKind::Invalid { field, message } => write!(f, "{field}: {message}"),
+            ErrorKind::Corrupt(m) => write!(f, "stored data cannot be read: {m}"),
         }
     }
 }

@@ -10,6 +10,7 @@
 //! An import is one transaction: it either adds the snapshot and makes it
 //! the active one, or leaves the store exactly as it was.
 
+mod alerts;
 mod allowlist;
 mod audit;
 mod error;
@@ -25,7 +26,8 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 pub use allowlist::NewAllowEntry;
-pub use audit::{AuditRecord, ChainCheck, NewRecord, GENESIS};
+pub use alerts::{Alert, AlertStatus, Disposition, NewDisposition};
+pub use audit::{AuditRecord, ChainCheck, NewAlert, NewRecord, GENESIS};
 pub use error::{Error, ErrorKind};
 
 /// The database file inside the data directory.
@@ -205,6 +207,21 @@ impl Store {
         tx.execute("UPDATE snapshots SET active = 1 WHERE id = ?1", [&id])
             .map_err(sq)?;
         tx.commit().map_err(sq)?;
+        self.snapshot(&id)?.ok_or_else(|| Error::unknown_snapshot(&id))
+    }
+
+    /// Makes the snapshot `key` (an id or a unique prefix of one) the
+    /// active one, in one transaction, and returns it.
+    pub fn activate(&mut self, key: &str) -> Result<SnapshotInfo, Error> {
+        let id = self.resolve(key)?;
+        let path = self.path.clone();
+        let sqlite = |e| Error::sqlite(&path, e);
+        let tx = self.conn.transaction().map_err(sqlite)?;
+        tx.execute("UPDATE snapshots SET active = 0 WHERE active = 1 AND id <> ?1", [&id])
+            .map_err(sqlite)?;
+        tx.execute("UPDATE snapshots SET active = 1 WHERE id = ?1", [&id])
+            .map_err(sqlite)?;
+        tx.commit().map_err(sqlite)?;
         self.snapshot(&id)?.ok_or_else(|| Error::unknown_snapshot(&id))
     }
 

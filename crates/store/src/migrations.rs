@@ -74,6 +74,30 @@ const MIGRATIONS: &[&str] = &[
          expires       TEXT
      );
      CREATE INDEX allowlist_entity ON allowlist (entity_id);",
+    // 6: the review queue: an alert per decision that needs an analyst,
+    // and each disposition of one (its audit record is in `audit`).
+    "CREATE TABLE alerts (
+         decision_id TEXT PRIMARY KEY REFERENCES audit (decision_id),
+         seq         INTEGER NOT NULL,
+         kind        TEXT NOT NULL,
+         outcome     TEXT NOT NULL,
+         subject     TEXT NOT NULL,
+         status      TEXT NOT NULL,
+         created     TEXT NOT NULL,
+         updated     TEXT NOT NULL
+     );
+     CREATE INDEX alerts_status ON alerts (status, seq);
+     CREATE TABLE dispositions (
+         id                INTEGER PRIMARY KEY,
+         alert_id          TEXT NOT NULL REFERENCES alerts (decision_id),
+         status            TEXT NOT NULL,
+         comment           TEXT NOT NULL,
+         author            TEXT NOT NULL,
+         allow_entry_id    TEXT,
+         audit_decision_id TEXT NOT NULL REFERENCES audit (decision_id),
+         created           TEXT NOT NULL
+     );
+     CREATE INDEX dispositions_alert ON dispositions (alert_id, id);",
 ];
 
 /// The schema version this build writes.

@@ -25,6 +25,7 @@ fn record(n: u32) -> NewRecord {
         as_of: "2021-03-01".to_string(),
         input: format!(r#"{{"names":["Party {n}"]}}"#),
         decision: format!(r#"{{"outcome":"allow","n":{n}}}"#),
+        alert: None,
     }
 }
 

@@ -12,7 +12,7 @@ use interdict_model::{allow_key, AllowEntry};
 use interdict_screen::record::{AuditInput, Screened, Used};
 pub use interdict_screen::record::{entries_for, with_id};
 use interdict_screen::{Context, Screener, Thresholds};
-use interdict_store::{NewAllowEntry, NewRecord, Store};
+use interdict_store::{NewAlert, NewAllowEntry, NewRecord, Store};
 use serde_json::Value;
 
 use crate::args::{
@@ -128,6 +128,7 @@ pub fn new_record(snapshot: &Snapshot, as_of: &str, input: &AuditInput, decision
         as_of: as_of.to_string(),
         input: serde_json::to_string(input)?,
         decision: serde_json::to_string(decision)?,
+        alert: interdict_screen::record::alert(input, decision).map(|(outcome, subject)| NewAlert { outcome, subject }),
     })
 }
 
@@ -252,6 +253,12 @@ pub fn explain(cli: &Cli, args: &Explain) -> anyhow::Result<Finished> {
 
 pub fn replay(cli: &Cli, args: &Replay) -> anyhow::Result<Finished> {
     let r = record(cli, &args.decision_id)?;
+    anyhow::ensure!(
+        r.kind != "disposition",
+        "{} records an analyst's disposition of an alert, not a screening; `interdict explain {}` shows it",
+        r.decision_id,
+        r.decision_id
+    );
     let input: AuditInput = serde_json::from_str(&r.input).context("the stored input")?;
     anyhow::ensure!(
         input.used.orders == cli.orders,

@@ -1,0 +1,310 @@
+//! The review queue: an alert for each decision that needs an analyst, and
+//! the analysts' dispositions. A disposition is itself appended to the
+//! audit log (kind `disposition`), in the same transaction that records it
+//! and, for a false positive, adds the allowlist entry.
+
+use std::fmt;
+use std::str::FromStr;
+
+use interdict_model::AllowEntry;
+use rusqlite::{params, OptionalExtension, TransactionBehavior};
+use serde::{Deserialize, Serialize};
+
+use crate::allowlist::{insert_allow_entry, NewAllowEntry};
+use crate::audit::{append_in, NewRecord};
+use crate::{Error, Store};
+
+/// Where an alert stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AlertStatus {
+    /// Waiting for an analyst.
+    Open,
+    /// The hit is the listed party.
+    Confirmed,
+    /// The hit is not the listed party.
+    FalsePositive,
+    /// Passed up for a second opinion.
+    Escalated,
+}
+
+impl AlertStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AlertStatus::Open => "open",
+            AlertStatus::Confirmed => "confirmed",
+            AlertStatus::FalsePositive => "false_positive",
+            AlertStatus::Escalated => "escalated",
+        }
+    }
+}
+
+impl fmt::Display for AlertStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for AlertStatus {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "open" => Ok(AlertStatus::Open),
+            "confirmed" => Ok(AlertStatus::Confirmed),
+            "false_positive" => Ok(AlertStatus::FalsePositive),
+            "escalated" => Ok(AlertStatus::Escalated),
+            other => Err(format!(
+                "unknown alert status `{other}`; expected open, confirmed, false_positive or escalated"
+            )),
+        }
+    }
+}
+
+/// One alert of the queue.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Alert {
+    /// The decision's id, which is also the alert's.
+    pub id: String,
+    /// `party`, `payment` or `app`.
+    pub kind: String,
+    /// The decision's outcome: `review` or `block`.
+    pub outcome: String,
+    pub subject: String,
+    pub status: AlertStatus,
+    pub created: String,
+    pub updated: String,
+}
+
+/// A disposition to record.
+#[derive(Clone, Debug)]
+pub struct NewDisposition {
+    pub alert_id: String,
+    /// `confirmed`, `false_positive` or `escalated`.
+    pub status: AlertStatus,
+    pub comment: String,
+    pub author: String,
+    /// For a false positive: the allowlist entry that keeps the hit from
+    /// coming back.
+    pub allow: Option<NewAllowEntry>,
+    /// The date recorded with the disposition's audit record.
+    pub as_of: String,
+}
+
+/// A disposition as recorded.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Disposition {
+    pub id: i64,
+    pub alert_id: String,
+    pub status: AlertStatus,
+    pub comment: String,
+    pub author: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allow_entry: Option<AllowEntry>,
+    /// The disposition's own record in the audit log.
+    pub audit_decision_id: String,
+    pub created: String,
+}
+
+/// The input of a disposition's audit record.
+#[derive(Serialize)]
+struct DispositionInput<'a> {
+    alert: &'a str,
+    status: AlertStatus,
+    comment: &'a str,
+    author: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    allow_entry: Option<&'a AllowEntry>,
+}
+
+fn alert_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(String, String, String, String, String, String, String)> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
+}
+
+impl Store {
+    /// Alerts with `status` (all when `None`), oldest first, at most
+    /// `limit`, starting after `after` (an alert id) when given.
+    pub fn alerts(&self, status: Option<AlertStatus>, limit: usize, after: Option<&str>) -> Result<Vec<Alert>, Error> {
+        let sqlite = |e| Error::sqlite(&self.path, e);
+        let after_seq: i64 = match after {
+            Some(id) => self
+                .conn
+                .query_row("SELECT seq FROM alerts WHERE decision_id = ?1", [id], |r| r.get(0))
+                .optional()
+                .map_err(sqlite)?
+                .ok_or_else(|| Error::unknown_alert(id))?,
+            None => 0,
+        };
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT decision_id, kind, outcome, subject, status, created, updated FROM alerts
+                 WHERE (?1 IS NULL OR status = ?1) AND seq > ?2 ORDER BY seq LIMIT ?3",
+            )
+            .map_err(sqlite)?;
+        let rows = stmt
+            .query_map(
+                params![status.map(|s| s.as_str()), after_seq, limit as i64],
+                alert_row,
+            )
+            .map_err(sqlite)?;
+        let mut out = Vec::new();
+        for row in rows {
+            out.push(to_alert(row.map_err(sqlite)?).map_err(|e| e.with_path(&self.path))?);
+        }
+        Ok(out)
+    }
+
+    /// The alert of decision `id`, if the decision opened one.
+    pub fn alert(&self, id: &str) -> Result<Option<Alert>, Error> {
+        let row = self
+            .conn
+            .query_row(
+                "SELECT decision_id, kind, outcome, subject, status, created, updated FROM alerts WHERE decision_id = ?1",
+                [id],
+                alert_row,
+            )
+            .optional()
+            .map_err(|e| Error::sqlite(&self.path, e))?;
+        row.map(to_alert).transpose()
+    }
+
+    /// The dispositions of alert `id`, oldest first.
+    pub fn dispositions(&self, id: &str) -> Result<Vec<Disposition>, Error> {
+        let sqlite = |e| Error::sqlite(&self.path, e);
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT id, alert_id, status, comment, author, allow_entry_id, audit_decision_id, created
+                 FROM dispositions WHERE alert_id = ?1 ORDER BY id",
+            )
+            .map_err(sqlite)?;
+        let rows = stmt
+            .query_map([id], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, Option<String>>(5)?,
+                    r.get::<_, String>(6)?,
+                    r.get::<_, String>(7)?,
+                ))
+            })
+            .map_err(sqlite)?;
+        let entries = self.allow_entries()?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, alert_id, status, comment, author, allow_id, audit_decision_id, created) = row.map_err(sqlite)?;
+            out.push(Disposition {
+                id,
+                alert_id,
+                status: status.parse().map_err(|m: String| Error::corrupt(&self.path, m))?,
+                comment,
+                author,
+                allow_entry: allow_id.and_then(|a| entries.iter().find(|e| e.id == a).cloned()),
+                audit_decision_id,
+                created,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Records a disposition of an alert, in one transaction: the allowlist
+    /// entry (if any), the disposition's audit record, the disposition, and
+    /// the alert's new status. An unknown alert is an error and changes
+    /// nothing; so is `open` as a disposition.
+    pub fn dispose(&mut self, d: &NewDisposition) -> Result<Disposition, Error> {
+        if d.status == AlertStatus::Open {
+            return Err(Error::invalid("status", "a disposition is confirmed, false_positive or escalated"));
+        }
+        if d.allow.is_some() && d.status != AlertStatus::FalsePositive {
+            return Err(Error::invalid("allowlist", "only a false_positive disposition adds an allowlist entry"));
+        }
+        let path = self.path.clone();
+        let sqlite = |e| Error::sqlite(&path, e);
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(sqlite)?;
+        let snapshot_id: String = tx
+            .query_row(
+                "SELECT audit.snapshot_id FROM alerts JOIN audit ON audit.decision_id = alerts.decision_id
+                 WHERE alerts.decision_id = ?1",
+                [&d.alert_id],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(sqlite)?
+            .ok_or_else(|| Error::unknown_alert(&d.alert_id))?;
+        let allow_entry = match &d.allow {
+            Some(entry) => Some(insert_allow_entry(&tx, entry).map_err(sqlite)?),
+            None => None,
+        };
+        let input = serde_json::to_string(&DispositionInput {
+            alert: &d.alert_id,
+            status: d.status,
+            comment: &d.comment,
+            author: &d.author,
+            allow_entry: allow_entry.as_ref(),
+        })
+        .map_err(Error::json)?;
+        let record = NewRecord {
+            kind: "disposition".to_string(),
+            snapshot_id,
+            as_of: d.as_of.clone(),
+            input,
+            decision: serde_json::json!({ "status": d.status }).to_string(),
+            alert: None,
+        };
+        let audited = append_in(&tx, std::slice::from_ref(&record)).map_err(sqlite)?;
+        let audit = &audited[0];
+        tx.execute(
+            "INSERT INTO dispositions (alert_id, status, comment, author, allow_entry_id, audit_decision_id, created)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                d.alert_id,
+                d.status.as_str(),
+                d.comment,
+                d.author,
+                allow_entry.as_ref().map(|e| e.id.clone()),
+                audit.decision_id,
+                audit.created
+            ],
+        )
+        .map_err(sqlite)?;
+        let id = tx.last_insert_rowid();
+        tx.execute(
+            "UPDATE alerts SET status = ?2, updated = ?3 WHERE decision_id = ?1",
+            params![d.alert_id, d.status.as_str(), audit.created],
+        )
+        .map_err(sqlite)?;
+        tx.commit().map_err(sqlite)?;
+        Ok(Disposition {
+            id,
+            alert_id: d.alert_id.clone(),
+            status: d.status,
+            comment: d.comment.clone(),
+            author: d.author.clone(),
+            allow_entry,
+            audit_decision_id: audit.decision_id.clone(),
+            created: audit.created.clone(),
+        })
+    }
+}
+
+fn to_alert(
+    (id, kind, outcome, subject, status, created, updated): (String, String, String, String, String, String, String),
+) -> Result<Alert, Error> {
+    Ok(Alert {
+        status: status
+            .parse()
+            .map_err(|m: String| Error::corrupt(std::path::Path::new("alerts"), m))?,
+        id,
+        kind,
+        outcome,
+        subject,
+        created,
+        updated,
+    })
+}

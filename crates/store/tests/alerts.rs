@@ -1,0 +1,133 @@
+//! The review queue: decisions that need an analyst open alerts; a
+//! disposition is audited in the chain and can add an allowlist entry, all
+//! or nothing.
+
+use std::path::PathBuf;
+
+use interdict_store::{AlertStatus, NewAlert, NewAllowEntry, NewDisposition, NewRecord, Store};
+
+struct TempDir(PathBuf);
+impl TempDir {
+    fn new(name: &str) -> TempDir {
+        let p = std::env::temp_dir().join(format!("interdict-alerts-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&p);
+        TempDir(p)
+    }
+}
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn record(subject: &str, outcome: &str) -> NewRecord {
+    NewRecord {
+        kind: "party".to_string(),
+        snapshot_id: "sha256:abc".to_string(),
+        as_of: "2021-03-01".to_string(),
+        input: format!(r#"{{"names":["{subject}"]}}"#),
+        decision: format!(r#"{{"outcome":"{outcome}"}}"#),
+        alert: (outcome != "allow").then(|| NewAlert {
+            outcome: outcome.to_string(),
+            subject: subject.to_string(),
+        }),
+    }
+}
+
+fn disposition(alert_id: &str, status: AlertStatus) -> NewDisposition {
+    NewDisposition {
+        alert_id: alert_id.to_string(),
+        status,
+        comment: "checked the passport".to_string(),
+        author: "analyst-1".to_string(),
+        allow: None,
+        as_of: "2021-03-02".to_string(),
+    }
+}
+
+#[test]
+fn only_review_and_block_decisions_open_alerts_in_order() {
+    let dir = TempDir::new("open");
+    let mut store = Store::open(&dir.0).unwrap();
+    let ids: Vec<String> = store
+        .append_decisions(&[record("A", "review"), record("B", "allow"), record("C", "block")])
+        .unwrap()
+        .into_iter()
+        .map(|r| r.decision_id)
+        .collect();
+    let open = store.alerts(Some(AlertStatus::Open), 10, None).unwrap();
+    let subjects: Vec<&str> = open.iter().map(|a| a.subject.as_str()).collect();
+    assert_eq!(subjects, ["A", "C"]);
+    assert_eq!(open[0].id, ids[0]);
+    assert_eq!(open[1].outcome, "block");
+    assert!(store.alert(&ids[1]).unwrap().is_none());
+    // Paging: after the first, only the second.
+    let next = store.alerts(Some(AlertStatus::Open), 10, Some(&ids[0])).unwrap();
+    assert_eq!(next.len(), 1);
+    assert_eq!(next[0].id, ids[2]);
+}
+
+#[test]
+fn a_disposition_moves_the_alert_and_is_a_record_of_the_chain() {
+    let dir = TempDir::new("dispose");
+    let mut store = Store::open(&dir.0).unwrap();
+    let id = store.append_decisions(&[record("A", "review")]).unwrap()[0].decision_id.clone();
+    let d = store.dispose(&disposition(&id, AlertStatus::Escalated)).unwrap();
+    assert_eq!(d.status, AlertStatus::Escalated);
+    assert_eq!(store.alert(&id).unwrap().unwrap().status, AlertStatus::Escalated);
+    assert!(store.alerts(Some(AlertStatus::Open), 10, None).unwrap().is_empty());
+    let audited = store.decision(&d.audit_decision_id).unwrap().unwrap();
+    assert_eq!(audited.kind, "disposition");
+    assert!(audited.input.contains(&id), "{}", audited.input);
+    assert!(audited.input.contains("checked the passport"));
+    assert_eq!(audited.prev_hash, store.decision(&id).unwrap().unwrap().hash);
+    let check = store.verify_audit().unwrap();
+    assert_eq!((check.records, check.first_broken), (2, None));
+    assert_eq!(store.dispositions(&id).unwrap(), vec![d]);
+}
+
+#[test]
+fn a_false_positive_adds_its_allowlist_entry_in_the_same_transaction() {
+    let dir = TempDir::new("fp");
+    let mut store = Store::open(&dir.0).unwrap();
+    let id = store.append_decisions(&[record("A", "review")]).unwrap()[0].decision_id.clone();
+    let mut fp = disposition(&id, AlertStatus::FalsePositive);
+    fp.allow = Some(NewAllowEntry {
+        input_key: "name:a".to_string(),
+        entity_id: "E1".to_string(),
+        entity_digest: "sha256:e1".to_string(),
+        reason: "different birth date".to_string(),
+        author: "analyst-1".to_string(),
+        expires: Some("2022-01-01".parse().unwrap()),
+    });
+    let d = store.dispose(&fp).unwrap();
+    let entry = d.allow_entry.clone().expect("an allowlist entry");
+    assert_eq!(store.allow_entries().unwrap(), vec![entry.clone()]);
+    assert_eq!(store.dispositions(&id).unwrap()[0].allow_entry, Some(entry));
+}
+
+#[test]
+fn refused_dispositions_change_nothing() {
+    let dir = TempDir::new("refused");
+    let mut store = Store::open(&dir.0).unwrap();
+    let id = store.append_decisions(&[record("A", "review")]).unwrap()[0].decision_id.clone();
+    let unknown = store.dispose(&disposition("d-0000000000000000", AlertStatus::Confirmed)).unwrap_err();
+    assert_eq!(unknown.to_string(), "no alert `d-0000000000000000`");
+    let reopen = store.dispose(&disposition(&id, AlertStatus::Open)).unwrap_err();
+    assert!(reopen.to_string().starts_with("status: "), "{reopen}");
+    let mut confirmed_with_entry = disposition(&id, AlertStatus::Confirmed);
+    confirmed_with_entry.allow = Some(NewAllowEntry {
+        input_key: "name:a".to_string(),
+        entity_id: "E1".to_string(),
+        entity_digest: "sha256:e1".to_string(),
+        reason: "r".to_string(),
+        author: "a".to_string(),
+        expires: None,
+    });
+    let err = store.dispose(&confirmed_with_entry).unwrap_err();
+    assert!(err.to_string().starts_with("allowlist: "), "{err}");
+    assert_eq!(store.alert(&id).unwrap().unwrap().status, AlertStatus::Open);
+    assert!(store.allow_entries().unwrap().is_empty());
+    assert_eq!(store.verify_audit().unwrap().records, 1);
+    assert!(store.dispositions(&id).unwrap().is_empty());
+}
