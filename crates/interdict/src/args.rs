@@ -82,6 +82,38 @@ pub enum Command {
     /// Benchmarks that print JSON (not tests).
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// Serve the HTTP API (/v1, /openapi.json, /metrics) and the analysts'
+    /// web UI on the store in the data directory (bundled lists when it has
+    /// none). Tokens come from the environment, never from flags, so that
+    /// they stay out of process lists and shell history.
+    Serve(Serve),
+}
+
+#[derive(Args)]
+pub struct Serve {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub listen: std::net::SocketAddr,
+    /// Largest request body, in bytes (413 above it).
+    #[arg(long, default_value_t = 1 << 20)]
+    pub max_body: usize,
+    /// Most items in one batch (422 above it).
+    #[arg(long, default_value_t = 1000)]
+    pub max_batch: usize,
+    /// Most requests in flight at once (429 above it).
+    #[arg(long, default_value_t = 512)]
+    pub max_in_flight: usize,
+    /// Most requests waiting for the audit log (429 above it).
+    #[arg(long, default_value_t = 1024)]
+    pub audit_queue: usize,
+    /// Allow this origin to call the API from a browser (CORS); repeatable,
+    /// `*` for any. CORS is off without it.
+    #[arg(long = "cors-origin")]
+    pub cors_origins: Vec<String>,
+    /// One line per request on stderr: method, route, status and time
+    /// (never bodies or query strings, which may hold names).
+    #[arg(long)]
+    pub access_log: bool,
 }
 
 #[derive(Subcommand)]
@@ -588,6 +620,7 @@ pub fn run() -> ExitCode {
         Command::Explain(args) => commands::audit::explain(&cli, args),
         Command::Replay(args) => commands::audit::replay(&cli, args),
         Command::Bench(BenchCommand::Names(args)) => commands::bench::names(&cli, args),
+        Command::Serve(args) => commands::serve::run(&cli, args),
     };
     match result {
         Ok(Finished::Ok) => ExitCode::SUCCESS,

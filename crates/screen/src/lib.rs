@@ -87,7 +87,8 @@ impl<S: Deref<Target = Snapshot>> Screener<S> {
         }
     }
 
-    fn coverage(&self, order: &Order, date: Date) -> Arc<Coverage> {
+    /// Who `order` covers on `date`, computed once per order and date.
+    pub fn coverage(&self, order: &Order, date: Date) -> Arc<Coverage> {
         let key = (order.id.clone(), date);
         // A poisoned lock only means another thread panicked mid-insert of
         // a value that is recomputed anyway.
@@ -101,6 +102,11 @@ impl<S: Deref<Target = Snapshot>> Screener<S> {
             .clone()
     }
 
+    /// The ownership rules this screener applies.
+    pub fn ownership_rules(&self) -> &[OwnershipRule] {
+        &self.rules
+    }
+
     /// Screens with these allowlist entries: a hit one of them covers is
     /// suppressed, and the decision says which entry did it.
     pub fn with_allowlist(mut self, entries: Vec<AllowEntry>) -> Self {
@@ -110,7 +116,7 @@ impl<S: Deref<Target = Snapshot>> Screener<S> {
 
     /// Who `rule` blocks through ownership on `date`, computed once per
     /// rule and date.
-    fn ownership(&self, rule: &OwnershipRule, date: Date) -> Arc<OwnershipBlocks> {
+    pub fn ownership(&self, rule: &OwnershipRule, date: Date) -> Arc<OwnershipBlocks> {
         let key = (rule.id.clone(), date);
         let mut cache = self.ownership.lock().unwrap_or_else(|p| p.into_inner());
         if cache.len() >= CACHED_DATES && !cache.contains_key(&key) {

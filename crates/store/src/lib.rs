@@ -48,6 +48,28 @@ pub struct SourceFile {
     pub modified: Option<String>,
 }
 
+impl SourceFile {
+    /// A source file as read, with its modification time as RFC 3339 UTC.
+    pub fn new(
+        path: String,
+        format: String,
+        sha256: String,
+        records: u64,
+        rejected: u64,
+        modified: Option<std::time::SystemTime>,
+    ) -> SourceFile {
+        SourceFile {
+            path,
+            format,
+            sha256,
+            records,
+            rejected,
+            modified: modified
+                .map(|t| chrono::DateTime::<chrono::Utc>::from(t).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+        }
+    }
+}
+
 /// A snapshot as `lists show` reports it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SnapshotInfo {

@@ -238,16 +238,14 @@ pub(crate) fn read_all(
 
 /// A file as read, as the store records it.
 pub fn source_file(file: &interdict_lists::files::ReadFile) -> SourceFile {
-    SourceFile {
-        path: file.path.display().to_string(),
-        format: file.format.to_string(),
-        sha256: file.sha256.clone(),
-        records: file.records,
-        rejected: file.rejected.len() as u64,
-        modified: file
-            .modified
-            .map(|t| chrono::DateTime::<chrono::Utc>::from(t).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
-    }
+    SourceFile::new(
+        file.path.display().to_string(),
+        file.format.to_string(),
+        file.sha256.clone(),
+        file.records,
+        file.rejected.len() as u64,
+        file.modified,
+    )
 }
 
 fn counts_text(s: &SnapshotInfo) -> String {

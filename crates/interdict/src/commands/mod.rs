@@ -6,3 +6,4 @@ pub mod orders;
 pub mod party;
 pub mod payments;
 pub mod screen;
+pub mod serve;

@@ -1,0 +1,29 @@
+//! `interdict serve`: the HTTP API and web UI (crate interdict-server).
+
+use anyhow::Context as _;
+
+use crate::args::{Cli, Finished, Serve};
+
+/// A token from the environment: unset or empty means none.
+fn token(name: &str) -> Option<String> {
+    std::env::var(name).ok().map(|t| t.trim().to_string()).filter(|t| !t.is_empty())
+}
+
+pub fn run(cli: &Cli, args: &Serve) -> anyhow::Result<Finished> {
+    let mut config = interdict_server::Config::new(args.listen, cli.data_dir()?);
+    config.orders = cli.orders.clone();
+    config.admin_token = token("INTERDICT_ADMIN_TOKEN");
+    config.screen_token = token("INTERDICT_SCREEN_TOKEN");
+    config.max_body = args.max_body;
+    config.max_batch = args.max_batch;
+    config.max_in_flight = args.max_in_flight;
+    config.audit_queue = args.audit_queue;
+    config.cors_origins = args.cors_origins.clone();
+    config.access_log = args.access_log;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    runtime.block_on(interdict_server::serve(config))?;
+    Ok(Finished::Ok)
+}

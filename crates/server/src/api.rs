@@ -1,0 +1,830 @@
+//! The routes of `/v1`, with their OpenAPI description.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::convert::Infallible;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use interdict_model::{allow_key, Date, Direction, PathStep, RelationKind};
+use interdict_screen::record::with_id;
+use interdict_store::{AlertStatus, NewAllowEntry, NewDisposition};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use utoipa::{IntoParams, OpenApi, ToSchema};
+
+use crate::extract::{date_or_today, parse_json, read_body, Admin, JsonBody, Screening};
+use crate::screening::{self, AppRequest, BatchItem, PartyRequest, PaymentRequest, Screened1};
+use crate::state::{AppState, Live};
+use crate::{Error, ErrorBody};
+
+type Shared = State<Arc<AppState>>;
+
+/// Records `screened` in the audit log and returns the decision with its id.
+async fn record(state: &AppState, screened: Screened1) -> Result<Value, Error> {
+    let ids = state.audit.append(vec![screened.record]).await?;
+    count_decision(screened.kind, &screened.outcome);
+    Ok(with_id(ids.first().map(String::as_str), screened.decision))
+}
+
+fn count_decision(kind: &'static str, outcome: &str) {
+    metrics::counter!("interdict_decisions_total", "kind" => kind, "outcome" => outcome.to_string()).increment(1);
+}
+
+/// Screens one party.
+#[utoipa::path(post, path = "/v1/screen/party", tag = "screening",
+    request_body = PartyRequest,
+    responses(
+        (status = 200, description = "The decision, with `decision_id` (docs/output.md, party decisions)", body = Object),
+        (status = 400, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
+        (status = 422, body = ErrorBody), (status = 429, body = ErrorBody), (status = 503, body = ErrorBody)),
+    security((), ("bearer" = [])))]
+pub async fn screen_party(
+    State(state): Shared,
+    _: Screening,
+    JsonBody(req): JsonBody<PartyRequest>,
+) -> Result<Json<Value>, Error> {
+    let live = state.live()?;
+    let screened = screening::party(&live, &req)?;
+    Ok(Json(record(&state, screened).await?))
+}
+
+/// Screens one payment on its date (or `as_of`).
+#[utoipa::path(post, path = "/v1/screen/payment", tag = "screening",
+    request_body = PaymentRequest,
+    responses(
+        (status = 200, description = "The decision, with `decision_id` (docs/output.md, payment decisions)", body = Object),
+        (status = 400, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
+        (status = 422, body = ErrorBody), (status = 429, body = ErrorBody), (status = 503, body = ErrorBody)),
+    security((), ("bearer" = [])))]
+pub async fn screen_payment(
+    State(state): Shared,
+    _: Screening,
+    JsonBody(req): JsonBody<PaymentRequest>,
+) -> Result<Json<Value>, Error> {
+    let live = state.live()?;
+    let screened = screening::payment(&live, &req)?;
+    Ok(Json(record(&state, screened).await?))
+}
+
+/// Screens one app id against the orders.
+#[utoipa::path(post, path = "/v1/screen/app", tag = "screening",
+    request_body = AppRequest,
+    responses(
+        (status = 200, description = "The decision, with `decision_id` (docs/output.md, app decisions)", body = Object),
+        (status = 400, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
+        (status = 422, body = ErrorBody), (status = 429, body = ErrorBody), (status = 503, body = ErrorBody)),
+    security((), ("bearer" = [])))]
+pub async fn screen_app(
+    State(state): Shared,
+    _: Screening,
+    JsonBody(req): JsonBody<AppRequest>,
+) -> Result<Json<Value>, Error> {
+    let live = state.live()?;
+    let screened = screening::app(&live, &req)?;
+    Ok(Json(record(&state, screened).await?))
+}
+
+/// Items screened and recorded together inside a batch.
+const BATCH_CHUNK: usize = 64;
+
+/// Screens up to `--max-batch` items, one JSON object per line
+/// (`{"party": {...}}`, `{"payment": {...}}` or `{"app": {...}}`), and
+/// streams one result per line back, in order: `{"line": N, "decision":
+/// {...}}` or `{"line": N, "error": {...}}`.
+#[utoipa::path(post, path = "/v1/screen/batch", tag = "screening",
+    request_body(content = String, content_type = "application/x-ndjson",
+        description = "One item per line: {\"party\": {...}}, {\"payment\": {...}} or {\"app\": {...}}"),
+    responses(
+        (status = 200, description = "One result per input line, as NDJSON", content_type = "application/x-ndjson", body = String),
+        (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody),
+        (status = 429, body = ErrorBody), (status = 503, body = ErrorBody)),
+    security((), ("bearer" = [])))]
+pub async fn screen_batch(State(state): Shared, _: Screening, req: Request) -> Result<Response, Error> {
+    let ndjson = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            let m = v.split(';').next().unwrap_or("").trim();
+            m == "application/x-ndjson" || m == "application/jsonl" || m == "application/json-seq"
+        })
+        .unwrap_or(false);
+    if !ndjson {
+        return Err(Error::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "send the batch as NDJSON with `Content-Type: application/x-ndjson`, one item per line",
+        ));
+    }
+    let live = state.live()?;
+    let body = read_body(req, &()).await?;
+    let text = std::str::from_utf8(&body)
+        .map_err(|e| Error::new(StatusCode::BAD_REQUEST, "invalid_body", format!("the body is not UTF-8: {e}")))?;
+    let lines: Vec<(usize, &str)> = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| (i + 1, l))
+        .collect();
+    let max = state.config.max_batch;
+    if lines.len() > max {
+        return Err(Error::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "batch_too_large",
+            format!("{} items; a batch holds at most {max} (--max-batch)", lines.len()),
+        ));
+    }
+    if lines.is_empty() {
+        return Err(Error::new(StatusCode::UNPROCESSABLE_ENTITY, "empty_batch", "the batch has no items"));
+    }
+    let items: Vec<(usize, Result<BatchItem, Error>)> =
+        lines.into_iter().map(|(n, l)| (n, parse_json::<BatchItem>(l.as_bytes(), ""))).collect();
+    let (tx, rx) = tokio::sync::mpsc::channel::<Bytes>(4);
+    tokio::spawn(async move {
+        for chunk in items.chunks(BATCH_CHUNK) {
+            let mut out: Vec<(usize, Result<Screened1, Error>)> = Vec::with_capacity(chunk.len());
+            for (n, item) in chunk {
+                let screened = match item {
+                    Err(e) => Err(e.clone()),
+                    Ok(BatchItem::Party(r)) => screening::party(&live, r),
+                    Ok(BatchItem::Payment(r)) => screening::payment(&live, r),
+                    Ok(BatchItem::App(r)) => screening::app(&live, r),
+                };
+                out.push((*n, screened));
+            }
+            let records: Vec<_> = out
+                .iter()
+                .filter_map(|(_, s)| s.as_ref().ok().map(|s| s.record.clone()))
+                .collect();
+            let ids = state.audit.append(records).await;
+            let mut ids = match ids {
+                Ok(ids) => Ok(ids.into_iter()),
+                Err(e) => Err(e),
+            };
+            let mut text = String::new();
+            for (n, screened) in out {
+                let line = match (screened, &mut ids) {
+                    (Ok(s), Ok(ids)) => {
+                        count_decision(s.kind, &s.outcome);
+                        json!({"line": n, "decision": with_id(ids.next().as_deref(), s.decision)})
+                    }
+                    (Ok(_), Err(e)) => json!({"line": n, "error": e.body}),
+                    (Err(e), _) => json!({"line": n, "error": e.body}),
+                };
+                text.push_str(&line.to_string());
+                text.push('\n');
+            }
+            if tx.send(Bytes::from(text)).await.is_err() {
+                return; // the caller went away
+            }
+        }
+    });
+    let stream = futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|chunk| (Ok::<_, Infallible>(chunk), rx))
+    });
+    Ok(([(header::CONTENT_TYPE, "application/x-ndjson")], Body::from_stream(stream)).into_response())
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct SearchParams {
+    /// The name to look for.
+    q: String,
+    /// Hits at most (1 to 100, default 10).
+    limit: Option<usize>,
+    /// The lowest score shown (0 to 1, default 0.7).
+    threshold: Option<f32>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SearchHit {
+    entity_id: String,
+    name: String,
+    /// The listed name that matched.
+    matched_name: String,
+    score: f32,
+    kind: String,
+    /// Whether the entity has a designation (is listed) at all.
+    listed: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SearchResult {
+    query: String,
+    snapshot_id: String,
+    hits: Vec<SearchHit>,
+}
+
+/// Looks a name up in the lists, best match first (for analysts).
+#[utoipa::path(get, path = "/v1/search", tag = "analysis", params(SearchParams),
+    responses((status = 200, body = SearchResult), (status = 422, body = ErrorBody), (status = 503, body = ErrorBody)),
+    security((), ("bearer" = [])))]
+pub async fn search(State(state): Shared, _: Screening, params: Query<Value>) -> Result<Json<SearchResult>, Error> {
+    let params: SearchParams = serde_json::from_value(params.0)
+        .map_err(|e| Error::invalid(query_field(&e.to_string()), e.to_string()))?;
+    let live = state.live()?;
+    Ok(Json(search_names(&live, &params.q, params.limit, params.threshold)?))
+}
+
+/// The query parameter a serde error names, or `q`.
+fn query_field(message: &str) -> String {
+    message.split('`').nth(1).unwrap_or("q").to_string()
+}
+
+pub fn search_names(live: &Live, q: &str, limit: Option<usize>, threshold: Option<f32>) -> Result<SearchResult, Error> {
+    let q = q.trim();
+    if q.is_empty() {
+        return Err(Error::invalid("q", "give a name to look for"));
+    }
+    if q.len() > 1000 {
+        return Err(Error::invalid("q", "a name is at most 1000 bytes"));
+    }
+    let limit = limit.unwrap_or(10);
+    if !(1..=100).contains(&limit) {
+        return Err(Error::invalid("limit", format!("{limit}: expected 1 to 100")));
+    }
+    let threshold = threshold.unwrap_or(0.7);
+    if !(0.0..=1.0).contains(&threshold) {
+        return Err(Error::invalid("threshold", format!("{threshold}: expected a score from 0 to 1")));
+    }
+    let entities = &live.snapshot.dataset().entities;
+    let hits = live
+        .names
+        .search(q, &interdict_names::Evidence::default(), threshold, limit)
+        .into_iter()
+        .map(|h| {
+            let e = &entities[h.entity];
+            SearchHit {
+                entity_id: e.id.clone(),
+                name: e.name.clone(),
+                matched_name: h.name,
+                score: h.score,
+                kind: e.kind.as_str().to_string(),
+                listed: !live.snapshot.designations_of(&e.id).is_empty(),
+            }
+        })
+        .collect();
+    Ok(SearchResult {
+        query: q.to_string(),
+        snapshot_id: live.snapshot.id().to_string(),
+        hits,
+    })
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct AsOfParams {
+    /// `YYYY-MM-DD`; today (UTC) when absent.
+    as_of: Option<String>,
+}
+
+fn as_of_params(q: Query<Value>) -> Result<Date, Error> {
+    let p: AsOfParams =
+        serde_json::from_value(q.0).map_err(|e| Error::invalid(query_field(&e.to_string()), e.to_string()))?;
+    date_or_today(p.as_of.as_deref(), "as_of")
+}
+
+/// An entity with its designations, the relations around it (two steps
+/// out, at most [`NEIGHBOURS`] entities), and how orders and ownership rules
+/// reach it on the date.
+#[utoipa::path(get, path = "/v1/entities/{id}", tag = "analysis",
+    params(("id" = String, Path, description = "The entity's id"), AsOfParams),
+    responses((status = 200, description = "The entity and its neighbourhood", body = Object),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security((), ("bearer" = [])))]
+pub async fn entity(
+    State(state): Shared,
+    _: Screening,
+    Path(id): Path<String>,
+    q: Query<Value>,
+) -> Result<Json<Value>, Error> {
+    let as_of = as_of_params(q)?;
+    let live = state.live()?;
+    Ok(Json(entity_view(&live, &id, as_of)?))
+}
+
+/// Entities shown around one at most.
+pub const NEIGHBOURS: usize = 40;
+
+pub fn entity_view(live: &Live, id: &str, as_of: Date) -> Result<Value, Error> {
+    let snapshot = &live.snapshot;
+    let entity = snapshot
+        .entity(id)
+        .ok_or_else(|| Error::not_found(format!("no entity `{id}` in the live snapshot")))?;
+    let all_kinds = [
+        RelationKind::Develops,
+        RelationKind::Operates,
+        RelationKind::Owns,
+        RelationKind::Controls,
+        RelationKind::SubsidiaryOf,
+        RelationKind::FeatureOf,
+        RelationKind::SameAs,
+        RelationKind::DirectorOf,
+        RelationKind::LinkedTo,
+    ];
+    // How orders and ownership rules reach the entity: each path's steps.
+    let mut coverage = Vec::new();
+    for order in snapshot.orders() {
+        if let Some(c) = live.screener.coverage(order, as_of).get(id) {
+            coverage.push(json!({
+                "order": order.id, "title": order.title, "status": order.status_on(as_of),
+                "role": c.role, "path_text": c.path_text, "path": c.path,
+            }));
+        }
+    }
+    let mut ownership = Vec::new();
+    for rule in live.screener.ownership_rules() {
+        if let Some(f) = live.screener.ownership(rule, as_of).owned.get(id) {
+            ownership.push(json!({"rule": rule.id, "title": rule.title, "finding": f}));
+        }
+    }
+    // The neighbourhood: breadth first over relations that held on the
+    // date, plus every entity on a coverage path.
+    let mut seen: BTreeSet<String> = BTreeSet::from([id.to_string()]);
+    let mut queue = VecDeque::from([(id.to_string(), 0usize)]);
+    let mut relations: BTreeMap<(String, String, String), Value> = BTreeMap::new();
+    while let Some((at, depth)) = queue.pop_front() {
+        if depth == 2 {
+            continue;
+        }
+        let edges = snapshot
+            .outgoing(&at, &all_kinds, as_of)
+            .into_iter()
+            .map(|(e, r)| (e, r, true))
+            .chain(snapshot.incoming(&at, &all_kinds, as_of).into_iter().map(|(e, r)| (e, r, false)));
+        for (other, r, _) in edges {
+            if !seen.contains(&other.id) {
+                if seen.len() >= NEIGHBOURS {
+                    continue;
+                }
+                seen.insert(other.id.clone());
+                queue.push_back((other.id.clone(), depth + 1));
+            }
+            relations.insert((r.from.clone(), r.kind.as_str().to_string(), r.to.clone()), json!(r));
+        }
+    }
+    let path_steps: Vec<PathStep> = coverage
+        .iter()
+        .chain(ownership.iter().map(|o| &o["finding"]))
+        .flat_map(|c| serde_json::from_value::<Vec<PathStep>>(c["path"].clone()).unwrap_or_default())
+        .collect();
+    for pair in path_steps.windows(2) {
+        seen.insert(pair[0].entity_id.clone());
+        seen.insert(pair[1].entity_id.clone());
+        if let Some(link) = &pair[1].link {
+            let (from, to) = match link.direction {
+                Direction::Up => (pair[1].entity_id.clone(), pair[0].entity_id.clone()),
+                Direction::Down => (pair[0].entity_id.clone(), pair[1].entity_id.clone()),
+            };
+            relations
+                .entry((from.clone(), link.relation.as_str().to_string(), to.clone()))
+                .or_insert_with(|| json!({"kind": link.relation, "from": from, "to": to, "percent": link.percent}));
+        }
+    }
+    let nodes: Vec<Value> = seen
+        .iter()
+        .filter_map(|n| snapshot.entity(n))
+        .map(|e| {
+            json!({"id": e.id, "name": e.name, "kind": e.kind.as_str(),
+                   "listed": !snapshot.designations_of(&e.id).is_empty()})
+        })
+        .collect();
+    Ok(json!({
+        "as_of": as_of,
+        "snapshot_id": snapshot.id(),
+        "entity": entity,
+        "designations": snapshot.designations_of(id),
+        "coverage": coverage,
+        "ownership": ownership,
+        "graph": {"nodes": nodes, "relations": relations.into_values().collect::<Vec<_>>()},
+    }))
+}
+
+fn order_summary(o: &interdict_model::Order, date: Date) -> Value {
+    json!({
+        "id": o.id, "title": o.title, "citation": o.citation,
+        "signed": o.signed, "effective": o.effective_date(), "revoked": o.revoked,
+        "revoked_by": o.revoked_by, "enjoined_since": o.enjoined_since(date),
+        "status": o.status_on(date), "reason": o.status_reason(date),
+    })
+}
+
+/// Every order with its status on the date.
+#[utoipa::path(get, path = "/v1/orders", tag = "orders", params(AsOfParams),
+    responses((status = 200, description = "`{as_of, snapshot_id, orders: [...]}`", body = Object), (status = 422, body = ErrorBody)),
+    security((), ("bearer" = [])))]
+pub async fn orders(State(state): Shared, _: Screening, q: Query<Value>) -> Result<Json<Value>, Error> {
+    let as_of = as_of_params(q)?;
+    let live = state.live()?;
+    let orders: Vec<Value> = live.snapshot.orders().iter().map(|o| order_summary(o, as_of)).collect();
+    Ok(Json(json!({"as_of": as_of, "snapshot_id": live.snapshot.id(), "orders": orders})))
+}
+
+/// One order in full, with its status on the date and its timeline.
+#[utoipa::path(get, path = "/v1/orders/{id}", tag = "orders",
+    params(("id" = String, Path, description = "The order's id, such as `eo13971`"), AsOfParams),
+    responses((status = 200, description = "`{order, status, reason, timeline}`", body = Object),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security((), ("bearer" = [])))]
+pub async fn order(
+    State(state): Shared,
+    _: Screening,
+    Path(id): Path<String>,
+    q: Query<Value>,
+) -> Result<Json<Value>, Error> {
+    let as_of = as_of_params(q)?;
+    let live = state.live()?;
+    Ok(Json(order_view(&live, &id, as_of)?))
+}
+
+/// The dated events of an order, in order.
+pub fn timeline(o: &interdict_model::Order) -> Vec<(Date, &'static str, String)> {
+    let mut events = vec![(o.signed, "signed", format!("signed: {}", o.title))];
+    if o.effective_date() != o.signed {
+        events.push((o.effective_date(), "effective", "prohibitions take effect".to_string()));
+    }
+    for inj in &o.enjoined {
+        events.push((inj.from, "enjoined", inj.citation()));
+        if let Some(end) = inj.until {
+            events.push((end, "injunction_ends", format!("injunction ends: {}", inj.citation())));
+        }
+    }
+    if let Some(r) = o.revoked {
+        events.push((
+            r,
+            "revoked",
+            format!("revoked{}", o.revoked_by.as_ref().map(|b| format!(" by {b}")).unwrap_or_default()),
+        ));
+    }
+    events.sort_by_key(|e| e.0);
+    events
+}
+
+pub fn order_view(live: &Live, id: &str, as_of: Date) -> Result<Value, Error> {
+    let o = live
+        .snapshot
+        .order(id)
+        .ok_or_else(|| Error::not_found(format!("no order `{id}`; GET /v1/orders lists them")))?;
+    let events: Vec<Value> = timeline(o)
+        .into_iter()
+        .map(|(date, event, text)| json!({"date": date, "event": event, "text": text}))
+        .collect();
+    Ok(json!({
+        "as_of": as_of, "status": o.status_on(as_of), "reason": o.status_reason(as_of),
+        "order": o, "timeline": events,
+    }))
+}
+
+/// A recorded decision: what was screened, the decision, its place in the
+/// audit chain, and its alert and dispositions.
+#[utoipa::path(get, path = "/v1/decisions/{id}", tag = "decisions",
+    params(("id" = String, Path, description = "The decision id, `d-` and 16 hex digits")),
+    responses((status = 200, description = "The audit record, with `input` and `decision` as JSON", body = Object),
+        (status = 404, body = ErrorBody)),
+    security((), ("bearer" = [])))]
+pub async fn decision(State(state): Shared, _: Screening, Path(id): Path<String>) -> Result<Json<Value>, Error> {
+    Ok(Json(decision_view(&state, id).await?))
+}
+
+pub async fn decision_view(state: &Arc<AppState>, id: String) -> Result<Value, Error> {
+    state
+        .with_store(move |store| {
+            let r = store
+                .decision(&id)?
+                .ok_or_else(|| Error::not_found(format!("no decision `{id}` in the audit log")))?;
+            let alert = store.alert(&id)?;
+            let dispositions = store.dispositions(&id)?;
+            let parse = |s: &str| serde_json::from_str::<Value>(s).unwrap_or(Value::String(s.to_string()));
+            Ok(json!({
+                "decision_id": r.decision_id, "kind": r.kind, "created": r.created,
+                "snapshot_id": r.snapshot_id, "as_of": r.as_of,
+                "input": parse(&r.input), "decision": parse(&r.decision),
+                "seq": r.seq, "hash": r.hash, "prev_hash": r.prev_hash,
+                "alert": alert, "dispositions": dispositions,
+            }))
+        })
+        .await
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct AlertParams {
+    /// `open`, `confirmed`, `false_positive` or `escalated`; all when absent.
+    status: Option<String>,
+    /// At most this many (1 to 500, default 100).
+    limit: Option<usize>,
+    /// The id of the last alert of the previous page.
+    after: Option<String>,
+}
+
+/// The review queue, oldest first.
+#[utoipa::path(get, path = "/v1/alerts", tag = "alerts", params(AlertParams),
+    responses((status = 200, description = "`{alerts: [...], next}`; `next` is the `after` of the next page", body = Object),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security((), ("bearer" = [])))]
+pub async fn alerts(State(state): Shared, _: Screening, q: Query<Value>) -> Result<Json<Value>, Error> {
+    let p: AlertParams =
+        serde_json::from_value(q.0).map_err(|e| Error::invalid(query_field(&e.to_string()), e.to_string()))?;
+    let status = match &p.status {
+        Some(s) => Some(s.parse::<AlertStatus>().map_err(|m| Error::invalid("status", m))?),
+        None => None,
+    };
+    let limit = p.limit.unwrap_or(100);
+    if !(1..=500).contains(&limit) {
+        return Err(Error::invalid("limit", format!("{limit}: expected 1 to 500")));
+    }
+    let alerts = state
+        .with_store(move |s| Ok(s.alerts(status, limit, p.after.as_deref())?))
+        .await?;
+    let next = (alerts.len() == limit).then(|| alerts.last().map(|a| a.id.clone())).flatten();
+    Ok(Json(json!({"alerts": alerts, "next": next})))
+}
+
+/// An allowlist entry made with a false positive.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AllowRequest {
+    /// The entity the input is not; the decision's first hit when absent.
+    entity_id: Option<String>,
+    /// The last day the entry holds is the day before this, `YYYY-MM-DD`.
+    expires: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DispositionRequest {
+    /// `confirmed`, `false_positive` or `escalated`.
+    #[schema(example = "false_positive")]
+    status: String,
+    /// Why: what the analyst checked.
+    comment: String,
+    /// Who decided.
+    author: String,
+    /// With `false_positive`: keep this hit from coming back.
+    allowlist: Option<AllowRequest>,
+}
+
+/// Disposes of an alert. Admin token needed. Audited.
+#[utoipa::path(post, path = "/v1/alerts/{id}/disposition", tag = "alerts",
+    params(("id" = String, Path, description = "The alert's (decision's) id")),
+    request_body = DispositionRequest,
+    responses((status = 200, description = "The disposition as recorded, with its own audit record's id", body = Object),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn dispose(
+    State(state): Shared,
+    _: Admin,
+    Path(id): Path<String>,
+    JsonBody(req): JsonBody<DispositionRequest>,
+) -> Result<Json<Value>, Error> {
+    let status: AlertStatus = req.status.parse().map_err(|m| Error::invalid("status", m))?;
+    for (field, v) in [("comment", &req.comment), ("author", &req.author)] {
+        if v.trim().is_empty() {
+            return Err(Error::invalid(field, "must not be empty"));
+        }
+        if v.len() > 4000 {
+            return Err(Error::invalid(field, "at most 4000 bytes"));
+        }
+    }
+    let live = state.live()?;
+    let allow = match &req.allowlist {
+        None => None,
+        Some(a) => {
+            let expires = match &a.expires {
+                Some(d) => Some(date_or_today(Some(d), "allowlist.expires")?),
+                None => None,
+            };
+            let record = decision_view(&state, id.clone()).await?;
+            Some(allow_entry(&live, &record, a.entity_id.as_deref(), expires, &req)?)
+        }
+    };
+    let as_of = date_or_today(None, "as_of")?.to_string();
+    let new = NewDisposition {
+        alert_id: id,
+        status,
+        comment: req.comment.clone(),
+        author: req.author.clone(),
+        allow,
+        as_of,
+    };
+    let with_entry = new.allow.is_some();
+    let d = state.with_store(move |s| Ok(s.dispose(&new)?)).await?;
+    if with_entry {
+        state.refresh_allowlist().await?;
+    }
+    metrics::counter!("interdict_dispositions_total", "status" => d.status.as_str()).increment(1);
+    Ok(Json(json!(d)))
+}
+
+/// The allowlist entry for a false positive: the hit's key (the party's
+/// reference, the name or identifier that matched) and the entity as the
+/// live snapshot has it.
+fn allow_entry(
+    live: &Live,
+    record: &Value,
+    entity_id: Option<&str>,
+    expires: Option<Date>,
+    req: &DispositionRequest,
+) -> Result<NewAllowEntry, Error> {
+    let hits = record["decision"]["hits"].as_array().cloned().unwrap_or_default();
+    let hit = match entity_id {
+        Some(e) => hits.iter().find(|h| h["entity_id"] == e).ok_or_else(|| {
+            Error::invalid("allowlist.entity_id", format!("`{e}` is not among the decision's hits"))
+        })?,
+        None => hits
+            .first()
+            .ok_or_else(|| Error::invalid("allowlist", "the decision has no hit to allowlist"))?,
+    };
+    let entity = hit["entity_id"].as_str().unwrap_or_default().to_string();
+    let digest = live.snapshot.entity_digest(&entity).ok_or_else(|| {
+        Error::invalid("allowlist.entity_id", format!("`{entity}` is not in the live snapshot any more"))
+    })?;
+    let reference = record["input"]["screened"]["party"]["reference"].as_str();
+    let key = match (reference, hit["by"].as_str()) {
+        (Some(r), _) => r.to_string(),
+        (None, Some("identifier")) => hit["identifier"].as_str().unwrap_or_default().to_string(),
+        _ => allow_key(hit["input"].as_str().unwrap_or_default()),
+    };
+    if key.is_empty() {
+        return Err(Error::invalid("allowlist", "the hit has no name or identifier to key an entry on"));
+    }
+    Ok(NewAllowEntry {
+        input_key: key,
+        entity_id: entity,
+        entity_digest: digest,
+        reason: req.comment.clone(),
+        author: req.author.clone(),
+        expires,
+    })
+}
+
+/// The snapshots in the store, and the live one.
+#[utoipa::path(get, path = "/v1/lists", tag = "lists",
+    responses((status = 200, description = "`{live: {...}, snapshots: [...]}`", body = Object)),
+    security((), ("bearer" = [])))]
+pub async fn lists(State(state): Shared, _: Screening) -> Result<Json<Value>, Error> {
+    let live = state.live.load_full();
+    let snapshots = state.with_store(|s| Ok(s.snapshots()?)).await?;
+    Ok(Json(json!({
+        "live": live.map(|l| json!({
+            "snapshot_id": l.snapshot.id(), "store_snapshot": l.store_snapshot,
+            "lists": l.lists, "loaded": l.loaded,
+            "entities": l.snapshot.dataset().entities.len(), "names": l.names.len(),
+        })),
+        "snapshots": snapshots,
+    })))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ImportRequest {
+    /// List files or folders on the server's disk.
+    #[schema(value_type = Vec<String>)]
+    files: Vec<PathBuf>,
+    /// A format name (`ofac-csv`, `ftm`, ...) or `auto` (the default).
+    format: Option<String>,
+    /// Reject a file at its first bad record (default false: skip bad ones).
+    strict: Option<bool>,
+    /// Make the new snapshot live (default true).
+    activate: Option<bool>,
+}
+
+/// Imports list files on the server's disk as a new snapshot. Admin.
+#[utoipa::path(post, path = "/v1/lists/import", tag = "lists", request_body = ImportRequest,
+    responses((status = 200, description = "`{snapshot, rejected: [...], live}`", body = Object),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn import(
+    State(state): Shared,
+    _: Admin,
+    JsonBody(req): JsonBody<ImportRequest>,
+) -> Result<Json<Value>, Error> {
+    if req.files.is_empty() {
+        return Err(Error::invalid("files", "give at least one list file"));
+    }
+    let format = match req.format.as_deref() {
+        None | Some("auto") => None,
+        Some(f) => Some(
+            f.parse::<interdict_lists::Format>()
+                .map_err(|m: String| Error::invalid("format", m))?,
+        ),
+    };
+    let mode = if req.strict.unwrap_or(false) {
+        interdict_lists::Strictness::Strict
+    } else {
+        interdict_lists::Strictness::Lenient
+    };
+    let files = req.files.clone();
+    let (info, rejected) = state
+        .with_store(move |store| {
+            // Read everything before touching the store: a failure leaves it as it was.
+            let (dataset, read) = interdict_lists::files::read_files(&files, format, mode).map_err(|e| {
+                let field = e
+                    .path()
+                    .and_then(|p| files.iter().position(|f| f == p))
+                    .map(|i| format!("files[{i}]"))
+                    .unwrap_or_else(|| "files".to_string());
+                Error::new(StatusCode::UNPROCESSABLE_ENTITY, "import_failed", e.to_string()).field(field)
+            })?;
+            let rejected: Vec<String> = read
+                .iter()
+                .flat_map(|f| f.rejected.iter().take(20).map(|e| e.to_string()))
+                .collect();
+            let sources: Vec<interdict_store::SourceFile> = read.iter().map(crate::source_file).collect();
+            Ok((store.import(&dataset, &sources)?, rejected))
+        })
+        .await?;
+    let live = if req.activate.unwrap_or(true) {
+        Some(state.reload(Some(info.id.clone())).await?.snapshot.id().to_string())
+    } else {
+        None
+    };
+    Ok(Json(json!({"snapshot": info, "rejected": rejected, "live_snapshot_id": live})))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ActivateRequest {
+    /// A snapshot id, or a unique prefix of one.
+    snapshot: String,
+}
+
+/// Makes a stored snapshot the active one and swaps it in. Requests in
+/// flight finish on the snapshot they started with. Admin.
+#[utoipa::path(post, path = "/v1/lists/activate", tag = "lists", request_body = ActivateRequest,
+    responses((status = 200, description = "`{snapshot, live_snapshot_id}`", body = Object),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn activate(
+    State(state): Shared,
+    _: Admin,
+    JsonBody(req): JsonBody<ActivateRequest>,
+) -> Result<Json<Value>, Error> {
+    let key = req.snapshot.clone();
+    let info = state
+        .with_store(move |s| {
+            let id = s.resolve(&key).map_err(|e| Error::from(e).field("snapshot"))?;
+            Ok(s.activate(&id)?)
+        })
+        .await?;
+    let live = state.reload(Some(info.id.clone())).await?;
+    Ok(Json(json!({"snapshot": info, "live_snapshot_id": live.snapshot.id()})))
+}
+
+/// Liveness: the process answers.
+#[utoipa::path(get, path = "/healthz", tag = "operations",
+    responses((status = 200, description = "`{status: ok}`", body = Object)))]
+pub async fn healthz() -> Json<Value> {
+    Json(json!({"status": "ok"}))
+}
+
+/// Readiness: a snapshot is loaded and screening can answer.
+#[utoipa::path(get, path = "/readyz", tag = "operations",
+    responses((status = 200, description = "`{status: ready, snapshot_id}`", body = Object), (status = 503, body = ErrorBody)))]
+pub async fn readyz(State(state): Shared) -> Result<Json<Value>, Error> {
+    let live = state.live()?;
+    Ok(Json(json!({"status": "ready", "snapshot_id": live.snapshot.id(), "loaded": live.loaded})))
+}
+
+/// The OpenAPI description of this API, generated from the code.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "interdict", description = "Screening: is this party, app or payment prohibited, under which list or order, from which date, and why? Errors have one shape, ErrorBody; docs/api.md lists the codes."),
+    paths(screen_party, screen_payment, screen_app, screen_batch, search, entity, orders, order, decision,
+          alerts, dispose, lists, import, activate, healthz, readyz),
+    components(schemas(ErrorBody, PartyRequest, PaymentRequest, AppRequest, BatchItem, SearchResult, SearchHit,
+                       DispositionRequest, AllowRequest, ImportRequest, ActivateRequest)),
+    modifiers(&BearerAuth),
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// The OpenAPI description as JSON.
+pub async fn openapi_json() -> Response {
+    match ApiDoc::openapi().to_json() {
+        Ok(text) => ([(header::CONTENT_TYPE, "application/json")], text).into_response(),
+        Err(e) => Error::internal(e.to_string()).into_response(),
+    }
+}

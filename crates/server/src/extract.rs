@@ -1,0 +1,157 @@
+//! Reading requests: JSON bodies with unknown fields refused and errors
+//! that name the field; bearer tokens; dates.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{header, StatusCode};
+use interdict_model::Date;
+use serde::de::DeserializeOwned;
+
+use crate::state::AppState;
+use crate::Error;
+
+/// A JSON body read into `T`; a bad one is a 400, 413, 415 or 422 in the
+/// API's error shape, naming the field.
+pub struct JsonBody<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
+    type Rejection = Error;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Error> {
+        let json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| {
+                let mime = v.split(';').next().unwrap_or("").trim();
+                mime == "application/json" || mime.ends_with("+json")
+            })
+            .unwrap_or(false);
+        if !json {
+            return Err(Error::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "send the body as JSON with `Content-Type: application/json`",
+            ));
+        }
+        let bytes = read_body(req, state).await?;
+        parse_json(&bytes, "").map(JsonBody)
+    }
+}
+
+/// The body's bytes, within the configured limit.
+pub async fn read_body<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, Error> {
+    Bytes::from_request(req, state).await.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            Error::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "body_too_large",
+                "the body is larger than the server's limit (--max-body)",
+            )
+        } else {
+            Error::new(StatusCode::BAD_REQUEST, "invalid_body", e.body_text())
+        }
+    })
+}
+
+/// `bytes` as JSON read into `T`; fields are named under `prefix`.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8], prefix: &str) -> Result<T, Error> {
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(de).map_err(|e| Error::from_json(e, prefix))?;
+    Ok(value)
+}
+
+/// A date field: `YYYY-MM-DD`, or today (UTC) when absent.
+pub fn date_or_today(raw: Option<&str>, field: &str) -> Result<Date, Error> {
+    match raw {
+        None => Ok(chrono::Utc::now().date_naive().into()),
+        Some(s) => s
+            .parse()
+            .map_err(|e| Error::invalid(field, format!("`{s}` is not a date: {e}; expected YYYY-MM-DD"))),
+    }
+}
+
+/// What a route needs of its caller.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Screening, search and reads: open unless a screening token is set.
+    Screen,
+    /// List import and activation, and dispositions: always a token.
+    Admin,
+}
+
+/// Compares without stopping at the first difference, so the time taken
+/// says nothing of how much of a token was right.
+fn same(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Checks the caller's bearer token for `role`.
+pub fn authorize(state: &AppState, parts: &Parts, role: Role) -> Result<(), Error> {
+    let given = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim);
+    let admin = state.config.admin_token.as_deref();
+    let screen = state.config.screen_token.as_deref();
+    let matches = |token: Option<&str>| matches!((given, token), (Some(g), Some(t)) if same(g.as_bytes(), t.as_bytes()));
+    let unauthorized = || {
+        Error::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "this route needs a bearer token: `Authorization: Bearer TOKEN`",
+        )
+    };
+    match role {
+        Role::Admin => {
+            if admin.is_none() {
+                return Err(Error::new(
+                    StatusCode::FORBIDDEN,
+                    "admin_disabled",
+                    "admin routes and dispositions are off: start the server with INTERDICT_ADMIN_TOKEN set",
+                ));
+            }
+            if matches(admin) {
+                Ok(())
+            } else {
+                Err(unauthorized())
+            }
+        }
+        Role::Screen => {
+            if screen.is_none() || matches(screen) || matches(admin) {
+                Ok(())
+            } else {
+                Err(unauthorized())
+            }
+        }
+    }
+}
+
+/// An extractor that lets a caller through when the screening token (if
+/// any) is given.
+pub struct Screening;
+
+impl FromRequestParts<Arc<AppState>> for Screening {
+    type Rejection = Error;
+    async fn from_request_parts(parts: &mut Parts, state: &Arc<AppState>) -> Result<Self, Error> {
+        authorize(state, parts, Role::Screen).map(|_| Screening)
+    }
+}
+
+/// An extractor that lets only an admin through.
+pub struct Admin;
+
+impl FromRequestParts<Arc<AppState>> for Admin {
+    type Rejection = Error;
+    async fn from_request_parts(parts: &mut Parts, state: &Arc<AppState>) -> Result<Self, Error> {
+        authorize(state, parts, Role::Admin).map(|_| Admin)
+    }
+}

@@ -1,0 +1,296 @@
+//! `interdict serve`: the screening API under `/v1`, its OpenAPI
+//! description at `/openapi.json`, health and metrics, and the analysts'
+//! web UI, from one process on the embedded store.
+//!
+//! Requests run on the live snapshot they start with; `POST
+//! /v1/lists/activate` swaps a new one in atomically. Every decision is
+//! appended to the hash-chained audit log before it is returned (group
+//! commit, see [`audit`]). Load beyond the limits is refused with 429, not
+//! queued without end.
+
+mod api;
+mod audit;
+mod error;
+mod extract;
+mod screening;
+mod state;
+mod ui;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
+use axum::http::{header, HeaderValue, Method};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+
+pub use api::ApiDoc;
+pub use error::{Error, ErrorBody};
+use state::AppState;
+
+/// How the server runs.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub listen: SocketAddr,
+    /// The store's folder.
+    pub data_dir: PathBuf,
+    /// Order files loaded with the built-in orders (`--orders`).
+    pub orders: Vec<PathBuf>,
+    /// Needed for list import and activation, and for dispositions; those
+    /// routes are off without it.
+    pub admin_token: Option<String>,
+    /// When set, screening and read routes need it (or the admin token).
+    pub screen_token: Option<String>,
+    /// Largest request body, in bytes.
+    pub max_body: usize,
+    /// Most items in one batch.
+    pub max_batch: usize,
+    /// Most requests in flight at once; beyond it, 429.
+    pub max_in_flight: usize,
+    /// Requests waiting for the audit writer at most; beyond it, 429.
+    pub audit_queue: usize,
+    /// Origins allowed by CORS; empty = CORS off.
+    pub cors_origins: Vec<String>,
+    /// One line per request on stderr (method, route, status, time; never
+    /// bodies or query strings, which may hold names).
+    pub access_log: bool,
+}
+
+impl Config {
+    pub fn new(listen: SocketAddr, data_dir: PathBuf) -> Config {
+        Config {
+            listen,
+            data_dir,
+            orders: Vec::new(),
+            admin_token: None,
+            screen_token: None,
+            max_body: 1 << 20,
+            max_batch: 1000,
+            max_in_flight: 512,
+            audit_queue: 1024,
+            cors_origins: Vec::new(),
+            access_log: false,
+        }
+    }
+}
+
+/// The metrics recorder is process-wide: installed once, shared by every
+/// server the process starts (tests start several).
+fn metrics_handle() -> PrometheusHandle {
+    static HANDLE: std::sync::OnceLock<PrometheusHandle> = std::sync::OnceLock::new();
+    HANDLE
+        .get_or_init(|| {
+            let recorder = PrometheusBuilder::new()
+                .set_buckets_for_metric(
+                    Matcher::Full("interdict_http_request_duration_seconds".to_string()),
+                    &[0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0],
+                )
+                .expect("valid buckets")
+                .build_recorder();
+            let handle = recorder.handle();
+            // Another recorder may be installed already (an embedding
+            // program's); then this handle just renders nothing of ours.
+            let _ = metrics::set_global_recorder(recorder);
+            handle
+        })
+        .clone()
+}
+
+/// A started server: its address, and its state for tests.
+pub struct Running {
+    pub addr: SocketAddr,
+    state: Arc<AppState>,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Running {
+    /// Stops accepting, lets requests in flight finish, and waits.
+    pub async fn stop(mut self) {
+        if let Some(s) = self.shutdown.take() {
+            let _ = s.send(());
+        }
+        let _ = self.task.await;
+    }
+
+    /// Whether a snapshot is loaded.
+    pub fn ready(&self) -> bool {
+        self.state.live.load().is_some()
+    }
+}
+
+/// Binds, starts serving (routes answer 503 `not_ready` until the snapshot
+/// is loaded), loads the active snapshot, and returns.
+pub async fn start(config: Config) -> Result<Running, Error> {
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .map_err(|e| Error::internal(format!("cannot listen on {}: {e}", config.listen)))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| Error::internal(e.to_string()))?;
+    let state = Arc::new(AppState::open(config)?);
+    let app = router(state.clone());
+    let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        let serving = axum::serve(listener, app.into_make_service()).with_graceful_shutdown(async {
+            let _ = stopped.await;
+        });
+        if let Err(e) = serving.await {
+            eprintln!("error: server: {e}");
+        }
+    });
+    state.reload(None).await?;
+    Ok(Running {
+        addr,
+        state,
+        shutdown: Some(shutdown),
+        task,
+    })
+}
+
+/// Runs until Ctrl-C or SIGTERM, then drains requests in flight.
+pub async fn serve(config: Config) -> Result<(), Error> {
+    let running = start(config).await?;
+    let live = running.state.live()?;
+    eprintln!(
+        "interdict serving on http://{} (snapshot {}; {}); UI at http://{}/",
+        running.addr,
+        live.snapshot.id(),
+        live.lists,
+        running.addr
+    );
+    shutdown_signal().await;
+    eprintln!("shutting down: finishing requests in flight");
+    running.stop().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+fn router(state: Arc<AppState>) -> Router {
+    let handle = metrics_handle();
+    let max_in_flight = state.config.max_in_flight;
+    let in_flight = Arc::new(tokio::sync::Semaphore::new(max_in_flight));
+    let v1 = Router::new()
+        .route("/v1/screen/party", post(api::screen_party))
+        .route("/v1/screen/payment", post(api::screen_payment))
+        .route("/v1/screen/app", post(api::screen_app))
+        .route("/v1/screen/batch", post(api::screen_batch))
+        .route("/v1/search", get(api::search))
+        .route("/v1/entities/{id}", get(api::entity))
+        .route("/v1/orders", get(api::orders))
+        .route("/v1/orders/{id}", get(api::order))
+        .route("/v1/decisions/{id}", get(api::decision))
+        .route("/v1/alerts", get(api::alerts))
+        .route("/v1/alerts/{id}/disposition", post(api::dispose))
+        .route("/v1/lists", get(api::lists))
+        .route("/v1/lists/import", post(api::import))
+        .route("/v1/lists/activate", post(api::activate))
+        .merge(ui::routes())
+        .layer(middleware::from_fn(move |req, next| {
+            shed(in_flight.clone(), req, next)
+        }));
+    Router::new()
+        .merge(v1)
+        .route("/healthz", get(api::healthz))
+        .route("/readyz", get(api::readyz))
+        .route("/openapi.json", get(api::openapi_json))
+        .route("/metrics", get(move || std::future::ready(handle.render())))
+        .fallback(not_found)
+        .layer(middleware::from_fn_with_state(state.clone(), observe))
+        .layer(DefaultBodyLimit::max(state.config.max_body))
+        .with_state(state)
+}
+
+async fn not_found() -> Error {
+    Error::not_found("no such route; GET /openapi.json describes the API")
+}
+
+/// Refuses a request with 429 when `max_in_flight` are already running,
+/// rather than letting them queue without end.
+async fn shed(in_flight: Arc<tokio::sync::Semaphore>, req: Request, next: Next) -> Response {
+    match in_flight.try_acquire() {
+        Ok(_permit) => next.run(req).await,
+        Err(_) => {
+            metrics::counter!("interdict_shed_total", "reason" => "in_flight").increment(1);
+            Error::overloaded().into_response()
+        }
+    }
+}
+
+/// Counts and times every request by route (never by raw path, which may
+/// hold ids), writes the access log line, and applies CORS when configured.
+async fn observe(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = req.method().clone();
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "unmatched".to_string());
+    let origin = req.headers().get(header::ORIGIN).cloned();
+    let preflight = method == Method::OPTIONS && origin.is_some();
+    let mut response = if preflight {
+        axum::http::StatusCode::NO_CONTENT.into_response()
+    } else {
+        next.run(req).await
+    };
+    let elapsed = started.elapsed();
+    let status = response.status().as_u16().to_string();
+    metrics::counter!("interdict_http_requests_total", "route" => route.clone(), "method" => method.to_string(), "status" => status.clone()).increment(1);
+    metrics::histogram!("interdict_http_request_duration_seconds", "route" => route.clone()).record(elapsed.as_secs_f64());
+    if state.config.access_log {
+        eprintln!("{method} {route} {status} {:.3}ms", elapsed.as_secs_f64() * 1000.0);
+    }
+    if let Some(origin) = origin {
+        let allowed = origin
+            .to_str()
+            .map(|o| state.config.cors_origins.iter().any(|a| a == o || a == "*"))
+            .unwrap_or(false);
+        if allowed {
+            let h = response.headers_mut();
+            h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+            h.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static("GET, POST"));
+            h.insert(
+                header::ACCESS_CONTROL_ALLOW_HEADERS,
+                HeaderValue::from_static("authorization, content-type"),
+            );
+            h.insert(header::ACCESS_CONTROL_MAX_AGE, HeaderValue::from(600u32));
+        }
+    }
+    let _ = Duration::ZERO;
+    response
+}
+
+/// A list file as read, as the store records it.
+pub(crate) fn source_file(file: &interdict_lists::files::ReadFile) -> interdict_store::SourceFile {
+    interdict_store::SourceFile::new(
+        file.path.display().to_string(),
+        file.format.to_string(),
+        file.sha256.clone(),
+        file.records,
+        file.rejected.len() as u64,
+        file.modified,
+    )
+}

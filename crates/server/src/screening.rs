@@ -1,0 +1,294 @@
+//! Screening requests: a party, a payment or an app in, a recorded
+//! decision out. The same functions serve single calls and batches.
+
+use interdict_model::{Identifier, IdentifierKind, Jurisdiction, Payment, Policy};
+use interdict_screen::record::{self, AuditInput, Screened, Used};
+use interdict_screen::{Context, Party, Thresholds};
+use interdict_store::{NewAlert, NewRecord};
+use serde::Deserialize;
+use serde_json::Value;
+use utoipa::ToSchema;
+
+use crate::extract::{date_or_today, parse_json};
+use crate::state::Live;
+use crate::Error;
+
+/// A party to screen, with the settings of the screen.
+#[derive(Clone, Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PartyRequest {
+    /// The party's name and any aliases.
+    #[schema(example = json!(["Alipay.com Co., Ltd."]))]
+    pub names: Vec<String>,
+    /// `person`, `organization`, `vessel` or `aircraft`.
+    #[serde(default, rename = "type")]
+    pub kind: Option<String>,
+    /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+    #[serde(default)]
+    pub birth_date: Option<String>,
+    /// ISO 3166 codes or country names.
+    #[serde(default)]
+    pub countries: Vec<String>,
+    /// `TYPE:VALUE`, such as `lei:5493001KJTIIGC8Y1R12`.
+    #[serde(default)]
+    pub identifiers: Vec<String>,
+    /// The caller's own reference (a customer id), carried into the decision.
+    #[serde(default)]
+    pub reference: Option<String>,
+    /// The date to screen as of, `YYYY-MM-DD`; today (UTC) when absent.
+    #[serde(default)]
+    #[schema(example = "2021-03-01")]
+    pub as_of: Option<String>,
+    /// Jurisdictions the transaction touches; `["US"]` when absent.
+    #[serde(default)]
+    pub jurisdictions: Option<Vec<String>>,
+    /// `default` or `strict`.
+    #[serde(default)]
+    pub policy: Option<String>,
+    /// Name score from which a designated entity blocks (default 0.95).
+    #[serde(default)]
+    pub block: Option<f32>,
+    /// Name score from which a hit goes to review (default 0.80).
+    #[serde(default)]
+    pub review: Option<f32>,
+}
+
+/// An app to screen.
+#[derive(Clone, Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AppRequest {
+    /// An Android package, iOS bundle id, App Store id, store link or domain.
+    #[schema(example = "com.eg.android.AlipayGphone")]
+    pub app_id: String,
+    #[serde(default)]
+    pub as_of: Option<String>,
+    #[serde(default)]
+    pub jurisdictions: Option<Vec<String>>,
+    #[serde(default)]
+    pub policy: Option<String>,
+}
+
+/// A payment to screen: the payment as in docs/data-format.md, and the
+/// settings. `as_of`, when given, is the date screened as of and replaces
+/// the payment's `date`; the payment may then leave `date` out.
+#[derive(Clone, Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PaymentRequest {
+    #[schema(value_type = Object)]
+    pub payment: Value,
+    #[serde(default)]
+    pub as_of: Option<String>,
+    #[serde(default)]
+    pub policy: Option<String>,
+    #[serde(default)]
+    pub block: Option<f32>,
+    #[serde(default)]
+    pub review: Option<f32>,
+}
+
+/// One line of a batch: exactly one of `party`, `payment` or `app`.
+#[derive(Clone, Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum BatchItem {
+    Party(PartyRequest),
+    Payment(PaymentRequest),
+    App(AppRequest),
+}
+
+/// A screened item: its decision (as JSON) and the audit record to append.
+pub struct Screened1 {
+    pub kind: &'static str,
+    pub outcome: String,
+    pub decision: Value,
+    pub record: NewRecord,
+}
+
+fn used(live: &Live) -> Used {
+    Used {
+        orders: live.orders.clone(),
+        lists: Vec::new(),
+        store_snapshot: live.store_snapshot.clone(),
+    }
+}
+
+fn jurisdictions(raw: &Option<Vec<String>>, field: &str) -> Result<(Vec<String>, Vec<Jurisdiction>), Error> {
+    let raw = raw.clone().unwrap_or_else(|| vec!["US".to_string()]);
+    let parsed = raw
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            s.parse::<Jurisdiction>()
+                .map_err(|e| Error::invalid(format!("{field}[{i}]"), e.to_string()))
+        })
+        .collect::<Result<_, _>>()?;
+    Ok((raw, parsed))
+}
+
+fn policy(raw: &Option<String>, field: &str) -> Result<Policy, Error> {
+    match raw {
+        None => Ok(Policy::Default),
+        Some(p) => p.parse().map_err(|m: String| Error::invalid(field, m)),
+    }
+}
+
+fn thresholds(block: Option<f32>, review: Option<f32>) -> Result<Thresholds, Error> {
+    let d = Thresholds::default();
+    let t = Thresholds {
+        block: block.unwrap_or(d.block),
+        review: review.unwrap_or(d.review),
+    };
+    for (field, v) in [("block", t.block), ("review", t.review)] {
+        if !(0.0..=1.0).contains(&v) {
+            return Err(Error::invalid(field, format!("{v} is not a score from 0 to 1")));
+        }
+    }
+    if t.review > t.block {
+        return Err(Error::invalid(
+            "review",
+            format!("review {} is above block {}: review must be the lower threshold", t.review, t.block),
+        ));
+    }
+    Ok(t)
+}
+
+fn finish(live: &Live, kind: &'static str, as_of: String, input: AuditInput, decision: Value) -> Result<Screened1, Error> {
+    let outcome = decision["outcome"].as_str().unwrap_or("").to_string();
+    let alert = record::alert(&input, &decision).map(|(outcome, subject)| NewAlert { outcome, subject });
+    let record = NewRecord {
+        kind: kind.to_string(),
+        snapshot_id: live.snapshot.id().to_string(),
+        as_of,
+        input: serde_json::to_string(&input).map_err(|e| Error::internal(e.to_string()))?,
+        decision: serde_json::to_string(&decision).map_err(|e| Error::internal(e.to_string()))?,
+        alert,
+    };
+    Ok(Screened1 {
+        kind,
+        outcome,
+        decision,
+        record,
+    })
+}
+
+/// Screens a party on the live snapshot.
+pub fn party(live: &Live, req: &PartyRequest) -> Result<Screened1, Error> {
+    let as_of = date_or_today(req.as_of.as_deref(), "as_of")?;
+    let (raw_jurisdictions, parsed) = jurisdictions(&req.jurisdictions, "jurisdictions")?;
+    let policy = policy(&req.policy, "policy")?;
+    let thresholds = thresholds(req.block, req.review)?;
+    let identifiers = req
+        .identifiers
+        .iter()
+        .enumerate()
+        .map(|(i, raw)| parse_identifier(raw).map_err(|m| Error::invalid(format!("identifiers[{i}]"), m)))
+        .collect::<Result<Vec<_>, _>>()?;
+    let party = Party {
+        names: req.names.clone(),
+        kind: req.kind.clone(),
+        birth_date: req.birth_date.clone(),
+        countries: req.countries.clone(),
+        identifiers,
+        reference: req.reference.clone(),
+    };
+    let ctx = Context {
+        as_of,
+        jurisdictions: parsed,
+        policy,
+    };
+    let decision = live.screener.screen_party(&party, &live.names, thresholds, &ctx)?;
+    let value = serde_json::to_value(&decision).map_err(|e| Error::internal(e.to_string()))?;
+    let input = AuditInput {
+        used: used(live),
+        allowlist: record::entries_for(&live.allowlist, &value),
+        screened: Screened::Party {
+            party,
+            as_of,
+            jurisdictions: raw_jurisdictions,
+            policy: policy.as_str().to_string(),
+            block: thresholds.block,
+            review: thresholds.review,
+        },
+    };
+    finish(live, "party", as_of.to_string(), input, value)
+}
+
+/// Screens an app on the live snapshot.
+pub fn app(live: &Live, req: &AppRequest) -> Result<Screened1, Error> {
+    let as_of = date_or_today(req.as_of.as_deref(), "as_of")?;
+    let (raw_jurisdictions, parsed) = jurisdictions(&req.jurisdictions, "jurisdictions")?;
+    let policy = policy(&req.policy, "policy")?;
+    let ctx = Context {
+        as_of,
+        jurisdictions: parsed,
+        policy,
+    };
+    let decision = live.screener.screen_app(&req.app_id, &ctx)?;
+    let value = serde_json::to_value(&decision).map_err(|e| Error::internal(e.to_string()))?;
+    let input = AuditInput {
+        used: used(live),
+        allowlist: Vec::new(),
+        screened: Screened::App {
+            app_id: req.app_id.clone(),
+            as_of,
+            jurisdictions: raw_jurisdictions,
+            policy: policy.as_str().to_string(),
+        },
+    };
+    finish(live, "app", as_of.to_string(), input, value)
+}
+
+/// Screens a payment on the live snapshot.
+pub fn payment(live: &Live, req: &PaymentRequest) -> Result<Screened1, Error> {
+    let mut body = req.payment.clone();
+    let Some(fields) = body.as_object_mut() else {
+        return Err(Error::invalid("payment", "expected an object"));
+    };
+    match &req.as_of {
+        Some(d) => {
+            let date = date_or_today(Some(d), "as_of")?;
+            fields.insert("date".to_string(), Value::String(date.to_string()));
+        }
+        None if !fields.contains_key("date") => {
+            let today = date_or_today(None, "as_of")?;
+            fields.insert("date".to_string(), Value::String(today.to_string()));
+        }
+        None => {}
+    }
+    let text = serde_json::to_vec(&body).map_err(|e| Error::internal(e.to_string()))?;
+    let payment: Payment = parse_json(&text, "payment")?;
+    let policy = policy(&req.policy, "policy")?;
+    let thresholds = thresholds(req.block, req.review)?;
+    let decision = live
+        .screener
+        .screen_payment(&payment, &live.names, thresholds, policy)
+        .map_err(|e| prefixed(e.into(), "payment"))?;
+    let value = serde_json::to_value(&decision).map_err(|e| Error::internal(e.to_string()))?;
+    let input = AuditInput {
+        used: used(live),
+        allowlist: record::entries_for(&live.allowlist, &value),
+        screened: Screened::Payment {
+            payment: Box::new(payment.clone()),
+            policy: policy.as_str().to_string(),
+            block: thresholds.block,
+            review: thresholds.review,
+        },
+    };
+    finish(live, "payment", payment.date.to_string(), input, value)
+}
+
+fn prefixed(mut e: Error, prefix: &str) -> Error {
+    e.body.field = Some(match e.body.field.take() {
+        Some(f) if !f.is_empty() => format!("{prefix}.{f}"),
+        _ => prefix.to_string(),
+    });
+    e
+}
+
+/// `TYPE:VALUE` as an identifier.
+fn parse_identifier(raw: &str) -> Result<Identifier, String> {
+    let (kind, value) = raw
+        .split_once(':')
+        .ok_or_else(|| format!("`{raw}`: expected TYPE:VALUE, such as lei:5493001KJTIIGC8Y1R12"))?;
+    let kind: IdentifierKind = kind.parse().map_err(|e| format!("`{raw}`: {e}"))?;
+    Identifier::new(kind, value).map_err(|e| format!("`{raw}`: {e}"))
+}

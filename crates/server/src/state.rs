@@ -1,0 +1,174 @@
+//! What the server holds: the live snapshot (swapped atomically), the
+//! audit writer, and the settings.
+//!
+//! A request takes the live snapshot once, at its start, and keeps it to
+//! its end: an activation during the request changes what the next
+//! requests see, never what this one sees.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+
+use arc_swap::ArcSwapOption;
+use interdict_index::{NameIndex, Snapshot};
+use interdict_model::AllowEntry;
+use interdict_screen::Screener;
+use interdict_store::Store;
+
+use crate::audit::AuditWriter;
+use crate::{Config, Error};
+
+/// One loaded snapshot with its name index and screener.
+pub struct Live {
+    pub snapshot: Arc<Snapshot>,
+    pub names: Arc<NameIndex>,
+    pub screener: Screener<Arc<Snapshot>>,
+    /// The store snapshot whose lists are loaded; `None` = bundled lists.
+    pub store_snapshot: Option<String>,
+    /// One line saying which lists are loaded.
+    pub lists: String,
+    pub allowlist: Vec<AllowEntry>,
+    /// Order files loaded with the built-in orders.
+    pub orders: Vec<PathBuf>,
+    pub loaded: String,
+}
+
+impl Live {
+    /// Builds the screening snapshot: the built-in orders and entities with
+    /// the store's snapshot `store_snapshot` (its active one when `None`),
+    /// or the bundled lists when the store has none.
+    pub fn load(data_dir: &Path, orders: &[PathBuf], store_snapshot: Option<&str>) -> Result<Live, String> {
+        let mut dataset = interdict_lists::native::load_with_builtin(orders).map_err(|e| e.to_string())?;
+        let store = Store::open(data_dir).map_err(|e| e.to_string())?;
+        let info = match store_snapshot {
+            Some(id) => Some(
+                store
+                    .snapshot(id)
+                    .map_err(|e| e.to_string())?
+                    .ok_or_else(|| format!("no snapshot `{id}` in the store"))?,
+            ),
+            None => store.active().map_err(|e| e.to_string())?,
+        };
+        let (lists, used) = match info {
+            Some(info) => {
+                dataset.extend(store.load(&info.id).map_err(|e| e.to_string())?);
+                (format!("snapshot {} (imported {})", info.id, info.created), Some(info.id))
+            }
+            None => {
+                dataset.extend(interdict_lists::bundled::load().map_err(|e| e.to_string())?);
+                (interdict_lists::bundled::age_notice(), None)
+            }
+        };
+        let allowlist = store.allow_entries().map_err(|e| e.to_string())?;
+        let snapshot = Arc::new(Snapshot::build(dataset).map_err(|e| e.to_string())?);
+        let names = Arc::new(NameIndex::build(snapshot.dataset()));
+        Ok(Live::assemble(snapshot, names, used, lists, allowlist, orders.to_vec()))
+    }
+
+    fn assemble(
+        snapshot: Arc<Snapshot>,
+        names: Arc<NameIndex>,
+        store_snapshot: Option<String>,
+        lists: String,
+        allowlist: Vec<AllowEntry>,
+        orders: Vec<PathBuf>,
+    ) -> Live {
+        Live {
+            orders,
+            screener: Screener::new(snapshot.clone()).with_allowlist(allowlist.clone()),
+            snapshot,
+            names,
+            store_snapshot,
+            lists,
+            allowlist,
+            loaded: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        }
+    }
+
+    /// The same snapshot and index with a new allowlist (after a false
+    /// positive added an entry).
+    pub fn with_allowlist(&self, allowlist: Vec<AllowEntry>) -> Live {
+        Live::assemble(
+            self.snapshot.clone(),
+            self.names.clone(),
+            self.store_snapshot.clone(),
+            self.lists.clone(),
+            allowlist,
+            self.orders.clone(),
+        )
+    }
+}
+
+/// Everything a handler reaches.
+pub struct AppState {
+    pub live: ArcSwapOption<Live>,
+    pub config: Config,
+    pub audit: AuditWriter,
+    /// One store connection for reads and the analysts' writes; the audit
+    /// writer has its own. Screening never waits on this one.
+    pub store: std::sync::Mutex<Store>,
+    /// Serialises snapshot loads so two activations do not race.
+    pub loading: tokio::sync::Mutex<()>,
+}
+
+impl AppState {
+    pub fn open(config: Config) -> Result<AppState, Error> {
+        let store = Store::open(&config.data_dir)
+            .map_err(|e| Error::internal(format!("cannot open the store: {e}")))?;
+        let audit = AuditWriter::start(&config.data_dir, config.audit_queue)
+            .map_err(|e| Error::internal(format!("cannot open the audit log: {e}")))?;
+        Ok(AppState {
+            live: ArcSwapOption::empty(),
+            audit,
+            store: std::sync::Mutex::new(store),
+            loading: tokio::sync::Mutex::new(()),
+
+            config,
+        })
+    }
+
+    /// The live snapshot, or 503 before the first load.
+    pub fn live(&self) -> Result<Arc<Live>, Error> {
+        self.live.load_full().ok_or_else(Error::not_ready)
+    }
+
+    /// Runs `f` on the shared store connection, off the async workers.
+    pub async fn with_store<T: Send + 'static>(
+        self: &Arc<Self>,
+        f: impl FnOnce(&mut Store) -> Result<T, Error> + Send + 'static,
+    ) -> Result<T, Error> {
+        let state = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut store = state.store.lock().unwrap_or_else(|p| p.into_inner());
+            f(&mut store)
+        })
+        .await
+        .map_err(|e| Error::internal(format!("store task failed: {e}")))?
+    }
+
+    /// Loads `store_snapshot` (the active one when `None`) and swaps it in.
+    /// Requests in flight keep the snapshot they started with.
+    pub async fn reload(self: &Arc<Self>, store_snapshot: Option<String>) -> Result<Arc<Live>, Error> {
+        let _one_at_a_time = self.loading.lock().await;
+        let dir: PathBuf = self.config.data_dir.clone();
+        let orders = self.config.orders.clone();
+        let live = tokio::task::spawn_blocking(move || Live::load(&dir, &orders, store_snapshot.as_deref()))
+            .await
+            .map_err(|e| Error::internal(format!("load task failed: {e}")))?
+            .map_err(|m| Error::new(axum::http::StatusCode::UNPROCESSABLE_ENTITY, "load_failed", m))?;
+        let live = Arc::new(live);
+        self.live.store(Some(live.clone()));
+        metrics::counter!("interdict_snapshot_swaps_total").increment(1);
+        Ok(live)
+    }
+
+    /// Swaps in the live snapshot with the store's current allowlist.
+    pub async fn refresh_allowlist(self: &Arc<Self>) -> Result<(), Error> {
+        let _one_at_a_time = self.loading.lock().await;
+        let entries = self.with_store(|s| Ok(s.allow_entries()?)).await?;
+        if let Some(live) = self.live.load_full() {
+            self.live.store(Some(Arc::new(live.with_allowlist(entries))));
+        }
+        Ok(())
+    }
+}
