@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::body::{Body, Bytes};
-use axum::extract::{Path, Query, Request, State};
+use axum::extract::{Path, Request, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
-use crate::extract::{date_or_today, parse_json, read_body, Admin, JsonBody, Screening};
+use crate::extract::{date_or_today, parse_json, read_body, Admin, JsonBody, QueryParams, Screening};
 use crate::screening::{self, AppRequest, BatchItem, PartyRequest, PaymentRequest, Screened1};
 use crate::state::{AppState, Live};
 use crate::{Error, ErrorBody};
@@ -123,8 +123,13 @@ pub async fn screen_batch(State(state): Shared, _: Screening, req: Request) -> R
     }
     let live = state.live()?;
     let body = read_body(req, &()).await?;
-    let text = std::str::from_utf8(&body)
-        .map_err(|e| Error::new(StatusCode::BAD_REQUEST, "invalid_body", format!("the body is not UTF-8: {e}")))?;
+    let text = std::str::from_utf8(&body).map_err(|e| {
+        Error::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_body",
+            format!("the body is not UTF-8: {e}"),
+        )
+    })?;
     let lines: Vec<(usize, &str)> = text
         .lines()
         .enumerate()
@@ -140,10 +145,16 @@ pub async fn screen_batch(State(state): Shared, _: Screening, req: Request) -> R
         ));
     }
     if lines.is_empty() {
-        return Err(Error::new(StatusCode::UNPROCESSABLE_ENTITY, "empty_batch", "the batch has no items"));
+        return Err(Error::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "empty_batch",
+            "the batch has no items",
+        ));
     }
-    let items: Vec<(usize, Result<BatchItem, Error>)> =
-        lines.into_iter().map(|(n, l)| (n, parse_json::<BatchItem>(l.as_bytes(), ""))).collect();
+    let items: Vec<(usize, Result<BatchItem, Error>)> = lines
+        .into_iter()
+        .map(|(n, l)| (n, parse_json::<BatchItem>(l.as_bytes(), "")))
+        .collect();
     let (tx, rx) = tokio::sync::mpsc::channel::<Bytes>(4);
     tokio::spawn(async move {
         for chunk in items.chunks(BATCH_CHUNK) {
@@ -187,7 +198,11 @@ pub async fn screen_batch(State(state): Shared, _: Screening, req: Request) -> R
     let stream = futures_util::stream::unfold(rx, |mut rx| async move {
         rx.recv().await.map(|chunk| (Ok::<_, Infallible>(chunk), rx))
     });
-    Ok(([(header::CONTENT_TYPE, "application/x-ndjson")], Body::from_stream(stream)).into_response())
+    Ok((
+        [(header::CONTENT_TYPE, "application/x-ndjson")],
+        Body::from_stream(stream),
+    )
+        .into_response())
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -225,16 +240,13 @@ pub struct SearchResult {
 #[utoipa::path(get, path = "/v1/search", tag = "analysis", params(SearchParams),
     responses((status = 200, body = SearchResult), (status = 422, body = ErrorBody), (status = 503, body = ErrorBody)),
     security((), ("bearer" = [])))]
-pub async fn search(State(state): Shared, _: Screening, params: Query<Value>) -> Result<Json<SearchResult>, Error> {
-    let params: SearchParams = serde_json::from_value(params.0)
-        .map_err(|e| Error::invalid(query_field(&e.to_string()), e.to_string()))?;
+pub async fn search(
+    State(state): Shared,
+    _: Screening,
+    QueryParams(params): QueryParams<SearchParams>,
+) -> Result<Json<SearchResult>, Error> {
     let live = state.live()?;
     Ok(Json(search_names(&live, &params.q, params.limit, params.threshold)?))
-}
-
-/// The query parameter a serde error names, or `q`.
-fn query_field(message: &str) -> String {
-    message.split('`').nth(1).unwrap_or("q").to_string()
 }
 
 pub fn search_names(live: &Live, q: &str, limit: Option<usize>, threshold: Option<f32>) -> Result<SearchResult, Error> {
@@ -251,7 +263,10 @@ pub fn search_names(live: &Live, q: &str, limit: Option<usize>, threshold: Optio
     }
     let threshold = threshold.unwrap_or(0.7);
     if !(0.0..=1.0).contains(&threshold) {
-        return Err(Error::invalid("threshold", format!("{threshold}: expected a score from 0 to 1")));
+        return Err(Error::invalid(
+            "threshold",
+            format!("{threshold}: expected a score from 0 to 1"),
+        ));
     }
     let entities = &live.snapshot.dataset().entities;
     let hits = live
@@ -285,10 +300,8 @@ pub struct AsOfParams {
     as_of: Option<String>,
 }
 
-fn as_of_params(q: Query<Value>) -> Result<Date, Error> {
-    let p: AsOfParams =
-        serde_json::from_value(q.0).map_err(|e| Error::invalid(query_field(&e.to_string()), e.to_string()))?;
-    date_or_today(p.as_of.as_deref(), "as_of")
+fn as_of_params(q: QueryParams<AsOfParams>) -> Result<Date, Error> {
+    date_or_today(q.0.as_of.as_deref(), "as_of")
 }
 
 /// An entity with its designations, the relations around it (two steps
@@ -303,7 +316,7 @@ pub async fn entity(
     State(state): Shared,
     _: Screening,
     Path(id): Path<String>,
-    q: Query<Value>,
+    q: QueryParams<AsOfParams>,
 ) -> Result<Json<Value>, Error> {
     let as_of = as_of_params(q)?;
     let live = state.live()?;
@@ -358,7 +371,12 @@ pub fn entity_view(live: &Live, id: &str, as_of: Date) -> Result<Value, Error> {
             .outgoing(&at, &all_kinds, as_of)
             .into_iter()
             .map(|(e, r)| (e, r, true))
-            .chain(snapshot.incoming(&at, &all_kinds, as_of).into_iter().map(|(e, r)| (e, r, false)));
+            .chain(
+                snapshot
+                    .incoming(&at, &all_kinds, as_of)
+                    .into_iter()
+                    .map(|(e, r)| (e, r, false)),
+            );
         for (other, r, _) in edges {
             if !seen.contains(&other.id) {
                 if seen.len() >= NEIGHBOURS {
@@ -420,11 +438,13 @@ fn order_summary(o: &interdict_model::Order, date: Date) -> Value {
 #[utoipa::path(get, path = "/v1/orders", tag = "orders", params(AsOfParams),
     responses((status = 200, description = "`{as_of, snapshot_id, orders: [...]}`", body = Object), (status = 422, body = ErrorBody)),
     security((), ("bearer" = [])))]
-pub async fn orders(State(state): Shared, _: Screening, q: Query<Value>) -> Result<Json<Value>, Error> {
+pub async fn orders(State(state): Shared, _: Screening, q: QueryParams<AsOfParams>) -> Result<Json<Value>, Error> {
     let as_of = as_of_params(q)?;
     let live = state.live()?;
     let orders: Vec<Value> = live.snapshot.orders().iter().map(|o| order_summary(o, as_of)).collect();
-    Ok(Json(json!({"as_of": as_of, "snapshot_id": live.snapshot.id(), "orders": orders})))
+    Ok(Json(
+        json!({"as_of": as_of, "snapshot_id": live.snapshot.id(), "orders": orders}),
+    ))
 }
 
 /// One order in full, with its status on the date and its timeline.
@@ -437,7 +457,7 @@ pub async fn order(
     State(state): Shared,
     _: Screening,
     Path(id): Path<String>,
-    q: Query<Value>,
+    q: QueryParams<AsOfParams>,
 ) -> Result<Json<Value>, Error> {
     let as_of = as_of_params(q)?;
     let live = state.live()?;
@@ -460,7 +480,10 @@ pub fn timeline(o: &interdict_model::Order) -> Vec<(Date, &'static str, String)>
         events.push((
             r,
             "revoked",
-            format!("revoked{}", o.revoked_by.as_ref().map(|b| format!(" by {b}")).unwrap_or_default()),
+            format!(
+                "revoked{}",
+                o.revoked_by.as_ref().map(|b| format!(" by {b}")).unwrap_or_default()
+            ),
         ));
     }
     events.sort_by_key(|e| e.0);
@@ -530,9 +553,11 @@ pub struct AlertParams {
     responses((status = 200, description = "`{alerts: [...], next}`; `next` is the `after` of the next page", body = Object),
         (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
     security((), ("bearer" = [])))]
-pub async fn alerts(State(state): Shared, _: Screening, q: Query<Value>) -> Result<Json<Value>, Error> {
-    let p: AlertParams =
-        serde_json::from_value(q.0).map_err(|e| Error::invalid(query_field(&e.to_string()), e.to_string()))?;
+pub async fn alerts(
+    State(state): Shared,
+    _: Screening,
+    QueryParams(p): QueryParams<AlertParams>,
+) -> Result<Json<Value>, Error> {
     let status = match &p.status {
         Some(s) => Some(s.parse::<AlertStatus>().map_err(|m| Error::invalid("status", m))?),
         None => None,
@@ -544,7 +569,9 @@ pub async fn alerts(State(state): Shared, _: Screening, q: Query<Value>) -> Resu
     let alerts = state
         .with_store(move |s| Ok(s.alerts(status, limit, p.after.as_deref())?))
         .await?;
-    let next = (alerts.len() == limit).then(|| alerts.last().map(|a| a.id.clone())).flatten();
+    let next = (alerts.len() == limit)
+        .then(|| alerts.last().map(|a| a.id.clone()))
+        .flatten();
     Ok(Json(json!({"alerts": alerts, "next": next})))
 }
 
@@ -637,16 +664,20 @@ fn allow_entry(
 ) -> Result<NewAllowEntry, Error> {
     let hits = record["decision"]["hits"].as_array().cloned().unwrap_or_default();
     let hit = match entity_id {
-        Some(e) => hits.iter().find(|h| h["entity_id"] == e).ok_or_else(|| {
-            Error::invalid("allowlist.entity_id", format!("`{e}` is not among the decision's hits"))
-        })?,
+        Some(e) => hits
+            .iter()
+            .find(|h| h["entity_id"] == e)
+            .ok_or_else(|| Error::invalid("allowlist.entity_id", format!("`{e}` is not among the decision's hits")))?,
         None => hits
             .first()
             .ok_or_else(|| Error::invalid("allowlist", "the decision has no hit to allowlist"))?,
     };
     let entity = hit["entity_id"].as_str().unwrap_or_default().to_string();
     let digest = live.snapshot.entity_digest(&entity).ok_or_else(|| {
-        Error::invalid("allowlist.entity_id", format!("`{entity}` is not in the live snapshot any more"))
+        Error::invalid(
+            "allowlist.entity_id",
+            format!("`{entity}` is not in the live snapshot any more"),
+        )
     })?;
     let reference = record["input"]["screened"]["party"]["reference"].as_str();
     let key = match (reference, hit["by"].as_str()) {
@@ -655,7 +686,10 @@ fn allow_entry(
         _ => allow_key(hit["input"].as_str().unwrap_or_default()),
     };
     if key.is_empty() {
-        return Err(Error::invalid("allowlist", "the hit has no name or identifier to key an entry on"));
+        return Err(Error::invalid(
+            "allowlist",
+            "the hit has no name or identifier to key an entry on",
+        ));
     }
     Ok(NewAllowEntry {
         input_key: key,
@@ -748,7 +782,9 @@ pub async fn import(
     } else {
         None
     };
-    Ok(Json(json!({"snapshot": info, "rejected": rejected, "live_snapshot_id": live})))
+    Ok(Json(
+        json!({"snapshot": info, "rejected": rejected, "live_snapshot_id": live}),
+    ))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -793,7 +829,9 @@ pub async fn healthz() -> Json<Value> {
     responses((status = 200, description = "`{status: ready, snapshot_id}`", body = Object), (status = 503, body = ErrorBody)))]
 pub async fn readyz(State(state): Shared) -> Result<Json<Value>, Error> {
     let live = state.live()?;
-    Ok(Json(json!({"status": "ready", "snapshot_id": live.snapshot.id(), "loaded": live.loaded})))
+    Ok(Json(
+        json!({"status": "ready", "snapshot_id": live.snapshot.id(), "loaded": live.loaded}),
+    ))
 }
 
 /// The OpenAPI description of this API, generated from the code.

@@ -64,6 +64,34 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8], prefix: &str) -> Result<T, 
     Ok(value)
 }
 
+/// Query parameters read into `T`; unknown or bad ones are a 422 naming
+/// the parameter.
+pub struct QueryParams<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for QueryParams<T> {
+    type Rejection = Error;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Error> {
+        axum::extract::Query::<T>::try_from_uri(&parts.uri)
+            .map(|q| QueryParams(q.0))
+            .map_err(|e| {
+                // "Failed to deserialize query string: FIELD: why", or
+                // "...: unknown field `x`, ..." / "missing field `q`".
+                let text = e.body_text();
+                let detail = text.split_once("query string: ").map(|(_, d)| d).unwrap_or(&text);
+                let named = |d: &str| d.split('`').nth(1).map(str::to_string);
+                let (field, message) = if detail.starts_with("unknown field") || detail.starts_with("missing field") {
+                    (named(detail).unwrap_or_default(), detail.to_string())
+                } else {
+                    match detail.split_once(": ") {
+                        Some((f, why)) if !f.contains(' ') => (f.to_string(), why.to_string()),
+                        _ => (String::new(), detail.to_string()),
+                    }
+                };
+                Error::invalid(field, message)
+            })
+    }
+}
+
 /// A date field: `YYYY-MM-DD`, or today (UTC) when absent.
 pub fn date_or_today(raw: Option<&str>, field: &str) -> Result<Date, Error> {
     match raw {
@@ -102,7 +130,8 @@ pub fn authorize(state: &AppState, parts: &Parts, role: Role) -> Result<(), Erro
         .map(str::trim);
     let admin = state.config.admin_token.as_deref();
     let screen = state.config.screen_token.as_deref();
-    let matches = |token: Option<&str>| matches!((given, token), (Some(g), Some(t)) if same(g.as_bytes(), t.as_bytes()));
+    let matches =
+        |token: Option<&str>| matches!((given, token), (Some(g), Some(t)) if same(g.as_bytes(), t.as_bytes()));
     let unauthorized = || {
         Error::new(
             StatusCode::UNAUTHORIZED,

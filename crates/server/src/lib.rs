@@ -130,9 +130,7 @@ pub async fn start(config: Config) -> Result<Running, Error> {
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .map_err(|e| Error::internal(format!("cannot listen on {}: {e}", config.listen)))?;
-    let addr = listener
-        .local_addr()
-        .map_err(|e| Error::internal(e.to_string()))?;
+    let addr = listener.local_addr().map_err(|e| Error::internal(e.to_string()))?;
     let state = Arc::new(AppState::open(config)?);
     let app = router(state.clone());
     let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -208,9 +206,7 @@ fn router(state: Arc<AppState>) -> Router {
         .route("/v1/lists/import", post(api::import))
         .route("/v1/lists/activate", post(api::activate))
         .merge(ui::routes())
-        .layer(middleware::from_fn(move |req, next| {
-            shed(in_flight.clone(), req, next)
-        }));
+        .layer(middleware::from_fn(move |req, next| shed(in_flight.clone(), req, next)));
     Router::new()
         .merge(v1)
         .route("/healthz", get(api::healthz))
@@ -259,7 +255,8 @@ async fn observe(State(state): State<Arc<AppState>>, req: Request, next: Next) -
     let elapsed = started.elapsed();
     let status = response.status().as_u16().to_string();
     metrics::counter!("interdict_http_requests_total", "route" => route.clone(), "method" => method.to_string(), "status" => status.clone()).increment(1);
-    metrics::histogram!("interdict_http_request_duration_seconds", "route" => route.clone()).record(elapsed.as_secs_f64());
+    metrics::histogram!("interdict_http_request_duration_seconds", "route" => route.clone())
+        .record(elapsed.as_secs_f64());
     if state.config.access_log {
         eprintln!("{method} {route} {status} {:.3}ms", elapsed.as_secs_f64() * 1000.0);
     }
@@ -271,7 +268,10 @@ async fn observe(State(state): State<Arc<AppState>>, req: Request, next: Next) -
         if allowed {
             let h = response.headers_mut();
             h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
-            h.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static("GET, POST"));
+            h.insert(
+                header::ACCESS_CONTROL_ALLOW_METHODS,
+                HeaderValue::from_static("GET, POST"),
+            );
             h.insert(
                 header::ACCESS_CONTROL_ALLOW_HEADERS,
                 HeaderValue::from_static("authorization, content-type"),

@@ -145,13 +145,22 @@ fn thresholds(block: Option<f32>, review: Option<f32>) -> Result<Thresholds, Err
     if t.review > t.block {
         return Err(Error::invalid(
             "review",
-            format!("review {} is above block {}: review must be the lower threshold", t.review, t.block),
+            format!(
+                "review {} is above block {}: review must be the lower threshold",
+                t.review, t.block
+            ),
         ));
     }
     Ok(t)
 }
 
-fn finish(live: &Live, kind: &'static str, as_of: String, input: AuditInput, decision: Value) -> Result<Screened1, Error> {
+fn finish(
+    live: &Live,
+    kind: &'static str,
+    as_of: String,
+    input: AuditInput,
+    decision: Value,
+) -> Result<Screened1, Error> {
     let outcome = decision["outcome"].as_str().unwrap_or("").to_string();
     let alert = record::alert(&input, &decision).map(|(outcome, subject)| NewAlert { outcome, subject });
     let record = NewRecord {

@@ -8,7 +8,6 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-
 use arc_swap::ArcSwapOption;
 use interdict_index::{NameIndex, Snapshot};
 use interdict_model::AllowEntry;
@@ -52,7 +51,10 @@ impl Live {
         let (lists, used) = match info {
             Some(info) => {
                 dataset.extend(store.load(&info.id).map_err(|e| e.to_string())?);
-                (format!("snapshot {} (imported {})", info.id, info.created), Some(info.id))
+                (
+                    format!("snapshot {} (imported {})", info.id, info.created),
+                    Some(info.id),
+                )
             }
             None => {
                 dataset.extend(interdict_lists::bundled::load().map_err(|e| e.to_string())?);
@@ -113,8 +115,8 @@ pub struct AppState {
 
 impl AppState {
     pub fn open(config: Config) -> Result<AppState, Error> {
-        let store = Store::open(&config.data_dir)
-            .map_err(|e| Error::internal(format!("cannot open the store: {e}")))?;
+        let store =
+            Store::open(&config.data_dir).map_err(|e| Error::internal(format!("cannot open the store: {e}")))?;
         let audit = AuditWriter::start(&config.data_dir, config.audit_queue)
             .map_err(|e| Error::internal(format!("cannot open the audit log: {e}")))?;
         Ok(AppState {

@@ -6,7 +6,10 @@ use crate::args::{Cli, Finished, Serve};
 
 /// A token from the environment: unset or empty means none.
 fn token(name: &str) -> Option<String> {
-    std::env::var(name).ok().map(|t| t.trim().to_string()).filter(|t| !t.is_empty())
+    std::env::var(name)
+        .ok()
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty())
 }
 
 pub fn run(cli: &Cli, args: &Serve) -> anyhow::Result<Finished> {

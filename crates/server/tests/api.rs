@@ -1,0 +1,594 @@
+//! Every route, driven by a real HTTP client against servers started on
+//! loopback.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use interdict_server::{Config, Running};
+use interdict_store::Store;
+use serde_json::{json, Value};
+
+struct TempDir(PathBuf);
+impl TempDir {
+    fn new(name: &str) -> TempDir {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let p = std::env::temp_dir().join(format!(
+            "interdict-server-{}-{name}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = std::fs::remove_dir_all(&p);
+        std::fs::create_dir_all(&p).unwrap();
+        TempDir(p)
+    }
+}
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../interdict/tests/fixtures")
+        .join(name)
+}
+
+/// Imports list files into the store in `dir` and returns the snapshot id.
+fn import(dir: &Path, files: &[PathBuf]) -> String {
+    let (dataset, read) =
+        interdict_lists::files::read_files(files, None, interdict_lists::Strictness::Lenient).unwrap();
+    let sources: Vec<_> = read
+        .iter()
+        .map(|f| {
+            interdict_store::SourceFile::new(
+                f.path.display().to_string(),
+                f.format.to_string(),
+                f.sha256.clone(),
+                f.records,
+                0,
+                None,
+            )
+        })
+        .collect();
+    Store::open(dir).unwrap().import(&dataset, &sources).unwrap().id
+}
+
+struct Server {
+    runtime: tokio::runtime::Runtime,
+    running: Option<Running>,
+    base: String,
+    dir: TempDir,
+    agent: ureq::Agent,
+}
+
+const TOKEN: &str = "test-admin-token";
+
+/// A server on a fresh store holding the fixture list (fast to load), with
+/// the admin token; `adjust` changes the settings.
+fn server(name: &str, adjust: impl FnOnce(&mut Config)) -> Server {
+    let dir = TempDir::new(name);
+    import(&dir.0, &[fixture("lists-v1.ftm.jsonl")]);
+    let mut config = Config::new("127.0.0.1:0".parse().unwrap(), dir.0.clone());
+    config.admin_token = Some(TOKEN.to_string());
+    adjust(&mut config);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let running = runtime.block_on(interdict_server::start(config)).unwrap();
+    let base = format!("http://{}", running.addr);
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    Server {
+        runtime,
+        running: Some(running),
+        base,
+        dir,
+        agent,
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(r) = self.running.take() {
+            self.runtime.block_on(r.stop());
+        }
+    }
+}
+
+impl Server {
+    fn get(&self, path: &str) -> (u16, Value) {
+        let mut r = self.agent.get(format!("{}{path}", self.base)).call().unwrap();
+        let status = r.status().as_u16();
+        let text = r.body_mut().read_to_string().unwrap();
+        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    }
+
+    fn get_text(&self, path: &str) -> (u16, String) {
+        let mut r = self.agent.get(format!("{}{path}", self.base)).call().unwrap();
+        (r.status().as_u16(), r.body_mut().read_to_string().unwrap())
+    }
+
+    fn post_raw(&self, path: &str, content_type: &str, token: Option<&str>, body: &str) -> (u16, String) {
+        let mut req = self
+            .agent
+            .post(format!("{}{path}", self.base))
+            .header("Content-Type", content_type);
+        if let Some(t) = token {
+            req = req.header("Authorization", &format!("Bearer {t}"));
+        }
+        let mut r = req.send(body).unwrap();
+        (r.status().as_u16(), r.body_mut().read_to_string().unwrap())
+    }
+
+    fn post(&self, path: &str, body: &Value) -> (u16, Value) {
+        self.post_as(path, None, body)
+    }
+
+    fn post_as(&self, path: &str, token: Option<&str>, body: &Value) -> (u16, Value) {
+        let (status, text) = self.post_raw(path, "application/json", token, &body.to_string());
+        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    }
+}
+
+fn alipay(as_of: &str) -> Value {
+    json!({"names": ["Alipay.com Co., Ltd."], "type": "organization", "as_of": as_of})
+}
+
+#[test]
+fn health_readiness_and_the_openapi_description() {
+    let s = server("health", |_| {});
+    assert_eq!(s.get("/healthz"), (200, json!({"status": "ok"})));
+    let (status, ready) = s.get("/readyz");
+    assert_eq!(status, 200);
+    assert_eq!(ready["status"], "ready");
+    assert!(ready["snapshot_id"].as_str().unwrap().starts_with("sha256:"));
+    let (status, spec) = s.get("/openapi.json");
+    assert_eq!(status, 200);
+    assert_eq!(spec["openapi"], "3.1.0");
+    let paths: Vec<&String> = spec["paths"].as_object().unwrap().keys().collect();
+    for p in [
+        "/v1/screen/party",
+        "/v1/screen/payment",
+        "/v1/screen/app",
+        "/v1/screen/batch",
+        "/v1/search",
+        "/v1/entities/{id}",
+        "/v1/orders",
+        "/v1/orders/{id}",
+        "/v1/decisions/{id}",
+        "/v1/alerts",
+        "/v1/alerts/{id}/disposition",
+        "/v1/lists",
+        "/v1/lists/import",
+        "/v1/lists/activate",
+        "/healthz",
+        "/readyz",
+    ] {
+        assert!(paths.iter().any(|k| k.as_str() == p), "{p} missing from {paths:?}");
+    }
+    assert_eq!(
+        spec["components"]["schemas"]["ErrorBody"]["required"],
+        json!(["code", "message"])
+    );
+    let (status, body) = s.get("/v1/nowhere");
+    assert_eq!((status, body["code"].as_str()), (404, Some("not_found")));
+}
+
+#[test]
+fn a_party_is_decided_recorded_and_opens_an_alert_only_when_it_needs_review() {
+    let s = server("party", |_| {});
+    let (status, d) = s.post("/v1/screen/party", &alipay("2021-03-01"));
+    assert_eq!(status, 200, "{d}");
+    assert_eq!(d["outcome"], "review");
+    assert_eq!(d["hits"][0]["entity_id"], "alipay_com_co");
+    assert_eq!(d["hits"][0]["orders"][0]["id"], "EO13971");
+    let id = d["decision_id"].as_str().unwrap().to_string();
+    assert!(id.starts_with("d-") && id.len() == 18, "{id}");
+
+    let (status, stored) = s.get(&format!("/v1/decisions/{id}"));
+    assert_eq!(status, 200);
+    assert_eq!(stored["kind"], "party");
+    assert_eq!(stored["as_of"], "2021-03-01");
+    assert_eq!(stored["decision"]["outcome"], "review");
+    assert_eq!(stored["input"]["screened"]["party"]["names"][0], "Alipay.com Co., Ltd.");
+    assert_eq!(stored["alert"]["status"], "open");
+
+    // After the revocation: allowed, recorded, and no alert.
+    let (_, later) = s.post("/v1/screen/party", &alipay("2021-07-01"));
+    assert_eq!(later["outcome"], "allow");
+    let (_, alerts) = s.get("/v1/alerts?status=open");
+    let ids: Vec<&str> = alerts["alerts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, [id.as_str()]);
+    let (_, later_stored) = s.get(&format!("/v1/decisions/{}", later["decision_id"].as_str().unwrap()));
+    assert_eq!(later_stored["alert"], Value::Null);
+
+    // The chain holds both.
+    let store = Store::open(&s.dir.0).unwrap();
+    let check = store.verify_audit().unwrap();
+    assert_eq!((check.records, check.first_broken), (2, None));
+    let (status, missing) = s.get("/v1/decisions/d-0000000000000000");
+    assert_eq!((status, missing["code"].as_str()), (404, Some("not_found")));
+}
+
+#[test]
+fn bad_requests_get_one_error_shape_naming_the_field() {
+    let s = server("errors", |c| c.max_body = 4096);
+    let cases = [
+        (json!({"names": ["x"], "bogus": 1}), 422, "unknown_field", Some("bogus")),
+        (json!({"type": "person"}), 422, "missing_field", Some("names")),
+        (
+            json!({"names": ["x"], "as_of": "2021-02-30"}),
+            422,
+            "invalid_field",
+            Some("as_of"),
+        ),
+        (json!({"names": "x"}), 422, "invalid_field", Some("names")),
+        (
+            json!({"names": ["x"], "identifiers": ["nope"]}),
+            422,
+            "invalid_field",
+            Some("identifiers[0]"),
+        ),
+        (
+            json!({"names": ["x"], "review": 0.99}),
+            422,
+            "invalid_field",
+            Some("review"),
+        ),
+        (
+            json!({"names": ["x"], "policy": "lenient"}),
+            422,
+            "invalid_field",
+            Some("policy"),
+        ),
+        (json!({"names": [""]}), 422, "invalid_field", Some("names")),
+    ];
+    for (body, status, code, field) in cases {
+        let (got, e) = s.post("/v1/screen/party", &body);
+        assert_eq!(got, status, "{body}: {e}");
+        assert_eq!(e["code"], code, "{body}: {e}");
+        assert_eq!(e["field"].as_str(), field, "{body}: {e}");
+        assert!(!e["message"].as_str().unwrap().is_empty());
+    }
+    let (status, text) = s.post_raw("/v1/screen/party", "application/json", None, "{\"names\": [");
+    let e: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!((status, e["code"].as_str()), (400, Some("invalid_json")));
+    let (status, text) = s.post_raw("/v1/screen/party", "text/plain", None, "{}");
+    let e: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!((status, e["code"].as_str()), (415, Some("unsupported_media_type")));
+    let big = json!({"names": ["x".repeat(5000)]}).to_string();
+    let (status, text) = s.post_raw("/v1/screen/party", "application/json", None, &big);
+    let e: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!((status, e["code"].as_str()), (413, Some("body_too_large")));
+    let (status, e) = s.post("/v1/screen/app", &json!({"app_id": "not an app id"}));
+    assert_eq!((status, e["field"].as_str()), (422, Some("app_id")));
+    let (status, e) = s.post("/v1/screen/payment", &json!({"payment": {"id": "p", "colour": "red"}}));
+    assert_eq!(
+        (status, e["code"].as_str(), e["field"].as_str()),
+        (422, Some("unknown_field"), Some("payment.colour"))
+    );
+    // Nothing bad was recorded.
+    assert_eq!(Store::open(&s.dir.0).unwrap().verify_audit().unwrap().records, 0);
+}
+
+#[test]
+fn apps_and_payments_are_screened_on_their_dates() {
+    let s = server("apps", |_| {});
+    let (status, d) = s.post(
+        "/v1/screen/app",
+        &json!({"app_id": "com.eg.android.AlipayGphone", "as_of": "2021-03-01"}),
+    );
+    assert_eq!(status, 200, "{d}");
+    assert_eq!(d["outcome"], "review");
+    assert_eq!(d["orders"][0]["id"], "EO13971");
+    let (_, d) = s.post(
+        "/v1/screen/app",
+        &json!({"app_id": "com.eg.android.AlipayGphone", "as_of": "2021-06-09"}),
+    );
+    assert_eq!(d["outcome"], "allow");
+
+    let payment: Value =
+        serde_json::from_str(include_str!("../../../examples/payments.jsonl").lines().next().unwrap()).unwrap();
+    let (status, d) = s.post("/v1/screen/payment", &json!({"payment": payment}));
+    assert_eq!(status, 200, "{d}");
+    assert_eq!(d["outcome"], "review");
+    assert_eq!(d["as_of"], "2021-03-01");
+    // `as_of` replaces the payment's date: after the revocation it is allowed.
+    let (_, d) = s.post(
+        "/v1/screen/payment",
+        &json!({"payment": payment, "as_of": "2021-07-01"}),
+    );
+    assert_eq!(d["outcome"], "allow");
+    assert_eq!(d["as_of"], "2021-07-01");
+}
+
+#[test]
+fn a_batch_streams_one_result_per_line_in_order() {
+    let s = server("batch", |c| c.max_batch = 3);
+    let body = [
+        json!({"party": alipay("2021-03-01")}).to_string(),
+        String::new(),
+        json!({"app": {"app_id": "com.eg.android.AlipayGphone", "as_of": "2021-07-01"}}).to_string(),
+        json!({"vessel": {}}).to_string(),
+    ]
+    .join("\n");
+    let (status, text) = s.post_raw("/v1/screen/batch", "application/x-ndjson", None, &body);
+    assert_eq!(status, 200, "{text}");
+    let lines: Vec<Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(
+        (lines[0]["line"].as_u64(), lines[0]["decision"]["outcome"].as_str()),
+        (Some(1), Some("review"))
+    );
+    assert_eq!(
+        (lines[1]["line"].as_u64(), lines[1]["decision"]["outcome"].as_str()),
+        (Some(3), Some("allow"))
+    );
+    assert!(lines[1]["decision"]["decision_id"].as_str().unwrap().starts_with("d-"));
+    assert_eq!(
+        (lines[2]["line"].as_u64(), lines[2]["error"]["code"].as_str()),
+        (Some(4), Some("invalid_field"))
+    );
+    assert!(
+        lines[2]["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("unknown variant `vessel`"),
+        "{}",
+        lines[2]
+    );
+    assert_eq!(Store::open(&s.dir.0).unwrap().verify_audit().unwrap().records, 2);
+
+    let four = vec![json!({"app": {"app_id": "com.example.a"}}).to_string(); 4].join("\n");
+    let (status, text) = s.post_raw("/v1/screen/batch", "application/x-ndjson", None, &four);
+    let e: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!((status, e["code"].as_str()), (422, Some("batch_too_large")));
+    let (status, _) = s.post_raw("/v1/screen/batch", "application/json", None, &body);
+    assert_eq!(status, 415);
+}
+
+#[test]
+fn search_entities_and_orders_answer_on_the_date() {
+    let s = server("reads", |_| {});
+    let (status, r) = s.get("/v1/search?q=Alipay.com%20Co&limit=3");
+    assert_eq!(status, 200, "{r}");
+    assert_eq!(r["hits"][0]["entity_id"], "alipay_com_co");
+    assert!(r["hits"].as_array().unwrap().len() <= 3);
+    let (status, e) = s.get("/v1/search?limit=3");
+    assert_eq!((status, e["field"].as_str()), (422, Some("q")));
+    let (status, e) = s.get("/v1/search?q=x&limit=0");
+    assert_eq!((status, e["field"].as_str()), (422, Some("limit")));
+
+    let (status, e) = s.get("/v1/entities/alipay_com_co?as_of=2021-03-01");
+    assert_eq!(status, 200, "{e}");
+    assert_eq!(e["entity"]["name"], "Alipay.com Co., Ltd.");
+    let cov = &e["coverage"][0];
+    assert_eq!(cov["order"], "EO13971");
+    assert_eq!(cov["path"][0]["entity_id"], "alipay");
+    let nodes: Vec<&str> = e["graph"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["id"].as_str().unwrap())
+        .collect();
+    assert!(
+        nodes.contains(&"alipay") && nodes.contains(&"alipay_com_co"),
+        "{nodes:?}"
+    );
+    let (status, _) = s.get("/v1/entities/no-such-entity");
+    assert_eq!(status, 404);
+    let (status, e) = s.get("/v1/entities/alipay_com_co?as_of=yesterday");
+    assert_eq!((status, e["field"].as_str()), (422, Some("as_of")));
+
+    let (_, orders) = s.get("/v1/orders?as_of=2021-03-01");
+    let eo = orders["orders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["id"] == "EO13971")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (eo["status"].as_str(), eo["effective"].as_str()),
+        (Some("in_force"), Some("2021-02-19"))
+    );
+    let (status, o) = s.get("/v1/orders/EO13971?as_of=2021-07-01");
+    assert_eq!(status, 200);
+    assert_eq!(o["status"], "revoked");
+    let events: Vec<(&str, &str)> = o["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["date"].as_str().unwrap(), e["event"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        events,
+        [
+            ("2021-01-05", "signed"),
+            ("2021-02-19", "effective"),
+            ("2021-06-09", "revoked")
+        ]
+    );
+    assert_eq!(s.get("/v1/orders/EO99999").0, 404);
+}
+
+#[test]
+fn dispositions_need_the_admin_token_are_audited_and_a_false_positive_allowlists() {
+    let s = server("dispose", |_| {});
+    let (_, d) = s.post("/v1/screen/party", &alipay("2021-03-01"));
+    let id = d["decision_id"].as_str().unwrap().to_string();
+    let path = format!("/v1/alerts/{id}/disposition");
+    let fp = json!({
+        "status": "false_positive", "comment": "our customer is a different company", "author": "analyst-1",
+        "allowlist": {"expires": "2030-01-01"}
+    });
+    let (status, e) = s.post(&path, &fp);
+    assert_eq!((status, e["code"].as_str()), (401, Some("unauthorized")));
+    let (status, _) = s.post_as(&path, Some("wrong-token"), &fp);
+    assert_eq!(status, 401);
+    let (status, e) = s.post_as(
+        &path,
+        Some(TOKEN),
+        &json!({"status": "maybe", "comment": "c", "author": "a"}),
+    );
+    assert_eq!((status, e["field"].as_str()), (422, Some("status")));
+    let (status, e) = s.post_as(
+        "/v1/alerts/d-0000000000000000/disposition",
+        Some(TOKEN),
+        &json!({"status": "confirmed", "comment": "c", "author": "a"}),
+    );
+    assert_eq!(status, 404, "{e}");
+
+    let (status, done) = s.post_as(&path, Some(TOKEN), &fp);
+    assert_eq!(status, 200, "{done}");
+    assert_eq!(done["status"], "false_positive");
+    assert_eq!(done["allow_entry"]["entity_id"], "alipay_com_co");
+    assert_eq!(done["allow_entry"]["input_key"], "alipay.com co., ltd.");
+    let audit_id = done["audit_decision_id"].as_str().unwrap();
+    let (_, audited) = s.get(&format!("/v1/decisions/{audit_id}"));
+    assert_eq!(audited["kind"], "disposition");
+    assert_eq!(audited["input"]["alert"], id.as_str());
+
+    let (_, open) = s.get("/v1/alerts?status=open");
+    assert!(open["alerts"].as_array().unwrap().is_empty(), "{open}");
+    let (_, fps) = s.get("/v1/alerts?status=false_positive");
+    assert_eq!(fps["alerts"][0]["id"], id.as_str());
+    // The entry now suppresses the hit: the same party is allowed.
+    let (_, again) = s.post("/v1/screen/party", &alipay("2021-03-01"));
+    assert_eq!(again["outcome"], "allow", "{again}");
+    assert_eq!(again["suppressed"][0]["suppressed_by"]["author"], "analyst-1");
+    assert_eq!(
+        Store::open(&s.dir.0).unwrap().verify_audit().unwrap().first_broken,
+        None
+    );
+}
+
+#[test]
+fn without_an_admin_token_admin_routes_are_off_and_a_screen_token_guards_screening() {
+    let s = server("tokens", |c| {
+        c.admin_token = None;
+        c.screen_token = Some("screen-token".to_string());
+    });
+    let (status, e) = s.post("/v1/screen/party", &alipay("2021-03-01"));
+    assert_eq!((status, e["code"].as_str()), (401, Some("unauthorized")));
+    let (status, _) = s.post_as("/v1/screen/party", Some("screen-token"), &alipay("2021-03-01"));
+    assert_eq!(status, 200);
+    let (status, e) = s.post_as(
+        "/v1/lists/activate",
+        Some("screen-token"),
+        &json!({"snapshot": "sha256"}),
+    );
+    assert_eq!((status, e["code"].as_str()), (403, Some("admin_disabled")));
+    // Health stays open for probes.
+    assert_eq!(s.get("/readyz").0, 200);
+}
+
+#[test]
+fn beyond_the_in_flight_limit_requests_are_shed_with_429() {
+    let s = server("shed", |c| c.max_in_flight = 0);
+    let (status, e) = s.post("/v1/screen/party", &alipay("2021-03-01"));
+    assert_eq!((status, e["code"].as_str()), (429, Some("overloaded")));
+    assert_eq!(s.get("/healthz").0, 200);
+    let (_, metrics) = s.get_text("/metrics");
+    assert!(
+        metrics.contains("interdict_shed_total{reason=\"in_flight\"}"),
+        "{metrics}"
+    );
+}
+
+#[test]
+fn import_and_activation_swap_the_live_snapshot_without_failing_requests() {
+    let s = server("swap", |_| {});
+    let (_, before) = s.get("/v1/lists");
+    let first = before["live"]["snapshot_id"].as_str().unwrap().to_string();
+    let first_store = before["live"]["store_snapshot"].as_str().unwrap().to_string();
+
+    let (status, e) = s.post_as(
+        "/v1/lists/import",
+        Some(TOKEN),
+        &json!({"files": ["/no/such/list.csv"]}),
+    );
+    assert_eq!(
+        (status, e["code"].as_str(), e["field"].as_str()),
+        (422, Some("import_failed"), Some("files[0]"))
+    );
+    let (status, imported) = s.post_as(
+        "/v1/lists/import",
+        Some(TOKEN),
+        &json!({"files": [fixture("lists-v2.ftm.jsonl")]}),
+    );
+    assert_eq!(status, 200, "{imported}");
+    let second = imported["live_snapshot_id"].as_str().unwrap().to_string();
+    assert_ne!(first, second);
+    assert_eq!(s.get("/readyz").1["snapshot_id"], second.as_str());
+
+    // Screen from four threads while the snapshot is swapped back and forth.
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let statuses: Vec<u16> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..4)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut seen = Vec::new();
+                    while !stop.load(Ordering::Relaxed) {
+                        seen.push(s.post("/v1/screen/party", &json!({"names": ["Acme Trading LLC"]})).0);
+                    }
+                    seen
+                })
+            })
+            .collect();
+        for i in 0..6 {
+            let target = if i % 2 == 0 {
+                &first_store
+            } else {
+                imported["snapshot"]["id"].as_str().unwrap()
+            };
+            let (status, r) = s.post_as("/v1/lists/activate", Some(TOKEN), &json!({"snapshot": target}));
+            assert_eq!(status, 200, "{r}");
+        }
+        stop.store(true, Ordering::Relaxed);
+        workers.into_iter().flat_map(|w| w.join().unwrap()).collect()
+    });
+    assert!(!statuses.is_empty());
+    assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
+    let (_, after) = s.get("/v1/lists");
+    assert_eq!(after["live"]["snapshot_id"], second.as_str());
+    assert_eq!(after["snapshots"].as_array().unwrap().len(), 2);
+    let (status, e) = s.post_as("/v1/lists/activate", Some(TOKEN), &json!({"snapshot": "sha256:ffff"}));
+    assert_eq!((status, e["code"].as_str()), (404, Some("not_found")));
+}
+
+#[test]
+fn metrics_count_requests_by_route_and_decisions_by_outcome() {
+    let s = server("metrics", |_| {});
+    s.post("/v1/screen/party", &alipay("2021-03-01"));
+    s.get("/v1/entities/alipay_com_co");
+    let (status, text) = s.get_text("/metrics");
+    assert_eq!(status, 200);
+    assert!(
+        text.lines().any(|l| l.starts_with("interdict_http_requests_total")
+            && l.contains("route=\"/v1/screen/party\"")
+            && l.contains("status=\"200\"")),
+        "{text}"
+    );
+    assert!(
+        text.contains("route=\"/v1/entities/{id}\""),
+        "routes, not raw paths: {text}"
+    );
+    assert!(!text.contains("alipay_com_co"), "no ids or names in metrics");
+    assert!(
+        text.contains("interdict_http_request_duration_seconds_bucket"),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("interdict_decisions_total") && l.contains("outcome=\"review\"")),
+        "{text}"
+    );
+}
