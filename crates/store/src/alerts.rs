@@ -117,7 +117,15 @@ struct DispositionInput<'a> {
 }
 
 fn alert_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(String, String, String, String, String, String, String)> {
-    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+        r.get(6)?,
+    ))
 }
 
 impl Store {
@@ -142,10 +150,7 @@ impl Store {
             )
             .map_err(sqlite)?;
         let rows = stmt
-            .query_map(
-                params![status.map(|s| s.as_str()), after_seq, limit as i64],
-                alert_row,
-            )
+            .query_map(params![status.map(|s| s.as_str()), after_seq, limit as i64], alert_row)
             .map_err(sqlite)?;
         let mut out = Vec::new();
         for row in rows {
@@ -216,10 +221,16 @@ impl Store {
     /// nothing; so is `open` as a disposition.
     pub fn dispose(&mut self, d: &NewDisposition) -> Result<Disposition, Error> {
         if d.status == AlertStatus::Open {
-            return Err(Error::invalid("status", "a disposition is confirmed, false_positive or escalated"));
+            return Err(Error::invalid(
+                "status",
+                "a disposition is confirmed, false_positive or escalated",
+            ));
         }
         if d.allow.is_some() && d.status != AlertStatus::FalsePositive {
-            return Err(Error::invalid("allowlist", "only a false_positive disposition adds an allowlist entry"));
+            return Err(Error::invalid(
+                "allowlist",
+                "only a false_positive disposition adds an allowlist entry",
+            ));
         }
         let path = self.path.clone();
         let sqlite = |e| Error::sqlite(&path, e);

@@ -7,7 +7,10 @@ use rusqlite::params;
 use crate::{Error, Store};
 
 /// Inserts `entry` inside `tx` and returns it as stored.
-pub(crate) fn insert_allow_entry(tx: &rusqlite::Transaction<'_>, entry: &NewAllowEntry) -> rusqlite::Result<AllowEntry> {
+pub(crate) fn insert_allow_entry(
+    tx: &rusqlite::Transaction<'_>,
+    entry: &NewAllowEntry,
+) -> rusqlite::Result<AllowEntry> {
     let created = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     tx.execute(
         "INSERT INTO allowlist (input_key, entity_id, entity_digest, reason, author, created, expires)

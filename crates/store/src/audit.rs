@@ -80,7 +80,18 @@ pub(crate) fn append_in(tx: &rusqlite::Transaction<'_>, records: &[NewRecord]) -
         seq += 1;
         let hash = record_hash(&prev, seq, &created, r);
         let decision_id = format!("d-{}", &hash[..16]);
-        insert.execute(params![seq, decision_id, created, r.kind, r.snapshot_id, r.as_of, r.input, r.decision, prev, hash])?;
+        insert.execute(params![
+            seq,
+            decision_id,
+            created,
+            r.kind,
+            r.snapshot_id,
+            r.as_of,
+            r.input,
+            r.decision,
+            prev,
+            hash
+        ])?;
         if let Some(alert) = &r.alert {
             open_alert.execute(params![decision_id, seq, r.kind, alert.outcome, alert.subject, created])?;
         }

@@ -24,7 +24,10 @@ pub enum ErrorKind {
     /// No alert with this id.
     UnknownAlert(String),
     /// A request the store refuses: the field, and why.
-    Invalid { field: String, message: String },
+    Invalid {
+        field: String,
+        message: String,
+    },
     /// A stored value this build cannot read.
     Corrupt(String),
 }

@@ -25,8 +25,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-pub use allowlist::NewAllowEntry;
 pub use alerts::{Alert, AlertStatus, Disposition, NewDisposition};
+pub use allowlist::NewAllowEntry;
 pub use audit::{AuditRecord, ChainCheck, NewAlert, NewRecord, GENESIS};
 pub use error::{Error, ErrorKind};
 

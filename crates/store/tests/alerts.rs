@@ -71,7 +71,9 @@ fn only_review_and_block_decisions_open_alerts_in_order() {
 fn a_disposition_moves_the_alert_and_is_a_record_of_the_chain() {
     let dir = TempDir::new("dispose");
     let mut store = Store::open(&dir.0).unwrap();
-    let id = store.append_decisions(&[record("A", "review")]).unwrap()[0].decision_id.clone();
+    let id = store.append_decisions(&[record("A", "review")]).unwrap()[0]
+        .decision_id
+        .clone();
     let d = store.dispose(&disposition(&id, AlertStatus::Escalated)).unwrap();
     assert_eq!(d.status, AlertStatus::Escalated);
     assert_eq!(store.alert(&id).unwrap().unwrap().status, AlertStatus::Escalated);
@@ -90,7 +92,9 @@ fn a_disposition_moves_the_alert_and_is_a_record_of_the_chain() {
 fn a_false_positive_adds_its_allowlist_entry_in_the_same_transaction() {
     let dir = TempDir::new("fp");
     let mut store = Store::open(&dir.0).unwrap();
-    let id = store.append_decisions(&[record("A", "review")]).unwrap()[0].decision_id.clone();
+    let id = store.append_decisions(&[record("A", "review")]).unwrap()[0]
+        .decision_id
+        .clone();
     let mut fp = disposition(&id, AlertStatus::FalsePositive);
     fp.allow = Some(NewAllowEntry {
         input_key: "name:a".to_string(),
@@ -110,8 +114,12 @@ fn a_false_positive_adds_its_allowlist_entry_in_the_same_transaction() {
 fn refused_dispositions_change_nothing() {
     let dir = TempDir::new("refused");
     let mut store = Store::open(&dir.0).unwrap();
-    let id = store.append_decisions(&[record("A", "review")]).unwrap()[0].decision_id.clone();
-    let unknown = store.dispose(&disposition("d-0000000000000000", AlertStatus::Confirmed)).unwrap_err();
+    let id = store.append_decisions(&[record("A", "review")]).unwrap()[0]
+        .decision_id
+        .clone();
+    let unknown = store
+        .dispose(&disposition("d-0000000000000000", AlertStatus::Confirmed))
+        .unwrap_err();
     assert_eq!(unknown.to_string(), "no alert `d-0000000000000000`");
     let reopen = store.dispose(&disposition(&id, AlertStatus::Open)).unwrap_err();
     assert!(reopen.to_string().starts_with("status: "), "{reopen}");

@@ -16,8 +16,8 @@ use serde::Serialize;
 
 use crate::args::{parse_jurisdictions, AppsScreen, Cli, Finished, ScreenFormat};
 use crate::commands::audit::{self, screening_snapshot_used};
-use interdict_screen::record::{AuditInput, Screened};
 use crate::output::Table;
+use interdict_screen::record::{AuditInput, Screened};
 
 /// One line of `--format jsonl`.
 #[derive(Serialize)]

@@ -10,8 +10,8 @@ use interdict_screen::{Context, Evidenced, Party, Screener, Thresholds};
 
 use crate::args::{parse_jurisdictions, Cli, Finished, ScreenParty, ShowFormat};
 use crate::commands::audit::{self, screening_snapshot_used};
-use interdict_screen::record::{AuditInput, Screened};
 use crate::output::Table;
+use interdict_screen::record::{AuditInput, Screened};
 
 /// `TYPE:VALUE` as an identifier; the error names the flag.
 fn parse_identifier(raw: &str) -> anyhow::Result<Identifier> {

@@ -15,8 +15,8 @@ use interdict_screen::{Screener, Thresholds};
 
 use crate::args::{Cli, Finished, ScreenFormat, ScreenPayments};
 use crate::commands::audit::{self, screening_snapshot_used};
-use interdict_screen::record::{AuditInput, Screened};
 use crate::output::Table;
+use interdict_screen::record::{AuditInput, Screened};
 
 /// The largest file read whole (a JSON array, a pacs.008 or MT103 file);
 /// JSON lines and CSV stream at any size.
