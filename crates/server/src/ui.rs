@@ -591,7 +591,7 @@ fn render_orders(orders: &[&Order], as_of: Date) -> String {
         let status = o.status_on(as_of);
         w!(
             out,
-            "<tr><td><a href=\"{}\">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} <span class=\"muted\">{}</span></td></tr>\n",
+            "<tr><td><a href=\"{}\">{}</a></td><td>{}</td><td>{}</td><td class=\"date\">{}</td><td class=\"date\">{}</td><td>{}</td><td>{} <span class=\"muted\">{}</span></td></tr>\n",
             esc(&order_href(&o.id, &day)),
             esc(&o.id),
             esc(&o.title),
@@ -645,7 +645,7 @@ fn render_order(view: &Value, chart: &str) -> String {
     for e in view["timeline"].as_array().into_iter().flatten() {
         w!(
             out,
-            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+            "<tr><td class=\"date\">{}</td><td>{}</td><td>{}</td></tr>\n",
             esc(&st(&e["date"])),
             esc(&human(&st(&e["event"]))),
             esc(&st(&e["text"]))
@@ -736,7 +736,7 @@ fn render_order(view: &Value, chart: &str) -> String {
         for t in &transactions {
             w!(
                 out,
-                "<tr><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                "<tr><td>{}</td><td class=\"date\">{}</td><td>{}</td></tr>\n",
                 esc(&human(&st(&t["type"]))),
                 esc(&st(&t["effective"])),
                 esc(&st(&t["description"]))
@@ -756,7 +756,7 @@ fn render_order(view: &Value, chart: &str) -> String {
                 .collect();
             w!(
                 out,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                "<tr><td>{}</td><td>{}</td><td class=\"date\">{}</td><td class=\"date\">{}</td><td>{}</td></tr>\n",
                 esc(&st(&i["case"])),
                 esc(&st(&i["court"])),
                 esc(&st(&i["from"])),
@@ -1195,7 +1195,7 @@ fn render_entity(view: &Value) -> String {
             let active = (start.is_empty() || start <= as_of) && (end.is_empty() || as_of < end);
             w!(
                 out,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                "<tr><td>{}</td><td>{}</td><td class=\"date\">{}</td><td class=\"date\">{}</td><td class=\"date\">{}</td><td>{}</td></tr>\n",
                 esc(&st(&d["authority"])),
                 esc(&st(&d["program"])),
                 esc(&st(&d["listed"])),
@@ -2993,5 +2993,100 @@ mod tests {
         let html = page("A <title>", Nav::Alerts, "<p>body</p>");
         assert!(html.contains("<title>A &lt;title&gt; · interdict</title>"));
         assert!(html.contains("<a href=\"/\">Screen</a><a href=\"/ui/alerts\" aria-current=\"page\">Alerts</a><a href=\"/ui/orders\">Orders</a>"));
+    }
+
+    /// GET `url` (with the pages' cookie when `cookie`): status, content
+    /// type and body.
+    fn get(url: &str, cookie: Option<&str>) -> (u16, String, String) {
+        let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+        let mut request = agent.get(url);
+        if let Some(token) = cookie {
+            request = request.header("Cookie", format!("interdict_token={}", enc(token)));
+        }
+        let mut response = request.call().unwrap();
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
+        (
+            response.status().as_u16(),
+            content_type,
+            response.body_mut().read_to_string().unwrap(),
+        )
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_server_serves_every_page_beside_the_api() {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .subsec_nanos();
+        let dir = std::env::temp_dir().join(format!("interdict-ui-{}-{nanos}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut config = crate::Config::new("127.0.0.1:0".parse().unwrap(), dir.clone());
+        config.admin_token = Some("admin".to_string());
+        config.screen_token = Some("screen token".to_string());
+        let running = crate::start(config).await.unwrap();
+        let base = format!("http://{}", running.addr);
+        let checks = tokio::task::spawn_blocking(move || {
+            let html = "text/html; charset=utf-8";
+            let token = Some("screen token");
+            // The screening form itself shows nothing of the lists.
+            let (status, kind, body) = get(&format!("{base}/"), None);
+            assert_eq!((status, kind.as_str()), (200, html));
+            assert!(body.contains("id=\"screen-form\""));
+            // Pages need the screening token, as the read routes do.
+            let (status, kind, body) = get(&format!("{base}/ui/orders"), None);
+            assert_eq!((status, kind.as_str()), (401, html));
+            assert!(body.contains("id=\"token-form\""));
+            assert_eq!(get(&format!("{base}/ui/orders"), Some("wrong")).0, 401);
+            let (status, _, body) = get(&format!("{base}/ui/orders?as_of=2021-03-01"), token);
+            assert_eq!(status, 200);
+            assert!(body.contains("href=\"/ui/orders/EO13971?as_of=2021-03-01\""));
+
+            let (status, _, body) = get(&format!("{base}/ui/entities/alipay_com_co?as_of=2021-03-01"), token);
+            assert_eq!(status, 200);
+            assert!(body.contains(
+                "<path class=\"edge coverage\" data-from=\"alipay_com_co\" data-kind=\"operates\" data-to=\"alipay\""
+            ));
+            let (status, _, body) = get(&format!("{base}/ui/orders/EO13971?as_of=2021-03-01"), token);
+            assert_eq!(status, 200);
+            assert!(body.contains("<svg id=\"order-timeline\""));
+            assert!(body.contains("<g class=\"as-of\" data-date=\"2021-03-01\">"));
+            let (status, _, body) = get(&format!("{base}/ui/alerts"), token);
+            assert_eq!(status, 200);
+            assert!(body.contains("No open alerts."));
+
+            for url in [
+                "/ui/entities/no_such_entity",
+                "/ui/decisions/d-0000000000000000",
+                "/ui/orders/EO1",
+                "/ui/x/y",
+            ] {
+                let (status, kind, body) = get(&format!("{base}{url}"), token);
+                assert_eq!((status, kind.as_str()), (404, html), "{url}");
+                assert!(body.contains("<h1>Not found</h1>"), "{url}");
+            }
+            for url in ["/ui/orders/EO13971?as_of=yesterday", "/ui/alerts?status=closed"] {
+                let (status, kind, body) = get(&format!("{base}{url}"), token);
+                assert_eq!((status, kind.as_str()), (422, html), "{url}");
+                assert!(body.contains("<h1>Not understood</h1>"), "{url}");
+            }
+            let (status, kind, _) = get(&format!("{base}/ui/assets/ui.css"), None);
+            assert_eq!((status, kind.as_str()), (200, "text/css; charset=utf-8"));
+            let (status, kind, _) = get(&format!("{base}/ui/assets/ui.js"), None);
+            assert_eq!((status, kind.as_str()), (200, "text/javascript; charset=utf-8"));
+            // The API is as it was: JSON, and its own 404.
+            let (status, kind, _) = get(&format!("{base}/v1/orders"), None);
+            assert_eq!((status, kind.as_str()), (401, "application/json"));
+            let (status, kind, _) = get(&format!("{base}/nothing"), None);
+            assert_eq!((status, kind.as_str()), (404, "application/json"));
+        })
+        .await;
+        running.stop().await;
+        std::fs::remove_dir_all(&dir).ok();
+        checks.unwrap();
     }
 }
