@@ -337,8 +337,9 @@ fn allow_page(state: &AppState, headers: &HeaderMap) -> Result<(), Error> {
 // ---------------------------------------------------------------------------
 // Handlers
 
-async fn screen_page() -> Response {
-    html_response(StatusCode::OK, page("Screen", Nav::Screen, &render_screen()))
+async fn screen_page(State(state): Shared) -> Response {
+    let body = render_screen(state.config.screen_token.is_some());
+    html_response(StatusCode::OK, page("Screen", Nav::Screen, &body))
 }
 
 async fn unknown_page() -> Response {
@@ -437,8 +438,15 @@ async fn order_page(State(state): Shared, headers: HeaderMap, Path(id): Path<Str
 // ---------------------------------------------------------------------------
 // Screening
 
-fn render_screen() -> String {
+/// The screening form and the name search; with the token form when the
+/// server asks for a screening token.
+fn render_screen(token: bool) -> String {
     let mut out = String::new();
+    if token {
+        out.push_str("<div class=\"card\"><p>Screening and search need the screening (or admin) token.</p>");
+        out.push_str(&token_form("screening token"));
+        out.push_str("</div>\n");
+    }
     out.push_str(
         "<h1>Screen a party</h1>\n\
          <form id=\"screen-form\" class=\"card form-grid\" autocomplete=\"off\">\n\
@@ -2071,6 +2079,11 @@ fn render_decision(view: &Value) -> String {
     let as_of = st(&view["as_of"]);
     let mut out = String::new();
     w!(out, "<h1>Decision <code id=\"decision-id\">{}</code></h1>\n", esc(&id));
+    if kind == "disposition" {
+        out.push_str(&render_disposition_record(view));
+        out.push_str(&render_audit(view));
+        return out;
+    }
     w!(
         out,
         "<p class=\"lead\"><span id=\"decision-outcome\">{}</span> {} decision as of <strong id=\"decision-as-of\">{}</strong></p>\n",
@@ -2228,20 +2241,27 @@ fn render_decision(view: &Value) -> String {
             };
             w!(
                 out,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td></tr>\n",
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><a href=\"{}\"><code>{}</code></a></td></tr>\n",
                 esc(&st(&x["created"])),
                 badge("status", &st(&x["status"])),
                 esc(&st(&x["author"])),
                 esc(&st(&x["comment"])),
                 esc(&entry),
+                esc(&decision_href(&st(&x["audit_decision_id"]))),
                 esc(&st(&x["audit_decision_id"]))
             );
         }
         out.push_str("</tbody></table>\n");
     }
     out.push_str("</div>\n");
+    out.push_str(&render_audit(view));
+    out
+}
 
-    out.push_str("<h2>Audit</h2>\n<dl class=\"facts\" id=\"audit\">\n");
+/// A record's place in the audit chain, and the record as JSON.
+fn render_audit(view: &Value) -> String {
+    let d = &view["decision"];
+    let mut out = String::from("<h2>Audit</h2>\n<dl class=\"facts\" id=\"audit\">\n");
     w!(out, "<dt>Sequence</dt><dd>{}</dd>\n", esc(&st(&view["seq"])));
     w!(
         out,
@@ -2260,6 +2280,45 @@ fn render_decision(view: &Value) -> String {
         "<details><summary>The decision as recorded (JSON)</summary><pre>{}</pre></details>\n",
         esc(&raw)
     );
+    out
+}
+
+/// The audit record of a disposition: which alert, what was decided, and
+/// the allowlist entry it made.
+fn render_disposition_record(view: &Value) -> String {
+    let input = &view["input"];
+    let alert = st(&input["alert"]);
+    let mut out = format!(
+        "<p class=\"lead\">The disposition of alert <a href=\"{}\"><code>{}</code></a>: {}</p>\n<dl class=\"facts\">\n",
+        esc(&decision_href(&alert)),
+        esc(&alert),
+        badge("status", &st(&input["status"]))
+    );
+    for (label, value) in [
+        ("Author", st(&input["author"])),
+        ("Comment", st(&input["comment"])),
+        ("Recorded", st(&view["created"])),
+    ] {
+        w!(out, "<dt>{}</dt><dd>{}</dd>\n", esc(label), esc(&value));
+    }
+    let entry = &input["allow_entry"];
+    if entry.is_object() {
+        let expires = st(&entry["expires"]);
+        w!(
+            out,
+            "<dt>Allowlist entry</dt><dd>{} for <q>{}</q> → <a href=\"{}\">{}</a>{}</dd>\n",
+            esc(&st(&entry["id"])),
+            esc(&st(&entry["input_key"])),
+            esc(&entity_href(&st(&entry["entity_id"]), "")),
+            esc(&st(&entry["entity_id"])),
+            esc(&if expires.is_empty() {
+                String::new()
+            } else {
+                format!(", until {expires}")
+            })
+        );
+    }
+    out.push_str("</dl>\n");
     out
 }
 
@@ -2966,6 +3025,28 @@ mod tests {
     }
 
     #[test]
+    fn a_dispositions_own_record_says_what_was_decided() {
+        let view = json!({
+            "decision_id": "d-48364e65a3281526", "kind": "disposition", "created": "2026-01-02T00:00:00Z",
+            "as_of": "2026-01-02", "seq": 2, "hash": "ab", "prev_hash": "cd",
+            "input": {"alert": "d-efdf632baca39e5f", "status": "false_positive", "comment": "not them", "author": "me",
+                      "allow_entry": {"id": "a-1", "input_key": "alipay.com co., ltd.", "entity_id": "alipay_com_co",
+                                      "expires": "2030-01-01"}},
+            "decision": {"status": "false_positive"}, "alert": null, "dispositions": [],
+        });
+        let page = render_decision(&view);
+        assert!(page.contains(
+            "The disposition of alert <a href=\"/ui/decisions/d-efdf632baca39e5f\"><code>d-efdf632baca39e5f</code></a>: \
+             <span class=\"badge status-false_positive\">false positive</span>"
+        ));
+        assert!(page.contains(
+            "<dd>a-1 for <q>alipay.com co., ltd.</q> → <a href=\"/ui/entities/alipay_com_co\">alipay_com_co</a>, until 2030-01-01</dd>"
+        ));
+        assert!(!page.contains("<h2>Hits"));
+        assert!(page.contains("<code id=\"audit-hash\">ab</code>"));
+    }
+
+    #[test]
     fn the_queue_has_a_disposition_form_per_alert() {
         let alert = Alert {
             id: "d-0123456789abcdef".to_string(),
@@ -3037,6 +3118,7 @@ mod tests {
             let (status, kind, body) = get(&format!("{base}/"), None);
             assert_eq!((status, kind.as_str()), (200, html));
             assert!(body.contains("id=\"screen-form\""));
+            assert!(body.contains("id=\"token-form\""), "a token is needed to screen");
             // Pages need the screening token, as the read routes do.
             let (status, kind, body) = get(&format!("{base}/ui/orders"), None);
             assert_eq!((status, kind.as_str()), (401, html));
