@@ -227,6 +227,45 @@ test('an unknown entity or decision is a 404 page in HTML', async (page) => {
   }
 });
 
+test('a false positive with an allowlist entry keeps the hit from coming back', async (page) => {
+  const screen = async () => {
+    await page.goto(BASE + '/');
+    await page.fill('#screen-names', PARTY);
+    await page.fill('#screen-as-of', AS_OF);
+    await page.click('#screen-submit');
+    await page.locator('#result-outcome').waitFor();
+    return (await page.locator('#result-outcome').textContent()).trim();
+  };
+  equal(await screen(), 'REVIEW', 'outcome before the allowlist entry');
+  const id = /(d-[0-9a-f]{16})$/.exec(await page.locator('#result-decision').getAttribute('href'))[1];
+  check(id !== shared.decision, 'a second screening has its own decision');
+
+  await page.goto(BASE + '/ui/alerts');
+  await page.fill('#token-input', TOKEN);
+  await page.click('#token-form button[type=submit]');
+  const form = page.locator(`li.alert-card[data-alert="${id}"] form.dispose`);
+  const allow = form.locator('input[name=allowlist]');
+  check(await allow.isDisabled(), 'the allowlist fields are off unless false positive');
+  await form.locator('select[name=status]').selectOption('false_positive');
+  check(await allow.isEnabled(), 'the allowlist fields are on for a false positive');
+  await form.locator('input[name=allowlist]').check();
+  await form.locator('input[name=expires]').fill('2030-01-01');
+  await form.locator('input[name=author]').fill('browser test');
+  await form.locator('textarea[name=comment]').fill('Another company of that name.');
+  await form.locator('button[type=submit]').click();
+  await form.waitFor({ state: 'detached' });
+  const recorded = await getJson(`/v1/decisions/${id}`);
+  equal(recorded.alert.status, 'false_positive', 'alert status');
+  const entry = recorded.dispositions[0] && recorded.dispositions[0].allow_entry;
+  check(entry, 'the disposition has no allowlist entry');
+  equal(entry.expires, '2030-01-01', 'allowlist entry expiry');
+  equal(entry.entity_id, OPERATOR, 'allowlist entry entity');
+
+  equal(await screen(), 'ALLOW', 'outcome with the allowlist entry');
+  check((await page.locator('#screen-result').textContent()).includes('suppressed by the allowlist'),
+    'the result says a hit was suppressed');
+});
+
 async function main() {
   const profile = mkdtempSync(path.join(tmpdir(), 'interdict-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
