@@ -25,8 +25,7 @@ if [ -x /usr/bin/chromium ]; then
 else
     echo "installing chromium (apt-get)"
     as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-        chromium fonts-dejavu-core
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-dejavu-core
 fi
 
 if ! command -v npm >/dev/null 2>&1; then

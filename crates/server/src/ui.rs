@@ -2767,6 +2767,34 @@ mod tests {
     }
 
     #[test]
+    fn an_ownership_rules_path_is_marked_too() {
+        let mut v = view();
+        v["coverage"] = json!([]);
+        v["ownership"] = json!([{
+            "rule": "ofac-50-percent", "title": "OFAC 50 percent rule",
+            "finding": {"share": 60.0, "path_text": "Owner —owns 60%→ Parent",
+                        "path": [step("owner", "Owner", None), step("parent", "Parent", Some(("owns", "down")))]},
+        }]);
+        let g = graph_input(&v);
+        assert_eq!(
+            g.legend,
+            vec!["ofac-50-percent (OFAC 50 percent rule, blocked owners 60%): Owner —owns 60%→ Parent"]
+        );
+        let svg = graph_svg(&g);
+        assert_eq!(
+            edges_with_class(&svg, "edge coverage"),
+            BTreeSet::from([triple("owner", "owns", "parent")])
+        );
+        assert_eq!(
+            tags(&svg, "<g class=\"node")
+                .iter()
+                .filter(|t| attr(t, "class").ends_with(" coverage"))
+                .count(),
+            2
+        );
+    }
+
+    #[test]
     fn owners_are_drawn_above_and_apps_below() {
         let svg = graph_svg(&graph_input(&view()));
         let b = boxes(&svg);
