@@ -1446,9 +1446,12 @@ fn orientation(kind: &str) -> i32 {
 
 /// The layer of each node, by breadth-first search from the focus (layer
 /// 0): an owner one layer above what it owns, a subsidiary one below. Nodes
-/// not connected to the focus start their own search at layer 0. Layers
-/// are then renumbered from 0 at the top. Returns the layers in order,
-/// each with its nodes in the order they were reached.
+/// not connected to the focus start their own search at layer 0. An owner
+/// the search left level with or below what it holds (it reached the owner
+/// another way first) is then lifted above it, in a few passes at most
+/// (cross-holdings never settle). Layers are renumbered from 0 at the top.
+/// Returns the layers in order, each with its nodes in the order they were
+/// reached.
 fn layering(focus: &str, nodes: &[GraphNode], edges: &[GraphEdge]) -> Vec<Vec<usize>> {
     let index: HashMap<&str, usize> = nodes.iter().enumerate().map(|(i, n)| (n.id.as_str(), i)).collect();
     let mut neighbours: Vec<Vec<(usize, i32)>> = vec![Vec::new(); nodes.len()];
@@ -1481,6 +1484,25 @@ fn layering(focus: &str, nodes: &[GraphNode], edges: &[GraphEdge]) -> Vec<Vec<us
                     queue.push_back(next);
                 }
             }
+        }
+    }
+    let above: Vec<(usize, usize)> = neighbours
+        .iter()
+        .enumerate()
+        .flat_map(|(n, list)| list.iter().filter(|(_, o)| *o == 1).map(move |&(m, _)| (n, m)))
+        .collect();
+    for _ in 0..LIFT_PASSES {
+        let mut moved = false;
+        for &(upper, lower) in &above {
+            if let (Some(u), Some(l)) = (layer[upper], layer[lower]) {
+                if u >= l {
+                    layer[upper] = Some(l - 1);
+                    moved = true;
+                }
+            }
+        }
+        if !moved {
+            break;
         }
     }
     let top = layer.iter().flatten().copied().min().unwrap_or(0);
@@ -1591,6 +1613,8 @@ fn wrap(text: &str, width: usize, max: usize) -> Vec<String> {
 }
 
 const NODE_CHARS: usize = 24;
+/// Passes lifting owners above what they hold, at most.
+const LIFT_PASSES: usize = 6;
 const NODE_CHAR_W: f64 = 7.0;
 const NODE_MIN_W: f64 = 112.0;
 const ROW_MAX: usize = 5;
@@ -2839,6 +2863,21 @@ mod tests {
             ],
         );
         assert_eq!(layers, vec![vec![0], vec![1, 3], vec![2]]);
+
+        // Found level with the company it owns, an owner is lifted above it.
+        let layers = layering(
+            "x",
+            &nodes(&["x", "a", "b"]),
+            &[edge("owns", "a", "x"), edge("owns", "b", "x"), edge("owns", "a", "b")],
+        );
+        assert_eq!(layers, vec![vec![1], vec![2], vec![0]]);
+        // Cross-holdings do not settle; the lifting stops all the same.
+        let layers = layering(
+            "x",
+            &nodes(&["x", "y"]),
+            &[edge("owns", "x", "y"), edge("owns", "y", "x")],
+        );
+        assert_eq!(layers.iter().map(Vec::len).sum::<usize>(), 2);
     }
 
     #[test]
