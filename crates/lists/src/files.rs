@@ -42,11 +42,29 @@ pub fn read_files(
     let mut read = Vec::new();
     let mut owner: HashMap<String, PathBuf> = HashMap::new();
     for path in files {
+        // A FIFO or device would block the read, or never end: only
+        // regular files and folders are lists.
+        let meta = fs::metadata(path).map_err(|e| Error::new(ErrorKind::Io(e)).at(path))?;
+        if !meta.is_file() && !meta.is_dir() {
+            return Err(Error::new(ErrorKind::Invalid(
+                "not a regular file or a folder; give the path of a list file".to_string(),
+            ))
+            .at(path));
+        }
         let format = match format {
             Some(f) => f,
             None => formats::detect(path)?,
         };
         let report = formats::read(path, format, mode)?;
+        if report.dataset.entities.is_empty() && !report.rejected.is_empty() {
+            // Not a list with some bad records but no list at all: importing
+            // it would replace the live lists with nothing.
+            return Err(Error::new(ErrorKind::Invalid(format!(
+                "none of its {} records could be read (first: {}); is it the right file and format?",
+                report.records, report.rejected[0]
+            )))
+            .at(path));
+        }
         if let Some(o) = report.dataset.orders.first() {
             return Err(Error::new(ErrorKind::Invalid(format!(
                 "order `{}`: orders are not list data; load order files with --orders instead",

@@ -39,6 +39,7 @@ fn count_decision(kind: &'static str, outcome: &str) {
 #[utoipa::path(post, path = "/v1/screen/party", tag = "screening",
     request_body = PartyRequest,
     responses(
+        (status = 401, body = ErrorBody),
         (status = 200, description = "The decision, with `decision_id` (docs/output.md, party decisions)", body = Object),
         (status = 400, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
         (status = 422, body = ErrorBody), (status = 429, body = ErrorBody), (status = 503, body = ErrorBody)),
@@ -57,6 +58,7 @@ pub async fn screen_party(
 #[utoipa::path(post, path = "/v1/screen/payment", tag = "screening",
     request_body = PaymentRequest,
     responses(
+        (status = 401, body = ErrorBody),
         (status = 200, description = "The decision, with `decision_id` (docs/output.md, payment decisions)", body = Object),
         (status = 400, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
         (status = 422, body = ErrorBody), (status = 429, body = ErrorBody), (status = 503, body = ErrorBody)),
@@ -75,6 +77,7 @@ pub async fn screen_payment(
 #[utoipa::path(post, path = "/v1/screen/app", tag = "screening",
     request_body = AppRequest,
     responses(
+        (status = 401, body = ErrorBody),
         (status = 200, description = "The decision, with `decision_id` (docs/output.md, app decisions)", body = Object),
         (status = 400, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
         (status = 422, body = ErrorBody), (status = 429, body = ErrorBody), (status = 503, body = ErrorBody)),
@@ -100,9 +103,10 @@ const BATCH_CHUNK: usize = 64;
     request_body(content = String, content_type = "application/x-ndjson",
         description = "One item per line: {\"party\": {...}}, {\"payment\": {...}} or {\"app\": {...}}"),
     responses(
+        (status = 401, body = ErrorBody),
         (status = 200, description = "One result per input line, as NDJSON", content_type = "application/x-ndjson", body = String),
-        (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody),
-        (status = 429, body = ErrorBody), (status = 503, body = ErrorBody)),
+        (status = 400, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
+        (status = 422, body = ErrorBody), (status = 429, body = ErrorBody), (status = 503, body = ErrorBody)),
     security((), ("bearer" = [])))]
 pub async fn screen_batch(State(state): Shared, _: Screening, req: Request) -> Result<Response, Error> {
     let ndjson = req
@@ -238,7 +242,8 @@ pub struct SearchResult {
 
 /// Looks a name up in the lists, best match first (for analysts).
 #[utoipa::path(get, path = "/v1/search", tag = "analysis", params(SearchParams),
-    responses((status = 200, body = SearchResult), (status = 422, body = ErrorBody), (status = 503, body = ErrorBody)),
+    responses((status = 401, body = ErrorBody), (status = 429, body = ErrorBody),
+        (status = 200, body = SearchResult), (status = 422, body = ErrorBody), (status = 503, body = ErrorBody)),
     security((), ("bearer" = [])))]
 pub async fn search(
     State(state): Shared,
@@ -309,7 +314,8 @@ fn as_of_params(q: QueryParams<AsOfParams>) -> Result<Date, Error> {
 /// reach it on the date.
 #[utoipa::path(get, path = "/v1/entities/{id}", tag = "analysis",
     params(("id" = String, Path, description = "The entity's id"), AsOfParams),
-    responses((status = 200, description = "The entity and its neighbourhood", body = Object),
+    responses((status = 401, body = ErrorBody), (status = 429, body = ErrorBody), (status = 503, body = ErrorBody),
+        (status = 200, description = "The entity and its neighbourhood", body = Object),
         (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
     security((), ("bearer" = [])))]
 pub async fn entity(
@@ -436,7 +442,8 @@ fn order_summary(o: &interdict_model::Order, date: Date) -> Value {
 
 /// Every order with its status on the date.
 #[utoipa::path(get, path = "/v1/orders", tag = "orders", params(AsOfParams),
-    responses((status = 200, description = "`{as_of, snapshot_id, orders: [...]}`", body = Object), (status = 422, body = ErrorBody)),
+    responses((status = 401, body = ErrorBody), (status = 429, body = ErrorBody), (status = 503, body = ErrorBody),
+        (status = 200, description = "`{as_of, snapshot_id, orders: [...]}`", body = Object), (status = 422, body = ErrorBody)),
     security((), ("bearer" = [])))]
 pub async fn orders(State(state): Shared, _: Screening, q: QueryParams<AsOfParams>) -> Result<Json<Value>, Error> {
     let as_of = as_of_params(q)?;
@@ -450,7 +457,8 @@ pub async fn orders(State(state): Shared, _: Screening, q: QueryParams<AsOfParam
 /// One order in full, with its status on the date and its timeline.
 #[utoipa::path(get, path = "/v1/orders/{id}", tag = "orders",
     params(("id" = String, Path, description = "The order's id, such as `eo13971`"), AsOfParams),
-    responses((status = 200, description = "`{order, status, reason, timeline}`", body = Object),
+    responses((status = 401, body = ErrorBody), (status = 429, body = ErrorBody), (status = 503, body = ErrorBody),
+        (status = 200, description = "`{order, status, reason, timeline}`", body = Object),
         (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
     security((), ("bearer" = [])))]
 pub async fn order(
@@ -509,7 +517,8 @@ pub fn order_view(live: &Live, id: &str, as_of: Date) -> Result<Value, Error> {
 /// audit chain, and its alert and dispositions.
 #[utoipa::path(get, path = "/v1/decisions/{id}", tag = "decisions",
     params(("id" = String, Path, description = "The decision id, `d-` and 16 hex digits")),
-    responses((status = 200, description = "The audit record, with `input` and `decision` as JSON", body = Object),
+    responses((status = 401, body = ErrorBody), (status = 429, body = ErrorBody), (status = 503, body = ErrorBody),
+        (status = 200, description = "The audit record, with `input` and `decision` as JSON", body = Object),
         (status = 404, body = ErrorBody)),
     security((), ("bearer" = [])))]
 pub async fn decision(State(state): Shared, _: Screening, Path(id): Path<String>) -> Result<Json<Value>, Error> {
@@ -550,7 +559,8 @@ pub struct AlertParams {
 
 /// The review queue, oldest first.
 #[utoipa::path(get, path = "/v1/alerts", tag = "alerts", params(AlertParams),
-    responses((status = 200, description = "`{alerts: [...], next}`; `next` is the `after` of the next page", body = Object),
+    responses((status = 401, body = ErrorBody), (status = 429, body = ErrorBody), (status = 503, body = ErrorBody),
+        (status = 200, description = "`{alerts: [...], next}`; `next` is the `after` of the next page", body = Object),
         (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
     security((), ("bearer" = [])))]
 pub async fn alerts(
@@ -604,8 +614,9 @@ pub struct DispositionRequest {
     params(("id" = String, Path, description = "The alert's (decision's) id")),
     request_body = DispositionRequest,
     responses((status = 200, description = "The disposition as recorded, with its own audit record's id", body = Object),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 422, body = ErrorBody)),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
+        (status = 422, body = ErrorBody), (status = 429, body = ErrorBody), (status = 503, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn dispose(
     State(state): Shared,
@@ -703,7 +714,8 @@ fn allow_entry(
 
 /// The snapshots in the store, and the live one.
 #[utoipa::path(get, path = "/v1/lists", tag = "lists",
-    responses((status = 200, description = "`{live: {...}, snapshots: [...]}`", body = Object)),
+    responses((status = 401, body = ErrorBody), (status = 429, body = ErrorBody), (status = 503, body = ErrorBody),
+        (status = 200, description = "`{live: {...}, snapshots: [...]}`", body = Object)),
     security((), ("bearer" = [])))]
 pub async fn lists(State(state): Shared, _: Screening) -> Result<Json<Value>, Error> {
     let live = state.live.load_full();
@@ -734,8 +746,10 @@ pub struct ImportRequest {
 
 /// Imports list files on the server's disk as a new snapshot. Admin.
 #[utoipa::path(post, path = "/v1/lists/import", tag = "lists", request_body = ImportRequest,
-    responses((status = 200, description = "`{snapshot, rejected: [...], live}`", body = Object),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
+    responses((status = 200, description = "`{snapshot, rejected: [...], live_snapshot_id}`", body = Object),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody),
+        (status = 429, body = ErrorBody), (status = 503, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn import(
     State(state): Shared,
@@ -798,8 +812,9 @@ pub struct ActivateRequest {
 /// flight finish on the snapshot they started with. Admin.
 #[utoipa::path(post, path = "/v1/lists/activate", tag = "lists", request_body = ActivateRequest,
     responses((status = 200, description = "`{snapshot, live_snapshot_id}`", body = Object),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 422, body = ErrorBody)),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
+        (status = 422, body = ErrorBody), (status = 429, body = ErrorBody), (status = 503, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn activate(
     State(state): Shared,

@@ -592,3 +592,27 @@ fn metrics_count_requests_by_route_and_decisions_by_outcome() {
         "{text}"
     );
 }
+
+#[test]
+fn an_import_that_reads_no_record_is_refused_and_the_live_lists_stay() {
+    let s = server("empty-import", |_| {});
+    let before = s.get("/readyz").1["snapshot_id"].clone();
+    let bad = s.dir.0.join("bad");
+    std::fs::create_dir_all(&bad).unwrap();
+    std::fs::write(bad.join("sdn.csv"), "hello\nworld\n").unwrap();
+    let (status, e) = s.post_as("/v1/lists/import", Some(TOKEN), &json!({"files": [bad]}));
+    assert_eq!(
+        (status, e["code"].as_str(), e["field"].as_str()),
+        (422, Some("import_failed"), Some("files[0]")),
+        "{e}"
+    );
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("none of its 2 records could be read"),
+        "{e}"
+    );
+    assert_eq!(s.get("/readyz").1["snapshot_id"], before);
+    assert_eq!(s.get("/v1/lists").1["snapshots"].as_array().unwrap().len(), 1);
+}
