@@ -22,7 +22,9 @@ impl Drop for TempDir {
 }
 
 fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../interdict/tests/fixtures").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../interdict/tests/fixtures")
+        .join(name)
 }
 
 #[test]
