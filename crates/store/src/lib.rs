@@ -130,13 +130,14 @@ impl Store {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         let path = dir.join(DB_FILE);
         let mut conn = Connection::open(&path).map_err(|e| Error::sqlite(&path, e))?;
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(|e| Error::sqlite(&path, e))?;
-        conn.pragma_update(None, "foreign_keys", "ON")
-            .map_err(|e| Error::sqlite(&path, e))?;
-        // Several screening processes may append to the audit log at once:
-        // a writer waits for another's transaction rather than failing.
+        // Several processes may use the store at once (screening commands
+        // appending to the audit log, a server): a writer waits for
+        // another's transaction rather than failing. Set first, so that
+        // switching to WAL and migrating wait too.
         conn.busy_timeout(std::time::Duration::from_secs(10))
+            .map_err(|e| Error::sqlite(&path, e))?;
+        use_wal(&conn).map_err(|e| Error::sqlite(&path, e))?;
+        conn.pragma_update(None, "foreign_keys", "ON")
             .map_err(|e| Error::sqlite(&path, e))?;
         migrations::run(&mut conn).map_err(|e| e.with_path(&path))?;
         Ok(Store { conn, path })
@@ -445,6 +446,25 @@ fn field_changes(before: &Value, after: &Value) -> Vec<FieldChange> {
             after: a.get(k).cloned().unwrap_or(Value::Null),
         })
         .collect()
+}
+
+/// Switches the database to WAL (a setting of the file, so once). SQLite
+/// answers "busy" at once, without the busy handler, when another
+/// connection is switching a new file at the same moment: retry for as long
+/// as the busy timeout.
+fn use_wal(conn: &Connection) -> rusqlite::Result<()> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        match conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get::<_, String>(0)) {
+            Ok(_) => return Ok(()),
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::DatabaseBusy && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 /// `sha256:` of the canonical JSON of the list data: entities (with their

@@ -109,16 +109,24 @@ pub fn version(conn: &Connection) -> Result<u32, Error> {
 }
 
 pub fn run(conn: &mut Connection) -> Result<(), Error> {
-    let current = version(conn)?;
-    if current > LATEST {
-        return Err(Error::too_new(current, LATEST));
-    }
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
-        let tx = conn.transaction().map_err(Error::sqlite_bare)?;
+    // Several processes may open a new store at once (screening commands
+    // run side by side): each migration reads the version and applies the
+    // next step inside one immediate transaction, so exactly one of them
+    // runs it and the others see it done.
+    loop {
+        let tx = conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(Error::sqlite_bare)?;
+        let current = version(&tx)?;
+        if current > LATEST {
+            return Err(Error::too_new(current, LATEST));
+        }
+        let Some(sql) = MIGRATIONS.get(current as usize) else {
+            return Ok(());
+        };
         tx.execute_batch(sql).map_err(Error::sqlite_bare)?;
-        tx.pragma_update(None, "user_version", (i + 1) as u32)
+        tx.pragma_update(None, "user_version", current + 1)
             .map_err(Error::sqlite_bare)?;
         tx.commit().map_err(Error::sqlite_bare)?;
     }
-    Ok(())
 }

@@ -191,3 +191,21 @@ fn a_version_1_database_is_migrated_to_the_latest_and_keeps_its_snapshots() {
     assert_eq!(d.entities[0].name, "Alpha");
     assert!(d.sources.is_empty());
 }
+
+#[test]
+fn many_openers_of_a_new_store_at_once_migrate_it_exactly_once() {
+    let dir = TempDir::new("race");
+    let opened: Vec<Result<u32, String>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..8)
+            .map(|_| {
+                scope.spawn(|| {
+                    Store::open(&dir.0)
+                        .and_then(|s| s.schema_version())
+                        .map_err(|e| e.to_string())
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert!(opened.iter().all(|r| r == &Ok(6)), "{opened:?}");
+}
