@@ -106,6 +106,12 @@ pub struct Serve {
     /// Most requests waiting for the audit log (429 above it).
     #[arg(long, default_value_t = 1024)]
     pub audit_queue: usize,
+    /// When the audit log's commits are synced to disk: `commit` (every
+    /// commit; a returned decision survives a power cut) or `checkpoint`
+    /// (faster; survives a crash of the process, but the last decisions
+    /// before a power cut or OS crash may be lost).
+    #[arg(long, value_enum, default_value_t = AuditDurability::Commit)]
+    pub audit_durability: AuditDurability,
     /// Allow this origin to call the API from a browser (CORS); repeatable,
     /// `*` for any. CORS is off without it.
     #[arg(long = "cors-origin")]
@@ -446,6 +452,12 @@ impl AsOf {
             Some(s) => s.parse().with_context(|| "--as-of".to_string()),
         }
     }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum AuditDurability {
+    Commit,
+    Checkpoint,
 }
 
 #[derive(Clone, Copy, ValueEnum)]

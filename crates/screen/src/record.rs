@@ -62,6 +62,21 @@ pub struct AuditInput {
 }
 
 impl AuditInput {
+    /// What was screened, as the review queue shows it: the party's first
+    /// name (or identifier), the app id, the payment's id.
+    pub fn subject(&self) -> String {
+        match &self.screened {
+            Screened::Party { party, .. } => party
+                .names
+                .first()
+                .cloned()
+                .or_else(|| party.identifiers.first().map(|i| i.to_string()))
+                .unwrap_or_default(),
+            Screened::App { app_id, .. } => app_id.clone(),
+            Screened::Payment { payment, .. } => payment.id.clone(),
+        }
+    }
+
     /// The record's kind: `party`, `app` or `payment`.
     pub fn kind(&self) -> &'static str {
         match self.screened {
@@ -80,17 +95,7 @@ pub fn alert(input: &AuditInput, decision: &Value) -> Option<(String, String)> {
     if outcome != "review" && outcome != "block" {
         return None;
     }
-    let subject = match &input.screened {
-        Screened::Party { party, .. } => party
-            .names
-            .first()
-            .cloned()
-            .or_else(|| party.identifiers.first().map(|i| i.to_string()))
-            .unwrap_or_default(),
-        Screened::App { app_id, .. } => app_id.clone(),
-        Screened::Payment { payment, .. } => payment.id.clone(),
-    };
-    Some((outcome.to_string(), subject))
+    Some((outcome.to_string(), input.subject()))
 }
 
 /// The entries of `entries` for the entities a decision (as JSON) met.
@@ -100,11 +105,32 @@ pub fn entries_for(entries: &[AllowEntry], decision: &Value) -> Vec<AllowEntry> 
         .flat_map(|k| decision[*k].as_array().into_iter().flatten())
         .filter_map(|h| h["entity_id"].as_str())
         .collect();
+    entries_met(entries, &met)
+}
+
+/// The entries of `entries` for the entities in `met`.
+pub fn entries_met(entries: &[AllowEntry], met: &[&str]) -> Vec<AllowEntry> {
     entries
         .iter()
         .filter(|e| met.contains(&e.entity_id.as_str()))
         .cloned()
         .collect()
+}
+
+/// [`with_id`] on JSON text: `{"decision_id": ..., ...}` from a decision
+/// serialised as an object, without parsing it again.
+pub fn with_id_text(decision_id: Option<&str>, decision: &str) -> String {
+    match (decision_id, decision.strip_prefix('{')) {
+        (Some(id), Some(rest)) => {
+            let id = serde_json::to_string(id).unwrap_or_else(|_| "\"\"".to_string());
+            if rest.trim_start().starts_with('}') {
+                format!("{{\"decision_id\":{id}{rest}")
+            } else {
+                format!("{{\"decision_id\":{id},{rest}")
+            }
+        }
+        _ => decision.to_string(),
+    }
 }
 
 /// `{"decision_id": ..., ...decision}`: the decision as shown to callers.
@@ -117,5 +143,21 @@ pub fn with_id(decision_id: Option<&str>, decision: Value) -> Value {
             Value::Object(out)
         }
         (_, d) => d,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_id_goes_first_in_the_text_as_in_the_value() {
+        let text = r#"{"outcome":"allow","hits":[]}"#;
+        let value: Value = serde_json::from_str(text).unwrap();
+        let spliced: Value = serde_json::from_str(&with_id_text(Some("d-1"), text)).unwrap();
+        assert_eq!(spliced, with_id(Some("d-1"), value));
+        assert!(with_id_text(Some("d-1"), text).starts_with(r#"{"decision_id":"d-1","outcome""#));
+        assert_eq!(with_id_text(Some("d-1"), "{}"), r#"{"decision_id":"d-1"}"#);
+        assert_eq!(with_id_text(None, text), text);
     }
 }

@@ -11,7 +11,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use interdict_model::{allow_key, Date, Direction, PathStep, RelationKind};
-use interdict_screen::record::with_id;
+use interdict_screen::record::with_id_text;
 use interdict_store::{AlertStatus, NewAllowEntry, NewDisposition};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -24,15 +24,17 @@ use crate::{Error, ErrorBody};
 
 type Shared = State<Arc<AppState>>;
 
-/// Records `screened` in the audit log and returns the decision with its id.
-async fn record(state: &AppState, screened: Screened1) -> Result<Value, Error> {
+/// Records `screened` in the audit log and answers the decision with its
+/// id.
+async fn record(state: &AppState, screened: Screened1) -> Result<Response, Error> {
     let ids = state.audit.append(vec![screened.record]).await?;
-    count_decision(screened.kind, &screened.outcome);
-    Ok(with_id(ids.first().map(String::as_str), screened.decision))
+    count_decision(screened.kind, screened.outcome);
+    let body = with_id_text(ids.first().map(String::as_str), &screened.decision);
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
-fn count_decision(kind: &'static str, outcome: &str) {
-    metrics::counter!("interdict_decisions_total", "kind" => kind, "outcome" => outcome.to_string()).increment(1);
+fn count_decision(kind: &'static str, outcome: &'static str) {
+    metrics::counter!("interdict_decisions_total", "kind" => kind, "outcome" => outcome).increment(1);
 }
 
 /// Screens one party.
@@ -48,10 +50,10 @@ pub async fn screen_party(
     State(state): Shared,
     _: Screening,
     JsonBody(req): JsonBody<PartyRequest>,
-) -> Result<Json<Value>, Error> {
+) -> Result<Response, Error> {
     let live = state.live()?;
     let screened = screening::party(&live, &req)?;
-    Ok(Json(record(&state, screened).await?))
+    record(&state, screened).await
 }
 
 /// Screens one payment on its date (or `as_of`).
@@ -67,10 +69,10 @@ pub async fn screen_payment(
     State(state): Shared,
     _: Screening,
     JsonBody(req): JsonBody<PaymentRequest>,
-) -> Result<Json<Value>, Error> {
+) -> Result<Response, Error> {
     let live = state.live()?;
     let screened = screening::payment(&live, &req)?;
-    Ok(Json(record(&state, screened).await?))
+    record(&state, screened).await
 }
 
 /// Screens one app id against the orders.
@@ -86,10 +88,10 @@ pub async fn screen_app(
     State(state): Shared,
     _: Screening,
     JsonBody(req): JsonBody<AppRequest>,
-) -> Result<Json<Value>, Error> {
+) -> Result<Response, Error> {
     let live = state.live()?;
     let screened = screening::app(&live, &req)?;
-    Ok(Json(record(&state, screened).await?))
+    record(&state, screened).await
 }
 
 /// Items screened and recorded together inside a batch.
@@ -183,15 +185,15 @@ pub async fn screen_batch(State(state): Shared, _: Screening, req: Request) -> R
             };
             let mut text = String::new();
             for (n, screened) in out {
-                let line = match (screened, &mut ids) {
+                match (screened, &mut ids) {
                     (Ok(s), Ok(ids)) => {
-                        count_decision(s.kind, &s.outcome);
-                        json!({"line": n, "decision": with_id(ids.next().as_deref(), s.decision)})
+                        count_decision(s.kind, s.outcome);
+                        let decision = with_id_text(ids.next().as_deref(), &s.decision);
+                        text.push_str(&format!("{{\"line\":{n},\"decision\":{decision}}}"));
                     }
-                    (Ok(_), Err(e)) => json!({"line": n, "error": e.body}),
-                    (Err(e), _) => json!({"line": n, "error": e.body}),
-                };
-                text.push_str(&line.to_string());
+                    (Ok(_), Err(e)) => text.push_str(&json!({"line": n, "error": e.body}).to_string()),
+                    (Err(e), _) => text.push_str(&json!({"line": n, "error": e.body}).to_string()),
+                }
                 text.push('\n');
             }
             if tx.send(Bytes::from(text)).await.is_err() {

@@ -11,7 +11,7 @@ use std::sync::mpsc::{self, Receiver, SyncSender, TrySendError};
 use std::thread;
 
 use axum::http::StatusCode;
-use interdict_store::{NewRecord, Store};
+use interdict_store::{Durability, NewRecord, Store};
 use tokio::sync::oneshot;
 
 use crate::Error;
@@ -32,8 +32,13 @@ pub struct AuditWriter {
 impl AuditWriter {
     /// Starts the writer thread on the store in `data_dir`, with room for
     /// `capacity` waiting requests.
-    pub fn start(data_dir: &Path, capacity: usize) -> Result<AuditWriter, interdict_store::Error> {
+    pub fn start(
+        data_dir: &Path,
+        capacity: usize,
+        durability: Durability,
+    ) -> Result<AuditWriter, interdict_store::Error> {
         let store = Store::open(data_dir)?;
+        store.set_durability(durability)?;
         let (queue, jobs) = mpsc::sync_channel(capacity.max(1));
         thread::Builder::new()
             .name("interdict-audit".to_string())

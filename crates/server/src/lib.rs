@@ -54,6 +54,8 @@ pub struct Config {
     pub max_in_flight: usize,
     /// Requests waiting for the audit writer at most; beyond it, 429.
     pub audit_queue: usize,
+    /// How the audit log's commits reach the disk (`Commit` by default).
+    pub audit_durability: interdict_store::Durability,
     /// Origins allowed by CORS; empty = CORS off.
     pub cors_origins: Vec<String>,
     /// One line per request on stderr (method, route, status, time; never
@@ -73,6 +75,7 @@ impl Config {
             max_batch: 1000,
             max_in_flight: 512,
             audit_queue: 1024,
+            audit_durability: interdict_store::Durability::Commit,
             cors_origins: Vec::new(),
             access_log: false,
         }

@@ -1,11 +1,11 @@
 //! Screening requests: a party, a payment or an app in, a recorded
 //! decision out. The same functions serve single calls and batches.
 
-use interdict_model::{Identifier, IdentifierKind, Jurisdiction, Payment, Policy};
+use interdict_model::{Identifier, IdentifierKind, Jurisdiction, Outcome, Payment, Policy};
 use interdict_screen::record::{self, AuditInput, Screened, Used};
 use interdict_screen::{Context, Party, Thresholds};
 use interdict_store::{NewAlert, NewRecord};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
 
@@ -95,11 +95,12 @@ pub enum BatchItem {
     App(AppRequest),
 }
 
-/// A screened item: its decision (as JSON) and the audit record to append.
+/// A screened item: its decision as JSON text and the audit record to
+/// append. The decision is serialised once, for both.
 pub struct Screened1 {
     pub kind: &'static str,
-    pub outcome: String,
-    pub decision: Value,
+    pub outcome: &'static str,
+    pub decision: String,
     pub record: NewRecord,
 }
 
@@ -158,22 +159,30 @@ fn finish(
     live: &Live,
     kind: &'static str,
     as_of: String,
-    input: AuditInput,
-    decision: Value,
+    mut input: AuditInput,
+    decision: &impl Serialize,
+    outcome: Outcome,
+    met: &[&str],
 ) -> Result<Screened1, Error> {
-    let outcome = decision["outcome"].as_str().unwrap_or("").to_string();
-    let alert = record::alert(&input, &decision).map(|(outcome, subject)| NewAlert { outcome, subject });
+    if !live.allowlist.is_empty() {
+        input.allowlist = record::entries_met(&live.allowlist, met);
+    }
+    let alert = matches!(outcome, Outcome::Review | Outcome::Block).then(|| NewAlert {
+        outcome: outcome.as_str().to_string(),
+        subject: input.subject(),
+    });
+    let decision = serde_json::to_string(decision).map_err(|e| Error::internal(e.to_string()))?;
     let record = NewRecord {
         kind: kind.to_string(),
         snapshot_id: live.snapshot.id().to_string(),
         as_of,
         input: serde_json::to_string(&input).map_err(|e| Error::internal(e.to_string()))?,
-        decision: serde_json::to_string(&decision).map_err(|e| Error::internal(e.to_string()))?,
+        decision: decision.clone(),
         alert,
     };
     Ok(Screened1 {
         kind,
-        outcome,
+        outcome: outcome.as_str(),
         decision,
         record,
     })
@@ -205,10 +214,15 @@ pub fn party(live: &Live, req: &PartyRequest) -> Result<Screened1, Error> {
         policy,
     };
     let decision = live.screener.screen_party(&party, &live.names, thresholds, &ctx)?;
-    let value = serde_json::to_value(&decision).map_err(|e| Error::internal(e.to_string()))?;
+    let met: Vec<&str> = decision
+        .hits
+        .iter()
+        .chain(&decision.suppressed)
+        .map(|h| h.entity_id.as_str())
+        .collect();
     let input = AuditInput {
         used: used(live),
-        allowlist: record::entries_for(&live.allowlist, &value),
+        allowlist: Vec::new(),
         screened: Screened::Party {
             party,
             as_of,
@@ -218,7 +232,15 @@ pub fn party(live: &Live, req: &PartyRequest) -> Result<Screened1, Error> {
             review: thresholds.review,
         },
     };
-    finish(live, "party", as_of.to_string(), input, value)
+    finish(
+        live,
+        "party",
+        as_of.to_string(),
+        input,
+        &decision,
+        decision.outcome,
+        &met,
+    )
 }
 
 /// Screens an app on the live snapshot.
@@ -232,7 +254,6 @@ pub fn app(live: &Live, req: &AppRequest) -> Result<Screened1, Error> {
         policy,
     };
     let decision = live.screener.screen_app(&req.app_id, &ctx)?;
-    let value = serde_json::to_value(&decision).map_err(|e| Error::internal(e.to_string()))?;
     let input = AuditInput {
         used: used(live),
         allowlist: Vec::new(),
@@ -243,7 +264,7 @@ pub fn app(live: &Live, req: &AppRequest) -> Result<Screened1, Error> {
             policy: policy.as_str().to_string(),
         },
     };
-    finish(live, "app", as_of.to_string(), input, value)
+    finish(live, "app", as_of.to_string(), input, &decision, decision.outcome, &[])
 }
 
 /// Screens a payment on the live snapshot.
@@ -271,10 +292,15 @@ pub fn payment(live: &Live, req: &PaymentRequest) -> Result<Screened1, Error> {
         .screener
         .screen_payment(&payment, &live.names, thresholds, policy)
         .map_err(|e| prefixed(e.into(), "payment"))?;
-    let value = serde_json::to_value(&decision).map_err(|e| Error::internal(e.to_string()))?;
+    let met: Vec<&str> = decision
+        .hits
+        .iter()
+        .chain(&decision.suppressed)
+        .map(|h| h.hit.entity_id.as_str())
+        .collect();
     let input = AuditInput {
         used: used(live),
-        allowlist: record::entries_for(&live.allowlist, &value),
+        allowlist: Vec::new(),
         screened: Screened::Payment {
             payment: Box::new(payment.clone()),
             policy: policy.as_str().to_string(),
@@ -282,7 +308,15 @@ pub fn payment(live: &Live, req: &PaymentRequest) -> Result<Screened1, Error> {
             review: thresholds.review,
         },
     };
-    finish(live, "payment", payment.date.to_string(), input, value)
+    finish(
+        live,
+        "payment",
+        payment.date.to_string(),
+        input,
+        &decision,
+        decision.outcome,
+        &met,
+    )
 }
 
 fn prefixed(mut e: Error, prefix: &str) -> Error {

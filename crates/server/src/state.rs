@@ -117,7 +117,7 @@ impl AppState {
     pub fn open(config: Config) -> Result<AppState, Error> {
         let store =
             Store::open(&config.data_dir).map_err(|e| Error::internal(format!("cannot open the store: {e}")))?;
-        let audit = AuditWriter::start(&config.data_dir, config.audit_queue)
+        let audit = AuditWriter::start(&config.data_dir, config.audit_queue, config.audit_durability)
             .map_err(|e| Error::internal(format!("cannot open the audit log: {e}")))?;
         Ok(AppState {
             live: ArcSwapOption::empty(),

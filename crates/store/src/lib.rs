@@ -30,6 +30,14 @@ pub use allowlist::NewAllowEntry;
 pub use audit::{AuditRecord, ChainCheck, NewAlert, NewRecord, GENESIS};
 pub use error::{Error, ErrorKind};
 
+/// How commits reach the disk; see [`Store::set_durability`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Durability {
+    #[default]
+    Commit,
+    Checkpoint,
+}
+
 /// The database file inside the data directory.
 pub const DB_FILE: &str = "interdict.db";
 
@@ -141,6 +149,36 @@ impl Store {
             .map_err(|e| Error::sqlite(&path, e))?;
         migrations::run(&mut conn).map_err(|e| e.with_path(&path))?;
         Ok(Store { conn, path })
+    }
+
+    /// How this connection's commits reach the disk. `Commit` (SQLite's
+    /// `synchronous=FULL`, the default) syncs the log at every commit: a
+    /// committed transaction survives a power cut. `Checkpoint`
+    /// (`synchronous=NORMAL`) syncs only at checkpoints: faster, and a
+    /// committed transaction still survives the process crashing, but the
+    /// last ones before a power cut or OS crash may be lost.
+    pub fn set_durability(&self, durability: Durability) -> Result<(), Error> {
+        let value = match durability {
+            Durability::Commit => "FULL",
+            Durability::Checkpoint => "NORMAL",
+        };
+        self.conn
+            .pragma_update(None, "synchronous", value)
+            .map_err(|e| Error::sqlite(&self.path, e))
+    }
+
+    /// This connection's [`Durability`].
+    pub fn durability(&self) -> Result<Durability, Error> {
+        let level: i64 = self
+            .conn
+            .pragma_query_value(None, "synchronous", |r| r.get(0))
+            .map_err(|e| Error::sqlite(&self.path, e))?;
+        // 2 = FULL, 3 = EXTRA: synced at every commit; 0 and 1 are not.
+        Ok(if level >= 2 {
+            Durability::Commit
+        } else {
+            Durability::Checkpoint
+        })
     }
 
     pub fn path(&self) -> &Path {

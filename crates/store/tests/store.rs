@@ -209,3 +209,15 @@ fn many_openers_of_a_new_store_at_once_migrate_it_exactly_once() {
     });
     assert!(opened.iter().all(|r| r == &Ok(6)), "{opened:?}");
 }
+
+#[test]
+fn durability_sets_how_this_connections_commits_reach_the_disk() {
+    use interdict_store::Durability;
+    let dir = TempDir::new("durability");
+    let store = Store::open(&dir.0).unwrap();
+    assert_eq!(store.durability().unwrap(), Durability::Commit);
+    store.set_durability(Durability::Checkpoint).unwrap();
+    assert_eq!(store.durability().unwrap(), Durability::Checkpoint);
+    // Another connection keeps the default.
+    assert_eq!(Store::open(&dir.0).unwrap().durability().unwrap(), Durability::Commit);
+}

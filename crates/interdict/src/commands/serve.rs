@@ -2,7 +2,7 @@
 
 use anyhow::Context as _;
 
-use crate::args::{Cli, Finished, Serve};
+use crate::args::{AuditDurability, Cli, Finished, Serve};
 
 /// A token from the environment: unset or empty means none.
 fn token(name: &str) -> Option<String> {
@@ -21,6 +21,10 @@ pub fn run(cli: &Cli, args: &Serve) -> anyhow::Result<Finished> {
     config.max_batch = args.max_batch;
     config.max_in_flight = args.max_in_flight;
     config.audit_queue = args.audit_queue;
+    config.audit_durability = match args.audit_durability {
+        AuditDurability::Commit => interdict_store::Durability::Commit,
+        AuditDurability::Checkpoint => interdict_store::Durability::Checkpoint,
+    };
     config.cors_origins = args.cors_origins.clone();
     config.access_log = args.access_log;
     let runtime = tokio::runtime::Builder::new_multi_thread()
