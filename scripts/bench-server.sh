@@ -17,6 +17,8 @@
 #   BENCH_OVERLOAD_CONNS  connections of the overload run (default 2000)
 #   BENCH_SWAPS       activations in the snapshot-swap run (default 6)
 #   BENCH_KEEP        when set, keep the temporary folder (store, logs)
+#   BENCH_SERVE_ARGS  more flags for `interdict serve`, such as
+#                     "--audit-durability checkpoint"
 #
 # The measurements, all against POST /v1/screen/party with 400 request
 # bodies rotating (bench/server/names.py: names from the list as written,
@@ -115,8 +117,9 @@ python3 bench/server/names.py ${list:+--list "$list"} --count 400 "$bodies"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 base="http://127.0.0.1:$port"
 say "start the server"
-echo "\$ INTERDICT_DATA_DIR=$INTERDICT_DATA_DIR INTERDICT_ADMIN_TOKEN=... $bin serve --listen 127.0.0.1:$port"
-INTERDICT_ADMIN_TOKEN="$token" INTERDICT_SCREEN_TOKEN="" "$bin" serve --listen "127.0.0.1:$port" 2>"$tmp/server.log" &
+echo "\$ INTERDICT_DATA_DIR=$INTERDICT_DATA_DIR INTERDICT_ADMIN_TOKEN=... $bin serve --listen 127.0.0.1:$port ${BENCH_SERVE_ARGS:-}"
+# shellcheck disable=SC2086 # BENCH_SERVE_ARGS is a list of flags
+INTERDICT_ADMIN_TOKEN="$token" INTERDICT_SCREEN_TOKEN="" "$bin" serve --listen "127.0.0.1:$port" ${BENCH_SERVE_ARGS:-} 2>"$tmp/server.log" &
 server_pid=$!
 for _ in $(seq 1 1200); do
   kill -0 "$server_pid" 2>/dev/null || { cat "$tmp/server.log" >&2; exit 1; }
