@@ -117,6 +117,14 @@ pub fn entries_met(entries: &[AllowEntry], met: &[&str]) -> Vec<AllowEntry> {
         .collect()
 }
 
+/// A decision as a JSON value, read back from its text: numbers come out as
+/// they are written (an `f32` 0.95 as 0.95, not as the `f64` nearest to
+/// the `f32`), so a value and the text stored in the audit log agree, and a
+/// replay compares like with like.
+pub fn to_json_value<T: Serialize>(decision: &T) -> serde_json::Result<Value> {
+    serde_json::from_str(&serde_json::to_string(decision)?)
+}
+
 /// [`with_id`] on JSON text: `{"decision_id": ..., ...}` from a decision
 /// serialised as an object, without parsing it again.
 pub fn with_id_text(decision_id: Option<&str>, decision: &str) -> String {
@@ -159,5 +167,16 @@ mod tests {
         assert!(with_id_text(Some("d-1"), text).starts_with(r#"{"decision_id":"d-1","outcome""#));
         assert_eq!(with_id_text(Some("d-1"), "{}"), r#"{"decision_id":"d-1"}"#);
         assert_eq!(with_id_text(None, text), text);
+    }
+
+    #[test]
+    fn a_value_holds_f32_numbers_as_written_like_the_text() {
+        #[derive(Serialize)]
+        struct T {
+            block: f32,
+        }
+        let value = to_json_value(&T { block: 0.95 }).unwrap();
+        assert_eq!(value["block"].as_f64(), Some(0.95));
+        assert_eq!(value.to_string(), serde_json::to_string(&T { block: 0.95 }).unwrap());
     }
 }

@@ -110,7 +110,7 @@ pub fn screen(cli: &Cli, args: &AppsScreen) -> anyhow::Result<Finished> {
                 },
                 allowlist: Vec::new(),
             };
-            let value = serde_json::to_value(&decision)?;
+            let value = interdict_screen::record::to_json_value(&decision)?;
             Some(audit::new_record(&snapshot, &ctx.as_of.to_string(), &input, &value)?)
         };
         pending.push((row, decision, record));

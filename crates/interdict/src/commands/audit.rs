@@ -299,7 +299,7 @@ pub fn replay(cli: &Cli, args: &Replay) -> anyhow::Result<Finished> {
                 block: *block,
                 review: *review,
             };
-            serde_json::to_value(screener.screen_party(party, &names, thresholds, &ctx)?)?
+            interdict_screen::record::to_json_value(&screener.screen_party(party, &names, thresholds, &ctx)?)?
         }
         Screened::App {
             app_id,
@@ -312,7 +312,7 @@ pub fn replay(cli: &Cli, args: &Replay) -> anyhow::Result<Finished> {
                 jurisdictions: parse_jurisdictions(jurisdictions)?,
                 policy: policy(p)?,
             };
-            serde_json::to_value(screener.screen_app(app_id, &ctx)?)?
+            interdict_screen::record::to_json_value(&screener.screen_app(app_id, &ctx)?)?
         }
         Screened::Payment {
             payment,
@@ -324,7 +324,12 @@ pub fn replay(cli: &Cli, args: &Replay) -> anyhow::Result<Finished> {
                 block: *block,
                 review: *review,
             };
-            serde_json::to_value(screener.screen_payment(payment, &names, thresholds, policy(p)?)?)?
+            interdict_screen::record::to_json_value(&screener.screen_payment(
+                payment,
+                &names,
+                thresholds,
+                policy(p)?,
+            )?)?
         }
     };
     let stored: Value = serde_json::from_str(&r.decision).context("the stored decision")?;
@@ -353,6 +358,11 @@ pub fn replay(cli: &Cli, args: &Replay) -> anyhow::Result<Finished> {
         writeln!(out, "  {d}")?;
     }
     anyhow::bail!("the replayed decision differs from the recorded one")
+}
+
+/// Whether two numbers are the same `f32`.
+fn same_f32(a: Option<f64>, b: Option<f64>) -> bool {
+    matches!((a, b), (Some(a), Some(b)) if a as f32 == b as f32)
 }
 
 /// The leaves where `a` and `b` differ, as `path: a → b`.
@@ -387,6 +397,9 @@ fn diff(path: &str, a: &Value, b: &Value, out: &mut Vec<String>) {
                 );
             }
         }
+        // Records written before numbers were kept as written hold an f32
+        // as its nearest f64 (0.949999988079071 for 0.95): the same number.
+        (Value::Number(x), Value::Number(y)) if same_f32(x.as_f64(), y.as_f64()) => {}
         _ if a != b => out.push(format!("{path}: {a} → {b}")),
         _ => {}
     }

@@ -59,7 +59,7 @@ pub fn screen(cli: &Cli, args: &ScreenParty) -> anyhow::Result<Finished> {
     let decision = Screener::new(&snapshot)
         .with_allowlist(entries.clone())
         .screen_party(&party, &names, thresholds, &ctx)?;
-    let value = serde_json::to_value(&decision)?;
+    let value = interdict_screen::record::to_json_value(&decision)?;
     let decision_id = if args.no_audit {
         None
     } else {

@@ -322,7 +322,7 @@ pub fn screen(cli: &Cli, args: &ScreenPayments) -> anyhow::Result<Finished> {
         if let Some(r) = report.as_mut() {
             r.add(&decision);
         }
-        let value = serde_json::to_value(&decision)?;
+        let value = interdict_screen::record::to_json_value(&decision)?;
         let record = if args.no_audit {
             None
         } else {
