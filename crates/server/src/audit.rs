@@ -19,6 +19,9 @@ use crate::Error;
 /// Records appended per transaction at most.
 const MAX_BATCH: usize = 2048;
 
+/// How often the write-ahead log is checkpointed beside the writer.
+const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(500);
+
 struct Job {
     records: Vec<NewRecord>,
     reply: oneshot::Sender<Result<Vec<String>, String>>,
@@ -39,11 +42,24 @@ impl AuditWriter {
     ) -> Result<AuditWriter, interdict_store::Error> {
         let store = Store::open(data_dir)?;
         store.set_durability(durability)?;
+        // Checkpoints copy megabytes and sync them: run inside a commit they
+        // stall every request waiting for it, so a second connection runs
+        // them beside the writer instead.
+        store.set_auto_checkpoint(false)?;
+        let checkpointer = Store::open(data_dir)?;
         let (queue, jobs) = mpsc::sync_channel(capacity.max(1));
+        let (writer_alive, writer_gone) = mpsc::channel::<()>();
         thread::Builder::new()
             .name("interdict-audit".to_string())
-            .spawn(move || write_loop(store, jobs))
+            .spawn(move || {
+                let _alive = writer_alive;
+                write_loop(store, jobs)
+            })
             .expect("spawning the audit thread");
+        thread::Builder::new()
+            .name("interdict-checkpoint".to_string())
+            .spawn(move || checkpoint_loop(checkpointer, writer_gone))
+            .expect("spawning the checkpoint thread");
         Ok(AuditWriter { queue })
     }
 
@@ -76,6 +92,23 @@ fn unavailable(why: &str) -> Error {
         "audit_unavailable",
         format!("the decision could not be recorded in the audit log, so it is not returned: {why}"),
     )
+}
+
+/// Checkpoints the log every [`CHECKPOINT_EVERY`] until the writer stops.
+fn checkpoint_loop(store: Store, writer_gone: Receiver<()>) {
+    loop {
+        match writer_gone.recv_timeout(CHECKPOINT_EVERY) {
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                if let Err(e) = store.checkpoint() {
+                    eprintln!("warning: audit log checkpoint: {e}");
+                }
+            }
+            _ => {
+                let _ = store.checkpoint();
+                return;
+            }
+        }
+    }
 }
 
 fn write_loop(mut store: Store, jobs: Receiver<Job>) {

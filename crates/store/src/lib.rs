@@ -167,6 +167,25 @@ impl Store {
             .map_err(|e| Error::sqlite(&self.path, e))
     }
 
+    /// Whether this connection's commits checkpoint the write-ahead log
+    /// into the database when it has grown (SQLite's default: on). A writer
+    /// that must not stall on checkpoints turns it off and leaves them to
+    /// [`Store::checkpoint`] on another connection.
+    pub fn set_auto_checkpoint(&self, on: bool) -> Result<(), Error> {
+        self.conn
+            .pragma_update(None, "wal_autocheckpoint", if on { 1000 } else { 0 })
+            .map_err(|e| Error::sqlite(&self.path, e))
+    }
+
+    /// Copies what it can of the write-ahead log into the database without
+    /// waiting for writers or readers (a passive checkpoint). Returns the
+    /// log's frames and those checkpointed.
+    pub fn checkpoint(&self) -> Result<(i64, i64), Error> {
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| Ok((r.get(1)?, r.get(2)?)))
+            .map_err(|e| Error::sqlite(&self.path, e))
+    }
+
     /// This connection's [`Durability`].
     pub fn durability(&self) -> Result<Durability, Error> {
         let level: i64 = self

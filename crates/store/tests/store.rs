@@ -221,3 +221,29 @@ fn durability_sets_how_this_connections_commits_reach_the_disk() {
     // Another connection keeps the default.
     assert_eq!(Store::open(&dir.0).unwrap().durability().unwrap(), Durability::Commit);
 }
+
+#[test]
+fn without_auto_checkpoints_the_log_waits_for_an_explicit_passive_one() {
+    use interdict_store::NewRecord;
+    let dir = TempDir::new("checkpoint");
+    let mut writer = Store::open(&dir.0).unwrap();
+    writer.set_auto_checkpoint(false).unwrap();
+    let record = |n: usize| NewRecord {
+        kind: "party".to_string(),
+        snapshot_id: "sha256:abc".to_string(),
+        as_of: "2021-03-01".to_string(),
+        input: "x".repeat(4000),
+        decision: format!(r#"{{"outcome":"allow","n":{n}}}"#),
+        alert: None,
+    };
+    // Well past the 1000 pages at which SQLite would checkpoint by itself.
+    for chunk in 0..10 {
+        let records: Vec<NewRecord> = (0..150).map(|i| record(chunk * 150 + i)).collect();
+        writer.append_decisions(&records).unwrap();
+    }
+    let other = Store::open(&dir.0).unwrap();
+    let (frames, done) = other.checkpoint().unwrap();
+    assert!(frames > 1000, "the log kept {frames} frames");
+    assert_eq!(done, frames, "a passive checkpoint with no readers copies every frame");
+    assert_eq!(other.verify_audit().unwrap().records, 1500);
+}
