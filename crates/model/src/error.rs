@@ -27,6 +27,8 @@ pub enum ErrorKind {
         value: String,
         reason: &'static str,
     },
+    /// Not `TYPE:VALUE` (the caller names the value: it is the whole input).
+    NotTypeValue { value: String },
     /// An ownership threshold that is not `> N` or `>= N` with 0 <= N <= 100.
     InvalidThreshold { value: String },
 }
@@ -67,6 +69,7 @@ impl fmt::Display for Error {
             ErrorKind::InvalidIdentifier { kind, value, reason } => {
                 write!(f, "invalid {kind} identifier `{value}`: {reason}")
             }
+            ErrorKind::NotTypeValue { .. } => f.write_str("expected TYPE:VALUE, such as lei:5493001KJTIIGC8Y1R12"),
             ErrorKind::InvalidThreshold { value } => write!(
                 f,
                 "invalid threshold `{value}`: expected `> N` or `>= N` with N a percentage from 0 to 100"

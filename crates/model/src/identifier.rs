@@ -205,6 +205,18 @@ impl fmt::Display for Identifier {
     }
 }
 
+/// `TYPE:VALUE`, as `Display` writes it: `lei:5493001KJTIIGC8Y1R12`.
+impl FromStr for Identifier {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Identifier, Error> {
+        let (kind, value) = s
+            .split_once(':')
+            .ok_or_else(|| Error::new(ErrorKind::NotTypeValue { value: s.to_string() }))?;
+        Identifier::new(kind.parse()?, value)
+    }
+}
+
 impl<'de> Deserialize<'de> for Identifier {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Identifier, D::Error> {
         #[derive(Deserialize)]
@@ -453,6 +465,28 @@ mod tests {
 
     fn id(kind: &str, raw: &str) -> Result<String, Error> {
         Identifier::new(kind.parse().unwrap(), raw).map(|i| i.value().to_string())
+    }
+
+    #[test]
+    fn type_value_text_reads_back_what_display_writes() {
+        let lei: Identifier = "lei:5493001KJTIIGC8Y1R12".parse().unwrap();
+        assert_eq!(lei.kind, IdentifierKind::Lei);
+        assert_eq!(lei.to_string().parse::<Identifier>().unwrap(), lei);
+        let no_colon = "5493001KJTIIGC8Y1R12".parse::<Identifier>().unwrap_err();
+        assert_eq!(
+            no_colon.kind(),
+            &ErrorKind::NotTypeValue {
+                value: "5493001KJTIIGC8Y1R12".to_string()
+            }
+        );
+        assert!(matches!(
+            "shoe:1".parse::<Identifier>().unwrap_err().kind(),
+            ErrorKind::UnknownIdentifierType { .. }
+        ));
+        assert!(matches!(
+            "lei:foo".parse::<Identifier>().unwrap_err().kind(),
+            ErrorKind::InvalidIdentifier { .. }
+        ));
     }
 
     #[test]

@@ -22,7 +22,7 @@ use interdict_model::{
 };
 use interdict_names::{Adjustment, Evidence, Features, PartyKind};
 
-use crate::{order_finding, Context, Error, Screener};
+use crate::{order_finding, Context, Error, ErrorKind, Screener};
 
 /// A party to screen. Unknown fields are rejected.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -50,6 +50,22 @@ pub struct Party {
 pub struct Thresholds {
     pub block: f32,
     pub review: f32,
+}
+
+impl Thresholds {
+    /// Thresholds from `block` and `review`: each a score from 0 to 1, and
+    /// review not above block. The error names the setting at fault.
+    pub fn new(block: f32, review: f32) -> Result<Thresholds, Error> {
+        for (field, value) in [("block", block), ("review", review)] {
+            if !(0.0..=1.0).contains(&value) {
+                return Err(Error::threshold(ErrorKind::ThresholdOutOfRange { field, value }));
+            }
+        }
+        if review > block {
+            return Err(Error::threshold(ErrorKind::ReviewAboveBlock { review, block }));
+        }
+        Ok(Thresholds { block, review })
+    }
 }
 
 impl Default for Thresholds {

@@ -302,3 +302,37 @@ fn an_allowlist_entry_lapses_when_the_entity_changes_in_a_newer_snapshot() {
     assert!(d.suppressed.is_empty());
     assert!(d.warnings.iter().any(|w| w.code == WarningCode::AllowlistStale));
 }
+
+#[test]
+fn thresholds_are_scores_and_review_is_not_above_block() {
+    use interdict_screen::ErrorKind;
+    assert_eq!(
+        Thresholds::new(0.9, 0.7).unwrap(),
+        Thresholds {
+            block: 0.9,
+            review: 0.7
+        }
+    );
+    let kind = |block, review| Thresholds::new(block, review).unwrap_err().kind().clone();
+    assert_eq!(
+        kind(1.5, 0.7),
+        ErrorKind::ThresholdOutOfRange {
+            field: "block",
+            value: 1.5
+        }
+    );
+    assert_eq!(
+        kind(0.9, -0.1),
+        ErrorKind::ThresholdOutOfRange {
+            field: "review",
+            value: -0.1
+        }
+    );
+    assert_eq!(
+        kind(0.7, 0.9),
+        ErrorKind::ReviewAboveBlock {
+            review: 0.9,
+            block: 0.7
+        }
+    );
+}

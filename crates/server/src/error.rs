@@ -165,6 +165,10 @@ impl From<interdict_screen::Error> for Error {
         use interdict_screen::ErrorKind;
         match e.kind() {
             ErrorKind::InvalidParty { field, message } => Error::invalid(field.clone(), message.clone()),
+            ErrorKind::ThresholdOutOfRange { field, value } => {
+                Error::invalid(*field, format!("{value} is not a score from 0 to 1"))
+            }
+            ErrorKind::ReviewAboveBlock { .. } => Error::invalid("review", e.to_string()),
             ErrorKind::InvalidAppId { .. } => Error::invalid("app_id", e.to_string()),
             _ => Error::invalid("", e.to_string()),
         }

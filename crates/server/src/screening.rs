@@ -1,7 +1,7 @@
 //! Screening requests: a party, a payment or an app in, a recorded
 //! decision out. The same functions serve single calls and batches.
 
-use interdict_model::{Identifier, IdentifierKind, Jurisdiction, Outcome, Payment, Policy};
+use interdict_model::{Identifier, Jurisdiction, Outcome, Payment, Policy};
 use interdict_screen::record::{self, AuditInput, Screened, Used};
 use interdict_screen::{Context, Party, Thresholds};
 use interdict_store::{NewAlert, NewRecord};
@@ -134,25 +134,7 @@ fn policy(raw: &Option<String>, field: &str) -> Result<Policy, Error> {
 
 fn thresholds(block: Option<f32>, review: Option<f32>) -> Result<Thresholds, Error> {
     let d = Thresholds::default();
-    let t = Thresholds {
-        block: block.unwrap_or(d.block),
-        review: review.unwrap_or(d.review),
-    };
-    for (field, v) in [("block", t.block), ("review", t.review)] {
-        if !(0.0..=1.0).contains(&v) {
-            return Err(Error::invalid(field, format!("{v} is not a score from 0 to 1")));
-        }
-    }
-    if t.review > t.block {
-        return Err(Error::invalid(
-            "review",
-            format!(
-                "review {} is above block {}: review must be the lower threshold",
-                t.review, t.block
-            ),
-        ));
-    }
-    Ok(t)
+    Ok(Thresholds::new(block.unwrap_or(d.block), review.unwrap_or(d.review))?)
 }
 
 fn finish(
@@ -198,7 +180,10 @@ pub fn party(live: &Live, req: &PartyRequest) -> Result<Screened1, Error> {
         .identifiers
         .iter()
         .enumerate()
-        .map(|(i, raw)| parse_identifier(raw).map_err(|m| Error::invalid(format!("identifiers[{i}]"), m)))
+        .map(|(i, raw)| {
+            raw.parse::<Identifier>()
+                .map_err(|e| Error::invalid(format!("identifiers[{i}]"), e.to_string()))
+        })
         .collect::<Result<Vec<_>, _>>()?;
     let party = Party {
         names: req.names.clone(),
@@ -325,13 +310,4 @@ fn prefixed(mut e: Error, prefix: &str) -> Error {
         _ => prefix.to_string(),
     });
     e
-}
-
-/// `TYPE:VALUE` as an identifier.
-fn parse_identifier(raw: &str) -> Result<Identifier, String> {
-    let (kind, value) = raw
-        .split_once(':')
-        .ok_or_else(|| format!("`{raw}`: expected TYPE:VALUE, such as lei:5493001KJTIIGC8Y1R12"))?;
-    let kind: IdentifierKind = kind.parse().map_err(|e| format!("`{raw}`: {e}"))?;
-    Identifier::new(kind, value).map_err(|e| format!("`{raw}`: {e}"))
 }

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use anyhow::Context as _;
 use interdict_index::NameIndex;
-use interdict_model::{Identifier, IdentifierKind};
+use interdict_model::Identifier;
 use interdict_screen::{Context, Evidenced, Party, Screener, Thresholds};
 
 use crate::args::{parse_jurisdictions, Cli, Finished, ScreenParty, ShowFormat};
@@ -13,25 +13,21 @@ use crate::commands::audit::{self, screening_snapshot_used};
 use crate::output::Table;
 use interdict_screen::record::{AuditInput, Screened};
 
-/// `TYPE:VALUE` as an identifier; the error names the flag.
-fn parse_identifier(raw: &str) -> anyhow::Result<Identifier> {
-    let (kind, value) = raw
-        .split_once(':')
-        .with_context(|| format!("--id `{raw}`: expected TYPE:VALUE, such as lei:5493001KJTIIGC8Y1R12"))?;
-    let kind: IdentifierKind = kind.parse().with_context(|| format!("--id `{raw}`"))?;
-    Identifier::new(kind, value).with_context(|| format!("--id `{raw}`"))
+/// A threshold error, naming the flag.
+pub fn setting_error(e: interdict_screen::Error) -> anyhow::Error {
+    match e.kind() {
+        interdict_screen::ErrorKind::ThresholdOutOfRange { field, value } => {
+            anyhow::anyhow!("--{field} {value}: expected a score from 0 to 1")
+        }
+        interdict_screen::ErrorKind::ReviewAboveBlock { review, block } => {
+            anyhow::anyhow!("--review {review} is above --block {block}: review must be the lower threshold")
+        }
+        _ => e.into(),
+    }
 }
 
 pub fn screen(cli: &Cli, args: &ScreenParty) -> anyhow::Result<Finished> {
-    for (flag, t) in [("--block", args.block), ("--review", args.review)] {
-        anyhow::ensure!((0.0..=1.0).contains(&t), "{flag} {t}: expected a score from 0 to 1");
-    }
-    anyhow::ensure!(
-        args.review <= args.block,
-        "--review {} is above --block {}: review must be the lower threshold",
-        args.review,
-        args.block
-    );
+    let thresholds = Thresholds::new(args.block, args.review).map_err(setting_error)?;
     let party = Party {
         names: args.name.clone(),
         kind: args.kind.clone(),
@@ -40,7 +36,7 @@ pub fn screen(cli: &Cli, args: &ScreenParty) -> anyhow::Result<Finished> {
         identifiers: args
             .identifiers
             .iter()
-            .map(|raw| parse_identifier(raw))
+            .map(|raw| raw.parse::<Identifier>().with_context(|| format!("--id `{raw}`")))
             .collect::<anyhow::Result<_>>()?,
         reference: args.reference.clone(),
     };
@@ -51,10 +47,6 @@ pub fn screen(cli: &Cli, args: &ScreenParty) -> anyhow::Result<Finished> {
     };
     let (snapshot, lists_notice, used) = screening_snapshot_used(cli, &args.list)?;
     let names = NameIndex::build(snapshot.dataset());
-    let thresholds = Thresholds {
-        block: args.block,
-        review: args.review,
-    };
     let entries = audit::allowlist(cli)?;
     let decision = Screener::new(&snapshot)
         .with_allowlist(entries.clone())

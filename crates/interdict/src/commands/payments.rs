@@ -156,12 +156,8 @@ ul {{ margin: 0; padding-left: 1.2em; }}
 const MAX_LINE: usize = 1 << 20;
 
 pub fn screen(cli: &Cli, args: &ScreenPayments) -> anyhow::Result<Finished> {
-    anyhow::ensure!(
-        args.review <= args.block,
-        "--review {} is above --block {}: review must be the lower threshold",
-        args.review,
-        args.block
-    );
+    // Checked before anything is read, so a bad flag fails at once.
+    let thresholds = Thresholds::new(args.block, args.review).map_err(crate::commands::party::setting_error)?;
     let started = Instant::now();
     let as_of = match &args.as_of {
         Some(d) => Some(
@@ -176,10 +172,6 @@ pub fn screen(cli: &Cli, args: &ScreenPayments) -> anyhow::Result<Finished> {
     let names = NameIndex::build(snapshot.dataset());
     let entries = audit::allowlist(cli)?;
     let screener = Screener::new(&snapshot).with_allowlist(entries.clone());
-    let thresholds = Thresholds {
-        block: args.block,
-        review: args.review,
-    };
     let path = args.file.display().to_string();
 
     // A whole-file JSON object or array, or JSON lines.
