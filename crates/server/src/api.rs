@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
-use crate::extract::{date_or_today, parse_json, read_body, Admin, JsonBody, QueryParams, Screening};
+use crate::extract::{date_or_today, media_type, parse_json, read_body, Admin, JsonBody, QueryParams, Screening};
 use crate::screening::{self, AppRequest, BatchItem, PartyRequest, PaymentRequest, Screened1};
 use crate::state::{AppState, Live};
 use crate::{Error, ErrorBody};
@@ -111,16 +111,8 @@ const BATCH_CHUNK: usize = 64;
         (status = 422, body = ErrorBody), (status = 429, body = ErrorBody), (status = 503, body = ErrorBody)),
     security((), ("bearer" = [])))]
 pub async fn screen_batch(State(state): Shared, _: Screening, req: Request) -> Result<Response, Error> {
-    let ndjson = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(|v| {
-            let m = v.split(';').next().unwrap_or("").trim();
-            m == "application/x-ndjson" || m == "application/jsonl" || m == "application/json-seq"
-        })
-        .unwrap_or(false);
-    if !ndjson {
+    let ndjson = ["application/x-ndjson", "application/jsonl", "application/json-seq"];
+    if !ndjson.contains(&media_type(req.headers())) {
         return Err(Error::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported_media_type",
@@ -378,14 +370,8 @@ pub fn entity_view(live: &Live, id: &str, as_of: Date) -> Result<Value, Error> {
         let edges = snapshot
             .outgoing(&at, &all_kinds, as_of)
             .into_iter()
-            .map(|(e, r)| (e, r, true))
-            .chain(
-                snapshot
-                    .incoming(&at, &all_kinds, as_of)
-                    .into_iter()
-                    .map(|(e, r)| (e, r, false)),
-            );
-        for (other, r, _) in edges {
+            .chain(snapshot.incoming(&at, &all_kinds, as_of));
+        for (other, r) in edges {
             if !seen.contains(&other.id) {
                 if seen.len() >= NEIGHBOURS {
                     continue;

@@ -19,7 +19,7 @@ mod ui;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::http::{header, HeaderValue, Method};
@@ -298,7 +298,6 @@ async fn observe(State(state): State<Arc<AppState>>, req: Request, next: Next) -
             h.insert(header::ACCESS_CONTROL_MAX_AGE, HeaderValue::from(600u32));
         }
     }
-    let _ = Duration::ZERO;
     response
 }
 
