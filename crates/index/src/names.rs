@@ -228,6 +228,11 @@ struct Scratch {
     sums: Vec<(u32, f32)>,
     stamp: u32,
     touched: Vec<u32>,
+    /// One bit per vocabulary unit, set for the units of a plan's `known`
+    /// while its candidates are scored: most units of a candidate match
+    /// nothing in the query, and a bit says so without a search.
+    known_bits: Vec<u64>,
+    work: Work,
 }
 
 thread_local! {
@@ -600,9 +605,22 @@ impl NameIndex {
         threshold: f32,
         limit: usize,
     ) -> (Vec<NameHit>, SearchStats) {
+        SCRATCH.with(|scratch| {
+            let mut scratch = scratch.borrow_mut();
+            self.search_in(&mut scratch, name, evidence, threshold, limit)
+        })
+    }
+
+    fn search_in(
+        &self,
+        scratch: &mut Scratch,
+        name: &str,
+        evidence: &Evidence,
+        threshold: f32,
+        limit: usize,
+    ) -> (Vec<NameHit>, SearchStats) {
         let mut stats = SearchStats::default();
         let mut best: HashMap<u32, (f32, u32)> = HashMap::new();
-        let mut work = Work::default();
         let raise = max_raise(evidence);
         let forms = self.analyze(name);
         // Once `limit` entities score at least `kth`, a name below it
@@ -612,12 +630,19 @@ impl NameIndex {
         // a thousandth; secondary evidence can add `raise`.
         let floor_for = |score: f32| score - raise - 0.001;
         for (fi, form) in forms.iter().enumerate() {
-            let plan = self.plan(form, floor_for(kth.unwrap_or(threshold)));
+            let plan = self.plan(scratch, form, floor_for(kth.unwrap_or(threshold)));
             stats.reached += plan.reached;
             stats.scored += plan.candidates.len();
+            let words = self.vocab.len().div_ceil(64);
+            if scratch.known_bits.len() < words {
+                scratch.known_bits.resize(words, 0);
+            }
+            for k in &plan.known {
+                scratch.known_bits[k.0 as usize / 64] |= 1 << (k.0 % 64);
+            }
             for &name_id in &plan.candidates {
                 let floor = floor_for(kth.unwrap_or(threshold));
-                let score = self.score_planned(&mut work, form, &plan, floor, name_id, evidence);
+                let score = self.score_planned(scratch, form, &plan, floor, name_id, evidence);
                 if score < threshold || kth.is_some_and(|k| score < k) {
                     continue;
                 }
@@ -625,6 +650,9 @@ impl NameIndex {
                 if limit < usize::MAX / 2 && best.len() >= 2 * limit.max(8) {
                     kth = Some(keep_top(&mut best, limit.max(1)));
                 }
+            }
+            for k in &plan.known {
+                scratch.known_bits[k.0 as usize / 64] = 0;
             }
         }
         (self.finish(&forms, best, evidence, limit), stats)
@@ -702,7 +730,7 @@ impl NameIndex {
     /// The names that can score at least `floor` (the threshold less what
     /// secondary evidence can add) against `form`, ascending, and the unit
     /// matches found on the way.
-    fn plan(&self, form: &Analyzed, floor: f32) -> Plan {
+    fn plan(&self, scratch: &mut Scratch, form: &Analyzed, floor: f32) -> Plan {
         // For each query unit: the vocabulary units it matches, verified.
         let mut matched: Vec<Vec<(u32, f32, TokenMatch)>> = Vec::with_capacity(form.units.len());
         let mut found = Vec::new();
@@ -829,9 +857,10 @@ impl NameIndex {
         // most each unit can give it.
         let mut reached = 0usize;
         let mut candidates = Vec::new();
-        SCRATCH.with(|scratch| {
-            let mut scratch = scratch.borrow_mut();
-            let Scratch { sums, stamp, touched } = &mut *scratch;
+        {
+            let Scratch {
+                sums, stamp, touched, ..
+            } = scratch;
             if sums.len() < self.names.len() {
                 sums.resize(self.names.len(), (0, 0.0));
             }
@@ -892,7 +921,7 @@ impl NameIndex {
                     }
                 }
             }
-        });
+        }
 
         let mut known: Vec<(u32, u8, f32, TokenMatch)> = matched
             .iter()
@@ -913,17 +942,24 @@ impl NameIndex {
     /// query, never looked up, are compared directly.
     fn score_planned(
         &self,
-        work: &mut Work,
+        scratch: &mut Scratch,
         form: &Analyzed,
         plan: &Plan,
         floor: f32,
         name_id: u32,
         evidence: &Evidence,
     ) -> f32 {
-        let Work { scorer, pairs } = work;
+        let Scratch {
+            work: Work { scorer, pairs },
+            known_bits,
+            ..
+        } = scratch;
         let (head, units, shapes) = self.candidate(name_id);
         pairs.clear();
         for (ci, cu) in units.iter().enumerate() {
+            if known_bits[cu.vocab as usize / 64] & (1 << (cu.vocab % 64)) == 0 {
+                continue;
+            }
             let start = plan.known.partition_point(|k| k.0 < cu.vocab);
             for &(_, qi, sim, how) in plan.known[start..].iter().take_while(|k| k.0 == cu.vocab) {
                 pairs.push((qi, ci as u8, sim, how));

@@ -247,36 +247,47 @@ pub fn max_edits(min_len: usize) -> usize {
 
 /// Optimal string alignment distance (Levenshtein plus adjacent
 /// transpositions), or `None` when it exceeds `bound`.
+///
+/// Only the cells within `bound` of the diagonal are computed: a cell
+/// further out costs more than `bound` on any path through it. Every token
+/// the index finds is verified here, so the band (5 cells a row for a bound
+/// of 2, not the whole row) is most of its cost.
 pub fn osa_distance(a: &[u8], b: &[u8], bound: usize) -> Option<usize> {
     if a.len().abs_diff(b.len()) > bound {
         return None;
     }
     let n = b.len();
+    // Cells outside the band read as `over`: more than the bound.
+    let over = bound + 1;
     // Three rows of the table; names' tokens fit on the stack.
     const STACK: usize = 64;
     let mut heap;
-    let mut stack = [0usize; 3 * STACK];
+    let mut stack = [over; 3 * STACK];
     let rows: &mut [usize] = if n < STACK {
         &mut stack[..3 * (n + 1)]
     } else {
-        heap = vec![0usize; 3 * (n + 1)];
+        heap = vec![over; 3 * (n + 1)];
         &mut heap
     };
     let (prev2, rest) = rows.split_at_mut(n + 1);
     let (prev, cur) = rest.split_at_mut(n + 1);
     let (mut prev2, mut prev, mut cur) = (prev2, prev, cur);
-    for (j, v) in prev.iter_mut().enumerate() {
+    for (j, v) in prev.iter_mut().enumerate().take(over) {
         *v = j;
     }
     for i in 1..=a.len() {
-        cur[0] = i;
-        let mut row_min = cur[0];
-        for j in 1..=n {
+        let (lo, hi) = (i.saturating_sub(bound).max(1), (i + bound).min(n));
+        // The cell left of the band: column 0 while the band touches it,
+        // else outside the band (and maybe stale from three rows back).
+        cur[lo - 1] = if lo == 1 { i.min(over) } else { over };
+        let mut row_min = cur[lo - 1];
+        for j in lo..=hi {
             let cost = usize::from(a[i - 1] != b[j - 1]);
             let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 v = v.min(prev2[j - 2] + 1);
             }
+            let v = v.min(over);
             cur[j] = v;
             row_min = row_min.min(v);
         }
@@ -445,6 +456,50 @@ mod tests {
         let (score, how) = sim("argumemt", "argument").unwrap();
         assert_eq!(how, TokenMatch::Edit);
         assert!((score - 0.9).abs() < 1e-6, "{score}");
+    }
+
+    /// The whole table, the definition the banded computation must agree
+    /// with.
+    fn osa_full(a: &[u8], b: &[u8]) -> usize {
+        let (m, n) = (a.len(), b.len());
+        let mut d = vec![vec![0usize; n + 1]; m + 1];
+        for (i, row) in d.iter_mut().enumerate() {
+            row[0] = i;
+        }
+        for j in 0..=n {
+            d[0][j] = j;
+        }
+        for i in 1..=m {
+            for j in 1..=n {
+                let cost = usize::from(a[i - 1] != b[j - 1]);
+                d[i][j] = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+                if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                    d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+                }
+            }
+        }
+        d[m][n]
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn banded_distance_agrees_with_the_whole_table(
+            a in "[abcn]{0,12}",
+            b in "[abcn]{0,12}",
+            bound in 0usize..4,
+        ) {
+            let full = osa_full(a.as_bytes(), b.as_bytes());
+            let expected = (full <= bound).then_some(full);
+            proptest::prop_assert_eq!(osa_distance(a.as_bytes(), b.as_bytes(), bound), expected);
+        }
+    }
+
+    #[test]
+    fn a_token_of_70_letters_one_edit_apart_is_one_edit() {
+        let a = "a".repeat(35) + &"b".repeat(35);
+        let b = "a".repeat(35) + "c" + &"b".repeat(34);
+        assert_eq!(osa_distance(a.as_bytes(), b.as_bytes(), 2), Some(1));
+        assert_eq!(osa_distance(a.as_bytes(), b"ab", 2), None);
     }
 
     #[test]
