@@ -118,6 +118,8 @@ struct UnitHead {
     first_byte: u8,
     /// The unit is one letter (an initial, or a one-letter particle).
     one_letter: bool,
+    /// The token's kind, for a unit of one token.
+    kind: TokenKind,
 }
 
 /// A distinct unit text over all names. Texts and postings live in shared
@@ -427,6 +429,7 @@ impl NameIndex {
                     vocab: id,
                     first_byte: unit.text.as_bytes()[0],
                     one_letter: unit.text.len() == 1,
+                    kind: analyzed.tokens[unit.first as usize].1,
                 });
             }
             names.push(IndexedName {
@@ -552,7 +555,38 @@ impl NameIndex {
         &self.postings[start as usize..][..len as usize]
     }
 
-    /// A listed name analysed again, as it was when indexed.
+    /// A listed name's analysis put back together from the index's arrays,
+    /// as it was when indexed (without the titles, which only a query's
+    /// analysis reports): what explaining a hit reads, without normalising,
+    /// tokenising and keying the name again.
+    fn stored_analysis(&self, name_id: u32) -> Analyzed {
+        let (head, units, shapes) = self.candidate(name_id);
+        let mut analyzed = Analyzed {
+            total_weight: head.total_weight,
+            ..Analyzed::default()
+        };
+        for (u, shape) in units.iter().zip(shapes) {
+            let v = &self.vocab[u.vocab as usize];
+            let text = self.unit_text(v);
+            // A name's first units are its tokens, in order.
+            if shape.span == 1 && analyzed.tokens.len() == shape.first as usize {
+                analyzed.tokens.push((text.to_string(), u.kind, shape.weight));
+            }
+            analyzed.units.push(Unit {
+                text: text.to_string(),
+                keys: v.keys.clone(),
+                first: shape.first,
+                span: shape.span,
+                weight: shape.weight,
+                initial: v.initial,
+                weak: shape.weak,
+            });
+        }
+        analyzed
+    }
+
+    /// A listed name analysed again from its text, as it was when indexed:
+    /// the brute-force reference shares nothing with the index's arrays.
     fn analyzed(&self, name_id: u32) -> Analyzed {
         let name = &self.names[name_id as usize];
         let forms = interdict_names::latin_forms(&name.text);
@@ -655,7 +689,8 @@ impl NameIndex {
                 scratch.known_bits[k.0 as usize / 64] = 0;
             }
         }
-        (self.finish(&forms, best, evidence, limit), stats)
+        let hits = self.finish(&forms, best, evidence, limit, |id| self.stored_analysis(id));
+        (hits, stats)
     }
 
     /// Scores every indexed name: the reference the index must agree with.
@@ -673,7 +708,7 @@ impl NameIndex {
                 }
             }
         }
-        self.finish(&forms, best, evidence, limit)
+        self.finish(&forms, best, evidence, limit, |id| self.analyzed(id))
     }
 
     /// Keeps, per entity, its best-scoring name: on a tie the first form,
@@ -704,6 +739,7 @@ impl NameIndex {
         best: HashMap<u32, (f32, u32)>,
         evidence: &Evidence,
         limit: usize,
+        listed: impl Fn(u32) -> Analyzed,
     ) -> Vec<NameHit> {
         let mut ranked: Vec<(u32, f32, u32)> = best.into_iter().map(|(e, (s, p))| (e, s, p)).collect();
         ranked.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -714,7 +750,7 @@ impl NameIndex {
             .map(|(entity, score, packed)| {
                 let (form, name_id) = ((packed >> 28) as usize, packed & 0x0FFF_FFFF);
                 let name = &self.names[name_id as usize];
-                let (_, features) = scorer.explain(&forms[form], &self.analyzed(name_id));
+                let (_, features) = scorer.explain(&forms[form], &listed(name_id));
                 NameHit {
                     entity: entity as usize,
                     name: name.text.to_string(),

@@ -147,6 +147,9 @@ proptest! {
             let fast = index.search(q, &evidence, threshold, usize::MAX);
             let full = index.search_brute_force(q, &evidence, threshold, usize::MAX);
             prop_assert_eq!(summary(&fast), summary(&full), "query {:?} at {}", q, threshold);
+            // The explanations too: the index explains from its stored
+            // analysis, the full scan from the name analysed again.
+            prop_assert_eq!(&fast, &full, "query {:?} at {}", q, threshold);
             // With a limit, the floor rises as hits come in: the best few
             // must still be exactly the full scan's.
             let top = index.search(q, &evidence, threshold, 2);
