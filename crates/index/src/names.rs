@@ -35,24 +35,6 @@ pub const WEAK_ALIAS_FACTOR: f32 = 0.9;
 /// common the token: `Mohammed` still counts.
 const MIN_RARITY: f32 = 0.15;
 
-/// Map keys are already hashes; hashing them again would only cost time.
-#[derive(Default)]
-struct IdentityHasher(u64);
-
-impl Hasher for IdentityHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        self.0 = hash_bytes(bytes);
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
-}
-
-type KeyMap<V> = HashMap<u64, V, BuildHasherDefault<IdentityHasher>>;
-
 /// A fast hasher for the token and unit maps built over millions of names
 /// (FxHash-style; the keys are list data, not attacker-chosen requests).
 #[derive(Default)]
@@ -138,10 +120,24 @@ struct VocabUnit {
     postings: (u32, u32),
 }
 
-/// Sorted (key, vocabulary id) pairs looked up through an offset map.
+/// The key maps: (key, vocabulary id) pairs, sorted. Keys are hashes, so
+/// their top bits spread them evenly, and a directory on those bits leads
+/// straight to a run of a few keys: no hash table, no probing, and about a
+/// third of the memory of one (a 2M-name list has tens of millions of
+/// keys). A query looks up a hundred keys or so, most of them misses in
+/// memory far beyond the caches; [`KeyIndex::get_many`] takes them in
+/// stages so that the loads of different keys overlap.
 #[derive(Default)]
 struct KeyIndex {
-    offsets: KeyMap<(u32, u32)>,
+    /// `64 - bits` of the directory.
+    shift: u32,
+    /// `keys[directory[b]..directory[b + 1]]` are the keys whose top bits
+    /// are `b`.
+    directory: Vec<u32>,
+    /// Distinct keys, ascending.
+    keys: Vec<u64>,
+    /// `ids[starts[i]..starts[i + 1]]` are the ids of `keys[i]`.
+    starts: Vec<u32>,
     ids: Vec<u32>,
 }
 
@@ -149,31 +145,73 @@ impl KeyIndex {
     fn build(mut pairs: Vec<(u64, u32)>) -> KeyIndex {
         pairs.sort_unstable();
         pairs.dedup();
-        // Sized once: growing a map of millions of keys holds the old and
-        // the new table at once.
         let distinct = pairs.chunk_by(|a, b| a.0 == b.0).count();
+        // About four keys a bucket: one cache line of keys to scan.
+        let bits = (distinct / 4).max(2).next_power_of_two().trailing_zeros();
+        let shift = 64 - bits;
         let mut index = KeyIndex {
-            offsets: KeyMap::with_capacity_and_hasher(distinct, Default::default()),
+            shift,
+            directory: Vec::with_capacity((1 << bits) + 1),
+            keys: Vec::with_capacity(distinct),
+            starts: Vec::with_capacity(distinct + 1),
             ids: Vec::with_capacity(pairs.len()),
         };
-        let mut i = 0;
-        while i < pairs.len() {
-            let key = pairs[i].0;
-            let start = index.ids.len() as u32;
-            while i < pairs.len() && pairs[i].0 == key {
-                index.ids.push(pairs[i].1);
-                i += 1;
+        for run in pairs.chunk_by(|a, b| a.0 == b.0) {
+            let key = run[0].0;
+            let bucket = (key >> shift) as usize;
+            while index.directory.len() <= bucket {
+                index.directory.push(index.keys.len() as u32);
             }
-            index.offsets.insert(key, (start, index.ids.len() as u32 - start));
+            index.keys.push(key);
+            index.starts.push(index.ids.len() as u32);
+            index.ids.extend(run.iter().map(|p| p.1));
         }
+        while index.directory.len() <= 1 << bits {
+            index.directory.push(index.keys.len() as u32);
+        }
+        index.starts.push(index.ids.len() as u32);
         index
     }
 
+    /// The position of `key` in `keys`, if it is there.
+    fn position(&self, key: u64) -> Option<usize> {
+        let bucket = (key >> self.shift) as usize;
+        let (lo, hi) = (self.directory[bucket] as usize, self.directory[bucket + 1] as usize);
+        self.keys[lo..hi].iter().position(|&k| k == key).map(|p| lo + p)
+    }
+
+    fn ids_at(&self, i: usize) -> &[u32] {
+        &self.ids[self.starts[i] as usize..self.starts[i + 1] as usize]
+    }
+
     fn get(&self, key: u64) -> &[u32] {
-        match self.offsets.get(&key) {
-            Some(&(start, len)) => &self.ids[start as usize..(start + len) as usize],
-            None => &[],
+        self.position(key).map_or(&[], |i| self.ids_at(i))
+    }
+
+    /// The ids of every key of `keys`, appended to `out`. The lookups go
+    /// stage by stage (directory, keys, then ids) over all the keys: the
+    /// loads of one stage do not wait on each other, so their cache misses
+    /// overlap instead of queueing one key after another.
+    fn get_many(&self, keys: &[u64], runs: &mut Vec<(u32, u32)>, out: &mut Vec<u32>) {
+        runs.clear();
+        runs.extend(keys.iter().map(|&key| {
+            let bucket = (key >> self.shift) as usize;
+            (self.directory[bucket], self.directory[bucket + 1])
+        }));
+        for (run, &key) in runs.iter_mut().zip(keys) {
+            let (lo, hi) = (run.0 as usize, run.1 as usize);
+            *run = match self.keys[lo..hi].iter().position(|&k| k == key) {
+                Some(p) => (self.starts[lo + p], self.starts[lo + p + 1]),
+                None => (0, 0),
+            };
         }
+        for &(start, end) in runs.iter() {
+            out.extend_from_slice(&self.ids[start as usize..end as usize]);
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.ids.len()
     }
 }
 
@@ -289,7 +327,7 @@ impl std::fmt::Debug for NameIndex {
         f.debug_struct("NameIndex")
             .field("names", &self.names.len())
             .field("vocabulary", &self.vocab.len())
-            .field("keys", &self.keys.ids.len())
+            .field("keys", &self.keys.len())
             .finish()
     }
 }
@@ -770,12 +808,12 @@ impl NameIndex {
         // For each query unit: the vocabulary units it matches, verified.
         let mut matched: Vec<Vec<(u32, f32, TokenMatch)>> = Vec::with_capacity(form.units.len());
         let mut found = Vec::new();
-        let mut variants = Vec::new();
+        let mut lookup = Lookup::default();
         for unit in &form.units {
             found.clear();
             let mut verified = Vec::new();
             if !unit.initial {
-                self.lookup_keys(unit, &mut variants, &mut found);
+                self.lookup_keys(unit, &mut lookup, &mut found);
                 found.sort_unstable();
                 found.dedup();
                 for &id in &found {
@@ -1060,30 +1098,37 @@ impl NameIndex {
     }
 
     /// Every vocabulary unit sharing a key with `unit` (unverified).
-    fn lookup_keys(&self, unit: &Unit, variants: &mut Vec<u64>, found: &mut Vec<u32>) {
+    fn lookup_keys(&self, unit: &Unit, lookup: &mut Lookup, found: &mut Vec<u32>) {
+        let Lookup { keys, variants, runs } = lookup;
         let text = unit.text.as_bytes();
-        found.extend_from_slice(self.keys.get(tag(KeyKind::Exact, hash_bytes(text))));
-        found.extend_from_slice(self.keys.get(tag(KeyKind::Ocr, unit.keys.ocr)));
-        found.extend_from_slice(self.keys.get(tag(KeyKind::Phonetic, unit.keys.phonetic)));
+        keys.clear();
+        keys.push(tag(KeyKind::Exact, hash_bytes(text)));
+        keys.push(tag(KeyKind::Ocr, unit.keys.ocr));
+        keys.push(tag(KeyKind::Phonetic, unit.keys.phonetic));
         if unit.keys.consonants_len >= 2 {
-            found.extend_from_slice(self.keys.get(tag(KeyKind::Consonants, unit.keys.consonants)));
+            keys.push(tag(KeyKind::Consonants, unit.keys.consonants));
         }
         variants.clear();
         deletion_variants(&unit.text, unit.max_edits(), variants);
-        for h in variants.iter() {
-            found.extend_from_slice(self.keys.get(tag(KeyKind::Deletion, *h)));
-        }
+        keys.extend(variants.iter().map(|&h| tag(KeyKind::Deletion, h)));
         if unit.span == 1 {
             // The query cut short: listed tokens it starts.
-            found.extend_from_slice(self.keys.get(tag(KeyKind::Prefix, hash_bytes(text))));
+            keys.push(tag(KeyKind::Prefix, hash_bytes(text)));
             // A listed token cut short: the query's own prefixes.
-            for len in 4..text.len() {
-                found.extend_from_slice(self.keys.get(tag(KeyKind::Exact, hash_bytes(&text[..len]))));
-            }
+            keys.extend((4..text.len()).map(|len| tag(KeyKind::Exact, hash_bytes(&text[..len]))));
             // A listed initial the query word starts with.
-            found.extend_from_slice(self.keys.get(tag(KeyKind::Exact, hash_bytes(&text[..1]))));
+            keys.push(tag(KeyKind::Exact, hash_bytes(&text[..1])));
         }
+        self.keys.get_many(keys, runs, found);
     }
+}
+
+/// Buffers of [`NameIndex::lookup_keys`], kept across a query's units.
+#[derive(Default)]
+struct Lookup {
+    keys: Vec<u64>,
+    variants: Vec<u64>,
+    runs: Vec<(u32, u32)>,
 }
 
 /// Keeps the `limit` best entities of `best` (by score, then entity, as
