@@ -1179,3 +1179,36 @@ fn for_each_name(dataset: &Dataset, mut f: impl FnMut(u32, &str, u8, bool, inter
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_key_index_finds_nothing() {
+        let index = KeyIndex::build(Vec::new());
+        assert_eq!(index.get(0), &[] as &[u32]);
+        assert_eq!(index.get(u64::MAX), &[] as &[u32]);
+        let (mut runs, mut out) = (Vec::new(), Vec::new());
+        index.get_many(&[0, 7, u64::MAX], &mut runs, &mut out);
+        assert!(out.is_empty());
+    }
+
+    #[test]
+    fn key_index_returns_every_id_of_a_key_at_either_end_of_the_range() {
+        let mut pairs = vec![(0, 1), (0, 2), (u64::MAX, 3), (u64::MAX, 3), (1 << 63, 4)];
+        // Enough keys for a directory of many buckets.
+        pairs.extend((0..1000u64).map(|i| (i.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1, i as u32 + 10)));
+        let index = KeyIndex::build(pairs);
+        assert_eq!(index.get(0), &[1, 2]);
+        assert_eq!(index.get(u64::MAX), &[3], "duplicates are dropped");
+        assert_eq!(index.get(1 << 63), &[4]);
+        assert_eq!(index.get(2), &[] as &[u32]);
+        for i in 0..1000u64 {
+            assert_eq!(index.get(i.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1), &[i as u32 + 10]);
+        }
+        let (mut runs, mut out) = (Vec::new(), Vec::new());
+        index.get_many(&[u64::MAX, 2, 0, 1 << 63], &mut runs, &mut out);
+        assert_eq!(out, [3, 1, 2, 4]);
+    }
+}
