@@ -588,6 +588,34 @@ impl NameIndex {
         }
     }
 
+    /// Reads the entries and texts of `ids` before they are compared, in
+    /// two passes of loads that do not wait on each other: the entries lie
+    /// scattered over megabytes, and read inside the comparison loop their
+    /// cache misses would come one after another.
+    fn load_vocab(&self, ids: &[u32]) {
+        let mut seen = 0u64;
+        for &id in ids {
+            seen ^= self.vocab[id as usize].keys.ocr;
+        }
+        let text = self.vocab_text.as_bytes();
+        for &id in ids {
+            seen ^= u64::from(text[self.vocab[id as usize].text.0 as usize]);
+        }
+        std::hint::black_box(seen);
+    }
+
+    /// Reads the units of `names` before they are scored, as
+    /// [`NameIndex::load_vocab`] reads vocabulary entries.
+    fn load_candidates(&self, names: &[u32]) {
+        let mut seen = 0u32;
+        for &name in names {
+            let head = &self.heads[name as usize];
+            seen ^= self.unit_heads[head.first_unit as usize].vocab;
+            seen ^= self.unit_shapes[head.first_unit as usize].first as u32;
+        }
+        std::hint::black_box(seen);
+    }
+
     fn postings_of(&self, id: u32) -> &[u32] {
         let (start, len) = self.vocab[id as usize].postings;
         &self.postings[start as usize..][..len as usize]
@@ -712,6 +740,7 @@ impl NameIndex {
             for k in &plan.known {
                 scratch.known_bits[k.0 as usize / 64] |= 1 << (k.0 % 64);
             }
+            self.load_candidates(&plan.candidates);
             for &name_id in &plan.candidates {
                 let floor = floor_for(kth.unwrap_or(threshold));
                 let score = self.score_planned(scratch, form, &plan, floor, name_id, evidence);
@@ -816,6 +845,7 @@ impl NameIndex {
                 self.lookup_keys(unit, &mut lookup, &mut found);
                 found.sort_unstable();
                 found.dedup();
+                self.load_vocab(&found);
                 for &id in &found {
                     if let Some((sim, how)) = unit_similarity(unit.view(), self.view(id)) {
                         verified.push((id, sim, how));
@@ -946,6 +976,18 @@ impl NameIndex {
             }
             let stamp = *stamp;
             touched.clear();
+            // The running sums of the names looked up, read first as
+            // `load_vocab` reads entries: the sums of a large list do not
+            // stay in cache between queries.
+            let mut seen = 0u32;
+            for (entry, _) in entries.iter().zip(&skipped).filter(|(_, &s)| !s) {
+                if let Some((id, _)) = entry.vocab {
+                    for &n in self.postings_of(id) {
+                        seen ^= sums[n as usize].0;
+                    }
+                }
+            }
+            std::hint::black_box(seen);
             let mut add = |postings: &[u32], value: f32| {
                 reached += postings.len();
                 for &n in postings {
@@ -975,6 +1017,11 @@ impl NameIndex {
                     }
                 }
             }
+            let mut seen = 0.0f32;
+            for &name in touched.iter() {
+                seen += self.heads[name as usize].total_weight;
+            }
+            std::hint::black_box(seen);
             for &name in touched.iter() {
                 let value = skipped_value + sums[name as usize].1;
                 let head = &self.heads[name as usize];
