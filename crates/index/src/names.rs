@@ -127,44 +127,72 @@ struct VocabUnit {
 /// keys). A query looks up a hundred keys or so, most of them misses in
 /// memory far beyond the caches; [`KeyIndex::get_many`] takes them in
 /// stages so that the loads of different keys overlap.
+///
+/// A pair is one `u64` while the index is built: the key's top bits and
+/// the id in the low `id_bits`. Pairs are the largest thing a build holds,
+/// and the keys only ever add candidates that are verified, so the bits a
+/// key gives up cost nothing but a rare extra comparison.
 #[derive(Default)]
 struct KeyIndex {
+    /// How many low bits of a packed pair hold the id.
+    id_bits: u32,
     /// `64 - bits` of the directory.
     shift: u32,
     /// `keys[directory[b]..directory[b + 1]]` are the keys whose top bits
     /// are `b`.
     directory: Vec<u32>,
-    /// Distinct keys, ascending.
+    /// Distinct keys (their top `64 - id_bits` bits), ascending.
     keys: Vec<u64>,
     /// `ids[starts[i]..starts[i + 1]]` are the ids of `keys[i]`.
     starts: Vec<u32>,
     ids: Vec<u32>,
 }
 
+/// Builds the pairs of a [`KeyIndex`] for ids below `ids`.
+struct KeyPairs {
+    id_bits: u32,
+    packed: Vec<u64>,
+}
+
+impl KeyPairs {
+    fn new(ids: usize) -> KeyPairs {
+        KeyPairs {
+            id_bits: (usize::BITS - ids.leading_zeros()).max(1),
+            packed: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, key: u64, id: u32) {
+        self.packed.push((key >> self.id_bits) << self.id_bits | u64::from(id));
+    }
+}
+
 impl KeyIndex {
-    fn build(mut pairs: Vec<(u64, u32)>) -> KeyIndex {
-        pairs.sort_unstable();
-        pairs.dedup();
-        let distinct = pairs.chunk_by(|a, b| a.0 == b.0).count();
+    fn build(pairs: KeyPairs) -> KeyIndex {
+        let KeyPairs { id_bits, mut packed } = pairs;
+        packed.sort_unstable();
+        packed.dedup();
+        let distinct = packed.chunk_by(|a, b| a >> id_bits == b >> id_bits).count();
         // About four keys a bucket: one cache line of keys to scan.
         let bits = (distinct / 4).max(2).next_power_of_two().trailing_zeros();
         let shift = 64 - bits;
+        let id_mask = (1u64 << id_bits) - 1;
         let mut index = KeyIndex {
+            id_bits,
             shift,
             directory: Vec::with_capacity((1 << bits) + 1),
             keys: Vec::with_capacity(distinct),
             starts: Vec::with_capacity(distinct + 1),
-            ids: Vec::with_capacity(pairs.len()),
+            ids: Vec::with_capacity(packed.len()),
         };
-        for run in pairs.chunk_by(|a, b| a.0 == b.0) {
-            let key = run[0].0;
-            let bucket = (key >> shift) as usize;
+        for run in packed.chunk_by(|a, b| a >> id_bits == b >> id_bits) {
+            let bucket = (run[0] >> shift) as usize;
             while index.directory.len() <= bucket {
                 index.directory.push(index.keys.len() as u32);
             }
-            index.keys.push(key);
+            index.keys.push(run[0] >> id_bits);
             index.starts.push(index.ids.len() as u32);
-            index.ids.extend(run.iter().map(|p| p.1));
+            index.ids.extend(run.iter().map(|p| (p & id_mask) as u32));
         }
         while index.directory.len() <= 1 << bits {
             index.directory.push(index.keys.len() as u32);
@@ -177,6 +205,7 @@ impl KeyIndex {
     fn position(&self, key: u64) -> Option<usize> {
         let bucket = (key >> self.shift) as usize;
         let (lo, hi) = (self.directory[bucket] as usize, self.directory[bucket + 1] as usize);
+        let key = key >> self.id_bits;
         self.keys[lo..hi].iter().position(|&k| k == key).map(|p| lo + p)
     }
 
@@ -200,6 +229,7 @@ impl KeyIndex {
         }));
         for (run, &key) in runs.iter_mut().zip(keys) {
             let (lo, hi) = (run.0 as usize, run.1 as usize);
+            let key = key >> self.id_bits;
             *run = match self.keys[lo..hi].iter().position(|&k| k == key) {
                 Some(p) => (self.starts[lo + p], self.starts[lo + p + 1]),
                 None => (0, 0),
@@ -510,29 +540,31 @@ impl NameIndex {
         drop((counts, last));
 
         // Pass 3: the key maps.
-        let mut pairs: Vec<(u64, u32)> = Vec::new();
+        let mut pairs = KeyPairs::new(vocab.len());
         let mut variants = Vec::new();
         let mut by_first_letter = vec![Vec::new(); 36];
         for (id, v) in vocab.iter().enumerate() {
             let id = id as u32;
             let text = &vocab_text[v.text.0 as usize..][..v.text.1 as usize];
-            pairs.push((tag(KeyKind::Exact, hash_bytes(text.as_bytes())), id));
+            pairs.push(tag(KeyKind::Exact, hash_bytes(text.as_bytes())), id);
             if v.initial {
                 continue;
             }
-            pairs.push((tag(KeyKind::Ocr, v.keys.ocr), id));
-            pairs.push((tag(KeyKind::Phonetic, v.keys.phonetic), id));
+            pairs.push(tag(KeyKind::Ocr, v.keys.ocr), id);
+            pairs.push(tag(KeyKind::Phonetic, v.keys.phonetic), id);
             if v.keys.consonants_len >= 2 {
-                pairs.push((tag(KeyKind::Consonants, v.keys.consonants), id));
+                pairs.push(tag(KeyKind::Consonants, v.keys.consonants), id);
             }
             variants.clear();
             deletion_variants(text, max_edits(v.span), &mut variants);
-            pairs.extend(variants.iter().map(|h| (tag(KeyKind::Deletion, *h), id)));
+            for &h in &variants {
+                pairs.push(tag(KeyKind::Deletion, h), id);
+            }
             if v.span == 1 {
                 let bytes = text.as_bytes();
                 for len in 4..bytes.len() {
                     if is_truncation(&text[..len], text) {
-                        pairs.push((tag(KeyKind::Prefix, hash_bytes(&bytes[..len])), id));
+                        pairs.push(tag(KeyKind::Prefix, hash_bytes(&bytes[..len])), id);
                     }
                 }
                 if let Some(slot) = letter_slot(bytes[0]) {
@@ -1233,7 +1265,7 @@ mod tests {
 
     #[test]
     fn an_empty_key_index_finds_nothing() {
-        let index = KeyIndex::build(Vec::new());
+        let index = KeyIndex::build(KeyPairs::new(0));
         assert_eq!(index.get(0), &[] as &[u32]);
         assert_eq!(index.get(u64::MAX), &[] as &[u32]);
         let (mut runs, mut out) = (Vec::new(), Vec::new());
@@ -1243,19 +1275,26 @@ mod tests {
 
     #[test]
     fn key_index_returns_every_id_of_a_key_at_either_end_of_the_range() {
-        let mut pairs = vec![(0, 1), (0, 2), (u64::MAX, 3), (u64::MAX, 3), (1 << 63, 4)];
-        // Enough keys for a directory of many buckets.
-        pairs.extend((0..1000u64).map(|i| (i.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1, i as u32 + 10)));
+        let mut pairs = KeyPairs::new(1010);
+        for (key, id) in [(0, 1), (0, 2), (u64::MAX, 3), (u64::MAX, 3), (1 << 63, 4)] {
+            pairs.push(key, id);
+        }
+        // Enough keys for a directory of many buckets; the low bits of a
+        // key, where a packed pair keeps its id, never matter.
+        for i in 0..1000u64 {
+            pairs.push((i + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15), i as u32 + 10);
+        }
         let index = KeyIndex::build(pairs);
         assert_eq!(index.get(0), &[1, 2]);
         assert_eq!(index.get(u64::MAX), &[3], "duplicates are dropped");
         assert_eq!(index.get(1 << 63), &[4]);
-        assert_eq!(index.get(2), &[] as &[u32]);
+        assert_eq!(index.get(1 << 40), &[] as &[u32]);
+        assert_eq!(index.get(u64::MAX - 1), &[3], "only the top bits of a key count");
         for i in 0..1000u64 {
-            assert_eq!(index.get(i.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1), &[i as u32 + 10]);
+            assert_eq!(index.get((i + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15)), &[i as u32 + 10]);
         }
         let (mut runs, mut out) = (Vec::new(), Vec::new());
-        index.get_many(&[u64::MAX, 2, 0, 1 << 63], &mut runs, &mut out);
+        index.get_many(&[u64::MAX, 1 << 40, 0, 1 << 63], &mut runs, &mut out);
         assert_eq!(out, [3, 1, 2, 4]);
     }
 }
