@@ -72,8 +72,9 @@ fn tag(kind: KeyKind, hash: u64) -> u64 {
 #[derive(Debug)]
 struct IndexedName {
     entity: u32,
-    /// The name as the list gives it.
-    text: Box<str>,
+    /// The name as the list gives it: `name_text[text.0..text.0 + text.1]`,
+    /// one arena for all names rather than an allocation each.
+    text: (u32, u32),
     /// Which of the text's Latin forms this is.
     form: u8,
     weak: bool,
@@ -177,28 +178,40 @@ impl KeyIndex {
         let bits = (distinct / 4).max(2).next_power_of_two().trailing_zeros();
         let shift = 64 - bits;
         let id_mask = (1u64 << id_bits) - 1;
-        let mut index = KeyIndex {
+        let mut directory = Vec::with_capacity((1 << bits) + 1);
+        let mut starts = Vec::with_capacity(distinct + 1);
+        let mut ids = Vec::with_capacity(packed.len());
+        // The keys are written over the pairs as they are read (a key is
+        // never written ahead of the pair being read): a build of tens of
+        // millions of pairs then never holds a second array of that size.
+        let (mut read, mut write) = (0, 0);
+        while read < packed.len() {
+            let (pair, key) = (packed[read], packed[read] >> id_bits);
+            while directory.len() <= (pair >> shift) as usize {
+                directory.push(write as u32);
+            }
+            starts.push(ids.len() as u32);
+            while read < packed.len() && packed[read] >> id_bits == key {
+                ids.push((packed[read] & id_mask) as u32);
+                read += 1;
+            }
+            packed[write] = key;
+            write += 1;
+        }
+        packed.truncate(write);
+        packed.shrink_to_fit();
+        while directory.len() <= 1 << bits {
+            directory.push(write as u32);
+        }
+        starts.push(ids.len() as u32);
+        KeyIndex {
             id_bits,
             shift,
-            directory: Vec::with_capacity((1 << bits) + 1),
-            keys: Vec::with_capacity(distinct),
-            starts: Vec::with_capacity(distinct + 1),
-            ids: Vec::with_capacity(packed.len()),
-        };
-        for run in packed.chunk_by(|a, b| a >> id_bits == b >> id_bits) {
-            let bucket = (run[0] >> shift) as usize;
-            while index.directory.len() <= bucket {
-                index.directory.push(index.keys.len() as u32);
-            }
-            index.keys.push(run[0] >> id_bits);
-            index.starts.push(index.ids.len() as u32);
-            index.ids.extend(run.iter().map(|p| (p & id_mask) as u32));
+            directory,
+            keys: packed,
+            starts,
+            ids,
         }
-        while index.directory.len() <= 1 << bits {
-            index.directory.push(index.keys.len() as u32);
-        }
-        index.starts.push(index.ids.len() as u32);
-        index
     }
 
     /// The position of `key` in `keys`, if it is there.
@@ -336,8 +349,8 @@ pub struct NameIndex {
     heads: Vec<NameHead>,
     unit_heads: Vec<UnitHead>,
     unit_shapes: Vec<Shape>,
-    /// Each distinct token text, numbered.
-    token_ids: TextMap<u32>,
+    /// The texts of `names`.
+    name_texts: String,
     vocab: Vec<VocabUnit>,
     vocab_text: String,
     postings: Vec<u32>,
@@ -346,8 +359,8 @@ pub struct NameIndex {
     /// query can stand for.
     by_first_letter: Vec<Vec<u32>>,
     letters: Vec<Letter>,
-    /// Token → how many names hold it.
-    document_frequency: TextMap<u32>,
+    /// Each distinct token: how many names hold it, and its number.
+    tokens: TextMap<TokenStats>,
     evidence: Vec<Evidence>,
     name_count: u32,
 }
@@ -417,7 +430,7 @@ impl NameIndex {
     pub fn build(dataset: &Dataset) -> NameIndex {
         // Pass 1: how common each token is. The tokens are not kept: for
         // millions of names, analysing twice costs less than holding them.
-        let mut document_frequency: TextMap<u32> = TextMap::default();
+        let mut tokens_seen: TextMap<TokenStats> = TextMap::default();
         let mut name_count = 0u32;
         for_each_name(dataset, |_, _, _, _, tokens| {
             name_count += 1;
@@ -425,27 +438,24 @@ impl NameIndex {
             seen.sort_unstable();
             seen.dedup();
             for t in &seen {
-                match document_frequency.get_mut(*t) {
-                    Some(n) => *n += 1,
+                match tokens_seen.get_mut(*t) {
+                    Some(stats) => stats.names += 1,
                     None => {
-                        document_frequency.insert(t.to_string(), 1);
+                        let id = tokens_seen.len() as u32;
+                        tokens_seen.insert(t.to_string(), TokenStats { names: 1, id });
                     }
                 }
             }
         });
         let name_count = name_count.max(1);
-        let weigh = |text: &str, kind: TokenKind| rarity_weight(&document_frequency, name_count, text, kind);
-        let token_ids: TextMap<u32> = document_frequency
-            .keys()
-            .enumerate()
-            .map(|(i, t)| (t.clone(), i as u32))
-            .collect();
+        let weigh = |text: &str, kind: TokenKind| rarity_weight(&tokens_seen, name_count, text, kind);
 
         // Pass 2: units, vocabulary and the flat per-name arrays.
         let mut vocab: Vec<VocabUnit> = Vec::new();
         let mut vocab_text = String::new();
         let mut vocab_ids: TextMap<u32> = TextMap::default();
         let mut names = Vec::new();
+        let mut name_texts = String::new();
         let mut heads = Vec::new();
         let mut unit_heads: Vec<UnitHead> = Vec::new();
         let mut unit_shapes: Vec<Shape> = Vec::new();
@@ -456,7 +466,7 @@ impl NameIndex {
                 first_unit: unit_heads.len() as u32,
                 unit_count: analyzed.units.len() as u8,
                 total_weight: analyzed.total_weight,
-                first_token: token_ids[&analyzed.tokens[0].0],
+                first_token: tokens_seen[&analyzed.tokens[0].0].id,
             });
             for unit in &analyzed.units {
                 // A unit's identity in the vocabulary is its text and shape:
@@ -500,9 +510,20 @@ impl NameIndex {
                     kind: analyzed.tokens[unit.first as usize].1,
                 });
             }
+            // The Latin forms of a name come one after another: they share
+            // its text.
+            let same = names
+                .last()
+                .is_some_and(|last: &IndexedName| form > 0 && name_text(&name_texts, last.text) == text);
+            let span = if same {
+                names[names.len() - 1].text
+            } else {
+                name_texts.push_str(text);
+                ((name_texts.len() - text.len()) as u32, text.len() as u32)
+            };
             names.push(IndexedName {
                 entity,
-                text: text.into(),
+                text: span,
                 form,
                 weak,
             });
@@ -593,14 +614,14 @@ impl NameIndex {
             heads,
             unit_heads,
             unit_shapes,
-            token_ids,
+            name_texts,
             vocab,
             vocab_text,
             postings,
             keys,
             by_first_letter,
             letters,
-            document_frequency,
+            tokens: tokens_seen,
             evidence,
             name_count,
         }
@@ -687,7 +708,7 @@ impl NameIndex {
     /// the brute-force reference shares nothing with the index's arrays.
     fn analyzed(&self, name_id: u32) -> Analyzed {
         let name = &self.names[name_id as usize];
-        let forms = interdict_names::latin_forms(&name.text);
+        let forms = interdict_names::latin_forms(name_text(&self.name_texts, name.text));
         let tokens = interdict_names::tokenize(&forms[name.form as usize]);
         Analyzed::new(tokens, |t, k| self.weight(t, k))
     }
@@ -715,7 +736,7 @@ impl NameIndex {
     /// A token's weight in this index: its kind's weight times how rare it
     /// is among the names. Tokens the list does not hold count fully.
     pub fn weight(&self, text: &str, kind: TokenKind) -> f32 {
-        rarity_weight(&self.document_frequency, self.name_count, text, kind)
+        rarity_weight(&self.tokens, self.name_count, text, kind)
     }
 
     /// Analyses a query name with this index's weights.
@@ -852,7 +873,7 @@ impl NameIndex {
                 let (_, features) = scorer.explain(&forms[form], &listed(name_id));
                 NameHit {
                     entity: entity as usize,
-                    name: name.text.to_string(),
+                    name: name_text(&self.name_texts, name.text).to_string(),
                     score,
                     features,
                     adjustment: adjust(evidence, &self.evidence[entity as usize]),
@@ -967,7 +988,7 @@ impl NameIndex {
         // The names it can be hold every query token but the last as it
         // is, so the names holding the rarest of those are always reached.
         let truncation = may_be_truncated(form) && floor <= TRUNCATED_NAME;
-        let first_token = form.tokens.first().and_then(|t| self.token_ids.get(&t.0)).copied();
+        let first_token = form.tokens.first().and_then(|t| self.tokens.get(&t.0)).map(|t| t.id);
         let mut starts: Option<Vec<u32>> = None;
         if truncation {
             let n = form.tokens.len();
@@ -1231,8 +1252,20 @@ fn letter_slot(b: u8) -> Option<usize> {
     }
 }
 
-fn rarity_weight(df: &TextMap<u32>, names: u32, text: &str, kind: TokenKind) -> f32 {
-    let count = df.get(text).copied().unwrap_or(1).max(1) as f32;
+/// What the index knows of a token.
+#[derive(Clone, Copy, Debug)]
+struct TokenStats {
+    /// How many names hold it.
+    names: u32,
+    id: u32,
+}
+
+fn name_text(texts: &str, (start, len): (u32, u32)) -> &str {
+    &texts[start as usize..][..len as usize]
+}
+
+fn rarity_weight(tokens: &TextMap<TokenStats>, names: u32, text: &str, kind: TokenKind) -> f32 {
+    let count = tokens.get(text).map_or(1, |t| t.names).max(1) as f32;
     let n = names as f32;
     let rarity = ((1.0 + n / count).ln() / (1.0 + n).ln()).clamp(MIN_RARITY, 1.0);
     kind.weight() * rarity
