@@ -73,18 +73,31 @@ pub struct Keys {
 
 impl Keys {
     pub fn of(token: &str) -> Keys {
-        let skeleton = consonants(token);
-        Keys {
-            ocr: hash_bytes(ocr_fold(token).as_bytes()),
-            phonetic: hash_bytes(phonetic(token).as_bytes()),
-            consonants: hash_bytes(skeleton.as_bytes()),
-            consonants_len: skeleton.len().min(255) as u8,
-            vowels: token
-                .bytes()
-                .filter(|b| matches!(b, b'a' | b'e' | b'i' | b'o' | b'u'))
-                .count()
-                .min(255) as u8,
+        // Keys are made for every unit of every query and of every listed
+        // name: the spellings they hash are written into two buffers kept
+        // per thread, not into new strings each time.
+        thread_local! {
+            static BUFFERS: std::cell::RefCell<(String, String)> = std::cell::RefCell::default();
         }
+        BUFFERS.with(|buffers| {
+            let (spelling, scratch) = &mut *buffers.borrow_mut();
+            ocr_fold_into(token, spelling);
+            let ocr = hash_bytes(spelling.as_bytes());
+            phonetic_into(token, scratch, spelling);
+            let phonetic = hash_bytes(spelling.as_bytes());
+            consonants_into(token, scratch, spelling);
+            Keys {
+                ocr,
+                phonetic,
+                consonants: hash_bytes(spelling.as_bytes()),
+                consonants_len: spelling.len().min(255) as u8,
+                vowels: token
+                    .bytes()
+                    .filter(|b| matches!(b, b'a' | b'e' | b'i' | b'o' | b'u'))
+                    .count()
+                    .min(255) as u8,
+            }
+        })
     }
 }
 
@@ -95,6 +108,12 @@ fn is_vowel(b: u8) -> bool {
 /// Folds the letters OCR confuses onto one spelling.
 pub fn ocr_fold(token: &str) -> String {
     let mut out = String::with_capacity(token.len());
+    ocr_fold_into(token, &mut out);
+    out
+}
+
+fn ocr_fold_into(token: &str, out: &mut String) {
+    out.clear();
     let b = token.as_bytes();
     let mut i = 0;
     while i < b.len() {
@@ -119,12 +138,19 @@ pub fn ocr_fold(token: &str) -> String {
         });
         i += 1;
     }
-    out
 }
 
 /// A spelling by sound, for the romanisation variants lists are full of.
 pub fn phonetic(token: &str) -> String {
-    let mut s = String::with_capacity(token.len() + 2);
+    let (mut spelled, mut out) = (String::new(), String::new());
+    phonetic_into(token, &mut spelled, &mut out);
+    out
+}
+
+/// [`phonetic`] into `out`, with `s` for the spelling before doubles are
+/// collapsed.
+fn phonetic_into(token: &str, s: &mut String, out: &mut String) {
+    s.clear();
     // Names ending in Allah (Abdullah, Nasrallah) come from Arabic script
     // as `-llh`: the `h` there is the silent one of `-llah`.
     let owned;
@@ -194,11 +220,11 @@ pub fn phonetic(token: &str) -> String {
         s.push_str(push);
         i += skip;
     }
-    collapse_doubles(&s)
+    collapse_doubles_into(s, out);
 }
 
-fn collapse_doubles(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
+fn collapse_doubles_into(s: &str, out: &mut String) {
+    out.clear();
     let mut last = None;
     for c in s.chars() {
         if Some(c) != last {
@@ -206,7 +232,6 @@ fn collapse_doubles(s: &str) -> String {
         }
         last = Some(c);
     }
-    out
 }
 
 /// The consonants of a token, as Arabic and Hebrew script write it: no
@@ -214,7 +239,15 @@ fn collapse_doubles(s: &str) -> String {
 /// vowels there), `q` as `k`, doubles collapsed, a final `h` (tā' marbūṭa:
 /// `Usamah`, `Usama`) dropped.
 pub fn consonants(token: &str) -> String {
-    let mut out = String::with_capacity(token.len());
+    let (mut skeleton, mut out) = (String::new(), String::new());
+    consonants_into(token, &mut skeleton, &mut out);
+    out
+}
+
+/// [`consonants`] into `collapsed`, with `out` for the skeleton before
+/// doubles are collapsed.
+fn consonants_into(token: &str, out: &mut String, collapsed: &mut String) {
+    out.clear();
     for (i, b) in token.bytes().enumerate() {
         let c = match b {
             b'a' | b'e' | b'i' | b'o' | b'u' => continue,
@@ -232,7 +265,7 @@ pub fn consonants(token: &str) -> String {
     if out.len() > 2 && out.ends_with('h') {
         out.pop();
     }
-    collapse_doubles(&out)
+    collapse_doubles_into(out, collapsed);
 }
 
 /// The longest edit distance [`similarity`] accepts between tokens whose
