@@ -17,7 +17,7 @@
 #                  (bench/names/synthesize.py) and time interdict over the real
 #                  and the synthetic list together; its summary is written to
 #                  target/bench-names/scale-summary.json (2000000 for the 2M
-#                  figures: about 2 minutes and 2.3 GB)
+#                  figures: about a minute and 2.0 GiB)
 #
 # Steps: makes a Python venv in target/bench-venv if missing and installs
 # bench/names/requirements.txt; generates target/bench-names/cases.jsonl;
