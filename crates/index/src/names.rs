@@ -303,6 +303,11 @@ struct Letter {
     postings: usize,
 }
 
+/// Left-out postings are read for the names reached when there are more
+/// candidates than this, and at most this many postings per candidate.
+const REFINE_MIN_CANDIDATES: usize = 64;
+const REFINE_POSTINGS_PER_CANDIDATE: usize = 64;
+
 /// Per-thread scratch of the search: a running sum per name, stamped with
 /// the query that wrote it, and the names touched, so that a query costs
 /// what it reaches, not the list's size.
@@ -1083,6 +1088,49 @@ impl NameIndex {
                 if cut_short || (den > 0.0 && value / den >= floor) {
                     candidates.push(name);
                 }
+            }
+            // The left-out matches were counted as if every name held them
+            // all. When that leaves many candidates, reading the left-out
+            // postings costs less than scoring them (a posting is a few
+            // nanoseconds, a candidate a few hundred): the names already
+            // reached are then bounded by the matches they hold. Names not
+            // reached hold only left-out matches and stay below the floor.
+            let left_out_postings: usize = entries
+                .iter()
+                .zip(&skipped)
+                .filter(|(e, &s)| s && e.vocab.is_some())
+                .map(|(e, _)| e.cost)
+                .sum();
+            if candidates.len() > REFINE_MIN_CANDIDATES
+                && left_out_postings <= REFINE_POSTINGS_PER_CANDIDATE * candidates.len()
+            {
+                // Initials left out meet every word of their letter: they
+                // are not read, and count at the most each unit can add.
+                let mut unread = vec![0.0f32; form.units.len()];
+                for (entry, _) in entries.iter().zip(&skipped).filter(|(_, &s)| s) {
+                    let unit = &form.units[entry.unit];
+                    match entry.vocab {
+                        Some((id, sim)) => {
+                            let value = sim * (unit.weight + self.vocab[id as usize].weight);
+                            let postings = self.postings_of(id);
+                            reached += postings.len();
+                            for &n in postings {
+                                let sum = &mut sums[n as usize];
+                                if sum.0 == stamp {
+                                    sum.1 += value;
+                                }
+                            }
+                        }
+                        None => unread[entry.unit] = unread[entry.unit].max(unit.weight + entry.lift),
+                    }
+                }
+                let unread: f32 = unread.iter().sum();
+                candidates.retain(|&name| {
+                    let head = &self.heads[name as usize];
+                    let den = form.total_weight + head.total_weight;
+                    (den > 0.0 && (unread + sums[name as usize].1) / den >= floor)
+                        || (truncation && Some(head.first_token) == first_token && self.is_cut_short(form, name))
+                });
             }
             // Names holding the first token and nothing looked up are
             // candidates only as the query cut short.

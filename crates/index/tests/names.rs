@@ -158,6 +158,30 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// Hundreds of names sharing a few parts: a query then has more
+    /// candidates than the index scores before it reads the postings it
+    /// left out (see `REFINE_MIN_CANDIDATES`).
+    #[test]
+    fn index_on_many_alike_names_returns_exactly_what_a_full_scan_returns(
+        names in prop::collection::vec((name_strategy(), prop::collection::vec(name_strategy(), 0..2)), 300..500),
+        queries in prop::collection::vec(prop_oneof![
+            name_strategy(),
+            (typo_strategy(), name_strategy()).prop_map(|(a, b)| format!("{a} {b}")),
+        ], 1..4),
+        threshold in prop::sample::select(&[0.5f32, 0.7, 0.8][..]),
+    ) {
+        let index = NameIndex::build(&dataset(&names));
+        for q in &queries {
+            let (fast, stats) = index.search_with_stats(q, &Evidence::default(), threshold, usize::MAX);
+            let full = index.search_brute_force(q, &Evidence::default(), threshold, usize::MAX);
+            prop_assert_eq!(&fast, &full, "query {:?} at {} ({:?})", q, threshold, stats);
+        }
+    }
+}
+
 #[test]
 fn jscargument_finds_jsc_argument() {
     let index = NameIndex::build(&dataset(&[
