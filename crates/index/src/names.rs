@@ -324,6 +324,10 @@ struct Scratch {
     /// out are read: a quarter of a megabyte for two million names, where
     /// their running sums are sixteen.
     candidate_bits: Vec<u64>,
+    /// A plan's verified matches per query unit, and its lookup buffers.
+    matched: Vec<Vec<(u32, f32, TokenMatch)>>,
+    found: Vec<u32>,
+    lookup: Lookup,
     work: Work,
 }
 
@@ -897,25 +901,28 @@ impl NameIndex {
     /// matches found on the way.
     fn plan(&self, scratch: &mut Scratch, form: &Analyzed, floor: f32) -> Plan {
         // For each query unit: the vocabulary units it matches, verified.
-        let mut matched: Vec<Vec<(u32, f32, TokenMatch)>> = Vec::with_capacity(form.units.len());
-        let mut found = Vec::new();
-        let mut lookup = Lookup::default();
-        for unit in &form.units {
+        // The buffers are the thread's, kept from query to query.
+        let (matched, found, lookup) = (&mut scratch.matched, &mut scratch.found, &mut scratch.lookup);
+        if matched.len() < form.units.len() {
+            matched.resize_with(form.units.len(), Vec::new);
+        }
+        let matched = &mut matched[..form.units.len()];
+        for (unit, verified) in form.units.iter().zip(matched.iter_mut()) {
             found.clear();
-            let mut verified = Vec::new();
+            verified.clear();
             if !unit.initial {
-                self.lookup_keys(unit, &mut lookup, &mut found);
+                self.lookup_keys(unit, lookup, found);
                 found.sort_unstable();
                 found.dedup();
-                self.load_vocab(&found);
-                for &id in &found {
+                self.load_vocab(found);
+                for &id in found.iter() {
                     if let Some((sim, how)) = unit_similarity(unit.view(), self.view(id)) {
                         verified.push((id, sim, how));
                     }
                 }
             }
-            matched.push(verified);
         }
+        let matched = &*matched;
 
         // What one match can add to a score. A match with similarity s adds
         // s(wq + wc) over a denominator holding wc; that is wq + w' over w'
@@ -1024,13 +1031,12 @@ impl NameIndex {
         let mut reached = 0usize;
         let mut candidates = Vec::new();
         {
-            let Scratch {
-                sums,
-                stamp,
-                touched,
-                candidate_bits,
-                ..
-            } = scratch;
+            let (sums, stamp, touched, candidate_bits) = (
+                &mut scratch.sums,
+                &mut scratch.stamp,
+                &mut scratch.touched,
+                &mut scratch.candidate_bits,
+            );
             if sums.len() < self.names.len() {
                 sums.resize(self.names.len(), (0, 0.0));
             }
