@@ -214,10 +214,15 @@ impl KeyIndex {
         }
     }
 
-    /// The position of `key` in `keys`, if it is there.
-    fn position(&self, key: u64) -> Option<usize> {
+    /// The keys of `key`'s bucket: `keys[lo..hi]`.
+    fn bucket(&self, key: u64) -> (u32, u32) {
         let bucket = (key >> self.shift) as usize;
-        let (lo, hi) = (self.directory[bucket] as usize, self.directory[bucket + 1] as usize);
+        (self.directory[bucket], self.directory[bucket + 1])
+    }
+
+    /// The position of `key` among `keys[lo..hi]`, its bucket, if it is there.
+    fn find_in(&self, (lo, hi): (u32, u32), key: u64) -> Option<usize> {
+        let (lo, hi) = (lo as usize, hi as usize);
         let key = key >> self.id_bits;
         self.keys[lo..hi].iter().position(|&k| k == key).map(|p| lo + p)
     }
@@ -227,7 +232,7 @@ impl KeyIndex {
     }
 
     fn get(&self, key: u64) -> &[u32] {
-        self.position(key).map_or(&[], |i| self.ids_at(i))
+        self.find_in(self.bucket(key), key).map_or(&[], |i| self.ids_at(i))
     }
 
     /// The ids of every key of `keys`, appended to `out`. The lookups go
@@ -236,15 +241,10 @@ impl KeyIndex {
     /// overlap instead of queueing one key after another.
     fn get_many(&self, keys: &[u64], runs: &mut Vec<(u32, u32)>, out: &mut Vec<u32>) {
         runs.clear();
-        runs.extend(keys.iter().map(|&key| {
-            let bucket = (key >> self.shift) as usize;
-            (self.directory[bucket], self.directory[bucket + 1])
-        }));
+        runs.extend(keys.iter().map(|&key| self.bucket(key)));
         for (run, &key) in runs.iter_mut().zip(keys) {
-            let (lo, hi) = (run.0 as usize, run.1 as usize);
-            let key = key >> self.id_bits;
-            *run = match self.keys[lo..hi].iter().position(|&k| k == key) {
-                Some(p) => (self.starts[lo + p], self.starts[lo + p + 1]),
+            *run = match self.find_in(*run, key) {
+                Some(i) => (self.starts[i], self.starts[i + 1]),
                 None => (0, 0),
             };
         }
@@ -303,6 +303,36 @@ struct Letter {
     postings: usize,
 }
 
+/// A set of ids as bits, kept per thread and emptied by clearing the words
+/// of the ids set: emptying costs what was set, not the size.
+#[derive(Default)]
+struct BitSet(Vec<u64>);
+
+impl BitSet {
+    /// Room for ids below `len`.
+    fn reserve(&mut self, len: usize) {
+        let words = len.div_ceil(64);
+        if self.0.len() < words {
+            self.0.resize(words, 0);
+        }
+    }
+
+    fn insert(&mut self, id: u32) {
+        self.0[id as usize / 64] |= 1 << (id % 64);
+    }
+
+    fn contains(&self, id: u32) -> bool {
+        self.0[id as usize / 64] & (1 << (id % 64)) != 0
+    }
+
+    /// Empties the set, given every id inserted since it was last empty.
+    fn clear(&mut self, inserted: impl IntoIterator<Item = u32>) {
+        for id in inserted {
+            self.0[id as usize / 64] = 0;
+        }
+    }
+}
+
 /// Left-out postings are read for the names reached when there are more
 /// candidates than this, and at most this many postings per candidate.
 const REFINE_MIN_CANDIDATES: usize = 32;
@@ -319,11 +349,11 @@ struct Scratch {
     /// One bit per vocabulary unit, set for the units of a plan's `known`
     /// while its candidates are scored: most units of a candidate match
     /// nothing in the query, and a bit says so without a search.
-    known_bits: Vec<u64>,
+    known_bits: BitSet,
     /// One bit per name, set for the candidates while the postings left
     /// out are read: a quarter of a megabyte for two million names, where
     /// their running sums are sixteen.
-    candidate_bits: Vec<u64>,
+    candidate_bits: BitSet,
     /// A plan's verified matches per query unit, and its lookup buffers.
     matched: Vec<Vec<(u32, f32, TokenMatch)>>,
     found: Vec<u32>,
@@ -799,12 +829,9 @@ impl NameIndex {
             let plan = self.plan(scratch, form, floor_for(kth.unwrap_or(threshold)));
             stats.reached += plan.reached;
             stats.scored += plan.candidates.len();
-            let words = self.vocab.len().div_ceil(64);
-            if scratch.known_bits.len() < words {
-                scratch.known_bits.resize(words, 0);
-            }
+            scratch.known_bits.reserve(self.vocab.len());
             for k in &plan.known {
-                scratch.known_bits[k.0 as usize / 64] |= 1 << (k.0 % 64);
+                scratch.known_bits.insert(k.0);
             }
             self.load_candidates(&plan.candidates);
             for &name_id in &plan.candidates {
@@ -818,9 +845,7 @@ impl NameIndex {
                     kth = Some(keep_top(&mut best, limit.max(1)));
                 }
             }
-            for k in &plan.known {
-                scratch.known_bits[k.0 as usize / 64] = 0;
-            }
+            scratch.known_bits.clear(plan.known.iter().map(|k| k.0));
         }
         let hits = self.finish(&forms, best, evidence, limit, |id| self.stored_analysis(id));
         (hits, stats)
@@ -1121,12 +1146,9 @@ impl NameIndex {
                 // Initials left out meet every word of their letter: they
                 // are not read, and count at the most each unit can add.
                 let mut unread = vec![0.0f32; form.units.len()];
-                let words = self.names.len().div_ceil(64);
-                if candidate_bits.len() < words {
-                    candidate_bits.resize(words, 0);
-                }
+                candidate_bits.reserve(self.names.len());
                 for &n in &candidates {
-                    candidate_bits[n as usize / 64] |= 1 << (n % 64);
+                    candidate_bits.insert(n);
                 }
                 for (entry, _) in entries.iter().zip(&skipped).filter(|(_, &s)| s) {
                     let unit = &form.units[entry.unit];
@@ -1136,7 +1158,7 @@ impl NameIndex {
                             let postings = self.postings_of(id);
                             reached += postings.len();
                             for &n in postings {
-                                if candidate_bits[n as usize / 64] & (1 << (n % 64)) != 0 {
+                                if candidate_bits.contains(n) {
                                     sums[n as usize].1 += value;
                                 }
                             }
@@ -1144,9 +1166,7 @@ impl NameIndex {
                         None => unread[entry.unit] = unread[entry.unit].max(unit.weight + entry.lift),
                     }
                 }
-                for &n in &candidates {
-                    candidate_bits[n as usize / 64] = 0;
-                }
+                candidate_bits.clear(candidates.iter().copied());
                 let unread: f32 = unread.iter().sum();
                 candidates.retain(|&name| {
                     let head = &self.heads[name as usize];
@@ -1202,7 +1222,7 @@ impl NameIndex {
         let (head, units, shapes) = self.candidate(name_id);
         pairs.clear();
         for (ci, cu) in units.iter().enumerate() {
-            if known_bits[cu.vocab as usize / 64] & (1 << (cu.vocab % 64)) == 0 {
+            if !known_bits.contains(cu.vocab) {
                 continue;
             }
             let start = plan.known.partition_point(|k| k.0 < cu.vocab);
