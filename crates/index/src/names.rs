@@ -1073,18 +1073,6 @@ impl NameIndex {
             }
             let stamp = *stamp;
             touched.clear();
-            // The running sums of the names looked up, read first as
-            // `load_vocab` reads entries: the sums of a large list do not
-            // stay in cache between queries.
-            let mut seen = 0u32;
-            for (entry, _) in entries.iter().zip(&skipped).filter(|(_, &s)| !s) {
-                if let Some((id, _)) = entry.vocab {
-                    for &n in self.postings_of(id) {
-                        seen ^= sums[n as usize].0;
-                    }
-                }
-            }
-            std::hint::black_box(seen);
             let mut add = |postings: &[u32], value: f32| {
                 reached += postings.len();
                 for &n in postings {
