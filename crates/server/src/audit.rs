@@ -7,11 +7,13 @@
 //! rather than queued without end: memory stays bounded under overload.
 
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, SyncSender, TrySendError};
+use std::sync::Arc;
 use std::thread;
 
 use axum::http::StatusCode;
-use interdict_store::{Durability, NewRecord, Store};
+use interdict_store::{Checkpointed, Durability, NewRecord, Store};
 use tokio::sync::oneshot;
 
 use crate::Error;
@@ -21,6 +23,10 @@ const MAX_BATCH: usize = 2048;
 
 /// How often the write-ahead log is checkpointed beside the writer.
 const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// The log's length, in frames (a page each, 4 KiB), past which the
+/// writer is asked to start it again; see [`checkpoint_once`].
+const RESTART_AFTER_FRAMES: i64 = 4096;
 
 struct Job {
     records: Vec<NewRecord>,
@@ -49,16 +55,18 @@ impl AuditWriter {
         let checkpointer = Store::open(data_dir)?;
         let (queue, jobs) = mpsc::sync_channel(capacity.max(1));
         let (writer_alive, writer_gone) = mpsc::channel::<()>();
+        let restart_due = Arc::new(AtomicBool::new(false));
+        let asked = restart_due.clone();
         thread::Builder::new()
             .name("interdict-audit".to_string())
             .spawn(move || {
                 let _alive = writer_alive;
-                write_loop(store, jobs)
+                write_loop(store, asked, jobs)
             })
             .expect("spawning the audit thread");
         thread::Builder::new()
             .name("interdict-checkpoint".to_string())
-            .spawn(move || checkpoint_loop(checkpointer, writer_gone))
+            .spawn(move || checkpoint_loop(checkpointer, restart_due, writer_gone))
             .expect("spawning the checkpoint thread");
         Ok(AuditWriter { queue })
     }
@@ -95,11 +103,11 @@ fn unavailable(why: &str) -> Error {
 }
 
 /// Checkpoints the log every [`CHECKPOINT_EVERY`] until the writer stops.
-fn checkpoint_loop(store: Store, writer_gone: Receiver<()>) {
+fn checkpoint_loop(store: Store, restart_due: Arc<AtomicBool>, writer_gone: Receiver<()>) {
     loop {
         match writer_gone.recv_timeout(CHECKPOINT_EVERY) {
             Err(mpsc::RecvTimeoutError::Timeout) => {
-                if let Err(e) = store.checkpoint() {
+                if let Err(e) = checkpoint_once(&store, RESTART_AFTER_FRAMES, &restart_due) {
                     eprintln!("warning: audit log checkpoint: {e}");
                 }
             }
@@ -111,7 +119,41 @@ fn checkpoint_loop(store: Store, writer_gone: Receiver<()>) {
     }
 }
 
-fn write_loop(mut store: Store, jobs: Receiver<Job>) {
+/// One round of [`checkpoint_loop`]: a passive checkpoint, which does the
+/// copying beside the writer. Under steady load the writer appends while
+/// it runs, so the log is never all copied, and SQLite starts a log again
+/// only when it is: it would grow by every decision. So when the log is
+/// past `restart_after_frames`, the writer is asked to finish the copy
+/// itself, between two transactions ([`restart_log_if_due`]).
+fn checkpoint_once(
+    store: &Store,
+    restart_after_frames: i64,
+    restart_due: &AtomicBool,
+) -> Result<Checkpointed, interdict_store::Error> {
+    let done = store.checkpoint()?;
+    if done.log_frames > restart_after_frames {
+        restart_due.store(true, Ordering::Relaxed);
+    }
+    Ok(done)
+}
+
+/// Run by the writer between transactions. With nothing appending, a
+/// passive checkpoint copies the rest of the log (little, just after one
+/// by the checkpoint thread), and the writer's next transaction starts the
+/// log again from its beginning. When the checkpoint thread is busy
+/// checkpointing itself, the writer tries again after its next
+/// transaction.
+fn restart_log_if_due(store: &Store, restart_due: &AtomicBool) -> Result<(), interdict_store::Error> {
+    if restart_due.swap(false, Ordering::Relaxed) {
+        let done = store.checkpoint()?;
+        if done.busy || done.copied_frames < done.log_frames {
+            restart_due.store(true, Ordering::Relaxed);
+        }
+    }
+    Ok(())
+}
+
+fn write_loop(mut store: Store, restart_due: Arc<AtomicBool>, jobs: Receiver<Job>) {
     while let Ok(first) = jobs.recv() {
         let mut batch = vec![first];
         let mut count = batch[0].records.len();
@@ -146,5 +188,75 @@ fn write_loop(mut store: Store, jobs: Receiver<Job>) {
                 }
             }
         }
+        if let Err(e) = restart_log_if_due(&store, &restart_due) {
+            eprintln!("warning: audit log checkpoint: {e}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The audit log's write-ahead log grew by every decision while a
+    /// server was under load (1.7 GB after 130k requests): the passive
+    /// checkpoints beside the writer never caught up with it.
+    #[test]
+    fn under_a_writer_that_never_pauses_the_log_still_starts_again() {
+        let dir = std::env::temp_dir().join(format!("interdict-audit-restart-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let mut writer = Store::open(&dir).unwrap();
+        writer.set_auto_checkpoint(false).unwrap();
+        // Commits that do not wait for the disk: the writer appends faster
+        // than a checkpoint copies, as a busy server's does.
+        writer.set_durability(Durability::Checkpoint).unwrap();
+        let checkpointer = Store::open(&dir).unwrap();
+        let restart_due = AtomicBool::new(false);
+        let done = AtomicBool::new(false);
+        let restart_after = 256;
+        let frames_seen = thread::scope(|scope| {
+            scope.spawn(|| {
+                // Built before the loop, so that the writer goes straight
+                // from one transaction to the next.
+                let records: Vec<NewRecord> = (0..10)
+                    .map(|i| NewRecord {
+                        kind: "party".to_string(),
+                        snapshot_id: "sha256:abc".to_string(),
+                        as_of: "2021-03-01".to_string(),
+                        input: "x".repeat(3000),
+                        decision: format!(r#"{{"n":{i}}}"#),
+                        alert: None,
+                    })
+                    .collect();
+                for _ in 0..150 {
+                    writer.append_decisions(&records).unwrap();
+                    restart_log_if_due(&writer, &restart_due).unwrap();
+                }
+                done.store(true, Ordering::SeqCst);
+            });
+            let mut seen = Vec::new();
+            while !done.load(Ordering::SeqCst) {
+                let done = checkpoint_once(&checkpointer, restart_after, &restart_due).unwrap();
+                if !done.busy {
+                    seen.push(done.log_frames);
+                }
+                thread::sleep(std::time::Duration::from_millis(5));
+            }
+            seen
+        });
+        // 1500 records take about 2800 frames; restarted past 256, the log
+        // stays within a few checkpoints' worth of appends of that.
+        let most = frames_seen.iter().max().copied().unwrap_or(0);
+        assert!(
+            most < 1000,
+            "the log reached {most} frames; its length over time: {frames_seen:?}"
+        );
+        assert!(
+            frames_seen.windows(2).any(|w| w[1] < w[0]),
+            "the log never started again: {frames_seen:?}"
+        );
+        assert_eq!(checkpointer.verify_audit().unwrap().records, 1500);
+        drop(checkpointer);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -38,6 +38,21 @@ pub enum Durability {
     Checkpoint,
 }
 
+/// What a checkpoint did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Checkpointed {
+    /// The checkpoint gave up waiting for a writer or reader.
+    pub busy: bool,
+    /// Frames in the log, counted from its last restart.
+    pub log_frames: i64,
+    /// Of those, the frames now copied into the database.
+    pub copied_frames: i64,
+}
+
+/// The size the write-ahead log is cut back to when it starts again, so
+/// that one burst does not keep its disk space for good.
+const WAL_SIZE_LIMIT: i64 = 64 << 20;
+
 /// The database file inside the data directory.
 pub const DB_FILE: &str = "interdict.db";
 
@@ -147,6 +162,8 @@ impl Store {
         use_wal(&conn).map_err(|e| Error::sqlite(&path, e))?;
         conn.pragma_update(None, "foreign_keys", "ON")
             .map_err(|e| Error::sqlite(&path, e))?;
+        conn.pragma_update(None, "journal_size_limit", WAL_SIZE_LIMIT)
+            .map_err(|e| Error::sqlite(&path, e))?;
         migrations::run(&mut conn).map_err(|e| e.with_path(&path))?;
         Ok(Store { conn, path })
     }
@@ -178,11 +195,19 @@ impl Store {
     }
 
     /// Copies what it can of the write-ahead log into the database without
-    /// waiting for writers or readers (a passive checkpoint). Returns the
-    /// log's frames and those checkpointed.
-    pub fn checkpoint(&self) -> Result<(i64, i64), Error> {
+    /// waiting for writers or readers (a passive checkpoint). While a
+    /// writer keeps appending, such checkpoints never catch up with it, and
+    /// SQLite starts the log again only after one has copied all of it: a
+    /// busy writer checkpoints itself now and then, between transactions.
+    pub fn checkpoint(&self) -> Result<Checkpointed, Error> {
         self.conn
-            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| Ok((r.get(1)?, r.get(2)?)))
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
+                Ok(Checkpointed {
+                    busy: r.get::<_, i64>(0)? != 0,
+                    log_frames: r.get(1)?,
+                    copied_frames: r.get(2)?,
+                })
+            })
             .map_err(|e| Error::sqlite(&self.path, e))
     }
 

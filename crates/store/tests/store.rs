@@ -242,8 +242,72 @@ fn without_auto_checkpoints_the_log_waits_for_an_explicit_passive_one() {
         writer.append_decisions(&records).unwrap();
     }
     let other = Store::open(&dir.0).unwrap();
-    let (frames, done) = other.checkpoint().unwrap();
-    assert!(frames > 1000, "the log kept {frames} frames");
-    assert_eq!(done, frames, "a passive checkpoint with no readers copies every frame");
+    let done = other.checkpoint().unwrap();
+    assert!(done.log_frames > 1000, "the log kept {} frames", done.log_frames);
+    assert_eq!(
+        done.copied_frames, done.log_frames,
+        "a passive checkpoint with no readers copies every frame"
+    );
+    assert!(!done.busy);
     assert_eq!(other.verify_audit().unwrap().records, 1500);
+}
+
+fn audit_record(n: usize) -> interdict_store::NewRecord {
+    interdict_store::NewRecord {
+        kind: "party".to_string(),
+        snapshot_id: "sha256:abc".to_string(),
+        as_of: "2021-03-01".to_string(),
+        input: "x".repeat(4000),
+        decision: format!(r#"{{"outcome":"allow","n":{n}}}"#),
+        alert: None,
+    }
+}
+
+/// A reader on an older snapshot keeps each passive checkpoint from
+/// copying the newest frames (as a writer appending beside it does), so
+/// the writer never finds the log all copied and only appends to it.
+/// Once a checkpoint copies it all, the next write starts it again.
+#[test]
+fn a_log_starts_again_only_after_a_checkpoint_copied_all_of_it() {
+    let dir = TempDir::new("restart");
+    let mut writer = Store::open(&dir.0).unwrap();
+    writer.set_auto_checkpoint(false).unwrap();
+    let checkpointer = Store::open(&dir.0).unwrap();
+    let reader = rusqlite::Connection::open(dir.0.join(interdict_store::DB_FILE)).unwrap();
+    let mut n = 0;
+    let mut frames = Vec::new();
+    for _ in 0..5 {
+        reader.execute_batch("BEGIN").unwrap();
+        let _: i64 = reader
+            .query_row("SELECT count(*) FROM audit", [], |r| r.get(0))
+            .unwrap();
+        let records: Vec<_> = (0..20)
+            .map(|_| {
+                n += 1;
+                audit_record(n)
+            })
+            .collect();
+        writer.append_decisions(&records).unwrap();
+        let done = checkpointer.checkpoint().unwrap();
+        assert!(
+            done.copied_frames < done.log_frames,
+            "the reader's snapshot holds the newest frames back"
+        );
+        reader.execute_batch("COMMIT").unwrap();
+        frames.push(done.log_frames);
+    }
+    assert!(frames.windows(2).all(|w| w[1] > w[0]), "the log only grew: {frames:?}");
+
+    let all = checkpointer.checkpoint().unwrap();
+    assert!(!all.busy);
+    assert_eq!(all.copied_frames, all.log_frames);
+    writer.append_decisions(&[audit_record(n + 1)]).unwrap();
+    let after = checkpointer.checkpoint().unwrap();
+    assert!(
+        after.log_frames < frames[0],
+        "the next write starts the log again: {} frames, against {} after the first round",
+        after.log_frames,
+        frames[0]
+    );
+    assert_eq!(checkpointer.verify_audit().unwrap().records, n as u64 + 1);
 }
