@@ -50,8 +50,10 @@ pub struct Checkpointed {
 }
 
 /// The size the write-ahead log is cut back to when it starts again, so
-/// that one burst does not keep its disk space for good.
-const WAL_SIZE_LIMIT: i64 = 64 << 20;
+/// that one burst does not keep its disk space for good. Above the 256 MiB
+/// at which the server's audit writer starts it again: a log cut shorter
+/// would be grown again, page by zeroed page, at every start.
+const WAL_SIZE_LIMIT: i64 = 320 << 20;
 
 /// The database file inside the data directory.
 pub const DB_FILE: &str = "interdict.db";

@@ -98,6 +98,9 @@ const MIGRATIONS: &[&str] = &[
          created           TEXT NOT NULL
      );
      CREATE INDEX dispositions_alert ON dispositions (alert_id, id);",
+    // 7: no query reads the audit log by snapshot, and the index cost every
+    // appended decision a page write.
+    "DROP INDEX audit_snapshot;",
 ];
 
 /// The schema version this build writes.
