@@ -217,6 +217,36 @@ fn a_party_is_decided_recorded_and_opens_an_alert_only_when_it_needs_review() {
     assert_eq!((status, missing["code"].as_str()), (404, Some("not_found")));
 }
 
+/// A full disk, or any other failure to append, must not let a decision
+/// out unrecorded: the request gets 503 `audit_unavailable`, the log keeps
+/// nothing of it, and the writer goes on once the store takes writes again.
+#[test]
+fn a_decision_that_cannot_be_recorded_is_not_returned_and_the_writer_recovers() {
+    let s = server("audit-fails", |_| {});
+    let db = rusqlite::Connection::open(s.dir.0.join(interdict_store::DB_FILE)).unwrap();
+    // Stands in for a full disk: every append is refused.
+    db.execute_batch(
+        "CREATE TRIGGER refuse BEFORE INSERT ON audit BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;",
+    )
+    .unwrap();
+    let (status, body) = s.post("/v1/screen/party", &alipay("2021-03-01"));
+    assert_eq!(status, 503, "{body}");
+    assert_eq!(body["code"], "audit_unavailable");
+    assert!(
+        body["message"].as_str().unwrap().contains("database or disk is full"),
+        "{body}"
+    );
+    assert_eq!(body.get("outcome"), None, "no decision in the answer: {body}");
+    let (_, alerts) = s.get("/v1/alerts?status=open");
+    assert_eq!(alerts["alerts"], json!([]));
+
+    db.execute_batch("DROP TRIGGER refuse;").unwrap();
+    let (status, d) = s.post("/v1/screen/party", &alipay("2021-03-01"));
+    assert_eq!((status, d["outcome"].as_str()), (200, Some("review")), "{d}");
+    let check = Store::open(&s.dir.0).unwrap().verify_audit().unwrap();
+    assert_eq!((check.records, check.first_broken), (1, None));
+}
+
 #[test]
 fn bad_requests_get_one_error_shape_naming_the_field() {
     let s = server("errors", |c| c.max_body = 4096);
