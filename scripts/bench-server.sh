@@ -34,6 +34,8 @@
 #   d. swap: closed load while POST /v1/lists/activate (admin) switches
 #      between two stored snapshots BENCH_SWAPS times: every request must
 #      get 2xx (or 429), none may fail.
+# Each measurement also records the cores used (server, load generator,
+# the rest) and what the server wrote to disk, in all and per request.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -141,14 +143,38 @@ clk=$(getconf CLK_TCK)
 # cpu_mark FILE: writes the clock and CPU counters to FILE. Not to be run
 # in $(...): `times` must see this shell's own children.
 cpu_mark() {
-  local busy server
+  local busy server written
   busy=$(awk '/^cpu /{print $2+$3+$4+$7+$8+$9}' /proc/stat)
   server=$(awk '{print $14+$15}' "/proc/$server_pid/stat" 2>/dev/null || echo 0)
+  written=$(awk '/^write_bytes:/ {print $2}' "/proc/$server_pid/io" 2>/dev/null || echo 0)
   times > "$tmp/times.txt"
   echo "$(date +%s.%N) $busy $server $(tail -1 "$tmp/times.txt" | awk -v hz="$clk" '{
     n = 0
     for (i = 1; i <= 2; i++) { split($i, a, /[ms]/); n += (a[1] * 60 + a[2]) * hz }
-    printf "%d", n }')" > "$1"
+    printf "%d", n }') ${written:-0}" > "$1"
+}
+# disk_amend NAME BEFORE AFTER: adds to result NAME what the server wrote
+# to disk between two marks (/proc/PID/io write_bytes: the audit log, its
+# checkpoints), in all and per request. Steadier from run to run than the
+# latencies on a shared virtual disk, and what the tail follows.
+disk_amend() {
+  python3 - "$results" "$1" "$(cat "$2")" "$(cat "$3")" <<'PY'
+import json, sys
+path, name = sys.argv[1], sys.argv[2]
+written = float(sys.argv[4].split()[4]) - float(sys.argv[3].split()[4])
+lines = [json.loads(l) for l in open(path) if l.strip()]
+for r in reversed(lines):
+    if r.get("name") == name:
+        r["server_disk_written_mb"] = round(written / 2**20, 1)
+        if r.get("requests"):
+            r["server_disk_written_kb_per_request"] = round(written / 1024 / r["requests"], 1)
+        print(f"  server wrote {written / 2**20:.1f} MiB to disk", end="")
+        if r.get("requests"):
+            print(f", {written / 1024 / r['requests']:.1f} KiB a request", end="")
+        print()
+        break
+open(path, "w").write("".join(json.dumps(r) + "\n" for r in lines))
+PY
 }
 # cpu_delta BEFORE AFTER: the cores used between two marks, as JSON.
 cpu_delta() {
@@ -182,6 +208,7 @@ bench_wrk() {
   cores=$(cpu_delta "$tmp/cpu-$name.txt" "$tmp/cpu-now.txt")
   echo "  cores used: $cores"
   amend "$name" "{\"cores_used\": $cores}"
+  disk_amend "$name" "$tmp/cpu-$name.txt" "$tmp/cpu-now.txt"
 }
 
 # --- a. max throughput --------------------------------------------------
@@ -274,6 +301,7 @@ cpu_mark "$tmp/cpu-now.txt"
 swap_cores=$(cpu_delta "$tmp/cpu-swap.txt" "$tmp/cpu-now.txt")
 echo "  cores used: $swap_cores"
 amend swap "{\"cores_used\": $swap_cores}"
+disk_amend swap "$tmp/cpu-swap.txt" "$tmp/cpu-now.txt"
 swap_json=$(python3 -c '
 import json, sys
 s = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
