@@ -144,14 +144,13 @@ fn checkpoint_once(
 /// passive checkpoint copies the rest of the log (little, just after one
 /// by the checkpoint thread), and the writer's next transaction starts the
 /// log again from its beginning. When the checkpoint thread is busy
-/// checkpointing itself, the writer tries again after its next
-/// transaction.
+/// checkpointing itself, nothing is done, and the writer tries again after
+/// its next transaction. When a reader keeps part of the log from being
+/// copied, the writer leaves it to the next round of the checkpoint
+/// thread: trying after every transaction would hold each for its syncs.
 fn restart_log_if_due(store: &Store, restart_due: &AtomicBool) -> Result<(), interdict_store::Error> {
-    if restart_due.swap(false, Ordering::Relaxed) {
-        let done = store.checkpoint()?;
-        if done.busy || done.copied_frames < done.log_frames {
-            restart_due.store(true, Ordering::Relaxed);
-        }
+    if restart_due.swap(false, Ordering::Relaxed) && store.checkpoint()?.busy {
+        restart_due.store(true, Ordering::Relaxed);
     }
     Ok(())
 }
