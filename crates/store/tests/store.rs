@@ -224,21 +224,12 @@ fn durability_sets_how_this_connections_commits_reach_the_disk() {
 
 #[test]
 fn without_auto_checkpoints_the_log_waits_for_an_explicit_passive_one() {
-    use interdict_store::NewRecord;
     let dir = TempDir::new("checkpoint");
     let mut writer = Store::open(&dir.0).unwrap();
     writer.set_auto_checkpoint(false).unwrap();
-    let record = |n: usize| NewRecord {
-        kind: "party".to_string(),
-        snapshot_id: "sha256:abc".to_string(),
-        as_of: "2021-03-01".to_string(),
-        input: "x".repeat(4000),
-        decision: format!(r#"{{"outcome":"allow","n":{n}}}"#),
-        alert: None,
-    };
     // Well past the 1000 pages at which SQLite would checkpoint by itself.
     for chunk in 0..10 {
-        let records: Vec<NewRecord> = (0..150).map(|i| record(chunk * 150 + i)).collect();
+        let records: Vec<_> = (0..150).map(|i| audit_record(chunk * 150 + i)).collect();
         writer.append_decisions(&records).unwrap();
     }
     let other = Store::open(&dir.0).unwrap();
