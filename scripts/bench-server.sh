@@ -153,27 +153,21 @@ cpu_mark() {
     for (i = 1; i <= 2; i++) { split($i, a, /[ms]/); n += (a[1] * 60 + a[2]) * hz }
     printf "%d", n }') ${written:-0}" > "$1"
 }
-# disk_amend NAME BEFORE AFTER: adds to result NAME what the server wrote
-# to disk between two marks (/proc/PID/io write_bytes: the audit log, its
-# checkpoints), in all and per request. Steadier from run to run than the
-# latencies on a shared virtual disk, and what the tail follows.
-disk_amend() {
+# disk_written NAME BEFORE AFTER: what the server wrote to disk between two
+# marks (/proc/PID/io write_bytes: the audit log, its checkpoints), in all
+# and per request of result NAME, as JSON. Steadier from run to run than
+# the latencies on a shared virtual disk, and what the tail follows.
+disk_written() {
   python3 - "$results" "$1" "$(cat "$2")" "$(cat "$3")" <<'PY'
 import json, sys
 path, name = sys.argv[1], sys.argv[2]
 written = float(sys.argv[4].split()[4]) - float(sys.argv[3].split()[4])
 lines = [json.loads(l) for l in open(path) if l.strip()]
-for r in reversed(lines):
-    if r.get("name") == name:
-        r["server_disk_written_mb"] = round(written / 2**20, 1)
-        if r.get("requests"):
-            r["server_disk_written_kb_per_request"] = round(written / 1024 / r["requests"], 1)
-        print(f"  server wrote {written / 2**20:.1f} MiB to disk", end="")
-        if r.get("requests"):
-            print(f", {written / 1024 / r['requests']:.1f} KiB a request", end="")
-        print()
-        break
-open(path, "w").write("".join(json.dumps(r) + "\n" for r in lines))
+requests = next((r.get("requests") for r in reversed(lines) if r.get("name") == name), None)
+out = {"server_disk_written_mb": round(written / 2**20, 1)}
+if requests:
+    out["server_disk_written_kb_per_request"] = round(written / 1024 / requests, 1)
+print(json.dumps(out))
 PY
 }
 # cpu_delta BEFORE AFTER: the cores used between two marks, as JSON.
@@ -201,14 +195,16 @@ bench_wrk() {
   [ -n "${BENCH_RATE:-}" ] && envs+="BENCH_RATE=$BENCH_RATE "
   [ -n "${BENCH_STATUS:-}" ] && envs+="BENCH_STATUS=1 "
   printf '$ %sBENCH_BODIES=bodies.txt %s\n' "$envs" "$cmd"
-  local cores
+  local cores disk
   cpu_mark "$tmp/cpu-$name.txt"
   BENCH_NAME="$name" BENCH_CMD="$envs$cmd" wrk "$@" -s "$lua" "$base/v1/screen/party" | sed 's/^/  /'
   cpu_mark "$tmp/cpu-now.txt"
   cores=$(cpu_delta "$tmp/cpu-$name.txt" "$tmp/cpu-now.txt")
   echo "  cores used: $cores"
   amend "$name" "{\"cores_used\": $cores}"
-  disk_amend "$name" "$tmp/cpu-$name.txt" "$tmp/cpu-now.txt"
+  disk=$(disk_written "$name" "$tmp/cpu-$name.txt" "$tmp/cpu-now.txt")
+  echo "  written to disk: $disk"
+  amend "$name" "$disk"
 }
 
 # --- a. max throughput --------------------------------------------------
@@ -301,7 +297,9 @@ cpu_mark "$tmp/cpu-now.txt"
 swap_cores=$(cpu_delta "$tmp/cpu-swap.txt" "$tmp/cpu-now.txt")
 echo "  cores used: $swap_cores"
 amend swap "{\"cores_used\": $swap_cores}"
-disk_amend swap "$tmp/cpu-swap.txt" "$tmp/cpu-now.txt"
+swap_disk=$(disk_written swap "$tmp/cpu-swap.txt" "$tmp/cpu-now.txt")
+echo "  written to disk: $swap_disk"
+amend swap "$swap_disk"
 swap_json=$(python3 -c '
 import json, sys
 s = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
