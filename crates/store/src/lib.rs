@@ -41,7 +41,8 @@ pub enum Durability {
 /// What a checkpoint did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Checkpointed {
-    /// The checkpoint gave up waiting for a writer or reader.
+    /// Another connection was checkpointing, so this one did nothing
+    /// (and the frame counts are -1).
     pub busy: bool,
     /// Frames in the log, counted from its last restart.
     pub log_frames: i64,
