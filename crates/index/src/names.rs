@@ -398,6 +398,11 @@ pub struct NameIndex {
     vocab_text: String,
     postings: Vec<u32>,
     keys: KeyIndex,
+    /// `token_matches[token_match_starts[id]..token_match_starts[id + 1]]`
+    /// are the matches of vocabulary unit `id` when it is a single token
+    /// (not an initial), as [`NameIndex::find_matches`] finds them.
+    token_match_starts: Vec<u32>,
+    token_matches: Vec<(u32, f32, TokenMatch)>,
     /// Single-token vocabulary units by first letter: what an initial in a
     /// query can stand for.
     by_first_letter: Vec<Vec<u32>>,
@@ -652,7 +657,7 @@ impl NameIndex {
             }
         }
         let evidence = dataset.entities.iter().map(entity_evidence).collect();
-        NameIndex {
+        let mut index = NameIndex {
             names,
             heads,
             unit_heads,
@@ -667,7 +672,11 @@ impl NameIndex {
             tokens: tokens_seen,
             evidence,
             name_count,
-        }
+            token_match_starts: Vec::new(),
+            token_matches: Vec::new(),
+        };
+        index.store_token_matches();
+        index
     }
 
     fn unit_text(&self, v: &VocabUnit) -> &str {
@@ -933,18 +942,13 @@ impl NameIndex {
         }
         let matched = &mut matched[..form.units.len()];
         for (unit, verified) in form.units.iter().zip(matched.iter_mut()) {
-            found.clear();
             verified.clear();
-            if !unit.initial {
-                self.lookup_keys(unit, lookup, found);
-                found.sort_unstable();
-                found.dedup();
-                self.load_vocab(found);
-                for &id in found.iter() {
-                    if let Some((sim, how)) = unit_similarity(unit.view(), self.view(id)) {
-                        verified.push((id, sim, how));
-                    }
-                }
+            if unit.initial {
+                continue;
+            }
+            match self.listed_token(unit) {
+                Some(id) => verified.extend_from_slice(self.token_matches(id)),
+                None => self.find_matches(unit.view(), lookup, found, verified),
             }
         }
         let matched = &*matched;
@@ -1277,7 +1281,7 @@ impl NameIndex {
     }
 
     /// Every vocabulary unit sharing a key with `unit` (unverified).
-    fn lookup_keys(&self, unit: &Unit, lookup: &mut Lookup, found: &mut Vec<u32>) {
+    fn lookup_keys(&self, unit: UnitView<'_>, lookup: &mut Lookup, found: &mut Vec<u32>) {
         let Lookup { keys, variants, runs } = lookup;
         let text = unit.text.as_bytes();
         keys.clear();
@@ -1288,7 +1292,7 @@ impl NameIndex {
             keys.push(tag(KeyKind::Consonants, unit.keys.consonants));
         }
         variants.clear();
-        deletion_variants(&unit.text, unit.max_edits(), variants);
+        deletion_variants(unit.text, max_edits(unit.span), variants);
         keys.extend(variants.iter().map(|&h| tag(KeyKind::Deletion, h)));
         if unit.span == 1 {
             // The query cut short: listed tokens it starts.
@@ -1299,6 +1303,72 @@ impl NameIndex {
             keys.push(tag(KeyKind::Exact, hash_bytes(&text[..1])));
         }
         self.keys.get_many(keys, runs, found);
+    }
+
+    /// The vocabulary units that `unit` matches, with their similarity and
+    /// rule, ascending by id: found through the key maps and verified.
+    fn find_matches(
+        &self,
+        unit: UnitView<'_>,
+        lookup: &mut Lookup,
+        found: &mut Vec<u32>,
+        matches: &mut Vec<(u32, f32, TokenMatch)>,
+    ) {
+        found.clear();
+        self.lookup_keys(unit, lookup, found);
+        found.sort_unstable();
+        found.dedup();
+        self.load_vocab(found);
+        for &id in found.iter() {
+            if let Some((sim, how)) = unit_similarity(unit, self.view(id)) {
+                matches.push((id, sim, how));
+            }
+        }
+    }
+
+    /// The vocabulary id of `unit` when it is a listed token: its matches
+    /// are then stored.
+    fn listed_token(&self, unit: &Unit) -> Option<u32> {
+        if unit.span != 1 || unit.initial {
+            return None;
+        }
+        self.keys
+            .get(tag(KeyKind::Exact, hash_bytes(unit.text.as_bytes())))
+            .iter()
+            .copied()
+            .find(|&id| {
+                let v = &self.vocab[id as usize];
+                v.span == 1 && !v.initial && v.keys == unit.keys && self.unit_text(v) == unit.text
+            })
+    }
+
+    /// The stored matches of listed token `id`.
+    fn token_matches(&self, id: u32) -> &[(u32, f32, TokenMatch)] {
+        let (start, end) = (
+            self.token_match_starts[id as usize],
+            self.token_match_starts[id as usize + 1],
+        );
+        &self.token_matches[start as usize..end as usize]
+    }
+
+    /// Every listed token's matches in the vocabulary, as a query of that
+    /// token finds them: most query tokens are listed tokens, and a stored
+    /// list spares them a hundred key lookups and the verification of what
+    /// those find.
+    fn store_token_matches(&mut self) {
+        let (mut lookup, mut found) = (Lookup::default(), Vec::new());
+        let mut starts = Vec::with_capacity(self.vocab.len() + 1);
+        let mut matches = Vec::new();
+        for (id, v) in self.vocab.iter().enumerate() {
+            starts.push(matches.len() as u32);
+            if v.span == 1 && !v.initial {
+                self.find_matches(self.view(id as u32), &mut lookup, &mut found, &mut matches);
+            }
+        }
+        starts.push(matches.len() as u32);
+        matches.shrink_to_fit();
+        self.token_match_starts = starts;
+        self.token_matches = matches;
     }
 }
 
