@@ -19,8 +19,8 @@ use std::hash::{BuildHasherDefault, Hasher};
 use interdict_model::{Dataset, Entity, EntityKind, NameKind};
 use interdict_names::evidence::max_raise;
 use interdict_names::score::{
-    is_truncated_tokens, max_edits, may_be_truncated, round3, unit_similarity, Candidate, Scorer, Shape, Unit,
-    UnitView, MAX_UNITS, TRUNCATED_NAME, WEAK_ONLY_CAP,
+    max_edits, may_be_truncated, round3, unit_similarity, Candidate, Scorer, Shape, Unit, UnitView, MAX_UNITS,
+    TRUNCATED_NAME, WEAK_ONLY_CAP,
 };
 use interdict_names::similarity::weight::INITIAL as INITIAL_SIMILARITY;
 use interdict_names::similarity::Keys;
@@ -382,6 +382,9 @@ struct Plan {
     reached: usize,
     /// Whether a cut-short name can reach the plan's floor.
     truncation: bool,
+    /// When it can: the vocabulary units spelling each query token but the
+    /// last.
+    leading: Vec<Vec<u32>>,
     /// The token id of the query's first token, if any name holds it.
     first_token: Option<u32>,
 }
@@ -1034,7 +1037,8 @@ impl NameIndex {
         // is, so the names holding the rarest of those are always reached.
         let truncation = may_be_truncated(form) && floor <= TRUNCATED_NAME;
         let first_token = form.tokens.first().and_then(|t| self.tokens.get(&t.0)).map(|t| t.id);
-        let mut starts: Option<Vec<u32>> = None;
+        let cost = |ids: &[u32]| ids.iter().map(|&id| self.vocab[id as usize].postings.1).sum::<u32>();
+        let mut leading: Vec<Vec<u32>> = Vec::new();
         if truncation {
             let n = form.tokens.len();
             let holding = |text: &str| -> Vec<u32> {
@@ -1045,15 +1049,9 @@ impl NameIndex {
                     .filter(|&id| self.vocab[id as usize].span == 1 && self.unit_text(&self.vocab[id as usize]) == text)
                     .collect()
             };
-            let cost = |ids: &[u32]| ids.iter().map(|&id| self.vocab[id as usize].postings.1).sum::<u32>();
-            for (text, _, _) in &form.tokens[..n - 1] {
-                let ids = holding(text);
-                if starts.as_ref().is_none_or(|s| cost(&ids) < cost(s)) {
-                    starts = Some(ids);
-                }
-            }
+            leading.extend(form.tokens[..n - 1].iter().map(|(text, _, _)| holding(text)));
         }
-        let starts = starts.unwrap_or_default();
+        let starts: &[u32] = leading.iter().min_by_key(|ids| cost(ids)).map_or(&[], |ids| ids);
 
         // Reach names through the other units, adding up for each name the
         // most each unit can give it.
@@ -1115,7 +1113,8 @@ impl NameIndex {
                 let value = skipped_value + sums[name as usize].1;
                 let head = &self.heads[name as usize];
                 let den = form.total_weight + head.total_weight;
-                let cut_short = truncation && Some(head.first_token) == first_token && self.is_cut_short(form, name);
+                let cut_short =
+                    truncation && Some(head.first_token) == first_token && self.is_cut_short(form, &leading, name);
                 if cut_short || (den > 0.0 && value / den >= floor) {
                     candidates.push(name);
                 }
@@ -1164,15 +1163,17 @@ impl NameIndex {
                     let head = &self.heads[name as usize];
                     let den = form.total_weight + head.total_weight;
                     (den > 0.0 && (unread + sums[name as usize].1) / den >= floor)
-                        || (truncation && Some(head.first_token) == first_token && self.is_cut_short(form, name))
+                        || (truncation
+                            && Some(head.first_token) == first_token
+                            && self.is_cut_short(form, &leading, name))
                 });
             }
             // Names holding the first token and nothing looked up are
             // candidates only as the query cut short.
-            for &id in &starts {
+            for &id in starts {
                 for &name in self.postings_of(id) {
                     reached += 1;
-                    if sums[name as usize].0 != stamp && self.is_cut_short(form, name) {
+                    if sums[name as usize].0 != stamp && self.is_cut_short(form, &leading, name) {
                         sums[name as usize].0 = stamp;
                         candidates.push(name);
                     }
@@ -1191,6 +1192,7 @@ impl NameIndex {
             known,
             reached,
             truncation,
+            leading,
             first_token,
         }
     }
@@ -1239,8 +1241,9 @@ impl NameIndex {
         }
         // Each query unit counts once in a score, with at most its best
         // pair: names that cannot reach the floor even so are not aligned.
-        let cut_short =
-            plan.truncation && Some(head.first_token) == plan.first_token && self.is_cut_short(form, name_id);
+        let cut_short = plan.truncation
+            && Some(head.first_token) == plan.first_token
+            && self.is_cut_short(form, &plan.leading, name_id);
         if !cut_short {
             let mut best = [0.0f32; MAX_UNITS];
             let mut strong = false;
@@ -1271,13 +1274,25 @@ impl NameIndex {
         self.finish_score(score, &self.names[name_id as usize], evidence)
     }
 
-    /// Whether `form` is the listed name `name_id` cut short
-    /// ([`is_truncated_tokens`]), read from the name's token units.
-    fn is_cut_short(&self, form: &Analyzed, name_id: u32) -> bool {
+    /// Whether `form` is the listed name `name_id` cut short, as
+    /// [`interdict_names::score::is_truncated_tokens`] has it (a query that may be truncated), read
+    /// from the name's token units: `leading` holds the vocabulary units
+    /// spelling each query token but the last, so that those compare by
+    /// id and only the last token by its text.
+    fn is_cut_short(&self, form: &Analyzed, leading: &[Vec<u32>], name_id: u32) -> bool {
+        let n = form.tokens.len();
+        if n == 0 || leading.len() + 1 != n {
+            return false;
+        }
         let (_, units, shapes) = self.candidate(name_id);
         // A name's first units are its tokens, in order.
         let count = shapes.iter().take_while(|s| s.span == 1).count();
-        is_truncated_tokens(form, count, |i| self.unit_text(&self.vocab[units[i].vocab as usize]))
+        if count < n || !leading.iter().zip(units).all(|(ids, u)| ids.contains(&u.vocab)) {
+            return false;
+        }
+        let last = form.tokens[n - 1].0.as_str();
+        let cut = self.unit_text(&self.vocab[units[n - 1].vocab as usize]);
+        cut.starts_with(last) && (count > n || last != cut)
     }
 
     /// Every vocabulary unit sharing a key with `unit` (unverified).
