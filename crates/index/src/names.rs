@@ -333,6 +333,41 @@ impl BitSet {
     }
 }
 
+/// The bound of a candidate that may be the query cut short: it is always
+/// scored.
+const CUT_SHORT_BOUND: f32 = f32::INFINITY;
+
+/// Candidates are scored highest bound first when a search with a limit
+/// has more than this many; and loaded this many at a time.
+const ORDER_BY_BOUND_MIN: usize = 64;
+const LOAD_CHUNK: usize = 64;
+
+/// Orders `candidates` by bound, highest first, in 64 bands between the
+/// lowest bound and 1 (a counting sort: a query can have tens of thousands
+/// of candidates, and the order within a band does not matter).
+fn order_by_bound(candidates: &mut Vec<(u32, f32)>, ordered: &mut Vec<(u32, f32)>) {
+    const BANDS: usize = 64;
+    let low = candidates.iter().map(|c| c.1).fold(f32::INFINITY, f32::min);
+    let width = (1.0 - low).max(f32::EPSILON) / BANDS as f32;
+    // Band 0 holds the highest bounds (1 and above, and cut-short names).
+    let band = |bound: f32| BANDS - 1 - (((bound - low) / width) as usize).min(BANDS - 1);
+    let mut starts = [0usize; BANDS + 1];
+    for c in candidates.iter() {
+        starts[band(c.1) + 1] += 1;
+    }
+    for b in 0..BANDS {
+        starts[b + 1] += starts[b];
+    }
+    ordered.clear();
+    ordered.resize(candidates.len(), (0, 0.0));
+    for &c in candidates.iter() {
+        let slot = &mut starts[band(c.1)];
+        ordered[*slot] = c;
+        *slot += 1;
+    }
+    std::mem::swap(candidates, ordered);
+}
+
 /// Left-out postings are read for the names reached when there are more
 /// candidates than this, and at most this many postings per candidate.
 const REFINE_MIN_CANDIDATES: usize = 32;
@@ -358,6 +393,8 @@ struct Scratch {
     matched: Vec<Vec<(u32, f32, TokenMatch)>>,
     found: Vec<u32>,
     lookup: Lookup,
+    /// Candidates ordered by bound.
+    ordered: Vec<(u32, f32)>,
     work: Work,
 }
 
@@ -375,8 +412,9 @@ struct Work {
 
 /// What the key lookups of one query form found.
 struct Plan {
-    /// Names that can reach the threshold, in the order first reached.
-    candidates: Vec<u32>,
+    /// Names that can reach the threshold, in the order first reached,
+    /// each with the most it can score (before secondary evidence).
+    candidates: Vec<(u32, f32)>,
     /// (vocabulary id, query unit, similarity, rule), sorted.
     known: Vec<(u32, u8, f32, TokenMatch)>,
     reached: usize,
@@ -714,9 +752,9 @@ impl NameIndex {
 
     /// Reads the units of `names` before they are scored, as
     /// [`NameIndex::load_vocab`] reads vocabulary entries.
-    fn load_candidates(&self, names: &[u32]) {
+    fn load_candidates(&self, names: impl Iterator<Item = u32>) {
         let mut seen = 0u32;
-        for &name in names {
+        for name in names {
             let head = &self.heads[name as usize];
             seen ^= self.unit_heads[head.first_unit as usize].vocab;
             seen ^= self.unit_shapes[head.first_unit as usize].first as u32;
@@ -838,23 +876,37 @@ impl NameIndex {
         // a thousandth; secondary evidence can add `raise`.
         let floor_for = |score: f32| score - raise - 0.001;
         for (fi, form) in forms.iter().enumerate() {
-            let plan = self.plan(scratch, form, floor_for(kth.unwrap_or(threshold)));
+            let mut plan = self.plan(scratch, form, floor_for(kth.unwrap_or(threshold)));
             stats.reached += plan.reached;
-            stats.scored += plan.candidates.len();
             scratch.known_bits.reserve(self.vocab.len());
             for k in &plan.known {
                 scratch.known_bits.insert(k.0);
             }
-            self.load_candidates(&plan.candidates);
-            for &name_id in &plan.candidates {
+            let limited = limit < usize::MAX / 2;
+            let mut candidates = std::mem::take(&mut plan.candidates);
+            if limited && candidates.len() > ORDER_BY_BOUND_MIN {
+                // The floor rises with the hits found: with the highest
+                // bounds scored first it rises early, and most of the rest
+                // fall below it without being read.
+                order_by_bound(&mut candidates, &mut scratch.ordered);
+            }
+            for chunk in candidates.chunks(LOAD_CHUNK) {
                 let floor = floor_for(kth.unwrap_or(threshold));
-                let score = self.score_planned(scratch, form, &plan, floor, name_id, evidence);
-                if score < threshold || kth.is_some_and(|k| score < k) {
-                    continue;
-                }
-                self.keep_best(&mut best, fi, name_id, score);
-                if limit < usize::MAX / 2 && best.len() >= 2 * limit.max(8) {
-                    kth = Some(keep_top(&mut best, limit.max(1)));
+                self.load_candidates(chunk.iter().filter(|c| c.1 >= floor).map(|c| c.0));
+                for &(name_id, bound) in chunk {
+                    let floor = floor_for(kth.unwrap_or(threshold));
+                    if bound < floor {
+                        continue;
+                    }
+                    stats.scored += 1;
+                    let score = self.score_planned(scratch, form, &plan, floor, name_id, evidence);
+                    if score < threshold || kth.is_some_and(|k| score < k) {
+                        continue;
+                    }
+                    self.keep_best(&mut best, fi, name_id, score);
+                    if limited && best.len() >= 2 * limit.max(8) {
+                        kth = Some(keep_top(&mut best, limit.max(1)));
+                    }
                 }
             }
             scratch.known_bits.clear(plan.known.iter().map(|k| k.0));
@@ -1115,8 +1167,10 @@ impl NameIndex {
                 let den = form.total_weight + head.total_weight;
                 let cut_short =
                     truncation && Some(head.first_token) == first_token && self.is_cut_short(form, &leading, name);
-                if cut_short || (den > 0.0 && value / den >= floor) {
-                    candidates.push(name);
+                if cut_short {
+                    candidates.push((name, CUT_SHORT_BOUND));
+                } else if den > 0.0 && value / den >= floor {
+                    candidates.push((name, value / den));
                 }
             }
             // The left-out matches were counted as if every name held them
@@ -1138,7 +1192,7 @@ impl NameIndex {
                 // are not read, and count at the most each unit can add.
                 let mut unread = vec![0.0f32; form.units.len()];
                 candidate_bits.reserve(self.names.len());
-                for &n in &candidates {
+                for &(n, _) in &candidates {
                     candidate_bits.insert(n);
                 }
                 for (entry, _) in entries.iter().zip(&skipped).filter(|(_, &s)| s) {
@@ -1157,15 +1211,15 @@ impl NameIndex {
                         None => unread[entry.unit] = unread[entry.unit].max(unit.weight + entry.lift),
                     }
                 }
-                candidate_bits.clear(candidates.iter().copied());
+                candidate_bits.clear(candidates.iter().map(|c| c.0));
                 let unread: f32 = unread.iter().sum();
-                candidates.retain(|&name| {
-                    let head = &self.heads[name as usize];
-                    let den = form.total_weight + head.total_weight;
-                    (den > 0.0 && (unread + sums[name as usize].1) / den >= floor)
-                        || (truncation
-                            && Some(head.first_token) == first_token
-                            && self.is_cut_short(form, &leading, name))
+                candidates.retain_mut(|(name, bound)| {
+                    if *bound == CUT_SHORT_BOUND {
+                        return true;
+                    }
+                    let den = form.total_weight + self.heads[*name as usize].total_weight;
+                    *bound = (unread + sums[*name as usize].1) / den;
+                    den > 0.0 && *bound >= floor
                 });
             }
             // Names holding the first token and nothing looked up are
@@ -1175,7 +1229,7 @@ impl NameIndex {
                     reached += 1;
                     if sums[name as usize].0 != stamp && self.is_cut_short(form, &leading, name) {
                         sums[name as usize].0 = stamp;
-                        candidates.push(name);
+                        candidates.push((name, CUT_SHORT_BOUND));
                     }
                 }
             }

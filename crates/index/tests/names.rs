@@ -178,6 +178,11 @@ proptest! {
             let (fast, stats) = index.search_with_stats(q, &Evidence::default(), threshold, usize::MAX);
             let full = index.search_brute_force(q, &Evidence::default(), threshold, usize::MAX);
             prop_assert_eq!(&fast, &full, "query {:?} at {} ({:?})", q, threshold, stats);
+            // With a limit, many candidates are scored highest bound first
+            // and the rest fall below the rising floor: the best few must
+            // still be the full scan's.
+            let top = index.search(q, &Evidence::default(), threshold, 3);
+            prop_assert_eq!(&top[..], &full[..full.len().min(3)], "query {:?} at {}, limit 3", q, threshold);
         }
     }
 }
