@@ -124,6 +124,17 @@ fn korean_syllable(romanised: &str) -> String {
 /// the name has no letters or digits.
 pub fn latin_forms(raw: &str) -> Vec<String> {
     let raw = cut(raw, MAX_NAME_BYTES);
+    // Most names come in ASCII, where every step below but lower case
+    // changes nothing: NFKC leaves ASCII as it is, no ASCII character is
+    // invisible or a look-alike, and there is no umlaut to expand.
+    if raw.is_ascii() {
+        return vec![raw.to_ascii_lowercase()];
+    }
+    latin_forms_of_unicode(raw)
+}
+
+/// [`latin_forms`] step by step, for a name already cut to size.
+fn latin_forms_of_unicode(raw: &str) -> Vec<String> {
     let visible: String = raw.nfkc().filter(|c| !is_invisible(*c)).collect();
     let unspoofed = fold_lookalikes(&visible);
     let main = transliterate(&unspoofed, false);
@@ -252,6 +263,14 @@ mod tests {
             .split_whitespace()
             .collect::<Vec<_>>()
             .join(" ")
+    }
+
+    proptest::proptest! {
+        /// The ASCII shortcut gives what every step gives.
+        #[test]
+        fn ascii_names_take_the_shortcut_to_the_same_forms(raw in "[\\x00-\\x7f]{0,80}") {
+            proptest::prop_assert_eq!(latin_forms(&raw), latin_forms_of_unicode(&raw));
+        }
     }
 
     #[test]
