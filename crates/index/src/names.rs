@@ -1328,14 +1328,15 @@ impl NameIndex {
         self.finish_score(score, &self.names[name_id as usize], evidence)
     }
 
-    /// Whether `form` is the listed name `name_id` cut short, as
-    /// [`interdict_names::score::is_truncated_tokens`] has it (a query that may be truncated), read
-    /// from the name's token units: `leading` holds the vocabulary units
-    /// spelling each query token but the last, so that those compare by
-    /// id and only the last token by its text.
+    /// Whether `form`, a query that may be truncated, is the listed name
+    /// `name_id` cut short, as [`interdict_names::score::is_truncated_tokens`]
+    /// has it, read from the name's token units. `leading` holds the
+    /// vocabulary units spelling each query token but the last: those
+    /// compare by id, and only the last token by its text.
     fn is_cut_short(&self, form: &Analyzed, leading: &[Vec<u32>], name_id: u32) -> bool {
         let n = form.tokens.len();
-        if n == 0 || leading.len() + 1 != n {
+        // A query of one token is never cut short (`may_be_truncated`).
+        if n < 2 || leading.len() + 1 != n {
             return false;
         }
         let (_, units, shapes) = self.candidate(name_id);
