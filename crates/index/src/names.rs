@@ -665,10 +665,15 @@ impl NameIndex {
             if v.keys.consonants_len >= 2 {
                 pairs.push(tag(KeyKind::Consonants, v.keys.consonants), id);
             }
-            variants.clear();
-            deletion_variants(text, max_edits(v.span), &mut variants);
-            for &h in &variants {
-                pairs.push(tag(KeyKind::Deletion, h), id);
+            // A unit that allows no edits (joined tokens) meets nothing by
+            // the edit rule: its one deletion key, its own text, would only
+            // find units the verification turns down.
+            if max_edits(v.span) > 0 {
+                variants.clear();
+                deletion_variants(text, max_edits(v.span), &mut variants);
+                for &h in &variants {
+                    pairs.push(tag(KeyKind::Deletion, h), id);
+                }
             }
             if v.span == 1 {
                 let bytes = text.as_bytes();
@@ -1361,9 +1366,11 @@ impl NameIndex {
         if unit.keys.consonants_len >= 2 {
             keys.push(tag(KeyKind::Consonants, unit.keys.consonants));
         }
-        variants.clear();
-        deletion_variants(unit.text, max_edits(unit.span), variants);
-        keys.extend(variants.iter().map(|&h| tag(KeyKind::Deletion, h)));
+        if max_edits(unit.span) > 0 {
+            variants.clear();
+            deletion_variants(unit.text, max_edits(unit.span), variants);
+            keys.extend(variants.iter().map(|&h| tag(KeyKind::Deletion, h)));
+        }
         if unit.span == 1 {
             // The query cut short: listed tokens it starts.
             keys.push(tag(KeyKind::Prefix, hash_bytes(text)));
