@@ -1,6 +1,9 @@
 //! Name structure: words, and what each word is (a particle, a title, a
 //! legal form...), which decides how much it counts.
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
 use serde::Serialize;
 
 /// What a token of a name is. Only [`TokenKind::Word`] tokens carry a
@@ -288,6 +291,41 @@ const GENERIC: &[&str] = &[
     "media",
 ];
 
+/// The tables a word is in.
+#[derive(Clone, Copy, Default)]
+struct Listed {
+    title: bool,
+    legal_form: bool,
+    trailing_legal_form: bool,
+    particle: bool,
+    suffix: bool,
+    generic: bool,
+}
+
+/// The tables `word` is in, in one lookup: every word of every name passes
+/// here, and most are in none of the tables.
+fn listed(word: &str) -> Listed {
+    static TABLES: OnceLock<HashMap<&'static str, Listed>> = OnceLock::new();
+    let tables = TABLES.get_or_init(|| {
+        let mut map: HashMap<&'static str, Listed> = HashMap::new();
+        let tables: [(&[&'static str], fn(&mut Listed)); 6] = [
+            (TITLES, |l| l.title = true),
+            (LEGAL_FORMS, |l| l.legal_form = true),
+            (TRAILING_LEGAL_FORMS, |l| l.trailing_legal_form = true),
+            (PARTICLES, |l| l.particle = true),
+            (SUFFIXES, |l| l.suffix = true),
+            (GENERIC, |l| l.generic = true),
+        ];
+        for (words, mark) in tables {
+            for &w in words {
+                mark(map.entry(w).or_default());
+            }
+        }
+        map
+    });
+    tables.get(word).copied().unwrap_or_default()
+}
+
 /// Splits a Latin form (see [`crate::latin_forms`]) into tokens and tells
 /// their kinds. `S.A.` and `J.P.` become `sa` and `jp`; apostrophes vanish
 /// (`O'Brien` is `obrien`); every other non-alphanumeric splits.
@@ -299,16 +337,17 @@ pub fn tokenize(latin: &str) -> Tokens {
     for (i, word) in words.into_iter().enumerate() {
         let w = word.as_str();
         let last = i + 1 == count;
-        let kind = if TITLES.contains(&w) && count > 1 {
+        let tables = listed(w);
+        let kind = if tables.title && count > 1 {
             out.titles.push(word);
             continue;
-        } else if LEGAL_FORMS.contains(&w) || (last && count > 1 && TRAILING_LEGAL_FORMS.contains(&w)) {
+        } else if tables.legal_form || (last && count > 1 && tables.trailing_legal_form) {
             TokenKind::LegalForm
-        } else if PARTICLES.contains(&w) {
+        } else if tables.particle {
             TokenKind::Particle
-        } else if SUFFIXES.contains(&w) && i > 0 {
+        } else if tables.suffix && i > 0 {
             TokenKind::Suffix
-        } else if GENERIC.contains(&w) {
+        } else if tables.generic {
             TokenKind::Generic
         } else if i > 0 && is_patronymic(w) {
             TokenKind::Patronymic
@@ -369,7 +408,7 @@ fn flush(current: &mut String, words: &mut Vec<String>) {
     }
 }
 
-fn merge_legal_phrases(words: Vec<String>) -> Vec<String> {
+fn merge_legal_phrases(mut words: Vec<String>) -> Vec<String> {
     if words.len() < 2 {
         return words;
     }
@@ -384,7 +423,7 @@ fn merge_legal_phrases(words: Vec<String>) -> Vec<String> {
                 continue 'outer;
             }
         }
-        out.push(words[i].clone());
+        out.push(std::mem::take(&mut words[i]));
         i += 1;
     }
     out
