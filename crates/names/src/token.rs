@@ -308,19 +308,17 @@ fn listed(word: &str) -> Listed {
     static TABLES: OnceLock<HashMap<&'static str, Listed>> = OnceLock::new();
     let tables = TABLES.get_or_init(|| {
         let mut map: HashMap<&'static str, Listed> = HashMap::new();
-        let tables: [(&[&'static str], fn(&mut Listed)); 6] = [
-            (TITLES, |l| l.title = true),
-            (LEGAL_FORMS, |l| l.legal_form = true),
-            (TRAILING_LEGAL_FORMS, |l| l.trailing_legal_form = true),
-            (PARTICLES, |l| l.particle = true),
-            (SUFFIXES, |l| l.suffix = true),
-            (GENERIC, |l| l.generic = true),
-        ];
-        for (words, mark) in tables {
+        let mut mark = |words: &[&'static str], set: fn(&mut Listed)| {
             for &w in words {
-                mark(map.entry(w).or_default());
+                set(map.entry(w).or_default());
             }
-        }
+        };
+        mark(TITLES, |l| l.title = true);
+        mark(LEGAL_FORMS, |l| l.legal_form = true);
+        mark(TRAILING_LEGAL_FORMS, |l| l.trailing_legal_form = true);
+        mark(PARTICLES, |l| l.particle = true);
+        mark(SUFFIXES, |l| l.suffix = true);
+        mark(GENERIC, |l| l.generic = true);
         map
     });
     tables.get(word).copied().unwrap_or_default()
