@@ -90,10 +90,6 @@ pub fn max_edits(span: u8) -> usize {
 }
 
 impl Unit {
-    pub fn max_edits(&self) -> usize {
-        max_edits(self.span)
-    }
-
     /// The unit as [`unit_similarity`] reads it.
     pub fn view(&self) -> UnitView<'_> {
         UnitView {
