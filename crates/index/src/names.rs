@@ -1098,15 +1098,11 @@ impl NameIndex {
         let mut leading: Vec<Vec<u32>> = Vec::new();
         if truncation {
             let n = form.tokens.len();
-            let holding = |text: &str| -> Vec<u32> {
-                self.keys
-                    .get(tag(KeyKind::Exact, hash_bytes(text.as_bytes())))
+            leading.extend(
+                form.tokens[..n - 1]
                     .iter()
-                    .copied()
-                    .filter(|&id| self.vocab[id as usize].span == 1 && self.unit_text(&self.vocab[id as usize]) == text)
-                    .collect()
-            };
-            leading.extend(form.tokens[..n - 1].iter().map(|(text, _, _)| holding(text)));
+                    .map(|(text, _, _)| self.spelled(text).collect()),
+            );
         }
         let starts: &[u32] = leading.iter().min_by_key(|ids| cost(ids)).map_or(&[], |ids| ids);
 
@@ -1409,13 +1405,22 @@ impl NameIndex {
         if unit.span != 1 || unit.initial {
             return None;
         }
+        self.spelled(&unit.text).find(|&id| {
+            let v = &self.vocab[id as usize];
+            !v.initial && v.keys == unit.keys
+        })
+    }
+
+    /// The single-token vocabulary units spelled `text` (as a word or as
+    /// an initial).
+    fn spelled<'a>(&'a self, text: &'a str) -> impl Iterator<Item = u32> + 'a {
         self.keys
-            .get(tag(KeyKind::Exact, hash_bytes(unit.text.as_bytes())))
+            .get(tag(KeyKind::Exact, hash_bytes(text.as_bytes())))
             .iter()
             .copied()
-            .find(|&id| {
+            .filter(move |&id| {
                 let v = &self.vocab[id as usize];
-                v.span == 1 && !v.initial && v.keys == unit.keys && self.unit_text(v) == unit.text
+                v.span == 1 && self.unit_text(v) == text
             })
     }
 
