@@ -183,6 +183,17 @@ print(json.dumps({"server": round(server, 2), "load_generator": round(gen, 2),
                   "other": round(max(busy - server - gen, 0), 2), "machine": round(busy, 2)}))
 PY
 }
+# record_usage NAME BEFORE AFTER: prints the cores used and what the server
+# wrote to disk between two marks, and adds both to result NAME.
+record_usage() {
+  local cores disk
+  cores=$(cpu_delta "$2" "$3")
+  echo "  cores used: $cores"
+  amend "$1" "{\"cores_used\": $cores}"
+  disk=$(disk_written "$1" "$2" "$3")
+  echo "  written to disk: $disk"
+  amend "$1" "$disk"
+}
 
 lua="$root/bench/server/screen.lua"
 export BENCH_BODIES="$bodies" BENCH_OUT="$results"
@@ -195,16 +206,10 @@ bench_wrk() {
   [ -n "${BENCH_RATE:-}" ] && envs+="BENCH_RATE=$BENCH_RATE "
   [ -n "${BENCH_STATUS:-}" ] && envs+="BENCH_STATUS=1 "
   printf '$ %sBENCH_BODIES=bodies.txt %s\n' "$envs" "$cmd"
-  local cores disk
   cpu_mark "$tmp/cpu-$name.txt"
   BENCH_NAME="$name" BENCH_CMD="$envs$cmd" wrk "$@" -s "$lua" "$base/v1/screen/party" | sed 's/^/  /'
   cpu_mark "$tmp/cpu-now.txt"
-  cores=$(cpu_delta "$tmp/cpu-$name.txt" "$tmp/cpu-now.txt")
-  echo "  cores used: $cores"
-  amend "$name" "{\"cores_used\": $cores}"
-  disk=$(disk_written "$name" "$tmp/cpu-$name.txt" "$tmp/cpu-now.txt")
-  echo "  written to disk: $disk"
-  amend "$name" "$disk"
+  record_usage "$name" "$tmp/cpu-$name.txt" "$tmp/cpu-now.txt"
 }
 
 # --- a. max throughput --------------------------------------------------
@@ -294,12 +299,7 @@ kill -INT "$wrk_pid" 2>/dev/null || true
 wait "$wrk_pid" 2>/dev/null || true
 sed 's/^/  /' "$tmp/swap-wrk.txt"
 cpu_mark "$tmp/cpu-now.txt"
-swap_cores=$(cpu_delta "$tmp/cpu-swap.txt" "$tmp/cpu-now.txt")
-echo "  cores used: $swap_cores"
-amend swap "{\"cores_used\": $swap_cores}"
-swap_disk=$(disk_written swap "$tmp/cpu-swap.txt" "$tmp/cpu-now.txt")
-echo "  written to disk: $swap_disk"
-amend swap "$swap_disk"
+record_usage swap "$tmp/cpu-swap.txt" "$tmp/cpu-now.txt"
 swap_json=$(python3 -c '
 import json, sys
 s = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
