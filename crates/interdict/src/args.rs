@@ -164,7 +164,7 @@ pub enum AuditCommand {
 
 #[derive(Args)]
 pub struct Explain {
-    /// A decision id (`d-` and 16 hex digits), as screening printed it.
+    /// A decision id (such as `d-42-59494874805478df`), as screening printed it.
     pub decision_id: String,
     #[arg(long, value_enum, default_value_t = ShowFormat::Table)]
     pub format: ShowFormat,
@@ -172,7 +172,7 @@ pub struct Explain {
 
 #[derive(Args)]
 pub struct Replay {
-    /// A decision id (`d-` and 16 hex digits), as screening printed it.
+    /// A decision id (such as `d-42-59494874805478df`), as screening printed it.
     pub decision_id: String,
 }
 

@@ -48,7 +48,16 @@ fn decisions_are_recorded_chained_explained_and_replayed() {
     let decisions = screen_examples(&dir.0);
     let ids: Vec<&str> = decisions.iter().map(|d| d["decision_id"].as_str().unwrap()).collect();
     assert_eq!(ids.len(), 4);
-    assert!(ids.iter().all(|id| id.starts_with("d-") && id.len() == 18), "{ids:?}");
+    // `d-`, the record's number, `-` and 16 hex digits of its hash.
+    for (n, id) in ids.iter().enumerate() {
+        let digits = id
+            .strip_prefix(&format!("d-{}-", n + 1))
+            .unwrap_or_else(|| panic!("{ids:?}"));
+        assert!(
+            digits.len() == 16 && digits.bytes().all(|b| b.is_ascii_hexdigit()),
+            "{ids:?}"
+        );
+    }
 
     let out = interdict(&dir.0, &["audit", "verify"]);
     assert!(out.status.success());

@@ -504,7 +504,7 @@ pub fn order_view(live: &Live, id: &str, as_of: Date) -> Result<Value, Error> {
 /// A recorded decision: what was screened, the decision, its place in the
 /// audit chain, and its alert and dispositions.
 #[utoipa::path(get, path = "/v1/decisions/{id}", tag = "decisions",
-    params(("id" = String, Path, description = "The decision id, `d-` and 16 hex digits")),
+    params(("id" = String, Path, description = "The decision id, such as `d-42-59494874805478df`: `d-`, the record's number in the audit log, `-` and 16 hex digits of its hash")),
     responses((status = 401, body = ErrorBody), (status = 429, body = ErrorBody), (status = 503, body = ErrorBody),
         (status = 200, description = "The audit record, with `input` and `decision` as JSON", body = Object),
         (status = 404, body = ErrorBody)),

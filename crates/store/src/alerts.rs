@@ -11,7 +11,7 @@ use rusqlite::{params, OptionalExtension, TransactionBehavior};
 use serde::{Deserialize, Serialize};
 
 use crate::allowlist::{insert_allow_entry, NewAllowEntry};
-use crate::audit::{append_in, NewRecord};
+use crate::audit::{append_in, seq_of, NewRecord};
 use crate::{Error, Store};
 
 /// Where an alert stands.
@@ -134,10 +134,7 @@ impl Store {
     pub fn alerts(&self, status: Option<AlertStatus>, limit: usize, after: Option<&str>) -> Result<Vec<Alert>, Error> {
         let sqlite = |e| Error::sqlite(&self.path, e);
         let after_seq: i64 = match after {
-            Some(id) => self
-                .conn
-                .query_row("SELECT seq FROM alerts WHERE decision_id = ?1", [id], |r| r.get(0))
-                .optional()
+            Some(id) => alert_seq(&self.conn, id)
                 .map_err(sqlite)?
                 .ok_or_else(|| Error::unknown_alert(id))?,
             None => 0,
@@ -161,30 +158,40 @@ impl Store {
 
     /// The alert of decision `id`, if the decision opened one.
     pub fn alert(&self, id: &str) -> Result<Option<Alert>, Error> {
+        let sqlite = |e| Error::sqlite(&self.path, e);
+        let Some(seq) = alert_seq(&self.conn, id).map_err(sqlite)? else {
+            return Ok(None);
+        };
         let row = self
             .conn
             .query_row(
-                "SELECT decision_id, kind, outcome, subject, status, created, updated FROM alerts WHERE decision_id = ?1",
-                [id],
+                "SELECT decision_id, kind, outcome, subject, status, created, updated FROM alerts WHERE seq = ?1",
+                [seq],
                 alert_row,
             )
-            .optional()
-            .map_err(|e| Error::sqlite(&self.path, e))?;
-        row.map(to_alert).transpose()
+            .map_err(sqlite)?;
+        to_alert(row).map(Some)
     }
 
     /// The dispositions of alert `id`, oldest first.
     pub fn dispositions(&self, id: &str) -> Result<Vec<Disposition>, Error> {
         let sqlite = |e| Error::sqlite(&self.path, e);
+        let Some(seq) = alert_seq(&self.conn, id).map_err(sqlite)? else {
+            return Ok(Vec::new());
+        };
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT id, alert_id, status, comment, author, allow_entry_id, audit_decision_id, created
-                 FROM dispositions WHERE alert_id = ?1 ORDER BY id",
+                "SELECT d.id, alerts.decision_id, d.status, d.comment, d.author, d.allow_entry_id, audit.decision_id,
+                        d.created
+                 FROM dispositions d
+                 JOIN alerts ON alerts.seq = d.alert_seq
+                 JOIN audit ON audit.seq = d.audit_seq
+                 WHERE d.alert_seq = ?1 ORDER BY d.id",
             )
             .map_err(sqlite)?;
         let rows = stmt
-            .query_map([id], |r| {
+            .query_map([seq], |r| {
                 Ok((
                     r.get::<_, i64>(0)?,
                     r.get::<_, String>(1)?,
@@ -238,16 +245,12 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(sqlite)?;
-        let snapshot_id: String = tx
-            .query_row(
-                "SELECT audit.snapshot_id FROM alerts JOIN audit ON audit.decision_id = alerts.decision_id
-                 WHERE alerts.decision_id = ?1",
-                [&d.alert_id],
-                |r| r.get(0),
-            )
-            .optional()
+        let seq = alert_seq(&tx, &d.alert_id)
             .map_err(sqlite)?
             .ok_or_else(|| Error::unknown_alert(&d.alert_id))?;
+        let snapshot_id: String = tx
+            .query_row("SELECT snapshot_id FROM audit WHERE seq = ?1", [seq], |r| r.get(0))
+            .map_err(sqlite)?;
         let allow_entry = match &d.allow {
             Some(entry) => Some(insert_allow_entry(&tx, entry).map_err(sqlite)?),
             None => None,
@@ -271,23 +274,23 @@ impl Store {
         let audited = append_in(&tx, std::slice::from_ref(&record)).map_err(sqlite)?;
         let audit = &audited[0];
         tx.execute(
-            "INSERT INTO dispositions (alert_id, status, comment, author, allow_entry_id, audit_decision_id, created)
+            "INSERT INTO dispositions (alert_seq, status, comment, author, allow_entry_id, audit_seq, created)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             params![
-                d.alert_id,
+                seq,
                 d.status.as_str(),
                 d.comment,
                 d.author,
                 allow_entry.as_ref().map(|e| e.id.clone()),
-                audit.decision_id,
+                audit.seq,
                 audit.created
             ],
         )
         .map_err(sqlite)?;
         let id = tx.last_insert_rowid();
         tx.execute(
-            "UPDATE alerts SET status = ?2, updated = ?3 WHERE decision_id = ?1",
-            params![d.alert_id, d.status.as_str(), audit.created],
+            "UPDATE alerts SET status = ?2, updated = ?3 WHERE seq = ?1",
+            params![seq, d.status.as_str(), audit.created],
         )
         .map_err(sqlite)?;
         tx.commit().map_err(sqlite)?;
@@ -302,6 +305,16 @@ impl Store {
             created: audit.created.clone(),
         })
     }
+}
+
+/// The `seq` of the alert of decision `id`, if the decision opened one.
+fn alert_seq(conn: &rusqlite::Connection, id: &str) -> rusqlite::Result<Option<i64>> {
+    let Some(seq) = seq_of(conn, id)? else {
+        return Ok(None);
+    };
+    conn.prepare_cached("SELECT seq FROM alerts WHERE seq = ?1")?
+        .query_row([seq], |r| r.get(0))
+        .optional()
 }
 
 fn to_alert(

@@ -44,7 +44,7 @@ pub struct NewAlert {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditRecord {
     pub seq: i64,
-    /// `d-` and the first 16 hex digits of the record's hash.
+    /// See [`decision_id`].
     pub decision_id: String,
     /// RFC 3339, UTC.
     pub created: String,
@@ -55,6 +55,62 @@ pub struct AuditRecord {
     pub decision: String,
     pub prev_hash: String,
     pub hash: String,
+}
+
+/// The id of the record `seq` with `hash`: `d-`, the `seq`, `-`, and the
+/// first 16 hex digits of the hash, such as `d-42-a0fa1269a19442a5`. The
+/// `seq` finds the record without an index of ids (whose entries would
+/// land at random places, a page write for every decision); the hash
+/// digits make ids unguessable and tie them to the record's content.
+pub fn decision_id(seq: i64, hash: &str) -> String {
+    format!("d-{seq}-{}", hash_digits(hash))
+}
+
+/// The id that records appended before schema version 8 were given, and
+/// keep: `d-` and the first 16 hex digits of the hash (18 characters).
+fn id_before_v8(hash: &str) -> String {
+    format!("d-{}", hash_digits(hash))
+}
+
+/// The first 16 digits of `hash`: all of it when a damaged record's hash
+/// is shorter, which the chain check then reports.
+fn hash_digits(hash: &str) -> &str {
+    hash.get(..16).unwrap_or(hash)
+}
+
+/// How to find the record of an id.
+enum IdLookup {
+    /// An id of [`decision_id`]'s form: the record `seq`, if its id is the
+    /// whole text.
+    Seq(i64),
+    /// An id of the form before schema version 8, through its index.
+    BeforeV8,
+}
+
+fn id_lookup(id: &str) -> IdLookup {
+    let seq = id
+        .strip_prefix("d-")
+        .and_then(|rest| rest.split_once('-'))
+        .and_then(|(seq, _)| seq.parse::<i64>().ok());
+    match seq {
+        Some(seq) => IdLookup::Seq(seq),
+        None => IdLookup::BeforeV8,
+    }
+}
+
+/// The `seq` of the record with id `id`, if there is one.
+pub(crate) fn seq_of(conn: &rusqlite::Connection, id: &str) -> rusqlite::Result<Option<i64>> {
+    match id_lookup(id) {
+        IdLookup::Seq(seq) => conn
+            .prepare_cached("SELECT seq FROM audit WHERE seq = ?1 AND decision_id = ?2")?
+            .query_row(params![seq, id], |r| r.get(0))
+            .optional(),
+        // The `length` term lets SQLite use the partial index of old ids.
+        IdLookup::BeforeV8 => conn
+            .prepare_cached("SELECT seq FROM audit WHERE decision_id = ?1 AND length(decision_id) = 18")?
+            .query_row([id], |r| r.get(0))
+            .optional(),
+    }
 }
 
 /// Appends `records` inside `tx`, chained after the last record, opening
@@ -79,7 +135,7 @@ pub(crate) fn append_in(tx: &rusqlite::Transaction<'_>, records: &[NewRecord]) -
     for r in records {
         seq += 1;
         let hash = record_hash(&prev, seq, &created, r);
-        let decision_id = format!("d-{}", &hash[..16]);
+        let decision_id = decision_id(seq, &hash);
         insert.execute(params![
             seq,
             decision_id,
@@ -155,11 +211,15 @@ impl Store {
 
     /// The record of `decision_id`.
     pub fn decision(&self, decision_id: &str) -> Result<Option<AuditRecord>, Error> {
+        let sqlite = |e| Error::sqlite(&self.path, e);
+        let Some(seq) = seq_of(&self.conn, decision_id).map_err(sqlite)? else {
+            return Ok(None);
+        };
         self.conn
             .query_row(
                 "SELECT seq, decision_id, created, kind, snapshot_id, as_of, input, decision, prev_hash, hash
-                 FROM audit WHERE decision_id = ?1",
-                [decision_id],
+                 FROM audit WHERE seq = ?1",
+                [seq],
                 |r| {
                     Ok(AuditRecord {
                         seq: r.get(0)?,
@@ -176,7 +236,7 @@ impl Store {
                 },
             )
             .optional()
-            .map_err(|e| Error::sqlite(&self.path, e))
+            .map_err(sqlite)
     }
 
     /// Checks every record's hash and its link to the one before, in order,
@@ -211,7 +271,9 @@ impl Store {
                 Some(format!("record {expected_seq} is missing (next is {seq})"))
             } else if prev_hash != prev {
                 Some("its link to the record before does not match".to_string())
-            } else if record_hash(&prev, seq, &created, &record) != hash || !hash.starts_with(&decision_id[2..]) {
+            } else if record_hash(&prev, seq, &created, &record) != hash
+                || (decision_id != self::decision_id(seq, &hash) && decision_id != id_before_v8(&hash))
+            {
                 Some("its content does not match its hash".to_string())
             } else {
                 None

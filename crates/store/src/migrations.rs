@@ -101,6 +101,66 @@ const MIGRATIONS: &[&str] = &[
     // 7: no query reads the audit log by snapshot, and the index cost every
     // appended decision a page write.
     "DROP INDEX audit_snapshot;",
+    // 8: every appended decision paid two index entries at a random place,
+    // a page write each: the unique `audit.decision_id` and the alerts'
+    // text key. Decision ids now carry their record's `seq` (see audit.rs),
+    // so they are found by `seq`, and alerts and dispositions refer to
+    // records by `seq`. The ids handed out before (`d-` and 16 hex digits,
+    // 18 characters) stay findable through a partial index that no new id
+    // enters. The tables are renamed aside, made again and copied, since
+    // SQLite cannot drop a column's UNIQUE or change a primary key.
+    "PRAGMA defer_foreign_keys = ON;
+     ALTER TABLE dispositions RENAME TO dispositions_v7;
+     ALTER TABLE alerts RENAME TO alerts_v7;
+     ALTER TABLE audit RENAME TO audit_v7;
+     CREATE TABLE audit (
+         seq         INTEGER PRIMARY KEY,
+         decision_id TEXT NOT NULL,
+         created     TEXT NOT NULL,
+         kind        TEXT NOT NULL,
+         snapshot_id TEXT NOT NULL,
+         as_of       TEXT NOT NULL,
+         input       TEXT NOT NULL,
+         decision    TEXT NOT NULL,
+         prev_hash   TEXT NOT NULL,
+         hash        TEXT NOT NULL
+     );
+     INSERT INTO audit SELECT seq, decision_id, created, kind, snapshot_id, as_of, input, decision, prev_hash, hash
+         FROM audit_v7 ORDER BY seq;
+     CREATE TABLE alerts (
+         seq         INTEGER PRIMARY KEY REFERENCES audit (seq),
+         decision_id TEXT NOT NULL,
+         kind        TEXT NOT NULL,
+         outcome     TEXT NOT NULL,
+         subject     TEXT NOT NULL,
+         status      TEXT NOT NULL,
+         created     TEXT NOT NULL,
+         updated     TEXT NOT NULL
+     );
+     INSERT INTO alerts SELECT seq, decision_id, kind, outcome, subject, status, created, updated
+         FROM alerts_v7 ORDER BY seq;
+     CREATE TABLE dispositions (
+         id             INTEGER PRIMARY KEY,
+         alert_seq      INTEGER NOT NULL REFERENCES alerts (seq),
+         status         TEXT NOT NULL,
+         comment        TEXT NOT NULL,
+         author         TEXT NOT NULL,
+         allow_entry_id TEXT,
+         audit_seq      INTEGER NOT NULL REFERENCES audit (seq),
+         created        TEXT NOT NULL
+     );
+     INSERT INTO dispositions
+         SELECT d.id, a.seq, d.status, d.comment, d.author, d.allow_entry_id, r.seq, d.created
+         FROM dispositions_v7 d
+         JOIN alerts_v7 a ON a.decision_id = d.alert_id
+         JOIN audit_v7 r ON r.decision_id = d.audit_decision_id
+         ORDER BY d.id;
+     DROP TABLE dispositions_v7;
+     DROP TABLE alerts_v7;
+     DROP TABLE audit_v7;
+     CREATE UNIQUE INDEX audit_ids_before_v8 ON audit (decision_id) WHERE length(decision_id) = 18;
+     CREATE INDEX alerts_status ON alerts (status, seq);
+     CREATE INDEX dispositions_alert ON dispositions (alert_seq, id);",
 ];
 
 /// The schema version this build writes.
@@ -112,6 +172,11 @@ pub fn version(conn: &Connection) -> Result<u32, Error> {
 }
 
 pub fn run(conn: &mut Connection) -> Result<(), Error> {
+    run_to(conn, LATEST)
+}
+
+/// Migrates to version `target` at most.
+fn run_to(conn: &mut Connection, target: u32) -> Result<(), Error> {
     // Several processes may open a new store at once (screening commands
     // run side by side): each migration reads the version and applies the
     // next step inside one immediate transaction, so exactly one of them
@@ -124,12 +189,104 @@ pub fn run(conn: &mut Connection) -> Result<(), Error> {
         if current > LATEST {
             return Err(Error::too_new(current, LATEST));
         }
-        let Some(sql) = MIGRATIONS.get(current as usize) else {
+        let Some(sql) = MIGRATIONS.get(current as usize).filter(|_| current < target) else {
             return Ok(());
         };
         tx.execute_batch(sql).map_err(Error::sqlite_bare)?;
         tx.pragma_update(None, "user_version", current + 1)
             .map_err(Error::sqlite_bare)?;
         tx.commit().map_err(Error::sqlite_bare)?;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::{append_in, NewAlert, NewRecord};
+    use crate::{AlertStatus, Store, DB_FILE};
+
+    fn record(subject: &str) -> NewRecord {
+        NewRecord {
+            kind: "party".to_string(),
+            snapshot_id: "sha256:aa".to_string(),
+            as_of: "2021-03-01".to_string(),
+            input: format!(r#"{{"names":["{subject}"]}}"#),
+            decision: r#"{"outcome":"review"}"#.to_string(),
+            alert: Some(NewAlert {
+                outcome: "review".to_string(),
+                subject: subject.to_string(),
+            }),
+        }
+    }
+
+    /// A store that version 7 wrote: decisions with the ids of then (`d-`
+    /// and 16 hex digits), two alerts, and a disposition of the first.
+    fn version_7_store(path: &std::path::Path) {
+        let mut conn = Connection::open(path).unwrap();
+        run_to(&mut conn, 7).unwrap();
+        assert_eq!(version(&conn).unwrap(), 7);
+        let tx = conn.transaction().unwrap();
+        append_in(&tx, &[record("Alpha"), record("Beta")]).unwrap();
+        // The ids change under the alerts that refer to them: the keys are
+        // checked once all agree, at the commit.
+        tx.execute_batch(
+            "PRAGMA defer_foreign_keys = ON;
+             UPDATE audit SET decision_id = 'd-' || substr(hash, 1, 16);
+             UPDATE alerts SET decision_id = (SELECT decision_id FROM audit WHERE audit.seq = alerts.seq);
+             UPDATE alerts SET status = 'confirmed' WHERE seq = 1;
+             INSERT INTO dispositions (alert_id, status, comment, author, allow_entry_id, audit_decision_id, created)
+                 SELECT a.decision_id, 'confirmed', 'it is them', 'analyst', NULL, b.decision_id, b.created
+                 FROM audit a, audit b WHERE a.seq = 1 AND b.seq = 2;",
+        )
+        .unwrap();
+        tx.commit().unwrap();
+    }
+
+    #[test]
+    fn a_version_7_audit_log_keeps_its_ids_alerts_dispositions_and_chain() {
+        let dir = std::env::temp_dir().join(format!("interdict-migrate-v7-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        version_7_store(&dir.join(DB_FILE));
+
+        let mut store = Store::open(&dir).unwrap();
+        assert_eq!(store.schema_version().unwrap(), 8);
+        let ids: Vec<String> = {
+            let conn = Connection::open(dir.join(DB_FILE)).unwrap();
+            let mut stmt = conn.prepare("SELECT decision_id FROM audit ORDER BY seq").unwrap();
+            let rows = stmt.query_map([], |r| r.get(0)).unwrap();
+            rows.map(Result::unwrap).collect()
+        };
+        assert_eq!(ids.len(), 2);
+        assert!(ids.iter().all(|id| id.len() == 18), "{ids:?}");
+        assert_eq!(store.decision(&ids[0]).unwrap().unwrap().seq, 1);
+        assert_eq!(store.decision(&ids[1]).unwrap().unwrap().seq, 2);
+        let first = store.alert(&ids[0]).unwrap().unwrap();
+        assert_eq!(
+            (first.id.as_str(), first.status),
+            (ids[0].as_str(), AlertStatus::Confirmed)
+        );
+        let dispositions = store.dispositions(&ids[0]).unwrap();
+        assert_eq!(dispositions.len(), 1);
+        assert_eq!(dispositions[0].alert_id, ids[0]);
+        assert_eq!(dispositions[0].audit_decision_id, ids[1]);
+        assert_eq!(dispositions[0].comment, "it is them");
+        let after_first: Vec<String> = store
+            .alerts(None, 10, Some(&ids[0]))
+            .unwrap()
+            .into_iter()
+            .map(|a| a.id)
+            .collect();
+        assert_eq!(after_first, [ids[1].clone()]);
+
+        // The chain goes on under the new ids.
+        let third = store.append_decisions(&[record("Gamma")]).unwrap().remove(0);
+        assert_eq!(third.decision_id, format!("d-3-{}", &third.hash[..16]));
+        assert_eq!(third.prev_hash, store.decision(&ids[1]).unwrap().unwrap().hash);
+        let check = store.verify_audit().unwrap();
+        assert_eq!((check.records, check.first_broken), (3, None));
+        assert_eq!(store.alert(&third.decision_id).unwrap().unwrap().subject, "Gamma");
+        drop(store);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

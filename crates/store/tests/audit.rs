@@ -54,8 +54,30 @@ fn records_chain_in_order_and_verify() {
     let second = store.decision(&store_id(&store, 2)).unwrap().unwrap();
     assert_eq!(second.prev_hash, first.hash);
     assert_eq!(second.decision, r#"{"outcome":"allow","n":2}"#);
-    assert_eq!(second.decision_id, format!("d-{}", &second.hash[..16]));
+    assert_eq!(second.decision_id, format!("d-2-{}", &second.hash[..16]));
     assert!(store.decision("d-0000000000000000").unwrap().is_none());
+}
+
+#[test]
+fn an_id_is_found_only_when_its_sequence_number_and_hash_digits_both_match() {
+    let dir = TempDir::new("ids");
+    let store = filled(&dir);
+    let second = store.decision(&store_id(&store, 2)).unwrap().unwrap();
+    let third = store.decision(&store_id(&store, 3)).unwrap().unwrap();
+    // The right digits under another record's number, a number with no
+    // record, and digits cut short are all unknown ids.
+    for id in [
+        format!("d-3-{}", &second.hash[..16]),
+        format!("d-2-{}", &third.hash[..16]),
+        format!("d-9-{}", &second.hash[..16]),
+        format!("d-2-{}", &second.hash[..15]),
+        format!("d-{}", &second.hash[..16]),
+        "d--".to_string(),
+        "d-2".to_string(),
+    ] {
+        assert!(store.decision(&id).unwrap().is_none(), "{id}");
+    }
+    assert_eq!(store.decision(&second.decision_id).unwrap().unwrap().seq, 2);
 }
 
 fn store_id(store: &Store, seq: i64) -> String {
@@ -76,6 +98,22 @@ fn a_changed_decision_is_found_at_its_record() {
     let check = store.verify_audit().unwrap();
     assert_eq!(
         check.first_broken,
+        Some((2, "its content does not match its hash".to_string()))
+    );
+}
+
+#[test]
+fn a_changed_decision_id_is_found_at_its_record() {
+    let dir = TempDir::new("changed-id");
+    let store = filled(&dir);
+    // The hash digits of another record (a chance of 2^-64 that they are
+    // this one's).
+    tamper(
+        &dir,
+        "UPDATE audit SET decision_id = 'd-2-0000000000000000' WHERE seq = 2",
+    );
+    assert_eq!(
+        store.verify_audit().unwrap().first_broken,
         Some((2, "its content does not match its hash".to_string()))
     );
 }
