@@ -19,8 +19,8 @@ use std::hash::{BuildHasherDefault, Hasher};
 use interdict_model::{Dataset, Entity, EntityKind, NameKind};
 use interdict_names::evidence::max_raise;
 use interdict_names::score::{
-    max_edits, may_be_truncated, round3, unit_similarity, Candidate, Scorer, Shape, Unit, UnitView, MAX_UNITS,
-    TRUNCATED_NAME, WEAK_ONLY_CAP,
+    is_truncated_name, max_edits, may_be_truncated, round3, unit_similarity, Candidate, Scorer, Shape, Unit, UnitView,
+    MAX_UNITS, TRUNCATED_NAME, WEAK_ONLY_CAP,
 };
 use interdict_names::similarity::weight::INITIAL as INITIAL_SIMILARITY;
 use interdict_names::similarity::Keys;
@@ -880,6 +880,8 @@ impl NameIndex {
         // Scores are rounded to three decimals, which can lift one by half
         // a thousandth; secondary evidence can add `raise`.
         let floor_for = |score: f32| score - raise - 0.001;
+        // Each form's matches, kept to explain the hits from.
+        let mut knowns = Vec::with_capacity(forms.len());
         for (fi, form) in forms.iter().enumerate() {
             let mut plan = self.plan(scratch, form, floor_for(kth.unwrap_or(threshold)));
             stats.reached += plan.reached;
@@ -915,8 +917,18 @@ impl NameIndex {
                 }
             }
             scratch.known_bits.clear(plan.known.iter().map(|k| k.0));
+            knowns.push(plan.known);
         }
-        let hits = self.finish(&forms, best, evidence, limit, |id| self.stored_analysis(id));
+        // The hits are explained from the pairs their scores came from, not
+        // by comparing every unit pair again (a fifth of a search's work).
+        let Work { scorer, pairs } = &mut scratch.work;
+        let hits = self.finish(best, evidence, limit, |form, name_id| {
+            let (query, listed) = (&forms[form], self.stored_analysis(name_id));
+            self.planned_pairs(query, &knowns[form], name_id, |_| true, pairs);
+            scorer
+                .explain_pairs(query, &listed, pairs, || is_truncated_name(query, &listed))
+                .1
+        });
         (hits, stats)
     }
 
@@ -935,7 +947,9 @@ impl NameIndex {
                 }
             }
         }
-        self.finish(&forms, best, evidence, limit, |id| self.analyzed(id))
+        self.finish(best, evidence, limit, |form, name_id| {
+            scorer.explain(&forms[form], &self.analyzed(name_id)).1
+        })
     }
 
     /// Keeps, per entity, its best-scoring name: on a tie the first form,
@@ -962,22 +976,20 @@ impl NameIndex {
 
     fn finish(
         &self,
-        forms: &[Analyzed],
         best: HashMap<u32, (f32, u32)>,
         evidence: &Evidence,
         limit: usize,
-        listed: impl Fn(u32) -> Analyzed,
+        mut explain: impl FnMut(usize, u32) -> Features,
     ) -> Vec<NameHit> {
         let mut ranked: Vec<(u32, f32, u32)> = best.into_iter().map(|(e, (s, p))| (e, s, p)).collect();
         ranked.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         ranked.truncate(limit);
-        let mut scorer = Scorer::default();
         ranked
             .into_iter()
             .map(|(entity, score, packed)| {
                 let (form, name_id) = ((packed >> 28) as usize, packed & 0x0FFF_FFFF);
                 let name = &self.names[name_id as usize];
-                let (_, features) = scorer.explain(&forms[form], &listed(name_id));
+                let features = explain(form, name_id);
                 NameHit {
                     entity: entity as usize,
                     name: name_text(&self.name_texts, name.text).to_string(),
@@ -1268,32 +1280,8 @@ impl NameIndex {
             known_bits,
             ..
         } = scratch;
-        let (head, units, shapes) = self.candidate(name_id);
-        pairs.clear();
-        for (ci, cu) in units.iter().enumerate() {
-            if !known_bits.contains(cu.vocab) {
-                continue;
-            }
-            let start = plan.known.partition_point(|k| k.0 < cu.vocab);
-            for &(_, qi, sim, how) in plan.known[start..].iter().take_while(|k| k.0 == cu.vocab) {
-                pairs.push((qi, ci as u8, sim, how));
-            }
-        }
-        // Initials in the query are not looked up: compare them here, as
-        // `unit_similarity` does.
-        for (qi, unit) in form.units.iter().enumerate().filter(|(_, u)| u.initial) {
-            let letter = unit.text.as_bytes()[0];
-            for (ci, (cu, shape)) in units.iter().zip(shapes).enumerate() {
-                if shape.span != 1 || cu.first_byte != letter {
-                    continue;
-                }
-                if cu.one_letter {
-                    pairs.push((qi as u8, ci as u8, 1.0, TokenMatch::Exact));
-                } else {
-                    pairs.push((qi as u8, ci as u8, INITIAL_SIMILARITY, TokenMatch::Initial));
-                }
-            }
-        }
+        let (head, _, shapes) = self.candidate(name_id);
+        self.planned_pairs(form, &plan.known, name_id, |vocab| known_bits.contains(vocab), pairs);
         // Each query unit counts once in a score, with at most its best
         // pair: names that cannot reach the floor even so are not aligned.
         let cut_short = plan.truncation
@@ -1327,6 +1315,46 @@ impl NameIndex {
         };
         let score = scorer.score_pairs(form, candidate, pairs, || cut_short);
         self.finish_score(score, &self.names[name_id as usize], evidence)
+    }
+
+    /// Every matching pair of units of `form` and the listed name
+    /// `name_id`: (query unit, name unit, similarity, rule), from `known`,
+    /// a plan's matches, for the name units `may_be_known` lets through
+    /// (a quick filter; it must pass every vocabulary id in `known`).
+    fn planned_pairs(
+        &self,
+        form: &Analyzed,
+        known: &[(u32, u8, f32, TokenMatch)],
+        name_id: u32,
+        may_be_known: impl Fn(u32) -> bool,
+        pairs: &mut Vec<(u8, u8, f32, TokenMatch)>,
+    ) {
+        let (_, units, shapes) = self.candidate(name_id);
+        pairs.clear();
+        for (ci, cu) in units.iter().enumerate() {
+            if !may_be_known(cu.vocab) {
+                continue;
+            }
+            let start = known.partition_point(|k| k.0 < cu.vocab);
+            for &(_, qi, sim, how) in known[start..].iter().take_while(|k| k.0 == cu.vocab) {
+                pairs.push((qi, ci as u8, sim, how));
+            }
+        }
+        // Initials in the query are not looked up: compare them here, as
+        // `unit_similarity` does.
+        for (qi, unit) in form.units.iter().enumerate().filter(|(_, u)| u.initial) {
+            let letter = unit.text.as_bytes()[0];
+            for (ci, (cu, shape)) in units.iter().zip(shapes).enumerate() {
+                if shape.span != 1 || cu.first_byte != letter {
+                    continue;
+                }
+                if cu.one_letter {
+                    pairs.push((qi as u8, ci as u8, 1.0, TokenMatch::Exact));
+                } else {
+                    pairs.push((qi as u8, ci as u8, INITIAL_SIMILARITY, TokenMatch::Initial));
+                }
+            }
+        }
     }
 
     /// Whether `form`, a query that may be truncated, is the listed name

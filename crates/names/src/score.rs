@@ -352,9 +352,41 @@ impl Scorer {
         pairs: &[(u8, u8, f32, TokenMatch)],
         truncated: impl FnOnce() -> bool,
     ) -> f32 {
+        self.pick(query, candidate.units, pairs);
+        self.finish(query, candidate, truncated, None)
+    }
+
+    /// The score and its explanation.
+    pub fn explain(&mut self, query: &Analyzed, candidate: &Analyzed) -> (f32, Features) {
+        self.align(query, candidate);
+        self.explain_picked(query, candidate, || is_truncated_name(query, candidate))
+    }
+
+    /// [`Scorer::explain`] from unit matches already found, as
+    /// [`Scorer::score_pairs`] scores from them: the same explanation when
+    /// `pairs` holds every matching pair and `truncated` says what
+    /// [`is_truncated_name`] says. An index explaining its hits so skips
+    /// comparing every unit pair again.
+    pub fn explain_pairs(
+        &mut self,
+        query: &Analyzed,
+        candidate: &Analyzed,
+        pairs: &[(u8, u8, f32, TokenMatch)],
+        truncated: impl FnOnce() -> bool,
+    ) -> (f32, Features) {
+        let mut shapes = std::mem::take(&mut self.shapes);
+        shapes.clear();
+        shapes.extend(candidate.units.iter().map(Unit::shape));
+        self.pick(query, &shapes, pairs);
+        self.shapes = shapes;
+        self.explain_picked(query, candidate, truncated)
+    }
+
+    /// The picks of `pairs`, in the order the alignment takes them.
+    fn pick(&mut self, query: &Analyzed, candidate: &[Shape], pairs: &[(u8, u8, f32, TokenMatch)]) {
         self.picks.clear();
         for &(qi, ci, sim, how) in pairs {
-            let (qu, cu) = (&query.units[qi as usize], &candidate.units[ci as usize]);
+            let (qu, cu) = (&query.units[qi as usize], &candidate[ci as usize]);
             let value = sim * (qu.weight + cu.weight);
             self.picks.push(Pick {
                 q: qi as usize,
@@ -364,13 +396,17 @@ impl Scorer {
                 how,
             });
         }
-        self.sort_picks(query, candidate.units);
-        self.finish(query, candidate, truncated, None)
+        self.sort_picks(query, candidate);
     }
 
-    /// The score and its explanation.
-    pub fn explain(&mut self, query: &Analyzed, candidate: &Analyzed) -> (f32, Features) {
-        self.align(query, candidate);
+    /// The score and explanation of the picks made for `candidate`, whose
+    /// shapes are in `self.shapes`.
+    fn explain_picked(
+        &mut self,
+        query: &Analyzed,
+        candidate: &Analyzed,
+        truncated: impl FnOnce() -> bool,
+    ) -> (f32, Features) {
         let mut features = Features {
             name_score: 0.0,
             aligned: Vec::new(),
@@ -386,12 +422,7 @@ impl Scorer {
             units: &shapes,
             total_weight: candidate.total_weight,
         };
-        let score = self.finish(
-            query,
-            cand,
-            || is_truncated_name(query, candidate),
-            Some((&mut features, candidate)),
-        );
+        let score = self.finish(query, cand, truncated, Some((&mut features, candidate)));
         self.shapes = shapes;
         features.name_score = score;
         (score, features)
@@ -521,6 +552,33 @@ mod tests {
 
     fn score(a: &str, b: &str) -> f32 {
         Scorer::default().score(&analyze(a), &analyze(b))
+    }
+
+    #[test]
+    fn an_explanation_from_every_matching_pair_is_the_explanation_of_the_names() {
+        let mut scorer = Scorer::default();
+        for (q, c) in [
+            ("Jon Smith", "John Smith"),
+            ("JSCARGUMENT", "JSC ARGUMENT"),
+            ("PUTIN, Vladimir", "Vladimir Vladimirovich Putin"),
+            ("V. Putin", "Vladimir Putin"),
+            ("Mohamad Abdulah", "Muhammad Abd Allah al Said"),
+            ("TARA STEEL TRAD", "Tara Steel Trading GmbH"),
+        ] {
+            let (query, candidate) = (analyze(q), analyze(c));
+            let mut pairs = Vec::new();
+            for (qi, qu) in query.units.iter().enumerate() {
+                for (ci, cu) in candidate.units.iter().enumerate() {
+                    if let Some((sim, how)) = unit_similarity(qu.view(), cu.view()) {
+                        pairs.push((qi as u8, ci as u8, sim, how));
+                    }
+                }
+            }
+            // In another order than the alignment meets them.
+            pairs.reverse();
+            let from_pairs = scorer.explain_pairs(&query, &candidate, &pairs, || is_truncated_name(&query, &candidate));
+            assert_eq!(from_pairs, scorer.explain(&query, &candidate), "{q} / {c}");
+        }
     }
 
     #[test]
