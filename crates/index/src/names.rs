@@ -1067,15 +1067,22 @@ impl NameIndex {
         // (`Mohammed` goes, a rare spelling of it stays): a name left out
         // then holds none of the matches looked up, so it scores below the
         // floor.
-        let mut order: Vec<usize> = (0..entries.len()).collect();
-        order.sort_unstable_by(|&a, &b| entries[b].cost.cmp(&entries[a].cost).then(a.cmp(&b)));
+        // Sorted as packed keys, most postings first, then in entry order:
+        // plain integers sort several times faster than indices compared
+        // through the entries.
+        let mut order: Vec<u64> = entries
+            .iter()
+            .enumerate()
+            .map(|(e, entry)| u64::from(u32::MAX - entry.cost.min(u32::MAX as usize) as u32) << 32 | e as u64)
+            .collect();
+        order.sort_unstable();
         // The units a score picks never share a token, so together their
         // query weights come to at most the weight of the tokens the
         // skipped units cover; the lifts add up per unit.
         let mut skipped = vec![false; entries.len()];
         let mut unit_lift = vec![0.0f32; form.units.len()];
         let (mut covered, mut covered_weight, mut lifts) = (0u32, 0.0f32, 0.0f32);
-        for &e in &order {
+        for e in order.iter().map(|&key| key as u32 as usize) {
             let entry = &entries[e];
             if entry.cost == 0 {
                 skipped[e] = true;
@@ -1253,7 +1260,10 @@ impl NameIndex {
             .enumerate()
             .flat_map(|(qi, m)| m.iter().map(move |&(id, sim, how)| (id, qi as u8, sim, how)))
             .collect();
-        known.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+        // Each unit's matches come sorted by vocabulary id, units in order:
+        // a stable sort by id merges those runs, and leaves the matches of
+        // one id in unit order.
+        known.sort_by_key(|k| k.0);
         Plan {
             candidates,
             known,
