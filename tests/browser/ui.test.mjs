@@ -79,8 +79,8 @@ test('screening form: the Alipay operator as of 2021-03-01 is REVIEW, with its h
   equal(await entityLink.getAttribute('href'), `/ui/entities/${OPERATOR}?as_of=${AS_OF}`, 'entity link');
   const link = page.locator('#result-decision');
   const href = await link.getAttribute('href');
-  const match = /^\/ui\/decisions\/(d-[0-9a-f]{16})$/.exec(href || '');
-  check(match, `decision link ${JSON.stringify(href)} is not /ui/decisions/d-<16 hex>`);
+  const match = /^\/ui\/decisions\/(d-[0-9]+-[0-9a-f]{16})$/.exec(href || '');
+  check(match, `decision link ${JSON.stringify(href)} is not /ui/decisions/d-<number>-<16 hex>`);
   shared.decision = match[1];
   const recorded = await getJson(`/v1/decisions/${shared.decision}`);
   equal(recorded.decision.outcome, 'review', 'recorded outcome');
@@ -237,7 +237,7 @@ test('a false positive with an allowlist entry keeps the hit from coming back', 
     return (await page.locator('#result-outcome').textContent()).trim();
   };
   equal(await screen(), 'REVIEW', 'outcome before the allowlist entry');
-  const id = /(d-[0-9a-f]{16})$/.exec(await page.locator('#result-decision').getAttribute('href'))[1];
+  const id = /(d-[0-9]+-[0-9a-f]{16})$/.exec(await page.locator('#result-decision').getAttribute('href'))[1];
   check(id !== shared.decision, 'a second screening has its own decision');
 
   await page.goto(BASE + '/ui/alerts');
