@@ -665,15 +665,9 @@ impl NameIndex {
             if v.keys.consonants_len >= 2 {
                 pairs.push(tag(KeyKind::Consonants, v.keys.consonants), id);
             }
-            // A unit that allows no edits (joined tokens) meets nothing by
-            // the edit rule: its one deletion key, its own text, would only
-            // find units the verification turns down.
-            if max_edits(v.span) > 0 {
-                variants.clear();
-                deletion_variants(text, max_edits(v.span), &mut variants);
-                for &h in &variants {
-                    pairs.push(tag(KeyKind::Deletion, h), id);
-                }
+            deletion_keys(text, v.span, &mut variants);
+            for &h in &variants {
+                pairs.push(tag(KeyKind::Deletion, h), id);
             }
             if v.span == 1 {
                 let bytes = text.as_bytes();
@@ -1400,11 +1394,8 @@ impl NameIndex {
         if unit.keys.consonants_len >= 2 {
             keys.push(tag(KeyKind::Consonants, unit.keys.consonants));
         }
-        if max_edits(unit.span) > 0 {
-            variants.clear();
-            deletion_variants(unit.text, max_edits(unit.span), variants);
-            keys.extend(variants.iter().map(|&h| tag(KeyKind::Deletion, h)));
-        }
+        deletion_keys(unit.text, unit.span, variants);
+        keys.extend(variants.iter().map(|&h| tag(KeyKind::Deletion, h)));
         if unit.span == 1 {
             // The query cut short: listed tokens it starts.
             keys.push(tag(KeyKind::Prefix, hash_bytes(text)));
@@ -1511,6 +1502,18 @@ fn keep_top(best: &mut HashMap<u32, (f32, u32)>, limit: usize) -> f32 {
     let kth = ranked.last().map_or(0.0, |r| r.1 .0);
     best.extend(ranked);
     kth
+}
+
+/// The deletion variants of a unit of `text` over `span` tokens, into
+/// `variants`: its keys for the edit rule, the same when the index is built
+/// and when a query looks them up. A unit that allows no edits (joined
+/// tokens) gets none: its one variant, its own text, would only find units
+/// the verification turns down.
+fn deletion_keys(text: &str, span: u8, variants: &mut Vec<u64>) {
+    variants.clear();
+    if max_edits(span) > 0 {
+        deletion_variants(text, max_edits(span), variants);
+    }
 }
 
 fn letter_slot(b: u8) -> Option<usize> {
