@@ -159,7 +159,7 @@ impl Store {
     /// The alert of decision `id`, if the decision opened one.
     pub fn alert(&self, id: &str) -> Result<Option<Alert>, Error> {
         let sqlite = |e| Error::sqlite(&self.path, e);
-        let Some(seq) = alert_seq(&self.conn, id).map_err(sqlite)? else {
+        let Some(seq) = seq_of(&self.conn, id).map_err(sqlite)? else {
             return Ok(None);
         };
         let row = self
@@ -169,14 +169,16 @@ impl Store {
                 [seq],
                 alert_row,
             )
+            .optional()
             .map_err(sqlite)?;
-        to_alert(row).map(Some)
+        row.map(to_alert).transpose()
     }
 
     /// The dispositions of alert `id`, oldest first.
     pub fn dispositions(&self, id: &str) -> Result<Vec<Disposition>, Error> {
         let sqlite = |e| Error::sqlite(&self.path, e);
-        let Some(seq) = alert_seq(&self.conn, id).map_err(sqlite)? else {
+        // A decision without an alert has no dispositions either.
+        let Some(seq) = seq_of(&self.conn, id).map_err(sqlite)? else {
             return Ok(Vec::new());
         };
         let mut stmt = self
