@@ -313,6 +313,10 @@ pub struct BenchNames {
     /// The threshold the latency pass screens at.
     #[arg(long, default_value_t = DEFAULT_THRESHOLD, value_name = "T")]
     pub threshold: f32,
+    /// The latency pass's time and cost per case go here, as JSON lines
+    /// `{"id", "micros", "reached", "scored"}`: what finds the slow queries.
+    #[arg(long, value_name = "FILE")]
+    pub timings: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]

@@ -97,15 +97,26 @@ pub fn names(cli: &Cli, args: &BenchNames) -> anyhow::Result<Finished> {
     let quality_seconds = quality_started.elapsed().as_secs_f64();
 
     let mut micros: Vec<f64> = Vec::with_capacity(cases.len());
+    let mut costs = Vec::with_capacity(cases.len());
     let latency_started = Instant::now();
     let mut hits_total = 0usize;
     for case in &cases {
         let ev = evidence(case);
         let t = Instant::now();
-        hits_total += index.search(&case.query, &ev, args.threshold, 10).len();
+        let (hits, stats) = index.search_with_stats(&case.query, &ev, args.threshold, 10);
         micros.push(t.elapsed().as_secs_f64() * 1e6);
+        hits_total += hits.len();
+        costs.push(stats);
     }
     let latency_seconds = latency_started.elapsed().as_secs_f64();
+    if let Some(path) = &args.timings {
+        let mut timings = BufWriter::new(File::create(path).with_context(|| format!("{}", path.display()))?);
+        for ((case, micros), stats) in cases.iter().zip(&micros).zip(&costs) {
+            let line = json!({"id": case.id, "micros": micros, "reached": stats.reached, "scored": stats.scored});
+            writeln!(timings, "{line}")?;
+        }
+        timings.flush()?;
+    }
     micros.sort_by(f64::total_cmp);
     let pct = |p: f64| {
         micros
