@@ -69,7 +69,7 @@ fn tag(kind: KeyKind, hash: u64) -> u64 {
 /// One listed name (one of its Latin forms). Its analysis is not kept:
 /// the search reads [`NameHead`] and [`UnitHead`], and the few names that
 /// need more (hits to explain, a cut-short check) are analysed again.
-#[derive(Debug)]
+#[derive(Clone, Copy, Debug)]
 struct IndexedName {
     entity: u32,
     /// The name as the list gives it: `name_text[text.0..text.0 + text.1]`,
@@ -80,14 +80,14 @@ struct IndexedName {
     weak: bool,
 }
 
-/// What the search reads of every candidate, kept together in flat arrays
-/// so that a candidate costs a cache line or two, not a walk through the
-/// heap of its analysis.
+/// What the search reads of every name it reaches, eight bytes a name: the
+/// reads fall at random over all names, and the fewer bytes they span, the
+/// more of them the last-level cache holds (with the running sums, 24 MB
+/// for two million names). A candidate's units are in flat arrays, so that
+/// it costs a cache line or two, not a walk through the heap of its
+/// analysis.
 #[derive(Clone, Copy, Debug)]
 struct NameHead {
-    /// The name's units are `units[first_unit..first_unit + unit_count]`.
-    first_unit: u32,
-    unit_count: u8,
     total_weight: f32,
     /// Token id of the first token.
     first_token: u32,
@@ -303,6 +303,59 @@ struct Letter {
     postings: usize,
 }
 
+/// The order to number names in: by the ranks of their units, commonest
+/// first (rank 0 is the unit most names hold), comparing up to four, then
+/// as listed. Names that share their commonest units then sit together, and
+/// so do the holders of a unit within each such run.
+fn locality_order(counts: &[u32], unit_starts: &[u32], unit_heads: &[UnitHead]) -> Vec<u32> {
+    let mut by_count: Vec<u32> = (0..counts.len() as u32).collect();
+    by_count.sort_unstable_by_key(|&v| (std::cmp::Reverse(counts[v as usize]), v));
+    let mut rank = vec![0u32; counts.len()];
+    for (r, &v) in by_count.iter().enumerate() {
+        rank[v as usize] = r as u32;
+    }
+    drop(by_count);
+    let mut keyed: Vec<(u128, u32)> = unit_starts
+        .windows(2)
+        .enumerate()
+        .map(|(name, range)| {
+            let mut ranks = [u32::MAX; 4];
+            for u in &unit_heads[range[0] as usize..range[1] as usize] {
+                let r = rank[u.vocab as usize];
+                if ranks.contains(&r) {
+                    continue;
+                }
+                if let Some(at) = ranks.iter().position(|&x| r < x) {
+                    ranks.copy_within(at..3, at + 1);
+                    ranks[at] = r;
+                }
+            }
+            let key = ranks.iter().fold(0u128, |key, &r| key << 32 | u128::from(r));
+            (key, name as u32)
+        })
+        .collect();
+    keyed.sort_unstable();
+    keyed.into_iter().map(|(_, name)| name).collect()
+}
+
+/// `items` in `order` (positions into `items`).
+fn permuted<T: Copy>(items: Vec<T>, order: &[u32]) -> Vec<T> {
+    order.iter().map(|&i| items[i as usize]).collect()
+}
+
+/// `items`, in runs (run `i` is `items[starts[i]..starts[i + 1]]`), with the
+/// runs in `order`; and the new runs' starts.
+fn permuted_runs<T: Copy>(starts: &[u32], items: Vec<T>, order: &[u32]) -> (Vec<u32>, Vec<T>) {
+    let mut new_starts = Vec::with_capacity(starts.len());
+    let mut out = Vec::with_capacity(items.len());
+    new_starts.push(0);
+    for &i in order {
+        out.extend_from_slice(&items[starts[i as usize] as usize..starts[i as usize + 1] as usize]);
+        new_starts.push(out.len() as u32);
+    }
+    (new_starts, out)
+}
+
 /// A set of ids as bits, kept per thread and emptied by clearing the words
 /// of the ids set: emptying costs what was set, not the size.
 #[derive(Default)]
@@ -319,6 +372,10 @@ impl BitSet {
 
     fn insert(&mut self, id: u32) {
         self.0[id as usize / 64] |= 1 << (id % 64);
+    }
+
+    fn remove(&mut self, id: u32) {
+        self.0[id as usize / 64] &= !(1 << (id % 64));
     }
 
     fn contains(&self, id: u32) -> bool {
@@ -369,17 +426,20 @@ fn order_by_bound(candidates: &mut Vec<(u32, f32)>, ordered: &mut Vec<(u32, f32)
 }
 
 /// Left-out postings are read for the names reached when there are more
-/// candidates than this, and at most this many postings per candidate.
+/// candidates than this; a left-out list only while it holds at most this
+/// many postings per candidate still left.
 const REFINE_MIN_CANDIDATES: usize = 32;
 const REFINE_POSTINGS_PER_CANDIDATE: usize = 256;
 
-/// Per-thread scratch of the search: a running sum per name, stamped with
-/// the query that wrote it, and the names touched, so that a query costs
-/// what it reaches, not the list's size.
+/// Per-thread scratch of the search: a running sum per name, a bit per
+/// name saying the sum is the current query's, and the names touched, so
+/// that a query costs what it reaches, not the list's size. The sums, four
+/// bytes a name, are read at random with the names' heads: the two fit in
+/// the last-level cache together for two million names.
 #[derive(Default)]
 struct Scratch {
-    sums: Vec<(u32, f32)>,
-    stamp: u32,
+    sums: Vec<f32>,
+    touched_bits: BitSet,
     touched: Vec<u32>,
     /// One bit per vocabulary unit, set for the units of a plan's `known`
     /// while its candidates are scored: most units of a candidate match
@@ -431,6 +491,8 @@ struct Plan {
 pub struct NameIndex {
     names: Vec<IndexedName>,
     heads: Vec<NameHead>,
+    /// Name `n`'s units are `unit_heads[unit_starts[n]..unit_starts[n + 1]]`.
+    unit_starts: Vec<u32>,
     unit_heads: Vec<UnitHead>,
     unit_shapes: Vec<Shape>,
     /// The texts of `names`.
@@ -546,14 +608,13 @@ impl NameIndex {
         let mut names = Vec::new();
         let mut name_texts = String::new();
         let mut heads = Vec::new();
+        let mut unit_starts = vec![0u32];
         let mut unit_heads: Vec<UnitHead> = Vec::new();
         let mut unit_shapes: Vec<Shape> = Vec::new();
         let mut key = String::new();
         for_each_name(dataset, |entity, text, form, weak, tokens| {
             let analyzed = Analyzed::without_keys(tokens, weigh);
             heads.push(NameHead {
-                first_unit: unit_heads.len() as u32,
-                unit_count: analyzed.units.len() as u8,
                 total_weight: analyzed.total_weight,
                 first_token: tokens_seen[&analyzed.tokens[0].0].id,
             });
@@ -599,6 +660,7 @@ impl NameIndex {
                     kind: analyzed.tokens[unit.first as usize].1,
                 });
             }
+            unit_starts.push(unit_heads.len() as u32);
             // The Latin forms of a name come one after another: they share
             // its text.
             let same = names
@@ -622,14 +684,27 @@ impl NameIndex {
         // Postings, by counting: each name once per unit it holds.
         let mut counts = vec![0u32; vocab.len()];
         let mut last = vec![u32::MAX; vocab.len()];
-        for (name, head) in heads.iter().enumerate() {
-            for u in &unit_heads[head.first_unit as usize..][..head.unit_count as usize] {
+        for (name, units) in unit_starts.windows(2).enumerate() {
+            for u in &unit_heads[units[0] as usize..units[1] as usize] {
                 if last[u.vocab as usize] != name as u32 {
                     last[u.vocab as usize] = name as u32;
                     counts[u.vocab as usize] += 1;
                 }
             }
         }
+        // Names are numbered so that names holding the same common units sit
+        // together: a search reads the running sum and head of every name on
+        // the lists it reads, and names in runs share cache lines.
+        // The arrays are moved into their new order one at a time, each old
+        // one freed before the next is copied: a build's peak memory is
+        // what the key maps add later, and this must not raise it.
+        let order = locality_order(&counts, &unit_starts, &unit_heads);
+        let names = permuted(names, &order);
+        let heads = permuted(heads, &order);
+        let listed_starts = unit_starts;
+        let (unit_starts, unit_heads) = permuted_runs(&listed_starts, unit_heads, &order);
+        let (_, unit_shapes) = permuted_runs(&listed_starts, unit_shapes, &order);
+        drop((order, listed_starts));
         let mut start = 0u32;
         for (v, &count) in vocab.iter_mut().zip(&counts) {
             v.postings = (start, 0);
@@ -637,8 +712,8 @@ impl NameIndex {
         }
         let mut postings = vec![0u32; start as usize];
         last.fill(u32::MAX);
-        for (name, head) in heads.iter().enumerate() {
-            for u in &unit_heads[head.first_unit as usize..][..head.unit_count as usize] {
+        for (name, units) in unit_starts.windows(2).enumerate() {
+            for u in &unit_heads[units[0] as usize..units[1] as usize] {
                 let v = &mut vocab[u.vocab as usize];
                 if last[u.vocab as usize] != name as u32 {
                     last[u.vocab as usize] = name as u32;
@@ -700,6 +775,7 @@ impl NameIndex {
         let mut index = NameIndex {
             names,
             heads,
+            unit_starts,
             unit_heads,
             unit_shapes,
             name_texts,
@@ -754,9 +830,9 @@ impl NameIndex {
     fn load_candidates(&self, names: impl Iterator<Item = u32>) {
         let mut seen = 0u32;
         for name in names {
-            let head = &self.heads[name as usize];
-            seen ^= self.unit_heads[head.first_unit as usize].vocab;
-            seen ^= self.unit_shapes[head.first_unit as usize].first as u32;
+            let first = self.unit_starts[name as usize] as usize;
+            seen ^= self.unit_heads[first].vocab;
+            seen ^= self.unit_shapes[first].first as u32;
         }
         std::hint::black_box(seen);
     }
@@ -807,7 +883,7 @@ impl NameIndex {
 
     fn candidate(&self, name_id: u32) -> (&NameHead, &[UnitHead], &[Shape]) {
         let head = &self.heads[name_id as usize];
-        let range = head.first_unit as usize..head.first_unit as usize + head.unit_count as usize;
+        let range = self.unit_starts[name_id as usize] as usize..self.unit_starts[name_id as usize + 1] as usize;
         (head, &self.unit_heads[range.clone()], &self.unit_shapes[range])
     }
 
@@ -947,12 +1023,18 @@ impl NameIndex {
     }
 
     /// Keeps, per entity, its best-scoring name: on a tie the first form,
-    /// then the first name, so that results never depend on map order.
+    /// then the name listed first, so that results never depend on map
+    /// order (names are not numbered as listed, but their texts are stored
+    /// so, a name's Latin forms one after another).
     fn keep_best(&self, best: &mut HashMap<u32, (f32, u32)>, form: usize, name_id: u32, score: f32) {
-        let entity = self.names[name_id as usize].entity;
+        let name = &self.names[name_id as usize];
         let packed = (form as u32) << 28 | name_id;
-        let slot = best.entry(entity).or_insert((score, packed));
-        if score > slot.0 || (score == slot.0 && packed < slot.1) {
+        let slot = best.entry(name.entity).or_insert((score, packed));
+        let listed = |packed: u32| {
+            let name = &self.names[(packed & 0x0FFF_FFFF) as usize];
+            (packed >> 28, name.text.0, name.form)
+        };
+        if score > slot.0 || (score == slot.0 && listed(packed) < listed(slot.1)) {
             *slot = (score, packed);
         }
     }
@@ -1118,38 +1200,32 @@ impl NameIndex {
             );
         }
         let starts: &[u32] = leading.iter().min_by_key(|ids| cost(ids)).map_or(&[], |ids| ids);
-
         // Reach names through the other units, adding up for each name the
         // most each unit can give it.
         let mut reached = 0usize;
         let mut candidates = Vec::new();
         {
-            let (sums, stamp, touched, candidate_bits) = (
+            let (sums, touched_bits, touched, candidate_bits) = (
                 &mut scratch.sums,
-                &mut scratch.stamp,
+                &mut scratch.touched_bits,
                 &mut scratch.touched,
                 &mut scratch.candidate_bits,
             );
             if sums.len() < self.names.len() {
-                sums.resize(self.names.len(), (0, 0.0));
+                sums.resize(self.names.len(), 0.0);
             }
-            *stamp = stamp.wrapping_add(1);
-            if *stamp == 0 {
-                // Stamps wrapped: old ones could pass for current.
-                sums.fill((0, 0.0));
-                *stamp = 1;
-            }
-            let stamp = *stamp;
+            touched_bits.reserve(self.names.len());
             touched.clear();
             let mut add = |postings: &[u32], value: f32| {
                 reached += postings.len();
                 for &n in postings {
-                    let sum = &mut sums[n as usize];
-                    if sum.0 != stamp {
-                        *sum = (stamp, 0.0);
+                    if touched_bits.contains(n) {
+                        sums[n as usize] += value;
+                    } else {
+                        touched_bits.insert(n);
                         touched.push(n);
+                        sums[n as usize] = value;
                     }
-                    sum.1 += value;
                 }
             };
             for (entry, _) in entries.iter().zip(&skipped).filter(|(_, &s)| !s) {
@@ -1170,13 +1246,8 @@ impl NameIndex {
                     }
                 }
             }
-            let mut seen = 0.0f32;
             for &name in touched.iter() {
-                seen += self.heads[name as usize].total_weight;
-            }
-            std::hint::black_box(seen);
-            for &name in touched.iter() {
-                let value = skipped_value + sums[name as usize].1;
+                let value = skipped_value + sums[name as usize];
                 let head = &self.heads[name as usize];
                 let den = form.total_weight + head.total_weight;
                 let cut_short =
@@ -1188,67 +1259,103 @@ impl NameIndex {
                 }
             }
             // The left-out matches were counted as if every name held them
-            // all. When that leaves many candidates, reading the left-out
-            // postings costs less than scoring them (a posting is a few
-            // nanoseconds, a candidate a few hundred): the names already
-            // reached are then bounded by the matches they hold. Names not
-            // reached hold only left-out matches and stay below the floor.
-            let left_out_postings: usize = entries
-                .iter()
-                .zip(&skipped)
-                .filter(|(e, &s)| s && e.vocab.is_some())
-                .map(|(e, _)| e.cost)
-                .sum();
-            if candidates.len() > REFINE_MIN_CANDIDATES
-                && left_out_postings <= REFINE_POSTINGS_PER_CANDIDATE * candidates.len()
-            {
+            // all. When that leaves many candidates, reading left-out
+            // postings can cost less than scoring the candidates (a posting
+            // is a few nanoseconds, a candidate a few hundred): the names
+            // already reached are then bounded by the matches they hold.
+            // Names not reached hold only left-out matches and stay below
+            // the floor. The lists go cheapest first, each read only while
+            // it costs less than scoring the candidates still left, so that
+            // one huge list of a light word (`al`) is left unread; what is
+            // not read counts, per unit, at the most it can add.
+            if candidates.len() > REFINE_MIN_CANDIDATES {
+                let mut left_out: Vec<&Entry> = entries
+                    .iter()
+                    .zip(&skipped)
+                    .filter(|(e, &s)| s && e.vocab.is_some())
+                    .map(|(e, _)| e)
+                    .collect();
+                left_out.sort_by_key(|e| e.cost);
+                let value = |entry: &Entry| {
+                    let (id, sim) = entry.vocab.unwrap_or_default();
+                    sim * (form.units[entry.unit].weight + self.vocab[id as usize].weight)
+                };
                 // Initials left out meet every word of their letter: they
-                // are not read, and count at the most each unit can add.
-                let mut unread = vec![0.0f32; form.units.len()];
+                // are never read.
+                let mut initials = vec![0.0f32; form.units.len()];
+                for (entry, _) in entries.iter().zip(&skipped).filter(|(e, &s)| s && e.vocab.is_none()) {
+                    let slot = &mut initials[entry.unit];
+                    *slot = slot.max(form.units[entry.unit].weight + entry.lift);
+                }
+                let unread_after = |read: usize| -> f32 {
+                    let mut per_unit = initials.clone();
+                    for &entry in &left_out[read..] {
+                        per_unit[entry.unit] = per_unit[entry.unit].max(value(entry));
+                    }
+                    per_unit.iter().sum()
+                };
                 candidate_bits.reserve(self.names.len());
                 for &(n, _) in &candidates {
                     candidate_bits.insert(n);
                 }
-                for (entry, _) in entries.iter().zip(&skipped).filter(|(_, &s)| s) {
-                    let unit = &form.units[entry.unit];
-                    match entry.vocab {
-                        Some((id, sim)) => {
-                            let value = sim * (unit.weight + self.vocab[id as usize].weight);
-                            let postings = self.postings_of(id);
-                            reached += postings.len();
-                            for &n in postings {
-                                if candidate_bits.contains(n) {
-                                    sums[n as usize].1 += value;
-                                }
+                // A list longer than the candidates is weighed against them
+                // only once they are bounded by what they hold so far.
+                let (mut read, mut filtered_at) = (0, None);
+                loop {
+                    let filtered = filtered_at == Some(read);
+                    let next = left_out.get(read).filter(|entry| {
+                        entry.cost <= candidates.len()
+                            || (filtered && entry.cost <= REFINE_POSTINGS_PER_CANDIDATE * candidates.len())
+                    });
+                    if let Some(&entry) = next {
+                        let (id, _) = entry.vocab.unwrap_or_default();
+                        let (value, postings) = (value(entry), self.postings_of(id));
+                        reached += postings.len();
+                        for &n in postings {
+                            if candidate_bits.contains(n) {
+                                sums[n as usize] += value;
                             }
                         }
-                        None => unread[entry.unit] = unread[entry.unit].max(unit.weight + entry.lift),
+                        read += 1;
+                        continue;
                     }
+                    if filtered {
+                        break;
+                    }
+                    let unread = unread_after(read);
+                    candidates.retain_mut(|(name, bound)| {
+                        if *bound == CUT_SHORT_BOUND {
+                            return true;
+                        }
+                        let den = form.total_weight + self.heads[*name as usize].total_weight;
+                        *bound = (unread + sums[*name as usize]) / den;
+                        let keep = den > 0.0 && *bound >= floor;
+                        if !keep {
+                            candidate_bits.remove(*name);
+                        }
+                        keep
+                    });
+                    filtered_at = Some(read);
                 }
                 candidate_bits.clear(candidates.iter().map(|c| c.0));
-                let unread: f32 = unread.iter().sum();
-                candidates.retain_mut(|(name, bound)| {
-                    if *bound == CUT_SHORT_BOUND {
-                        return true;
-                    }
-                    let den = form.total_weight + self.heads[*name as usize].total_weight;
-                    *bound = (unread + sums[*name as usize].1) / den;
-                    den > 0.0 && *bound >= floor
-                });
             }
             // Names holding the first token and nothing looked up are
             // candidates only as the query cut short.
             for &id in starts {
                 for &name in self.postings_of(id) {
                     reached += 1;
-                    if sums[name as usize].0 != stamp && self.is_cut_short(form, &leading, name) {
-                        sums[name as usize].0 = stamp;
+                    if !touched_bits.contains(name)
+                        && Some(self.heads[name as usize].first_token) == first_token
+                        && self.is_cut_short(form, &leading, name)
+                    {
+                        touched_bits.insert(name);
+                        touched.push(name);
                         candidates.push((name, CUT_SHORT_BOUND));
                     }
                 }
             }
+            touched_bits.clear(touched.iter().copied());
         }
-
         let mut known: Vec<(u32, u8, f32, TokenMatch)> = matched
             .iter()
             .enumerate()

@@ -269,3 +269,20 @@ fn a_name_cut_after_a_whole_token_scores_as_cut_short() {
     let names = ["ROSNEFT ARGUMENT TENGXUN RAHMAN", "ROSNEFT ARGUMENT"];
     assert_eq!(cut_short_hits(&names, "ROSNEFT ARGUMENT TENGXUN"), vec![(0, 0.9)]);
 }
+
+#[test]
+fn names_of_one_entity_that_tie_report_the_name_listed_first() {
+    // Names are numbered for locality, not as listed: `Walther` is as common
+    // as `Quiller` but seen first, so `Ivan Walther` is numbered before
+    // `Ivan Quiller`. The tie must still go to the name listed first.
+    let index = NameIndex::build(&dataset(&[
+        ("Walther Okonkwo".into(), vec![]),
+        ("Ivan Quiller".into(), vec!["Ivan Walther".into()]),
+        ("Quiller Bassett".into(), vec![]),
+    ]));
+    let hits = index.search("Ivan", &Evidence::default(), 0.3, 10);
+    let full = index.search_brute_force("Ivan", &Evidence::default(), 0.3, 10);
+    assert_eq!(hits.len(), 1);
+    assert_eq!((hits[0].entity, hits[0].name.as_str()), (1, "Ivan Quiller"));
+    assert_eq!(hits, full);
+}
