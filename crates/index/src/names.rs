@@ -493,6 +493,10 @@ pub struct NameIndex {
     heads: Vec<NameHead>,
     /// Name `n`'s units are `unit_heads[unit_starts[n]..unit_starts[n + 1]]`.
     unit_starts: Vec<u32>,
+    /// Per name, a bit for each first letter of its words ([`letter_bit`]):
+    /// whether an initial in a query can meet anything in it, without
+    /// reading its units.
+    name_letters: Vec<u32>,
     unit_heads: Vec<UnitHead>,
     unit_shapes: Vec<Shape>,
     /// The texts of `names`.
@@ -609,6 +613,7 @@ impl NameIndex {
         let mut name_texts = String::new();
         let mut heads = Vec::new();
         let mut unit_starts = vec![0u32];
+        let mut name_letters = Vec::new();
         let mut unit_heads: Vec<UnitHead> = Vec::new();
         let mut unit_shapes: Vec<Shape> = Vec::new();
         let mut key = String::new();
@@ -661,6 +666,13 @@ impl NameIndex {
                 });
             }
             unit_starts.push(unit_heads.len() as u32);
+            name_letters.push(
+                analyzed
+                    .units
+                    .iter()
+                    .filter(|u| u.span == 1)
+                    .fold(0, |bits, u| bits | letter_bit(u.text.as_bytes()[0])),
+            );
             // The Latin forms of a name come one after another: they share
             // its text.
             let same = names
@@ -701,6 +713,7 @@ impl NameIndex {
         let order = locality_order(&counts, &unit_starts, &unit_heads);
         let names = permuted(names, &order);
         let heads = permuted(heads, &order);
+        let name_letters = permuted(name_letters, &order);
         let listed_starts = unit_starts;
         let (unit_starts, unit_heads) = permuted_runs(&listed_starts, unit_heads, &order);
         let (_, unit_shapes) = permuted_runs(&listed_starts, unit_shapes, &order);
@@ -776,6 +789,7 @@ impl NameIndex {
             names,
             heads,
             unit_starts,
+            name_letters,
             unit_heads,
             unit_shapes,
             name_texts,
@@ -1281,14 +1295,19 @@ impl NameIndex {
                     sim * (form.units[entry.unit].weight + self.vocab[id as usize].weight)
                 };
                 // Initials left out meet every word of their letter: they
-                // are never read.
-                let mut initials = vec![0.0f32; form.units.len()];
-                for (entry, _) in entries.iter().zip(&skipped).filter(|(e, &s)| s && e.vocab.is_none()) {
-                    let slot = &mut initials[entry.unit];
-                    *slot = slot.max(form.units[entry.unit].weight + entry.lift);
-                }
+                // are never read, but count only for names with a word of
+                // that letter.
+                let initials: Vec<(u32, f32)> = entries
+                    .iter()
+                    .zip(&skipped)
+                    .filter(|(e, &s)| s && e.vocab.is_none())
+                    .map(|(e, _)| {
+                        let unit = &form.units[e.unit];
+                        (letter_bit(unit.text.as_bytes()[0]), unit.weight + e.lift)
+                    })
+                    .collect();
                 let unread_after = |read: usize| -> f32 {
-                    let mut per_unit = initials.clone();
+                    let mut per_unit = vec![0.0f32; form.units.len()];
                     for &entry in &left_out[read..] {
                         per_unit[entry.unit] = per_unit[entry.unit].max(value(entry));
                     }
@@ -1328,7 +1347,9 @@ impl NameIndex {
                             return true;
                         }
                         let den = form.total_weight + self.heads[*name as usize].total_weight;
-                        *bound = (unread + sums[*name as usize]) / den;
+                        let letters = self.name_letters[*name as usize];
+                        let initials: f32 = initials.iter().filter(|i| letters & i.0 != 0).map(|i| i.1).sum();
+                        *bound = (unread + initials + sums[*name as usize]) / den;
                         let keep = den > 0.0 && *bound >= floor;
                         if !keep {
                             candidate_bits.remove(*name);
@@ -1620,6 +1641,16 @@ fn deletion_keys(text: &str, span: u8, variants: &mut Vec<u64>) {
     variants.clear();
     if max_edits(span) > 0 {
         deletion_variants(text, max_edits(span), variants);
+    }
+}
+
+/// A bit for the letter `b` in a name's letters: one each for `a` to `z`,
+/// digits sharing six (a shared bit only lets more names through).
+fn letter_bit(b: u8) -> u32 {
+    match letter_slot(b) {
+        Some(slot) if slot < 26 => 1 << slot,
+        Some(slot) => 1 << (26 + (slot - 26) % 6),
+        None => 0,
     }
 }
 
