@@ -1242,22 +1242,41 @@ impl NameIndex {
                     }
                 }
             };
-            for (entry, _) in entries.iter().zip(&skipped).filter(|(_, &s)| !s) {
+            // A spelling several query units match (`abd` three times, `a`
+            // as a near spelling of both `ali` and `al`) is read once, with
+            // what each unit can give it added up.
+            let mut read_lists: Vec<(u32, f32)> = entries
+                .iter()
+                .zip(&skipped)
+                .filter(|(_, &s)| !s)
+                .filter_map(|(entry, _)| {
+                    let (id, sim) = entry.vocab?;
+                    Some((
+                        id,
+                        sim * (form.units[entry.unit].weight + self.vocab[id as usize].weight),
+                    ))
+                })
+                .collect();
+            read_lists.sort_unstable_by_key(|list| list.0);
+            read_lists.dedup_by(|later, first| {
+                let same = later.0 == first.0;
+                if same {
+                    first.1 += later.1;
+                }
+                same
+            });
+            for &(id, value) in &read_lists {
+                add(self.postings_of(id), value);
+            }
+            // An initial kept in meets every word of its letter.
+            for (entry, _) in entries.iter().zip(&skipped).filter(|(e, &s)| !s && e.vocab.is_none()) {
                 let unit = &form.units[entry.unit];
-                match entry.vocab {
-                    Some((id, sim)) => add(
-                        self.postings_of(id),
-                        sim * (unit.weight + self.vocab[id as usize].weight),
-                    ),
-                    None => {
-                        let value = unit.weight + entry.lift;
-                        let letter = letter_slot(unit.text.as_bytes()[0]);
-                        let ids = letter.map(|s| self.by_first_letter[s].as_slice()).unwrap_or(&[]);
-                        let same = self.keys.get(tag(KeyKind::Exact, hash_bytes(unit.text.as_bytes())));
-                        for &id in ids.iter().chain(same) {
-                            add(self.postings_of(id), value);
-                        }
-                    }
+                let value = unit.weight + entry.lift;
+                let letter = letter_slot(unit.text.as_bytes()[0]);
+                let ids = letter.map(|s| self.by_first_letter[s].as_slice()).unwrap_or(&[]);
+                let same = self.keys.get(tag(KeyKind::Exact, hash_bytes(unit.text.as_bytes())));
+                for &id in ids.iter().chain(same) {
+                    add(self.postings_of(id), value);
                 }
             }
             for &name in touched.iter() {
@@ -1289,7 +1308,9 @@ impl NameIndex {
                     .filter(|(e, &s)| s && e.vocab.is_some())
                     .map(|(e, _)| e)
                     .collect();
-                left_out.sort_by_key(|e| e.cost);
+                // By cost, the units matching one spelling together: its
+                // list is read once for all of them.
+                left_out.sort_by_key(|e| (e.cost, e.vocab.unwrap_or_default().0));
                 let value = |entry: &Entry| {
                     let (id, sim) = entry.vocab.unwrap_or_default();
                     sim * (form.units[entry.unit].weight + self.vocab[id as usize].weight)
@@ -1328,14 +1349,19 @@ impl NameIndex {
                     });
                     if let Some(&entry) = next {
                         let (id, _) = entry.vocab.unwrap_or_default();
-                        let (value, postings) = (value(entry), self.postings_of(id));
+                        let same = left_out[read..]
+                            .iter()
+                            .take_while(|e| e.vocab.unwrap_or_default().0 == id)
+                            .count();
+                        let value: f32 = left_out[read..read + same].iter().map(|&e| value(e)).sum();
+                        let postings = self.postings_of(id);
                         reached += postings.len();
                         for &n in postings {
                             if candidate_bits.contains(n) {
                                 sums[n as usize] += value;
                             }
                         }
-                        read += 1;
+                        read += same;
                         continue;
                     }
                     if filtered {
