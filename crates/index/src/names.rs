@@ -430,17 +430,24 @@ fn order_by_bound(candidates: &mut Vec<(u32, f32)>, ordered: &mut Vec<(u32, f32)
 /// many postings per candidate still left.
 const REFINE_MIN_CANDIDATES: usize = 32;
 const REFINE_POSTINGS_PER_CANDIDATE: usize = 256;
+/// A left-out list this short, or no longer than the candidates, is read
+/// without bounding the candidates first: a pass over them costs about as
+/// much.
+const REFINE_READ_FREELY: usize = 4096;
 
-/// Per-thread scratch of the search: a running sum per name, a bit per
-/// name saying the sum is the current query's, and the names touched, so
-/// that a query costs what it reaches, not the list's size. The sums, four
-/// bytes a name, are read at random with the names' heads: the two fit in
-/// the last-level cache together for two million names.
+/// Per-thread scratch of the search: a running sum per name, zero for a
+/// name the query has not reached (what a query adds is never zero: see
+/// `plan`), and the names touched, whose sums go back to zero when the
+/// query is done, so that a query costs what it reaches, not the list's
+/// size. The sums, four bytes a name, are read at random with the names'
+/// heads: the two fit in the last-level cache together for two million
+/// names.
 #[derive(Default)]
 struct Scratch {
     sums: Vec<f32>,
-    touched_bits: BitSet,
     touched: Vec<u32>,
+    /// The posting lists a plan reads: (vocabulary id, value).
+    read_lists: Vec<(u32, f32)>,
     /// One bit per vocabulary unit, set for the units of a plan's `known`
     /// while its candidates are scored: most units of a candidate match
     /// nothing in the query, and a bit says so without a search.
@@ -1219,44 +1226,47 @@ impl NameIndex {
         let mut reached = 0usize;
         let mut candidates = Vec::new();
         {
-            let (sums, touched_bits, touched, candidate_bits) = (
+            let (sums, touched, read_lists, candidate_bits) = (
                 &mut scratch.sums,
-                &mut scratch.touched_bits,
                 &mut scratch.touched,
+                &mut scratch.read_lists,
                 &mut scratch.candidate_bits,
             );
             if sums.len() < self.names.len() {
                 sums.resize(self.names.len(), 0.0);
             }
-            touched_bits.reserve(self.names.len());
             touched.clear();
+            // A value is at least the smallest positive number, so that a
+            // sum of zero means "not reached" (a bound a little looser than
+            // it could be is still a bound).
             let mut add = |postings: &[u32], value: f32| {
                 reached += postings.len();
+                let value = value.max(f32::MIN_POSITIVE);
                 for &n in postings {
-                    if touched_bits.contains(n) {
-                        sums[n as usize] += value;
-                    } else {
-                        touched_bits.insert(n);
+                    let sum = &mut sums[n as usize];
+                    if *sum == 0.0 {
                         touched.push(n);
-                        sums[n as usize] = value;
                     }
+                    *sum += value;
                 }
             };
             // A spelling several query units match (`abd` three times, `a`
             // as a near spelling of both `ali` and `al`) is read once, with
             // what each unit can give it added up.
-            let mut read_lists: Vec<(u32, f32)> = entries
-                .iter()
-                .zip(&skipped)
-                .filter(|(_, &s)| !s)
-                .filter_map(|(entry, _)| {
-                    let (id, sim) = entry.vocab?;
-                    Some((
-                        id,
-                        sim * (form.units[entry.unit].weight + self.vocab[id as usize].weight),
-                    ))
-                })
-                .collect();
+            read_lists.clear();
+            read_lists.extend(
+                entries
+                    .iter()
+                    .zip(&skipped)
+                    .filter(|(_, &s)| !s)
+                    .filter_map(|(entry, _)| {
+                        let (id, sim) = entry.vocab?;
+                        Some((
+                            id,
+                            sim * (form.units[entry.unit].weight + self.vocab[id as usize].weight),
+                        ))
+                    }),
+            );
             read_lists.sort_unstable_by_key(|list| list.0);
             read_lists.dedup_by(|later, first| {
                 let same = later.0 == first.0;
@@ -1265,7 +1275,7 @@ impl NameIndex {
                 }
                 same
             });
-            for &(id, value) in &read_lists {
+            for &(id, value) in read_lists.iter() {
                 add(self.postings_of(id), value);
             }
             // An initial kept in meets every word of its letter.
@@ -1344,7 +1354,7 @@ impl NameIndex {
                 loop {
                     let filtered = filtered_at == Some(read);
                     let next = left_out.get(read).filter(|entry| {
-                        entry.cost <= candidates.len()
+                        entry.cost <= candidates.len().max(REFINE_READ_FREELY)
                             || (filtered && entry.cost <= REFINE_POSTINGS_PER_CANDIDATE * candidates.len())
                     });
                     if let Some(&entry) = next {
@@ -1391,17 +1401,19 @@ impl NameIndex {
             for &id in starts {
                 for &name in self.postings_of(id) {
                     reached += 1;
-                    if !touched_bits.contains(name)
+                    if sums[name as usize] == 0.0
                         && Some(self.heads[name as usize].first_token) == first_token
                         && self.is_cut_short(form, &leading, name)
                     {
-                        touched_bits.insert(name);
+                        sums[name as usize] = f32::MIN_POSITIVE;
                         touched.push(name);
                         candidates.push((name, CUT_SHORT_BOUND));
                     }
                 }
             }
-            touched_bits.clear(touched.iter().copied());
+            for &name in touched.iter() {
+                sums[name as usize] = 0.0;
+            }
         }
         let mut known: Vec<(u32, u8, f32, TokenMatch)> = matched
             .iter()
