@@ -288,6 +288,9 @@ struct Entry {
     /// initial, which meets every listed word of its letter.
     vocab: Option<(u32, f32)>,
     lift: f32,
+    /// The most it adds to the sum of a name holding it: s(wq + wc) for a
+    /// spelling, wq plus the lift for an initial.
+    value: f32,
     cost: usize,
 }
 
@@ -1144,6 +1147,7 @@ impl NameIndex {
                         unit: qi,
                         vocab: None,
                         lift: w,
+                        value: unit.weight + w,
                         cost: letter.postings,
                     });
                 }
@@ -1155,6 +1159,7 @@ impl NameIndex {
                     unit: qi,
                     vocab: Some((id, sim)),
                     lift: lift(qi, sim, v.weight),
+                    value: sim * (unit.weight + v.weight),
                     cost: v.postings.1 as usize,
                 });
             }
@@ -1259,13 +1264,7 @@ impl NameIndex {
                     .iter()
                     .zip(&skipped)
                     .filter(|(_, &s)| !s)
-                    .filter_map(|(entry, _)| {
-                        let (id, sim) = entry.vocab?;
-                        Some((
-                            id,
-                            sim * (form.units[entry.unit].weight + self.vocab[id as usize].weight),
-                        ))
-                    }),
+                    .filter_map(|(entry, _)| Some((entry.vocab?.0, entry.value))),
             );
             read_lists.sort_unstable_by_key(|list| list.0);
             read_lists.dedup_by(|later, first| {
@@ -1281,20 +1280,18 @@ impl NameIndex {
             // An initial kept in meets every word of its letter.
             for (entry, _) in entries.iter().zip(&skipped).filter(|(e, &s)| !s && e.vocab.is_none()) {
                 let unit = &form.units[entry.unit];
-                let value = unit.weight + entry.lift;
                 let letter = letter_slot(unit.text.as_bytes()[0]);
                 let ids = letter.map(|s| self.by_first_letter[s].as_slice()).unwrap_or(&[]);
                 let same = self.keys.get(tag(KeyKind::Exact, hash_bytes(unit.text.as_bytes())));
                 for &id in ids.iter().chain(same) {
-                    add(self.postings_of(id), value);
+                    add(self.postings_of(id), entry.value);
                 }
             }
             for &name in touched.iter() {
                 let value = skipped_value + sums[name as usize];
                 let head = &self.heads[name as usize];
                 let den = form.total_weight + head.total_weight;
-                let cut_short =
-                    truncation && Some(head.first_token) == first_token && self.is_cut_short(form, &leading, name);
+                let cut_short = truncation && self.is_cut_short(form, &leading, first_token, name);
                 if cut_short {
                     candidates.push((name, CUT_SHORT_BOUND));
                 } else if den > 0.0 && value / den >= floor {
@@ -1321,10 +1318,6 @@ impl NameIndex {
                 // By cost, the units matching one spelling together: its
                 // list is read once for all of them.
                 left_out.sort_by_key(|e| (e.cost, e.vocab.unwrap_or_default().0));
-                let value = |entry: &Entry| {
-                    let (id, sim) = entry.vocab.unwrap_or_default();
-                    sim * (form.units[entry.unit].weight + self.vocab[id as usize].weight)
-                };
                 // Initials left out meet every word of their letter: they
                 // are never read, but count only for names with a word of
                 // that letter.
@@ -1332,15 +1325,12 @@ impl NameIndex {
                     .iter()
                     .zip(&skipped)
                     .filter(|(e, &s)| s && e.vocab.is_none())
-                    .map(|(e, _)| {
-                        let unit = &form.units[e.unit];
-                        (letter_bit(unit.text.as_bytes()[0]), unit.weight + e.lift)
-                    })
+                    .map(|(e, _)| (letter_bit(form.units[e.unit].text.as_bytes()[0]), e.value))
                     .collect();
                 let unread_after = |read: usize| -> f32 {
                     let mut per_unit = vec![0.0f32; form.units.len()];
                     for &entry in &left_out[read..] {
-                        per_unit[entry.unit] = per_unit[entry.unit].max(value(entry));
+                        per_unit[entry.unit] = per_unit[entry.unit].max(entry.value);
                     }
                     per_unit.iter().sum()
                 };
@@ -1363,7 +1353,7 @@ impl NameIndex {
                             .iter()
                             .take_while(|e| e.vocab.unwrap_or_default().0 == id)
                             .count();
-                        let value: f32 = left_out[read..read + same].iter().map(|&e| value(e)).sum();
+                        let value: f32 = left_out[read..read + same].iter().map(|e| e.value).sum();
                         let postings = self.postings_of(id);
                         reached += postings.len();
                         for &n in postings {
@@ -1401,10 +1391,7 @@ impl NameIndex {
             for &id in starts {
                 for &name in self.postings_of(id) {
                     reached += 1;
-                    if sums[name as usize] == 0.0
-                        && Some(self.heads[name as usize].first_token) == first_token
-                        && self.is_cut_short(form, &leading, name)
-                    {
+                    if sums[name as usize] == 0.0 && self.is_cut_short(form, &leading, first_token, name) {
                         sums[name as usize] = f32::MIN_POSITIVE;
                         touched.push(name);
                         candidates.push((name, CUT_SHORT_BOUND));
@@ -1454,9 +1441,7 @@ impl NameIndex {
         self.planned_pairs(form, &plan.known, name_id, |vocab| known_bits.contains(vocab), pairs);
         // Each query unit counts once in a score, with at most its best
         // pair: names that cannot reach the floor even so are not aligned.
-        let cut_short = plan.truncation
-            && Some(head.first_token) == plan.first_token
-            && self.is_cut_short(form, &plan.leading, name_id);
+        let cut_short = plan.truncation && self.is_cut_short(form, &plan.leading, plan.first_token, name_id);
         if !cut_short {
             let mut best = [0.0f32; MAX_UNITS];
             let mut strong = false;
@@ -1531,11 +1516,13 @@ impl NameIndex {
     /// `name_id` cut short, as [`interdict_names::score::is_truncated_tokens`]
     /// has it, read from the name's token units. `leading` holds the
     /// vocabulary units spelling each query token but the last: those
-    /// compare by id, and only the last token by its text.
-    fn is_cut_short(&self, form: &Analyzed, leading: &[Vec<u32>], name_id: u32) -> bool {
+    /// compare by id, and only the last token by its text. `first_token`
+    /// is the token id of the query's first token: the name's head says
+    /// whether it starts so before its units are read.
+    fn is_cut_short(&self, form: &Analyzed, leading: &[Vec<u32>], first_token: Option<u32>, name_id: u32) -> bool {
         let n = form.tokens.len();
         // A query of one token is never cut short (`may_be_truncated`).
-        if n < 2 || leading.len() + 1 != n {
+        if n < 2 || leading.len() + 1 != n || Some(self.heads[name_id as usize].first_token) != first_token {
             return false;
         }
         let (_, units, shapes) = self.candidate(name_id);
