@@ -120,6 +120,22 @@ pub struct Serve {
     /// (never bodies or query strings, which may hold names).
     #[arg(long)]
     pub access_log: bool,
+    /// Seconds between reads of the store's allowlist, so that entries
+    /// added with `interdict allowlist add` while the server runs apply
+    /// without an activation; 0: only at start, activation and
+    /// dispositions.
+    #[arg(long, default_value_t = 5.0, value_parser = refresh_seconds)]
+    pub allowlist_refresh: f64,
+}
+
+/// A refresh interval in seconds: 0 (off), or from a millisecond to a day.
+fn refresh_seconds(s: &str) -> Result<f64, String> {
+    let seconds: f64 = s.parse().map_err(|_| format!("`{s}` is not a number of seconds"))?;
+    if seconds == 0.0 || (0.001..=86_400.0).contains(&seconds) {
+        Ok(seconds)
+    } else {
+        Err(format!("{s}: give 0 (off) or 0.001 to 86400 seconds"))
+    }
 }
 
 #[derive(Subcommand)]

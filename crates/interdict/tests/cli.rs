@@ -550,3 +550,20 @@ sources = ["INTERNAL-1"]
         &format!("{}:4:10: field `signed`: invalid date `2021-13-01`", bad.display()),
     );
 }
+
+#[test]
+fn an_allowlist_refresh_out_of_range_is_a_usage_error_before_the_server_starts() {
+    for (value, said) in [
+        ("-1", "-1: give 0 (off) or 0.001 to 86400 seconds"),
+        ("soon", "`soon` is not a number of seconds"),
+    ] {
+        let out = interdict()
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .arg(format!("--allowlist-refresh={value}"))
+            .assert()
+            .code(2)
+            .get_output()
+            .clone();
+        assert_one_line_error(&out.stderr, said);
+    }
+}

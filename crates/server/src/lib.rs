@@ -61,6 +61,10 @@ pub struct Config {
     /// One line per request on stderr (method, route, status, time; never
     /// bodies or query strings, which may hold names).
     pub access_log: bool,
+    /// How often the store's allowlist is read again, so that entries
+    /// added outside the server (`interdict allowlist add`, another
+    /// server on the same store) apply without an activation; `None`: never.
+    pub allowlist_refresh: Option<std::time::Duration>,
 }
 
 impl Config {
@@ -78,6 +82,7 @@ impl Config {
             audit_durability: interdict_store::Durability::Commit,
             cors_origins: Vec::new(),
             access_log: false,
+            allowlist_refresh: Some(std::time::Duration::from_secs(5)),
         }
     }
 }
@@ -110,11 +115,15 @@ pub struct Running {
     state: Arc<AppState>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<()>,
+    refresh: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Running {
     /// Stops accepting, lets requests in flight finish, and waits.
     pub async fn stop(mut self) {
+        if let Some(refresh) = self.refresh.take() {
+            refresh.abort();
+        }
         if let Some(s) = self.shutdown.take() {
             let _ = s.send(());
         }
@@ -145,11 +154,28 @@ pub async fn start(config: Config) -> Result<Running, Error> {
         }
     });
     state.reload(None).await?;
+    let refresh = state.config.allowlist_refresh.map(|every| {
+        let state = state.clone();
+        tokio::spawn(async move {
+            let mut ticks = tokio::time::interval(every);
+            ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            ticks.tick().await;
+            loop {
+                ticks.tick().await;
+                // The error names the store, never an entry: entries hold
+                // names.
+                if let Err(e) = state.refresh_allowlist_if_changed().await {
+                    eprintln!("warning: allowlist not read again: {}", e.body.message);
+                }
+            }
+        })
+    });
     Ok(Running {
         addr,
         state,
         shutdown: Some(shutdown),
         task,
+        refresh,
     })
 }
 

@@ -166,11 +166,27 @@ impl AppState {
 
     /// Swaps in the live snapshot with the store's current allowlist.
     pub async fn refresh_allowlist(self: &Arc<Self>) -> Result<(), Error> {
+        self.swap_allowlist(false).await.map(|_| ())
+    }
+
+    /// Swaps in the store's current allowlist when it is not the live one:
+    /// entries added by another process reach screening without an
+    /// activation. Whether it swapped.
+    pub async fn refresh_allowlist_if_changed(self: &Arc<Self>) -> Result<bool, Error> {
+        self.swap_allowlist(true).await
+    }
+
+    async fn swap_allowlist(self: &Arc<Self>, only_if_changed: bool) -> Result<bool, Error> {
         let _one_at_a_time = self.loading.lock().await;
         let entries = self.with_store(|s| Ok(s.allow_entries()?)).await?;
-        if let Some(live) = self.live.load_full() {
-            self.live.store(Some(Arc::new(live.with_allowlist(entries))));
+        let Some(live) = self.live.load_full() else {
+            return Ok(false);
+        };
+        if only_if_changed && live.allowlist == entries {
+            return Ok(false);
         }
-        Ok(())
+        self.live.store(Some(Arc::new(live.with_allowlist(entries))));
+        metrics::counter!("interdict_allowlist_swaps_total").increment(1);
+        Ok(true)
     }
 }

@@ -3,9 +3,10 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 use interdict_server::{Config, Running};
-use interdict_store::Store;
+use interdict_store::{NewAllowEntry, Store};
 use serde_json::{json, Value};
 
 struct TempDir(PathBuf);
@@ -498,6 +499,70 @@ fn dispositions_need_the_admin_token_are_audited_and_a_false_positive_allowlists
     assert_eq!(
         Store::open(&s.dir.0).unwrap().verify_audit().unwrap().first_broken,
         None
+    );
+}
+
+/// Adds an entry for Alipay's name to the store in `dir` through a
+/// connection of its own, as `interdict allowlist add` does beside a
+/// running server.
+fn allow_alipay_outside(dir: &Path, author: &str) {
+    let mut store = Store::open(dir).unwrap();
+    let active = store.active().unwrap().expect("an active snapshot");
+    // The entity is the built-in order's, as the server's snapshot has it.
+    let mut dataset = interdict_lists::native::load_with_builtin(&[]).unwrap();
+    dataset.extend(store.load(&active.id).unwrap());
+    let snapshot = interdict_index::Snapshot::build(dataset).unwrap();
+    store
+        .add_allow_entry(&NewAllowEntry {
+            input_key: "alipay.com co., ltd.".to_string(),
+            entity_id: "alipay_com_co".to_string(),
+            entity_digest: snapshot.entity_digest("alipay_com_co").unwrap(),
+            reason: "our customer is a different company".to_string(),
+            author: author.to_string(),
+            expires: None,
+        })
+        .unwrap();
+}
+
+#[test]
+fn an_allowlist_entry_added_outside_the_server_applies_at_its_next_refresh() {
+    let s = server("allow-refresh", |c| {
+        c.allowlist_refresh = Some(Duration::from_millis(50))
+    });
+    let (_, before) = s.post("/v1/screen/party", &alipay("2021-03-01"));
+    assert_eq!(before["outcome"], "review", "{before}");
+    allow_alipay_outside(&s.dir.0, "analyst-2");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let (status, after) = s.post("/v1/screen/party", &alipay("2021-03-01"));
+        assert_eq!(status, 200, "{after}");
+        if after["outcome"] == "allow" {
+            assert_eq!(
+                after["suppressed"][0]["suppressed_by"]["author"], "analyst-2",
+                "{after}"
+            );
+            break;
+        }
+        assert!(Instant::now() < deadline, "the entry never applied: {after}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn without_refreshes_an_entry_added_outside_waits_for_the_next_activation() {
+    let s = server("allow-no-refresh", |c| c.allowlist_refresh = None);
+    allow_alipay_outside(&s.dir.0, "analyst-3");
+    std::thread::sleep(Duration::from_millis(300));
+    let (_, still) = s.post("/v1/screen/party", &alipay("2021-03-01"));
+    assert_eq!(still["outcome"], "review", "{still}");
+    let active = Store::open(&s.dir.0).unwrap().active().unwrap().unwrap().id;
+    let (status, activated) = s.post_as("/v1/lists/activate", Some(TOKEN), &json!({"snapshot": active}));
+    assert_eq!(status, 200, "{activated}");
+    let (_, after) = s.post("/v1/screen/party", &alipay("2021-03-01"));
+    assert_eq!(after["outcome"], "allow", "{after}");
+    assert_eq!(
+        after["suppressed"][0]["suppressed_by"]["author"], "analyst-3",
+        "{after}"
     );
 }
 

@@ -27,6 +27,8 @@ pub fn run(cli: &Cli, args: &Serve) -> anyhow::Result<Finished> {
     };
     config.cors_origins = args.cors_origins.clone();
     config.access_log = args.access_log;
+    config.allowlist_refresh =
+        (args.allowlist_refresh > 0.0).then(|| std::time::Duration::from_secs_f64(args.allowlist_refresh));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
