@@ -164,7 +164,7 @@ pub async fn start(config: Config) -> Result<Running, Error> {
                 ticks.tick().await;
                 // The error names the store, never an entry: entries hold
                 // names.
-                if let Err(e) = state.refresh_allowlist_if_changed().await {
+                if let Err(e) = state.refresh_allowlist().await {
                     eprintln!("warning: allowlist not read again: {}", e.body.message);
                 }
             }

@@ -164,25 +164,17 @@ impl AppState {
         Ok(live)
     }
 
-    /// Swaps in the live snapshot with the store's current allowlist.
-    pub async fn refresh_allowlist(self: &Arc<Self>) -> Result<(), Error> {
-        self.swap_allowlist(false).await.map(|_| ())
-    }
-
-    /// Swaps in the store's current allowlist when it is not the live one:
-    /// entries added by another process reach screening without an
-    /// activation. Whether it swapped.
-    pub async fn refresh_allowlist_if_changed(self: &Arc<Self>) -> Result<bool, Error> {
-        self.swap_allowlist(true).await
-    }
-
-    async fn swap_allowlist(self: &Arc<Self>, only_if_changed: bool) -> Result<bool, Error> {
+    /// Swaps in the live snapshot with the store's current allowlist when it
+    /// is not the live one: after a false positive's entry, and on the
+    /// refresh interval, for entries another process added. Whether it
+    /// swapped.
+    pub async fn refresh_allowlist(self: &Arc<Self>) -> Result<bool, Error> {
         let _one_at_a_time = self.loading.lock().await;
         let entries = self.with_store(|s| Ok(s.allow_entries()?)).await?;
         let Some(live) = self.live.load_full() else {
             return Ok(false);
         };
-        if only_if_changed && live.allowlist == entries {
+        if live.allowlist == entries {
             return Ok(false);
         }
         self.live.store(Some(Arc::new(live.with_allowlist(entries))));
