@@ -18,6 +18,7 @@ use crate::relation::RelationKind;
 /// What to do with the input. Ordered by severity, so that the outcome of
 /// several findings is their maximum.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     Allow,
@@ -44,6 +45,7 @@ impl fmt::Display for Outcome {
 /// How to treat an order that is in force but whose prohibitions wait for
 /// an identification that was never issued (EO 13971).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Policy {
     /// Review: the order applies only "as identified", and no
@@ -78,6 +80,7 @@ impl FromStr for Policy {
 
 /// Which way a path step crosses its relation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Direction {
     /// Towards the developer, owner or controller (`Alipay ←develops— X`).
@@ -88,6 +91,7 @@ pub enum Direction {
 
 /// How one step of a path is linked to the step before it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PathLink {
     pub relation: RelationKind,
     pub direction: Direction,
@@ -125,6 +129,7 @@ fn trim_float(p: f64) -> String {
 
 /// One entity on a path, with the link that reached it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PathStep {
     pub entity_id: String,
     pub name: String,
@@ -150,6 +155,7 @@ pub fn path_text(path: &[PathStep]) -> String {
 
 /// Why an entity is within an order's scope.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CoverageRole {
     /// Named by the order.
@@ -181,6 +187,7 @@ impl CoverageRole {
 
 /// An entity an order covers on a date, and the path that covers it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Covered {
     pub entity_id: String,
     pub name: String,
@@ -193,6 +200,7 @@ pub struct Covered {
 /// A relation that was looked at and did not extend coverage, with why:
 /// the answer to "why is Alibaba not covered through Ant Group?".
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NotCovering {
     /// The entity that would have been covered.
     pub entity_id: String,
@@ -222,6 +230,7 @@ pub struct Explanation {
 
 /// An identified transaction type and its status on the date.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TransactionFinding {
     #[serde(rename = "type")]
     pub kind: String,
@@ -232,6 +241,7 @@ pub struct TransactionFinding {
 
 /// What one order says about the input on the date.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrderFinding {
     pub id: String,
     pub title: String,
@@ -259,6 +269,7 @@ pub struct OrderFinding {
 
 /// Something the user must know although it does not change the outcome.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum WarningCode {
     /// An order is signed and will take effect on `date`.
@@ -290,6 +301,7 @@ pub enum WarningCode {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Warning {
     pub code: WarningCode,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -301,6 +313,7 @@ pub struct Warning {
 
 /// How the input's identifier met an entity's.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum MatchKind {
     /// The same normalised identifier: decisive evidence.
@@ -311,6 +324,7 @@ pub enum MatchKind {
 
 /// An entity the input's identifier matched.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IdentifierMatch {
     pub entity_id: String,
     pub name: String,
@@ -322,6 +336,7 @@ pub struct IdentifierMatch {
 
 /// A list designation of an entity the input's identifier matched.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ListingFinding {
     pub entity_id: String,
     pub name: String,
@@ -344,6 +359,7 @@ pub struct ListingFinding {
 
 /// A blocked owner's share in an entity.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OwnerShare {
     pub entity_id: String,
     pub name: String,
@@ -353,6 +369,7 @@ pub struct OwnerShare {
 /// An entity blocked by an ownership rule on the date: blocked persons own,
 /// together, at least the rule's threshold of it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OwnershipFinding {
     /// The rule (`ofac-50-percent`, `bis-affiliates`) and its title.
     pub rule: String,
@@ -371,6 +388,7 @@ pub struct OwnershipFinding {
 
 /// The answer for one input on one date.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Decision {
     pub outcome: Outcome,
     pub as_of: Date,

@@ -13,6 +13,7 @@ use crate::identifier::Identifier;
 /// How sure a fact is. Data that is not fully verified says so, so that a
 /// decision resting on it can say so too.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Confidence {
     /// Read in the cited source.

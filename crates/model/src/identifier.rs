@@ -143,6 +143,7 @@ impl<'de> Deserialize<'de> for IdentifierKind {
 
 /// A typed, normalised identifier.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Identifier {
     #[serde(rename = "type")]
     kind: IdentifierKind,

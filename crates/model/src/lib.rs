@@ -16,6 +16,8 @@ mod entity;
 mod error;
 mod identifier;
 mod input;
+#[cfg(feature = "openapi")]
+mod openapi;
 mod order;
 mod ownership;
 mod relation;

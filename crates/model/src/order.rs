@@ -329,6 +329,7 @@ pub struct Order {
 
 /// An order's status on a date.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OrderStatus {
     /// Before it was signed: the order did not exist yet.
@@ -361,6 +362,7 @@ impl fmt::Display for OrderStatus {
 
 /// The status of one identified transaction type on a date.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TransactionStatus {
     Pending,

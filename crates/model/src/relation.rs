@@ -10,6 +10,7 @@ use crate::entity::Confidence;
 
 /// The kind of a relation, read as "`from` KIND `to`".
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RelationKind {
     /// A company develops an application.

@@ -31,6 +31,7 @@ pub struct Evidence {
 
 /// The adjustments, by fact, and their sum.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Adjustment {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub birth_date: Option<f32>,

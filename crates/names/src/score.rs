@@ -263,6 +263,7 @@ pub fn unit_similarity(q: UnitView<'_>, c: UnitView<'_>) -> Option<(f32, TokenMa
 
 /// How a query unit was matched to a candidate unit.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Aligned {
     pub query: String,
     pub candidate: String,
@@ -276,6 +277,7 @@ pub struct Aligned {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Joined {
     Concatenated,
@@ -284,6 +286,7 @@ pub enum Joined {
 
 /// The explanation of a name score, feature by feature.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Features {
     /// The score of the names alone, before secondary evidence.
     pub name_score: f32,

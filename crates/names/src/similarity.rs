@@ -11,6 +11,7 @@ use serde::Serialize;
 /// Why two tokens were judged alike. The order is the order of preference
 /// when several rules apply with the same score.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TokenMatch {
     Exact,

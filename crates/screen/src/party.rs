@@ -26,6 +26,7 @@ use crate::{order_finding, Context, Error, ErrorKind, Screener};
 
 /// A party to screen. Unknown fields are rejected.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Party {
     /// One name or several (the name and its known aliases).
@@ -47,6 +48,7 @@ pub struct Party {
 /// Name scores at or above `block` block a designated entity; from
 /// `review` up to `block` they go to review.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Thresholds {
     pub block: f32,
     pub review: f32,
@@ -79,6 +81,7 @@ impl Default for Thresholds {
 
 /// How the party met the entity.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case", tag = "by")]
 pub enum Evidenced {
     /// The same normalised identifier: decisive.
@@ -99,6 +102,7 @@ fn is_zero(a: &Adjustment) -> bool {
 
 /// A designation of a hit entity and its status on the date.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DesignationStatus {
     pub authority: String,
     pub program: String,
@@ -111,6 +115,7 @@ pub struct DesignationStatus {
 
 /// One listed entity the party met, and what holds against it.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PartyHit {
     pub entity_id: String,
     pub name: String,
@@ -133,6 +138,7 @@ pub struct PartyHit {
 /// The use of an allowlist entry, recorded in the decision (and so in the
 /// audit log).
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AllowUse {
     pub entry_id: String,
     pub reason: String,
@@ -141,6 +147,7 @@ pub struct AllowUse {
 
 /// The answer for one party on one date.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PartyDecision {
     pub outcome: Outcome,
     pub as_of: Date,

@@ -24,6 +24,7 @@ use crate::{Context, Error, Screener};
 
 /// A hit and where in the payment it came from.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PaymentHit {
     /// `beneficiary`, `intermediaries[1]`, `remittance`...
     pub field: String,
@@ -37,6 +38,7 @@ pub struct PaymentHit {
 
 /// An app the payment goes through, and what the orders say of it.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AppFinding {
     pub field: String,
     pub app: String,
@@ -45,6 +47,7 @@ pub struct AppFinding {
 
 /// The answer for one payment.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PaymentDecision {
     pub id: String,
     pub outcome: Outcome,

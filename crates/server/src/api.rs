@@ -42,7 +42,7 @@ fn count_decision(kind: &'static str, outcome: &'static str) {
     request_body = PartyRequest,
     responses(
         (status = 401, body = ErrorBody),
-        (status = 200, description = "The decision, with `decision_id` (docs/output.md, party decisions)", body = Object),
+        (status = 200, description = "The decision, with `decision_id` (docs/output.md, party decisions)", body = PartyDecisionBody),
         (status = 400, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
         (status = 422, body = ErrorBody), (status = 429, body = ErrorBody), (status = 503, body = ErrorBody)),
     security((), ("bearer" = [])))]
@@ -61,7 +61,7 @@ pub async fn screen_party(
     request_body = PaymentRequest,
     responses(
         (status = 401, body = ErrorBody),
-        (status = 200, description = "The decision, with `decision_id` (docs/output.md, payment decisions)", body = Object),
+        (status = 200, description = "The decision, with `decision_id` (docs/output.md, payment decisions)", body = PaymentDecisionBody),
         (status = 400, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
         (status = 422, body = ErrorBody), (status = 429, body = ErrorBody), (status = 503, body = ErrorBody)),
     security((), ("bearer" = [])))]
@@ -80,7 +80,7 @@ pub async fn screen_payment(
     request_body = AppRequest,
     responses(
         (status = 401, body = ErrorBody),
-        (status = 200, description = "The decision, with `decision_id` (docs/output.md, app decisions)", body = Object),
+        (status = 200, description = "The decision, with `decision_id` (docs/output.md, app decisions)", body = AppDecisionBody),
         (status = 400, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
         (status = 422, body = ErrorBody), (status = 429, body = ErrorBody), (status = 503, body = ErrorBody)),
     security((), ("bearer" = [])))]
@@ -92,6 +92,36 @@ pub async fn screen_app(
     let live = state.live()?;
     let screened = screening::app(&live, &req)?;
     record(&state, screened).await
+}
+
+// The bodies of the screening routes, for the OpenAPI description only:
+// the decision is written once as JSON text, and its audit record's id
+// spliced in front (`with_id_text`).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct PartyDecisionBody {
+    /// The decision's audit record: `GET /v1/decisions/{id}`.
+    decision_id: String,
+    #[serde(flatten)]
+    decision: interdict_screen::PartyDecision,
+}
+
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct PaymentDecisionBody {
+    /// The decision's audit record: `GET /v1/decisions/{id}`.
+    decision_id: String,
+    #[serde(flatten)]
+    decision: interdict_screen::PaymentDecision,
+}
+
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct AppDecisionBody {
+    /// The decision's audit record: `GET /v1/decisions/{id}`.
+    decision_id: String,
+    #[serde(flatten)]
+    decision: interdict_model::Decision,
 }
 
 /// Items screened and recorded together inside a batch.
@@ -844,7 +874,8 @@ pub async fn readyz(State(state): Shared) -> Result<Json<Value>, Error> {
     paths(screen_party, screen_payment, screen_app, screen_batch, search, entity, orders, order, decision,
           alerts, dispose, lists, import, activate, healthz, readyz),
     components(schemas(ErrorBody, PartyRequest, PaymentRequest, AppRequest, BatchItem, SearchResult, SearchHit,
-                       DispositionRequest, AllowRequest, ImportRequest, ActivateRequest)),
+                       DispositionRequest, AllowRequest, ImportRequest, ActivateRequest,
+                       PartyDecisionBody, PaymentDecisionBody, AppDecisionBody)),
     modifiers(&BearerAuth),
 )]
 pub struct ApiDoc;

@@ -9,6 +9,8 @@ use interdict_server::{Config, Running};
 use interdict_store::{NewAllowEntry, Store};
 use serde_json::{json, Value};
 
+mod support;
+
 struct TempDir(PathBuf);
 impl TempDir {
     fn new(name: &str) -> TempDir {
@@ -175,6 +177,78 @@ fn health_readiness_and_the_openapi_description() {
     );
     let (status, body) = s.get("/v1/nowhere");
     assert_eq!((status, body["code"].as_str()), (404, Some("not_found")));
+}
+
+/// The schema `/openapi.json` gives for the 200 answer of POST `route`.
+fn decision_schema(spec: &Value, route: &str) -> Value {
+    spec["paths"][route]["post"]["responses"]["200"]["content"]["application/json"]["schema"].clone()
+}
+
+#[test]
+fn decisions_conform_to_the_schemas_the_openapi_description_gives_them() {
+    let s = server("schemas", |_| {});
+    let (_, spec) = s.get("/openapi.json");
+    let party = decision_schema(&spec, "/v1/screen/party");
+    assert_eq!(party["$ref"], "#/components/schemas/PartyDecisionBody");
+    let payment: Value =
+        serde_json::from_str(include_str!("../../../examples/payments.jsonl").lines().next().unwrap()).unwrap();
+    let cases = [
+        // A name hit with an order, its coverage path and features.
+        ("/v1/screen/party", alipay("2021-03-01")),
+        // An identifier hit on a listed entity.
+        (
+            "/v1/screen/party",
+            json!({"names": ["Acme"], "identifiers": ["domain:acme.example"], "as_of": "2021-03-01"}),
+        ),
+        // Nothing met.
+        (
+            "/v1/screen/party",
+            json!({"names": ["Nobody In Particular"], "as_of": "2021-03-01"}),
+        ),
+        ("/v1/screen/payment", json!({"payment": payment})),
+        (
+            "/v1/screen/app",
+            json!({"app_id": "com.eg.android.AlipayGphone", "as_of": "2021-03-01"}),
+        ),
+        (
+            "/v1/screen/app",
+            json!({"app_id": "com.eg.android.AlipayGphone", "as_of": "2021-07-01"}),
+        ),
+    ];
+    let mut decisions = Vec::new();
+    for (route, body) in cases {
+        let (status, decision) = s.post(route, &body);
+        assert_eq!(status, 200, "{route} {body}: {decision}");
+        let broken = support::violations(&spec, &decision_schema(&spec, route), &decision);
+        assert!(broken.is_empty(), "{route} {body}: {broken:#?}");
+        decisions.push(decision);
+    }
+    // The cases reach the shapes they are there for.
+    assert_eq!(decisions[0]["hits"][0]["by"], "name");
+    assert_eq!(
+        decisions[0]["hits"][0]["orders"][0]["path"].as_array().map(Vec::len),
+        Some(2)
+    );
+    assert_eq!(decisions[1]["hits"][0]["by"], "identifier");
+    assert_eq!(decisions[2]["hits"], json!([]));
+    assert_eq!(decisions[3]["apps"][0]["decision"]["orders"][0]["id"], "EO13971");
+    assert_eq!(decisions[3]["hits"][0]["field"], "beneficiary");
+    assert_eq!(decisions[5]["warnings"][0]["code"], "revoked");
+    let alipay_decision = decisions.swap_remove(0);
+    // The check sees a wrong value, a missing field and a wrong type deep
+    // inside a hit.
+    let mut wrong = alipay_decision.clone();
+    wrong["outcome"] = json!("maybe");
+    wrong.as_object_mut().unwrap().remove("decision_id");
+    wrong["hits"][0]["features"]["name_score"] = json!("high");
+    let broken = support::violations(&spec, &party, &wrong);
+    assert_eq!(broken.len(), 3, "{broken:#?}");
+    assert!(broken.iter().any(|b| b.starts_with("$.outcome: ")), "{broken:#?}");
+    assert!(
+        broken.iter().any(|b| b.contains("`decision_id` is missing")),
+        "{broken:#?}"
+    );
+    assert!(broken.iter().any(|b| b.starts_with("$.hits[0]")), "{broken:#?}");
 }
 
 #[test]

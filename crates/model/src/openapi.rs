@@ -1,0 +1,70 @@
+//! OpenAPI schemas of the types that serialise as strings: the derive
+//! would describe their Rust shape, not their JSON one.
+
+use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type};
+use utoipa::openapi::RefOr;
+use utoipa::{PartialSchema, ToSchema};
+
+use crate::{Date, IdentifierKind, Jurisdiction, PartialDate};
+
+fn string(description: &str, format: Option<SchemaFormat>, pattern: Option<&str>, example: &str) -> RefOr<Schema> {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .description(Some(description))
+        .format(format)
+        .pattern(pattern)
+        .examples([example])
+        .into()
+}
+
+impl PartialSchema for Date {
+    fn schema() -> RefOr<Schema> {
+        string(
+            "A calendar date, YYYY-MM-DD.",
+            Some(SchemaFormat::KnownFormat(KnownFormat::Date)),
+            None,
+            "2021-02-19",
+        )
+    }
+}
+impl ToSchema for Date {}
+
+impl PartialSchema for PartialDate {
+    fn schema() -> RefOr<Schema> {
+        string(
+            "A date known to the year, the month or the day: YYYY, YYYY-MM or YYYY-MM-DD.",
+            None,
+            Some(r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"),
+            "2019-09",
+        )
+    }
+}
+impl ToSchema for PartialDate {}
+
+impl PartialSchema for Jurisdiction {
+    fn schema() -> RefOr<Schema> {
+        string(
+            "An ISO 3166-1 alpha-2 country code (and XK), or EU or UN.",
+            None,
+            Some("^[A-Z]{2}$"),
+            "US",
+        )
+    }
+}
+impl ToSchema for Jurisdiction {}
+
+impl PartialSchema for IdentifierKind {
+    fn schema() -> RefOr<Schema> {
+        string(
+            "The identifier's type: app.android, app.ios, app.store, domain, email, lei, bic, iban, imo, \
+             mmsi, crypto.CHAIN, and passport, national_id, tax_id or registration, each with an optional \
+             .cc country suffix.",
+            None,
+            Some(
+                r"^(app\.(android|ios|store)|domain|email|lei|bic|iban|imo|mmsi|crypto\.[a-z0-9]{1,16}|(passport|national_id|tax_id|registration)(\.[a-z]{2})?)$",
+            ),
+            "app.android",
+        )
+    }
+}
+impl ToSchema for IdentifierKind {}

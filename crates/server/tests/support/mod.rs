@@ -1,0 +1,126 @@
+//! A JSON Schema check of the subset the OpenAPI description uses, so
+//! that tests can hold real responses against the schemas served at
+//! /openapi.json.
+
+use serde_json::Value;
+
+/// Where `value` breaks `schema` (with `$ref`s resolved in `spec`), each
+/// as `path: what`; empty when it conforms.
+pub fn violations(spec: &Value, schema: &Value, value: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    check(spec, schema, value, "$", &mut out);
+    out
+}
+
+fn check(spec: &Value, schema: &Value, value: &Value, at: &str, out: &mut Vec<String>) {
+    match schema {
+        Value::Bool(true) => return,
+        Value::Bool(false) => return out.push(format!("{at}: nothing is allowed here")),
+        Value::Object(_) => {}
+        other => return out.push(format!("{at}: the schema is not a schema: {other}")),
+    }
+    if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
+        match reference.strip_prefix("#/components/schemas/") {
+            Some(name) if spec["components"]["schemas"].get(name).is_some() => {
+                check(spec, &spec["components"]["schemas"][name], value, at, out)
+            }
+            _ => out.push(format!("{at}: unresolved reference {reference}")),
+        }
+    }
+    for part in schema.get("allOf").and_then(Value::as_array).into_iter().flatten() {
+        check(spec, part, value, at, out);
+    }
+    if let Some(options) = schema.get("oneOf").and_then(Value::as_array) {
+        let fitting = options
+            .iter()
+            .filter(|o| violations_at(spec, o, value, at).is_empty())
+            .count();
+        if fitting != 1 {
+            out.push(format!(
+                "{at}: {fitting} of {} oneOf options fit {value}",
+                options.len()
+            ));
+        }
+    }
+    if let Some(options) = schema.get("anyOf").and_then(Value::as_array) {
+        if !options.iter().any(|o| violations_at(spec, o, value, at).is_empty()) {
+            out.push(format!("{at}: no anyOf option fits {value}"));
+        }
+    }
+    if let Some(kind) = schema.get("type") {
+        let kinds: Vec<&str> = match kind {
+            Value::String(k) => vec![k.as_str()],
+            Value::Array(ks) => ks.iter().filter_map(Value::as_str).collect(),
+            _ => vec![],
+        };
+        if !kinds.iter().any(|k| is_type(value, k)) {
+            out.push(format!("{at}: expected {kinds:?}, found {value}"));
+            return;
+        }
+    }
+    if let Some(allowed) = schema.get("enum").and_then(Value::as_array) {
+        if !allowed.contains(value) {
+            out.push(format!("{at}: {value} is not one of {allowed:?}"));
+        }
+    }
+    if schema.get("format").and_then(Value::as_str) == Some("date") {
+        if let Some(text) = value.as_str() {
+            let b = text.as_bytes();
+            let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+            if !(b.len() == 10 && b[4] == b'-' && b[7] == b'-' && digits(0..4) && digits(5..7) && digits(8..10)) {
+                out.push(format!("{at}: {text:?} is not a date"));
+            }
+        }
+    }
+    if let Some(fields) = value.as_object() {
+        for name in schema.get("required").and_then(Value::as_array).into_iter().flatten() {
+            let name = name.as_str().unwrap_or_default();
+            if !fields.contains_key(name) {
+                out.push(format!("{at}: required field `{name}` is missing"));
+            }
+        }
+        if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
+            for (name, field) in fields {
+                if let Some(s) = properties.get(name) {
+                    check(spec, s, field, &format!("{at}.{name}"), out);
+                }
+            }
+        }
+    }
+    if let Some(items) = value.as_array() {
+        let prefix = schema
+            .get("prefixItems")
+            .and_then(Value::as_array)
+            .map_or(&[][..], Vec::as_slice);
+        for (i, item) in items.iter().enumerate() {
+            let at = format!("{at}[{i}]");
+            match prefix.get(i) {
+                Some(s) => check(spec, s, item, &at, out),
+                None => {
+                    if let Some(s) = schema.get("items") {
+                        check(spec, s, item, &at, out);
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn violations_at(spec: &Value, schema: &Value, value: &Value, at: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    check(spec, schema, value, at, &mut out);
+    out
+}
+
+fn is_type(value: &Value, kind: &str) -> bool {
+    match kind {
+        "null" => value.is_null(),
+        "boolean" => value.is_boolean(),
+        "string" => value.is_string(),
+        "number" => value.is_number(),
+        "integer" => value.is_i64() || value.is_u64() || value.as_f64().is_some_and(|f| f.fract() == 0.0),
+        "array" => value.is_array(),
+        "object" => value.is_object(),
+        _ => false,
+    }
+}
