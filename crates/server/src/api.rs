@@ -449,27 +449,70 @@ pub fn entity_view(live: &Live, id: &str, as_of: Date) -> Result<Value, Error> {
     }))
 }
 
-fn order_summary(o: &interdict_model::Order, date: Date) -> Value {
-    json!({
-        "id": o.id, "title": o.title, "citation": o.citation,
-        "signed": o.signed, "effective": o.effective_date(), "revoked": o.revoked,
-        "revoked_by": o.revoked_by, "enjoined_since": o.enjoined_since(date),
-        "status": o.status_on(date), "reason": o.status_reason(date),
-    })
+/// An order and its status on a date, as `GET /v1/orders` lists it.
+#[derive(Serialize, ToSchema)]
+pub struct OrderSummary<'a> {
+    /// The order's id, such as `EO13971`.
+    id: &'a str,
+    title: &'a str,
+    citation: Option<&'a str>,
+    signed: Date,
+    /// When its prohibitions take effect.
+    effective: Date,
+    revoked: Option<Date>,
+    /// The order that revoked it.
+    revoked_by: Option<&'a str>,
+    /// The start of the injunction in force on the date, if one is.
+    enjoined_since: Option<Date>,
+    status: interdict_model::OrderStatus,
+    /// The status in words, with its dates.
+    reason: String,
+}
+
+impl OrderSummary<'_> {
+    fn of(o: &interdict_model::Order, date: Date) -> OrderSummary<'_> {
+        OrderSummary {
+            id: &o.id,
+            title: &o.title,
+            citation: o.citation.as_deref(),
+            signed: o.signed,
+            effective: o.effective_date(),
+            revoked: o.revoked,
+            revoked_by: o.revoked_by.as_deref(),
+            enjoined_since: o.enjoined_since(date),
+            status: o.status_on(date),
+            reason: o.status_reason(date),
+        }
+    }
+}
+
+/// The answer of `GET /v1/orders`.
+#[derive(Serialize, ToSchema)]
+pub struct OrdersBody<'a> {
+    as_of: Date,
+    snapshot_id: &'a str,
+    orders: Vec<OrderSummary<'a>>,
 }
 
 /// Every order with its status on the date.
 #[utoipa::path(get, path = "/v1/orders", tag = "orders", params(AsOfParams),
     responses((status = 401, body = ErrorBody), (status = 429, body = ErrorBody), (status = 503, body = ErrorBody),
-        (status = 200, description = "`{as_of, snapshot_id, orders: [...]}`", body = Object), (status = 422, body = ErrorBody)),
+        (status = 200, body = OrdersBody), (status = 422, body = ErrorBody)),
     security((), ("bearer" = [])))]
-pub async fn orders(State(state): Shared, _: Screening, q: QueryParams<AsOfParams>) -> Result<Json<Value>, Error> {
+pub async fn orders(State(state): Shared, _: Screening, q: QueryParams<AsOfParams>) -> Result<Response, Error> {
     let as_of = as_of_params(q)?;
     let live = state.live()?;
-    let orders: Vec<Value> = live.snapshot.orders().iter().map(|o| order_summary(o, as_of)).collect();
-    Ok(Json(
-        json!({"as_of": as_of, "snapshot_id": live.snapshot.id(), "orders": orders}),
-    ))
+    let body = OrdersBody {
+        as_of,
+        snapshot_id: live.snapshot.id(),
+        orders: live
+            .snapshot
+            .orders()
+            .iter()
+            .map(|o| OrderSummary::of(o, as_of))
+            .collect(),
+    };
+    Ok(Json(body).into_response())
 }
 
 /// One order in full, with its status on the date and its timeline.
@@ -875,7 +918,7 @@ pub async fn readyz(State(state): Shared) -> Result<Json<Value>, Error> {
           alerts, dispose, lists, import, activate, healthz, readyz),
     components(schemas(ErrorBody, PartyRequest, PaymentRequest, AppRequest, BatchItem, SearchResult, SearchHit,
                        DispositionRequest, AllowRequest, ImportRequest, ActivateRequest,
-                       PartyDecisionBody, PaymentDecisionBody, AppDecisionBody)),
+                       PartyDecisionBody, PaymentDecisionBody, AppDecisionBody, OrdersBody, OrderSummary)),
     modifiers(&BearerAuth),
 )]
 pub struct ApiDoc;

@@ -185,7 +185,7 @@ fn decision_schema(spec: &Value, route: &str) -> Value {
 }
 
 #[test]
-fn decisions_conform_to_the_schemas_the_openapi_description_gives_them() {
+fn decisions_and_orders_conform_to_the_schemas_the_openapi_description_gives_them() {
     let s = server("schemas", |_| {});
     let (_, spec) = s.get("/openapi.json");
     let party = decision_schema(&spec, "/v1/screen/party");
@@ -235,6 +235,22 @@ fn decisions_conform_to_the_schemas_the_openapi_description_gives_them() {
     assert_eq!(decisions[3]["hits"][0]["field"], "beneficiary");
     assert_eq!(decisions[5]["warnings"][0]["code"], "revoked");
     let alipay_decision = decisions.swap_remove(0);
+    let (status, orders) = s.get("/v1/orders?as_of=2021-03-01");
+    assert_eq!(status, 200, "{orders}");
+    let schema = &spec["paths"]["/v1/orders"]["get"]["responses"]["200"]["content"]["application/json"]["schema"];
+    assert_eq!(schema["$ref"], "#/components/schemas/OrdersBody");
+    let broken = support::violations(&spec, schema, &orders);
+    assert!(broken.is_empty(), "{broken:#?}");
+    let eo13971 = orders["orders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["id"] == "EO13971")
+        .unwrap();
+    assert_eq!(
+        (eo13971["status"].as_str(), eo13971["revoked"].as_str()),
+        (Some("in_force"), Some("2021-06-09"))
+    );
     // The check sees a wrong value, a missing field and a wrong type deep
     // inside a hit.
     let mut wrong = alipay_decision.clone();
