@@ -621,14 +621,14 @@ pub struct AlertParams {
 /// The review queue, oldest first.
 #[utoipa::path(get, path = "/v1/alerts", tag = "alerts", params(AlertParams),
     responses((status = 401, body = ErrorBody), (status = 429, body = ErrorBody), (status = 503, body = ErrorBody),
-        (status = 200, description = "`{alerts: [...], next}`; `next` is the `after` of the next page", body = Object),
+        (status = 200, body = AlertsBody),
         (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
     security((), ("bearer" = [])))]
 pub async fn alerts(
     State(state): Shared,
     _: Screening,
     QueryParams(p): QueryParams<AlertParams>,
-) -> Result<Json<Value>, Error> {
+) -> Result<Response, Error> {
     let status = match &p.status {
         Some(s) => Some(s.parse::<AlertStatus>().map_err(|m| Error::invalid("status", m))?),
         None => None,
@@ -643,7 +643,15 @@ pub async fn alerts(
     let next = (alerts.len() == limit)
         .then(|| alerts.last().map(|a| a.id.clone()))
         .flatten();
-    Ok(Json(json!({"alerts": alerts, "next": next})))
+    Ok(Json(AlertsBody { alerts, next }).into_response())
+}
+
+/// One page of the review queue.
+#[derive(Serialize, ToSchema)]
+pub struct AlertsBody {
+    alerts: Vec<interdict_store::Alert>,
+    /// The `after` of the next page; null on the last one.
+    next: Option<String>,
 }
 
 /// An allowlist entry made with a false positive.
@@ -918,7 +926,7 @@ pub async fn readyz(State(state): Shared) -> Result<Json<Value>, Error> {
           alerts, dispose, lists, import, activate, healthz, readyz),
     components(schemas(ErrorBody, PartyRequest, PaymentRequest, AppRequest, BatchItem, SearchResult, SearchHit,
                        DispositionRequest, AllowRequest, ImportRequest, ActivateRequest,
-                       PartyDecisionBody, PaymentDecisionBody, AppDecisionBody, OrdersBody, OrderSummary)),
+                       PartyDecisionBody, PaymentDecisionBody, AppDecisionBody, OrdersBody, OrderSummary, AlertsBody)),
     modifiers(&BearerAuth),
 )]
 pub struct ApiDoc;

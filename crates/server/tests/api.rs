@@ -185,7 +185,7 @@ fn decision_schema(spec: &Value, route: &str) -> Value {
 }
 
 #[test]
-fn decisions_and_orders_conform_to_the_schemas_the_openapi_description_gives_them() {
+fn decisions_orders_and_alerts_conform_to_the_schemas_the_openapi_description_gives_them() {
     let s = server("schemas", |_| {});
     let (_, spec) = s.get("/openapi.json");
     let party = decision_schema(&spec, "/v1/screen/party");
@@ -251,6 +251,15 @@ fn decisions_and_orders_conform_to_the_schemas_the_openapi_description_gives_the
         (eo13971["status"].as_str(), eo13971["revoked"].as_str()),
         (Some("in_force"), Some("2021-06-09"))
     );
+    // The Alipay decisions above opened alerts.
+    let (status, alerts) = s.get("/v1/alerts?status=open");
+    assert_eq!(status, 200, "{alerts}");
+    let schema = &spec["paths"]["/v1/alerts"]["get"]["responses"]["200"]["content"]["application/json"]["schema"];
+    assert_eq!(schema["$ref"], "#/components/schemas/AlertsBody");
+    let broken = support::violations(&spec, schema, &alerts);
+    assert!(broken.is_empty(), "{broken:#?}");
+    assert_eq!(alerts["alerts"][0]["id"], alipay_decision["decision_id"]);
+    assert_eq!(alerts["next"], Value::Null);
     // The check sees a wrong value, a missing field and a wrong type deep
     // inside a hit.
     let mut wrong = alipay_decision.clone();

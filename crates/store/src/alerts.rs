@@ -16,6 +16,7 @@ use crate::{Error, Store};
 
 /// Where an alert stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AlertStatus {
     /// Waiting for an analyst.
@@ -62,6 +63,7 @@ impl FromStr for AlertStatus {
 
 /// One alert of the queue.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Alert {
     /// The decision's id, which is also the alert's.
     pub id: String,
