@@ -628,7 +628,7 @@ pub async fn alerts(
     State(state): Shared,
     _: Screening,
     QueryParams(p): QueryParams<AlertParams>,
-) -> Result<Response, Error> {
+) -> Result<Json<AlertsBody>, Error> {
     let status = match &p.status {
         Some(s) => Some(s.parse::<AlertStatus>().map_err(|m| Error::invalid("status", m))?),
         None => None,
@@ -643,7 +643,7 @@ pub async fn alerts(
     let next = (alerts.len() == limit)
         .then(|| alerts.last().map(|a| a.id.clone()))
         .flatten();
-    Ok(Json(AlertsBody { alerts, next }).into_response())
+    Ok(Json(AlertsBody { alerts, next }))
 }
 
 /// One page of the review queue.

@@ -179,16 +179,22 @@ fn health_readiness_and_the_openapi_description() {
     assert_eq!((status, body["code"].as_str()), (404, Some("not_found")));
 }
 
-/// The schema `/openapi.json` gives for the 200 answer of POST `route`.
-fn decision_schema(spec: &Value, route: &str) -> Value {
-    spec["paths"][route]["post"]["responses"]["200"]["content"]["application/json"]["schema"].clone()
+/// The schema `/openapi.json` gives for the 200 answer of `method` `route`.
+fn answer_schema<'a>(spec: &'a Value, method: &str, route: &str) -> &'a Value {
+    &spec["paths"][route][method]["responses"]["200"]["content"]["application/json"]["schema"]
+}
+
+/// Fails, naming `what` and each violation, unless `value` fits `schema`.
+fn assert_conforms(spec: &Value, schema: &Value, value: &Value, what: &str) {
+    let broken = support::violations(spec, schema, value);
+    assert!(broken.is_empty(), "{what}: {broken:#?}");
 }
 
 #[test]
 fn decisions_orders_and_alerts_conform_to_the_schemas_the_openapi_description_gives_them() {
     let s = server("schemas", |_| {});
     let (_, spec) = s.get("/openapi.json");
-    let party = decision_schema(&spec, "/v1/screen/party");
+    let party = answer_schema(&spec, "post", "/v1/screen/party");
     assert_eq!(party["$ref"], "#/components/schemas/PartyDecisionBody");
     let payment: Value =
         serde_json::from_str(include_str!("../../../examples/payments.jsonl").lines().next().unwrap()).unwrap();
@@ -219,8 +225,12 @@ fn decisions_orders_and_alerts_conform_to_the_schemas_the_openapi_description_gi
     for (route, body) in cases {
         let (status, decision) = s.post(route, &body);
         assert_eq!(status, 200, "{route} {body}: {decision}");
-        let broken = support::violations(&spec, &decision_schema(&spec, route), &decision);
-        assert!(broken.is_empty(), "{route} {body}: {broken:#?}");
+        assert_conforms(
+            &spec,
+            answer_schema(&spec, "post", route),
+            &decision,
+            &format!("{route} {body}"),
+        );
         decisions.push(decision);
     }
     // The cases reach the shapes they are there for.
@@ -237,10 +247,9 @@ fn decisions_orders_and_alerts_conform_to_the_schemas_the_openapi_description_gi
     let alipay_decision = decisions.swap_remove(0);
     let (status, orders) = s.get("/v1/orders?as_of=2021-03-01");
     assert_eq!(status, 200, "{orders}");
-    let schema = &spec["paths"]["/v1/orders"]["get"]["responses"]["200"]["content"]["application/json"]["schema"];
+    let schema = answer_schema(&spec, "get", "/v1/orders");
     assert_eq!(schema["$ref"], "#/components/schemas/OrdersBody");
-    let broken = support::violations(&spec, schema, &orders);
-    assert!(broken.is_empty(), "{broken:#?}");
+    assert_conforms(&spec, schema, &orders, "/v1/orders");
     let eo13971 = orders["orders"]
         .as_array()
         .unwrap()
@@ -254,19 +263,18 @@ fn decisions_orders_and_alerts_conform_to_the_schemas_the_openapi_description_gi
     // The Alipay decisions above opened alerts.
     let (status, alerts) = s.get("/v1/alerts?status=open");
     assert_eq!(status, 200, "{alerts}");
-    let schema = &spec["paths"]["/v1/alerts"]["get"]["responses"]["200"]["content"]["application/json"]["schema"];
+    let schema = answer_schema(&spec, "get", "/v1/alerts");
     assert_eq!(schema["$ref"], "#/components/schemas/AlertsBody");
-    let broken = support::violations(&spec, schema, &alerts);
-    assert!(broken.is_empty(), "{broken:#?}");
+    assert_conforms(&spec, schema, &alerts, "/v1/alerts");
     assert_eq!(alerts["alerts"][0]["id"], alipay_decision["decision_id"]);
     assert_eq!(alerts["next"], Value::Null);
     // The check sees a wrong value, a missing field and a wrong type deep
     // inside a hit.
-    let mut wrong = alipay_decision.clone();
+    let mut wrong = alipay_decision;
     wrong["outcome"] = json!("maybe");
     wrong.as_object_mut().unwrap().remove("decision_id");
     wrong["hits"][0]["features"]["name_score"] = json!("high");
-    let broken = support::violations(&spec, &party, &wrong);
+    let broken = support::violations(&spec, party, &wrong);
     assert_eq!(broken.len(), 3, "{broken:#?}");
     assert!(broken.iter().any(|b| b.starts_with("$.outcome: ")), "{broken:#?}");
     assert!(

@@ -7,9 +7,7 @@ use serde_json::Value;
 /// Where `value` breaks `schema` (with `$ref`s resolved in `spec`), each
 /// as `path: what`; empty when it conforms.
 pub fn violations(spec: &Value, schema: &Value, value: &Value) -> Vec<String> {
-    let mut out = Vec::new();
-    check(spec, schema, value, "$", &mut out);
-    out
+    violations_at(spec, schema, value, "$")
 }
 
 fn check(spec: &Value, schema: &Value, value: &Value, at: &str, out: &mut Vec<String>) {
