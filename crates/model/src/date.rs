@@ -65,7 +65,15 @@ impl FromStr for Date {
 
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0.format("%Y-%m-%d"))
+        let (year, month, day) = (self.0.year(), self.0.month(), self.0.day());
+        // Every decision writes several dates; chrono's `format` parses its
+        // pattern each time, which showed in a server's profile. Years
+        // outside four digits keep chrono's signed form.
+        if (0..=9999).contains(&year) {
+            write!(f, "{year:04}-{month:02}-{day:02}")
+        } else {
+            write!(f, "{}", self.0.format("%Y-%m-%d"))
+        }
     }
 }
 
@@ -151,6 +159,19 @@ mod tests {
         let d: Date = "2021-02-19".parse().unwrap();
         assert_eq!(d.to_string(), "2021-02-19");
         assert_eq!("2021-01-05".parse::<Date>().unwrap().add_days(45), d);
+    }
+
+    /// The four-digit fast path must print what chrono's pattern printed,
+    /// at its edges and across the years either side of them.
+    #[test]
+    fn prints_every_year_as_the_chrono_pattern_did() {
+        for year in (-20..=20).chain(990..=1010).chain(9990..=10010) {
+            for (month, day) in [(1, 1), (2, 28), (12, 31)] {
+                let d = Date::from_ymd(year, month, day).unwrap();
+                assert_eq!(d.to_string(), d.as_naive().format("%Y-%m-%d").to_string(), "{year}");
+            }
+        }
+        assert_eq!(Date::from_ymd(7, 3, 9).unwrap().to_string(), "0007-03-09");
     }
 
     #[test]

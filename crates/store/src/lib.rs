@@ -27,7 +27,7 @@ use sha2::{Digest, Sha256};
 
 pub use alerts::{Alert, AlertStatus, Disposition, NewDisposition};
 pub use allowlist::NewAllowEntry;
-pub use audit::{AuditRecord, ChainCheck, NewAlert, NewRecord, GENESIS};
+pub use audit::{Appended, AuditRecord, ChainCheck, NewAlert, NewRecord, GENESIS};
 pub use error::{Error, ErrorKind};
 
 /// How commits reach the disk; see [`Store::set_durability`].
