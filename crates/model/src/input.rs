@@ -85,6 +85,7 @@ pub struct PaymentParty {
 /// entity. It holds only while the entity is as it was when the entry was
 /// made (`entity_digest`), and until it expires.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AllowEntry {
     /// `a-` and a number.

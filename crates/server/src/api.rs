@@ -579,14 +579,44 @@ pub fn order_view(live: &Live, id: &str, as_of: Date) -> Result<Value, Error> {
 #[utoipa::path(get, path = "/v1/decisions/{id}", tag = "decisions",
     params(("id" = String, Path, description = "The decision id, such as `d-42-59494874805478df`: `d-`, the record's number in the audit log, `-` and 16 hex digits of its hash")),
     responses((status = 401, body = ErrorBody), (status = 429, body = ErrorBody), (status = 503, body = ErrorBody),
-        (status = 200, description = "The audit record, with `input` and `decision` as JSON", body = Object),
+        (status = 200, description = "The audit record, with `input` and `decision` as JSON", body = DecisionRecordBody),
         (status = 404, body = ErrorBody)),
     security((), ("bearer" = [])))]
-pub async fn decision(State(state): Shared, _: Screening, Path(id): Path<String>) -> Result<Json<Value>, Error> {
-    Ok(Json(decision_view(&state, id).await?))
+pub async fn decision(
+    State(state): Shared,
+    _: Screening,
+    Path(id): Path<String>,
+) -> Result<Json<DecisionRecordBody>, Error> {
+    Ok(Json(decision_record(&state, id).await?))
 }
 
-pub async fn decision_view(state: &Arc<AppState>, id: String) -> Result<Value, Error> {
+/// A decision as the audit log holds it, with its review.
+#[derive(Serialize, ToSchema)]
+pub struct DecisionRecordBody {
+    decision_id: String,
+    /// `party`, `payment`, `app` or `disposition`.
+    kind: String,
+    /// RFC 3339, UTC.
+    created: String,
+    snapshot_id: String,
+    as_of: String,
+    /// What was screened, as recorded (docs/api.md, audit input).
+    #[schema(value_type = Object)]
+    input: Value,
+    /// The decision as it was answered (docs/output.md).
+    #[schema(value_type = Object)]
+    decision: Value,
+    /// The record's number in the audit log.
+    seq: i64,
+    /// sha256 over the previous record's hash and this record's fields.
+    hash: String,
+    prev_hash: String,
+    /// The alert the decision opened, if it needed an analyst.
+    alert: Option<interdict_store::Alert>,
+    dispositions: Vec<interdict_store::Disposition>,
+}
+
+pub async fn decision_record(state: &Arc<AppState>, id: String) -> Result<DecisionRecordBody, Error> {
     state
         .with_store(move |store| {
             let r = store
@@ -595,13 +625,20 @@ pub async fn decision_view(state: &Arc<AppState>, id: String) -> Result<Value, E
             let alert = store.alert(&id)?;
             let dispositions = store.dispositions(&id)?;
             let parse = |s: &str| serde_json::from_str::<Value>(s).unwrap_or(Value::String(s.to_string()));
-            Ok(json!({
-                "decision_id": r.decision_id, "kind": r.kind, "created": r.created,
-                "snapshot_id": r.snapshot_id, "as_of": r.as_of,
-                "input": parse(&r.input), "decision": parse(&r.decision),
-                "seq": r.seq, "hash": r.hash, "prev_hash": r.prev_hash,
-                "alert": alert, "dispositions": dispositions,
-            }))
+            Ok(DecisionRecordBody {
+                input: parse(&r.input),
+                decision: parse(&r.decision),
+                decision_id: r.decision_id,
+                kind: r.kind,
+                created: r.created,
+                snapshot_id: r.snapshot_id,
+                as_of: r.as_of,
+                seq: r.seq,
+                hash: r.hash,
+                prev_hash: r.prev_hash,
+                alert,
+                dispositions,
+            })
         })
         .await
 }
@@ -682,7 +719,7 @@ pub struct DispositionRequest {
 #[utoipa::path(post, path = "/v1/alerts/{id}/disposition", tag = "alerts",
     params(("id" = String, Path, description = "The alert's (decision's) id")),
     request_body = DispositionRequest,
-    responses((status = 200, description = "The disposition as recorded, with its own audit record's id", body = Object),
+    responses((status = 200, description = "The disposition as recorded, with its own audit record's id", body = interdict_store::Disposition),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
         (status = 422, body = ErrorBody), (status = 429, body = ErrorBody), (status = 503, body = ErrorBody)),
@@ -692,7 +729,7 @@ pub async fn dispose(
     _: Admin,
     Path(id): Path<String>,
     JsonBody(req): JsonBody<DispositionRequest>,
-) -> Result<Json<Value>, Error> {
+) -> Result<Json<interdict_store::Disposition>, Error> {
     let status: AlertStatus = req.status.parse().map_err(|m| Error::invalid("status", m))?;
     for (field, v) in [("comment", &req.comment), ("author", &req.author)] {
         if v.trim().is_empty() {
@@ -710,7 +747,7 @@ pub async fn dispose(
                 Some(d) => Some(date_or_today(Some(d), "allowlist.expires")?),
                 None => None,
             };
-            let record = decision_view(&state, id.clone()).await?;
+            let record = decision_record(&state, id.clone()).await?;
             Some(allow_entry(&live, &record, a.entity_id.as_deref(), expires, &req)?)
         }
     };
@@ -729,7 +766,7 @@ pub async fn dispose(
         state.refresh_allowlist().await?;
     }
     metrics::counter!("interdict_dispositions_total", "status" => d.status.as_str()).increment(1);
-    Ok(Json(json!(d)))
+    Ok(Json(d))
 }
 
 /// The allowlist entry for a false positive: the hit's key (the party's
@@ -737,12 +774,12 @@ pub async fn dispose(
 /// live snapshot has it.
 fn allow_entry(
     live: &Live,
-    record: &Value,
+    record: &DecisionRecordBody,
     entity_id: Option<&str>,
     expires: Option<Date>,
     req: &DispositionRequest,
 ) -> Result<NewAllowEntry, Error> {
-    let hits = record["decision"]["hits"].as_array().cloned().unwrap_or_default();
+    let hits = record.decision["hits"].as_array().cloned().unwrap_or_default();
     let hit = match entity_id {
         Some(e) => hits
             .iter()
@@ -759,7 +796,7 @@ fn allow_entry(
             format!("`{entity}` is not in the live snapshot any more"),
         )
     })?;
-    let reference = record["input"]["screened"]["party"]["reference"].as_str();
+    let reference = record.input["screened"]["party"]["reference"].as_str();
     let key = match (reference, hit["by"].as_str()) {
         (Some(r), _) => r.to_string(),
         (None, Some("identifier")) => hit["identifier"].as_str().unwrap_or_default().to_string(),
@@ -784,19 +821,46 @@ fn allow_entry(
 /// The snapshots in the store, and the live one.
 #[utoipa::path(get, path = "/v1/lists", tag = "lists",
     responses((status = 401, body = ErrorBody), (status = 429, body = ErrorBody), (status = 503, body = ErrorBody),
-        (status = 200, description = "`{live: {...}, snapshots: [...]}`", body = Object)),
+        (status = 200, description = "The live lists and the stored snapshots", body = ListsBody)),
     security((), ("bearer" = [])))]
-pub async fn lists(State(state): Shared, _: Screening) -> Result<Json<Value>, Error> {
+pub async fn lists(State(state): Shared, _: Screening) -> Result<Json<ListsBody>, Error> {
     let live = state.live.load_full();
     let snapshots = state.with_store(|s| Ok(s.snapshots()?)).await?;
-    Ok(Json(json!({
-        "live": live.map(|l| json!({
-            "snapshot_id": l.snapshot.id(), "store_snapshot": l.store_snapshot,
-            "lists": l.lists, "loaded": l.loaded,
-            "entities": l.snapshot.dataset().entities.len(), "names": l.names.len(),
-        })),
-        "snapshots": snapshots,
-    })))
+    Ok(Json(ListsBody {
+        live: live.map(|l| LiveLists {
+            snapshot_id: l.snapshot.id().to_string(),
+            store_snapshot: l.store_snapshot.clone(),
+            lists: l.lists.clone(),
+            loaded: l.loaded.clone(),
+            entities: l.snapshot.dataset().entities.len(),
+            names: l.names.len(),
+        }),
+        snapshots,
+    }))
+}
+
+/// The lists being screened against, and the snapshots stored.
+#[derive(Serialize, ToSchema)]
+pub struct ListsBody {
+    /// Null until a snapshot is loaded.
+    live: Option<LiveLists>,
+    snapshots: Vec<interdict_store::SnapshotInfo>,
+}
+
+/// What the server screens against now.
+#[derive(Serialize, ToSchema)]
+pub struct LiveLists {
+    /// The screening snapshot: built-in orders and entities with the lists.
+    snapshot_id: String,
+    /// The store snapshot whose lists are loaded; null for the bundled lists.
+    store_snapshot: Option<String>,
+    /// One line saying which lists are loaded.
+    lists: String,
+    /// When it was loaded, RFC 3339 UTC.
+    loaded: String,
+    entities: usize,
+    /// Names in the name index.
+    names: usize,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -815,7 +879,7 @@ pub struct ImportRequest {
 
 /// Imports list files on the server's disk as a new snapshot. Admin.
 #[utoipa::path(post, path = "/v1/lists/import", tag = "lists", request_body = ImportRequest,
-    responses((status = 200, description = "`{snapshot, rejected: [...], live_snapshot_id}`", body = Object),
+    responses((status = 200, description = "The stored snapshot, the first bad records of each file, and the live snapshot", body = ImportBody),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody),
         (status = 429, body = ErrorBody), (status = 503, body = ErrorBody)),
@@ -824,7 +888,7 @@ pub async fn import(
     State(state): Shared,
     _: Admin,
     JsonBody(req): JsonBody<ImportRequest>,
-) -> Result<Json<Value>, Error> {
+) -> Result<Json<ImportBody>, Error> {
     if req.files.is_empty() {
         return Err(Error::invalid("files", "give at least one list file"));
     }
@@ -865,9 +929,22 @@ pub async fn import(
     } else {
         None
     };
-    Ok(Json(
-        json!({"snapshot": info, "rejected": rejected, "live_snapshot_id": live}),
-    ))
+    Ok(Json(ImportBody {
+        snapshot: info,
+        rejected,
+        live_snapshot_id: live,
+    }))
+}
+
+/// An import's answer.
+#[derive(Serialize, ToSchema)]
+pub struct ImportBody {
+    snapshot: interdict_store::SnapshotInfo,
+    /// The first 20 bad records of each file, skipped (lenient mode).
+    rejected: Vec<String>,
+    /// The live screening snapshot after the import; null when it was not
+    /// activated.
+    live_snapshot_id: Option<String>,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -880,7 +957,7 @@ pub struct ActivateRequest {
 /// Makes a stored snapshot the active one and swaps it in. Requests in
 /// flight finish on the snapshot they started with. Admin.
 #[utoipa::path(post, path = "/v1/lists/activate", tag = "lists", request_body = ActivateRequest,
-    responses((status = 200, description = "`{snapshot, live_snapshot_id}`", body = Object),
+    responses((status = 200, description = "The snapshot made active, and the live screening snapshot", body = ActivateBody),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
         (status = 422, body = ErrorBody), (status = 429, body = ErrorBody), (status = 503, body = ErrorBody)),
@@ -889,7 +966,7 @@ pub async fn activate(
     State(state): Shared,
     _: Admin,
     JsonBody(req): JsonBody<ActivateRequest>,
-) -> Result<Json<Value>, Error> {
+) -> Result<Json<ActivateBody>, Error> {
     let key = req.snapshot.clone();
     let info = state
         .with_store(move |s| {
@@ -898,24 +975,57 @@ pub async fn activate(
         })
         .await?;
     let live = state.reload(Some(info.id.clone())).await?;
-    Ok(Json(json!({"snapshot": info, "live_snapshot_id": live.snapshot.id()})))
+    Ok(Json(ActivateBody {
+        snapshot: info,
+        live_snapshot_id: live.snapshot.id().to_string(),
+    }))
+}
+
+/// An activation's answer.
+#[derive(Serialize, ToSchema)]
+pub struct ActivateBody {
+    snapshot: interdict_store::SnapshotInfo,
+    /// The screening snapshot now live, built on it.
+    live_snapshot_id: String,
 }
 
 /// Liveness: the process answers.
 #[utoipa::path(get, path = "/healthz", tag = "operations",
-    responses((status = 200, description = "`{status: ok}`", body = Object)))]
-pub async fn healthz() -> Json<Value> {
-    Json(json!({"status": "ok"}))
+    responses((status = 200, description = "The process answers", body = HealthBody)))]
+pub async fn healthz() -> Json<HealthBody> {
+    Json(HealthBody {
+        status: "ok".to_string(),
+    })
+}
+
+/// Liveness.
+#[derive(Serialize, ToSchema)]
+pub struct HealthBody {
+    #[schema(example = "ok")]
+    status: String,
 }
 
 /// Readiness: a snapshot is loaded and screening can answer.
 #[utoipa::path(get, path = "/readyz", tag = "operations",
-    responses((status = 200, description = "`{status: ready, snapshot_id}`", body = Object), (status = 503, body = ErrorBody)))]
-pub async fn readyz(State(state): Shared) -> Result<Json<Value>, Error> {
+    responses((status = 200, description = "A snapshot is loaded", body = ReadyBody), (status = 503, body = ErrorBody)))]
+pub async fn readyz(State(state): Shared) -> Result<Json<ReadyBody>, Error> {
     let live = state.live()?;
-    Ok(Json(
-        json!({"status": "ready", "snapshot_id": live.snapshot.id(), "loaded": live.loaded}),
-    ))
+    Ok(Json(ReadyBody {
+        status: "ready".to_string(),
+        snapshot_id: live.snapshot.id().to_string(),
+        loaded: live.loaded.clone(),
+    }))
+}
+
+/// Readiness.
+#[derive(Serialize, ToSchema)]
+pub struct ReadyBody {
+    #[schema(example = "ready")]
+    status: String,
+    /// The live screening snapshot.
+    snapshot_id: String,
+    /// When it was loaded, RFC 3339 UTC.
+    loaded: String,
 }
 
 /// The OpenAPI description of this API, generated from the code.
@@ -926,7 +1036,8 @@ pub async fn readyz(State(state): Shared) -> Result<Json<Value>, Error> {
           alerts, dispose, lists, import, activate, healthz, readyz),
     components(schemas(ErrorBody, PartyRequest, PaymentRequest, AppRequest, BatchItem, SearchResult, SearchHit,
                        DispositionRequest, AllowRequest, ImportRequest, ActivateRequest,
-                       PartyDecisionBody, PaymentDecisionBody, AppDecisionBody, OrdersBody, OrderSummary, AlertsBody)),
+                       PartyDecisionBody, PaymentDecisionBody, AppDecisionBody, OrdersBody, OrderSummary, AlertsBody,
+                       DecisionRecordBody, ListsBody, LiveLists, ImportBody, ActivateBody, HealthBody, ReadyBody)),
     modifiers(&BearerAuth),
 )]
 pub struct ApiDoc;

@@ -361,7 +361,8 @@ async fn entity_page(State(state): Shared, headers: HeaderMap, Path(id): Path<St
 async fn decision_page(State(state): Shared, headers: HeaderMap, Path(id): Path<String>) -> Response {
     let result = async {
         allow_page(&state, &headers)?;
-        let view = api::decision_view(&state, id.clone()).await?;
+        let record = api::decision_record(&state, id.clone()).await?;
+        let view = serde_json::to_value(record).map_err(|e| Error::internal(e.to_string()))?;
         Ok(page(&format!("Decision {id}"), Nav::None, &render_decision(&view)))
     };
     respond(result.await)

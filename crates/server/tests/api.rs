@@ -558,6 +558,71 @@ fn search_entities_and_orders_answer_on_the_date() {
     assert_eq!(s.get("/v1/orders/EO99999").0, 404);
 }
 
+/// The records, lists, health and readiness answers fit their schemas too,
+/// each with its optional parts present: a decision with its alert and a
+/// disposition carrying an allowlist entry, a stored snapshot's sources.
+#[test]
+fn records_dispositions_lists_and_health_conform_to_their_schemas() {
+    let s = server("schemas-admin", |_| {});
+    let (_, spec) = s.get("/openapi.json");
+    let check = |method: &str, route: &str, component: &str, value: &Value| {
+        let schema = answer_schema(&spec, method, route);
+        assert_eq!(schema["$ref"], format!("#/components/schemas/{component}"), "{route}");
+        assert_conforms(&spec, schema, value, route);
+    };
+    let (_, d) = s.post("/v1/screen/party", &alipay("2021-03-01"));
+    let id = d["decision_id"].as_str().unwrap().to_string();
+    let fp = json!({
+        "status": "false_positive", "comment": "a different company", "author": "analyst-1",
+        "allowlist": {"expires": "2030-01-01"}
+    });
+    let (status, done) = s.post_as(&format!("/v1/alerts/{id}/disposition"), Some(TOKEN), &fp);
+    assert_eq!(status, 200, "{done}");
+    assert_eq!(done["allow_entry"]["expires"], "2030-01-01");
+    check("post", "/v1/alerts/{id}/disposition", "Disposition", &done);
+
+    let (status, record) = s.get(&format!("/v1/decisions/{id}"));
+    assert_eq!(status, 200, "{record}");
+    assert_eq!(record["alert"]["status"], "false_positive");
+    assert_eq!(record["dispositions"][0]["id"], done["id"]);
+    check("get", "/v1/decisions/{id}", "DecisionRecordBody", &record);
+
+    let (status, imported) = s.post_as(
+        "/v1/lists/import",
+        Some(TOKEN),
+        &json!({"files": [fixture("lists-v2.ftm.jsonl")], "activate": false}),
+    );
+    assert_eq!(status, 200, "{imported}");
+    assert_eq!(imported["live_snapshot_id"], Value::Null);
+    assert_eq!(imported["snapshot"]["sources"][0]["format"], "ftm");
+    check("post", "/v1/lists/import", "ImportBody", &imported);
+    let stored = imported["snapshot"]["id"].as_str().unwrap();
+    let (status, activated) = s.post_as("/v1/lists/activate", Some(TOKEN), &json!({"snapshot": stored}));
+    assert_eq!(status, 200, "{activated}");
+    check("post", "/v1/lists/activate", "ActivateBody", &activated);
+
+    let (status, lists) = s.get("/v1/lists");
+    assert_eq!(status, 200, "{lists}");
+    assert_eq!(lists["live"]["store_snapshot"], stored);
+    assert_eq!(lists["snapshots"].as_array().map(Vec::len), Some(2), "{lists}");
+    check("get", "/v1/lists", "ListsBody", &lists);
+    check("get", "/healthz", "HealthBody", &s.get("/healthz").1);
+    let (_, ready) = s.get("/readyz");
+    assert_eq!(ready["snapshot_id"], activated["live_snapshot_id"]);
+    check("get", "/readyz", "ReadyBody", &ready);
+
+    // A record whose alert is missing its status, and a lists answer
+    // whose entity count is text, are caught.
+    let mut wrong = record;
+    wrong["alert"].as_object_mut().unwrap().remove("status");
+    let broken = support::violations(&spec, answer_schema(&spec, "get", "/v1/decisions/{id}"), &wrong);
+    assert!(broken.iter().any(|b| b.starts_with("$.alert")), "{broken:#?}");
+    let mut wrong = lists;
+    wrong["live"]["entities"] = json!("many");
+    let broken = support::violations(&spec, answer_schema(&spec, "get", "/v1/lists"), &wrong);
+    assert_eq!(broken.len(), 1, "{broken:#?}");
+}
+
 #[test]
 fn dispositions_need_the_admin_token_are_audited_and_a_false_positive_allowlists() {
     let s = server("dispose", |_| {});

@@ -94,6 +94,7 @@ pub struct NewDisposition {
 
 /// A disposition as recorded.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Disposition {
     pub id: i64,
     pub alert_id: String,

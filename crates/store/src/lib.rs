@@ -61,6 +61,7 @@ pub const DB_FILE: &str = "interdict.db";
 
 /// One input file of a snapshot.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SourceFile {
     pub path: String,
     pub format: String,
@@ -98,6 +99,7 @@ impl SourceFile {
 
 /// A snapshot as `lists show` reports it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SnapshotInfo {
     pub id: String,
     /// RFC 3339, UTC.
