@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
-use serde_json::Value;
+use serde_json::{json, Value};
 
 struct TempDir(PathBuf);
 impl TempDir {
@@ -86,13 +86,20 @@ fn a_tampered_record_is_found_and_its_replay_differs() {
     let dir = TempDir::new("tamper");
     let decisions = screen_examples(&dir.0);
     let id = decisions[2]["decision_id"].as_str().unwrap().to_string();
-    // Someone turns the block on p-3 into an allow in the database.
+    // Someone turns the block on p-3 into an allow in the database (the
+    // stored decision may be packed: they write the text in its place).
+    let mut changed = decisions[2].clone();
+    assert_eq!(changed["outcome"], "block");
+    changed["outcome"] = json!("allow");
+    changed.as_object_mut().unwrap().remove("decision_id");
     let conn = rusqlite::Connection::open(dir.0.join("interdict.db")).unwrap();
-    conn.execute(
-        "UPDATE audit SET decision = replace(decision, '\"outcome\":\"block\"', '\"outcome\":\"allow\"') WHERE decision_id = ?1",
-        [&id],
-    )
-    .unwrap();
+    let updated = conn
+        .execute(
+            "UPDATE audit SET decision = ?1 WHERE decision_id = ?2",
+            [changed.to_string(), id.clone()],
+        )
+        .unwrap();
+    assert_eq!(updated, 1);
     drop(conn);
 
     let out = interdict(&dir.0, &["audit", "verify"]);

@@ -229,7 +229,11 @@ mod tests {
                         kind: "party".to_string(),
                         snapshot_id: "sha256:abc".to_string(),
                         as_of: "2021-03-01".to_string(),
-                        input: "x".repeat(3000),
+                        // Letters that do not pack smaller, so that each
+                        // record takes the room a real decision does.
+                        input: (0..3000u32)
+                            .map(|k| char::from(b'a' + ((k.wrapping_mul(2_654_435_761) ^ i) >> 7) as u8 % 26))
+                            .collect(),
                         decision: format!(r#"{{"n":{i}}}"#),
                         alert: None,
                     })

@@ -6,7 +6,8 @@
 //! record's fields, each length-prefixed so that no two field lists hash
 //! alike. The first record's previous hash is 64 zeros.
 
-use rusqlite::{params, OptionalExtension, TransactionBehavior};
+use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSqlOutput, ValueRef};
+use rusqlite::{params, OptionalExtension, ToSql, TransactionBehavior};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -55,6 +56,71 @@ pub struct AuditRecord {
     pub decision: String,
     pub prev_hash: String,
     pub hash: String,
+}
+
+/// A record's input or decision as the log stores it. JSON text repeats its
+/// keys in every record, and the log's size is what each decision costs on
+/// disk twice over (the write-ahead log, then the database), and what every
+/// checkpoint must sync while the writer waits: so a text that packs
+/// smaller is stored as a blob, [`PACKED_LZ4`] and an LZ4 block (the
+/// text's length first, 4 bytes little-endian), and any other as the text
+/// itself, as every record before schema version 9 is (the store says so
+/// with its version, so that older builds refuse it). Hashes are over the
+/// text, so how a record is stored never changes its hash.
+struct StoredText<'a>(&'a str);
+
+/// The first byte of a packed text: how the rest is packed. Other values
+/// are refused as unreadable, never guessed at.
+const PACKED_LZ4: u8 = 1;
+
+/// No stored text unpacks to more than this: a damaged length would
+/// otherwise ask for gigabytes. Decisions are far smaller (request bodies
+/// are limited to megabytes).
+const MAX_UNPACKED: usize = 256 << 20;
+
+impl ToSql for StoredText<'_> {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        let text = self.0.as_bytes();
+        let mut packed = Vec::with_capacity(1 + 4 + text.len() / 2);
+        packed.push(PACKED_LZ4);
+        packed.extend_from_slice(&lz4_flex::block::compress_prepend_size(text));
+        Ok(if packed.len() < text.len() {
+            ToSqlOutput::from(packed)
+        } else {
+            ToSqlOutput::from(self.0)
+        })
+    }
+}
+
+/// A stored input or decision read back as its text.
+struct ReadText(String);
+
+impl FromSql for ReadText {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        match value {
+            ValueRef::Text(_) => String::column_result(value).map(ReadText),
+            ValueRef::Blob(blob) => unpack(blob)
+                .map(ReadText)
+                .map_err(|why| FromSqlError::Other(why.into())),
+            _ => Err(FromSqlError::InvalidType),
+        }
+    }
+}
+
+fn unpack(blob: &[u8]) -> Result<String, String> {
+    let Some((&PACKED_LZ4, block)) = blob.split_first() else {
+        return Err(format!("a packed text starts with an unknown byte {:?}", blob.first()));
+    };
+    let length = block
+        .get(..4)
+        .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
+        .ok_or("a packed text is cut short")?;
+    if length > MAX_UNPACKED {
+        return Err(format!("a packed text claims {length} bytes"));
+    }
+    let bytes =
+        lz4_flex::block::decompress_size_prepended(block).map_err(|e| format!("a packed text does not unpack: {e}"))?;
+    String::from_utf8(bytes).map_err(|_| "a packed text is not UTF-8".to_string())
 }
 
 /// A record's place in the chain, as appending it gave it. The record's
@@ -158,8 +224,8 @@ pub(crate) fn append_in(tx: &rusqlite::Transaction<'_>, records: &[NewRecord]) -
             r.kind,
             r.snapshot_id,
             r.as_of,
-            r.input,
-            r.decision,
+            StoredText(&r.input),
+            StoredText(&r.decision),
             prev,
             hash
         ])?;
@@ -238,8 +304,8 @@ impl Store {
                         kind: r.get(3)?,
                         snapshot_id: r.get(4)?,
                         as_of: r.get(5)?,
-                        input: r.get(6)?,
-                        decision: r.get(7)?,
+                        input: r.get::<_, ReadText>(6)?.0,
+                        decision: r.get::<_, ReadText>(7)?.0,
                         prev_hash: r.get(8)?,
                         hash: r.get(9)?,
                     })
@@ -265,12 +331,18 @@ impl Store {
         while let Some(row) = rows.next().map_err(sqlite)? {
             let seq: i64 = row.get(0).map_err(sqlite)?;
             let created: String = row.get(1).map_err(sqlite)?;
+            // A packed text that does not unpack is damage to the record,
+            // reported as such, not a failure of the check.
+            let (input, decision, unreadable) = match (row.get::<_, ReadText>(5), row.get::<_, ReadText>(6)) {
+                (Ok(input), Ok(decision)) => (input.0, decision.0, None),
+                (Err(e), _) | (_, Err(e)) => (String::new(), String::new(), Some(e)),
+            };
             let record = NewRecord {
                 kind: row.get(2).map_err(sqlite)?,
                 snapshot_id: row.get(3).map_err(sqlite)?,
                 as_of: row.get(4).map_err(sqlite)?,
-                input: row.get(5).map_err(sqlite)?,
-                decision: row.get(6).map_err(sqlite)?,
+                input,
+                decision,
                 alert: None,
             };
             let prev_hash: String = row.get(7).map_err(sqlite)?;
@@ -281,6 +353,8 @@ impl Store {
                 Some(format!("record {expected_seq} is missing (next is {seq})"))
             } else if prev_hash != prev {
                 Some("its link to the record before does not match".to_string())
+            } else if let Some(e) = unreadable {
+                Some(format!("its content cannot be read: {e}"))
             } else if record_hash(&prev, seq, &created, &record) != hash
                 || (decision_id != self::decision_id(seq, &hash) && decision_id != id_before_v8(&hash))
             {

@@ -145,3 +145,102 @@ fn a_removed_record_is_found() {
         Some((3, "record 2 is missing (next is 3)".to_string()))
     );
 }
+
+/// A decision as long as a real one, whose keys repeat as JSON's do.
+fn long_record(n: u32) -> NewRecord {
+    let hits: Vec<String> = (0..6)
+        .map(|h| format!(r#"{{"entity_id":"e-{n}-{h}","score":0.9{h},"features":{{"aligned":[],"extra":[],"missing":[]}},"outcome":"review"}}"#))
+        .collect();
+    NewRecord {
+        decision: format!(r#"{{"outcome":"review","hits":[{}],"warnings":[]}}"#, hits.join(",")),
+        ..record(n)
+    }
+}
+
+/// How SQLite holds a record's decision: `text` or `blob`.
+fn stored_type(dir: &TempDir, seq: i64) -> String {
+    let conn = rusqlite::Connection::open(dir.0.join(DB_FILE)).unwrap();
+    conn.query_row("SELECT typeof(decision) FROM audit WHERE seq = ?1", [seq], |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn a_long_decision_is_stored_packed_and_reads_back_as_written() {
+    let dir = TempDir::new("packed");
+    let mut store = Store::open(&dir.0).unwrap();
+    let (short, long) = (record(1), long_record(2));
+    store.append_decisions(&[short.clone(), long.clone()]).unwrap();
+    assert_eq!(stored_type(&dir, 1), "text", "a text that packs no smaller stays text");
+    assert_eq!(stored_type(&dir, 2), "blob");
+    let conn = rusqlite::Connection::open(dir.0.join(DB_FILE)).unwrap();
+    let stored: i64 = conn
+        .query_row("SELECT length(decision) FROM audit WHERE seq = 2", [], |r| r.get(0))
+        .unwrap();
+    assert!(
+        (stored as usize) < long.decision.len() / 2,
+        "{stored} bytes stored for {}",
+        long.decision.len()
+    );
+    let read = store.decision(&store_id(&store, 2)).unwrap().unwrap();
+    assert_eq!((read.input, read.decision), (long.input, long.decision));
+    assert_eq!(
+        store.decision(&store_id(&store, 1)).unwrap().unwrap().decision,
+        short.decision
+    );
+    assert_eq!(store.verify_audit().unwrap().first_broken, None);
+}
+
+/// Records written before decisions were packed hold their text as text:
+/// they still read back, and still verify, beside packed ones.
+#[test]
+fn a_decision_stored_as_text_reads_and_verifies_beside_packed_ones() {
+    let dir = TempDir::new("unpacked");
+    let mut store = Store::open(&dir.0).unwrap();
+    let long = long_record(1);
+    store.append_decisions(&[long.clone(), long_record(2)]).unwrap();
+    let text = long.decision.replace('\'', "''");
+    tamper(&dir, &format!("UPDATE audit SET decision = '{text}' WHERE seq = 1"));
+    assert_eq!(
+        (stored_type(&dir, 1), stored_type(&dir, 2)),
+        ("text".into(), "blob".into())
+    );
+    assert_eq!(
+        store.decision(&store_id(&store, 1)).unwrap().unwrap().decision,
+        long.decision
+    );
+    assert_eq!(
+        store.verify_audit().unwrap(),
+        interdict_store::ChainCheck {
+            records: 2,
+            first_broken: None
+        }
+    );
+}
+
+/// A packed decision that is damaged, of an unknown packing, or claiming
+/// a length far past any decision is reported at its record by the check,
+/// and is an error, not a crash or a huge allocation, when read.
+#[test]
+fn a_damaged_packed_decision_is_found_at_its_record() {
+    for (name, blob, why) in [
+        ("truncated", "X'01FF000000AB'", "does not unpack"),
+        ("unknown", "X'02FF000000AB'", "unknown byte"),
+        ("huge", "X'01FFFFFFFF00'", "claims 4294967295 bytes"),
+        ("short", "X'01FF'", "cut short"),
+    ] {
+        let dir = TempDir::new(&format!("damaged-{name}"));
+        let mut store = Store::open(&dir.0).unwrap();
+        store
+            .append_decisions(&[long_record(1), long_record(2), long_record(3)])
+            .unwrap();
+        tamper(&dir, &format!("UPDATE audit SET decision = {blob} WHERE seq = 2"));
+        let (seq, reason) = store.verify_audit().unwrap().first_broken.unwrap();
+        assert_eq!(seq, 2, "{name}");
+        assert!(
+            reason.starts_with("its content cannot be read") && reason.contains(why),
+            "{name}: {reason}"
+        );
+        let err = store.decision(&store_id(&store, 2)).unwrap_err().to_string();
+        assert!(err.contains(why), "{name}: {err}");
+    }
+}
