@@ -108,8 +108,10 @@ impl FromSql for ReadText {
 }
 
 fn unpack(blob: &[u8]) -> Result<String, String> {
-    let Some((&PACKED_LZ4, block)) = blob.split_first() else {
-        return Err(format!("a packed text starts with an unknown byte {:?}", blob.first()));
+    let block = match blob.split_first() {
+        Some((&PACKED_LZ4, block)) => block,
+        Some((other, _)) => return Err(format!("a packed text starts with an unknown byte {other}")),
+        None => return Err("a packed text is empty".to_string()),
     };
     let length = block
         .get(..4)

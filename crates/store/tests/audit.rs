@@ -224,9 +224,10 @@ fn a_decision_stored_as_text_reads_and_verifies_beside_packed_ones() {
 fn a_damaged_packed_decision_is_found_at_its_record() {
     for (name, blob, why) in [
         ("truncated", "X'01FF000000AB'", "does not unpack"),
-        ("unknown", "X'02FF000000AB'", "unknown byte"),
+        ("unknown", "X'02FF000000AB'", "unknown byte 2"),
         ("huge", "X'01FFFFFFFF00'", "claims 4294967295 bytes"),
         ("short", "X'01FF'", "cut short"),
+        ("empty", "X''", "is empty"),
     ] {
         let dir = TempDir::new(&format!("damaged-{name}"));
         let mut store = Store::open(&dir.0).unwrap();
