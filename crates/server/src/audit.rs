@@ -204,6 +204,80 @@ fn write_loop(mut store: Store, restart_due: Arc<AtomicBool>, jobs: Receiver<Job
 mod tests {
     use super::*;
 
+    /// A record of about 3 KB that does not pack smaller.
+    fn sizeable_record(i: u32) -> NewRecord {
+        NewRecord {
+            kind: "party".to_string(),
+            snapshot_id: "sha256:abc".to_string(),
+            as_of: "2021-03-01".to_string(),
+            input: (0..3000u32)
+                .map(|k| char::from(b'a' + ((k.wrapping_mul(2_654_435_761) ^ i) >> 7) as u8 % 26))
+                .collect(),
+            decision: format!(r#"{{"n":{i}}}"#),
+            alert: None,
+        }
+    }
+
+    /// While a reader's snapshot keeps the newest frames from being copied,
+    /// the writer's restart cannot happen; it must try once per round of
+    /// the checkpoint thread, not after every transaction (each try holds
+    /// it for a checkpoint's syncs), and the log must start again once the
+    /// reader is done.
+    #[test]
+    fn a_reader_holding_the_log_back_costs_the_writer_one_try_a_round() {
+        let dir = std::env::temp_dir().join(format!("interdict-audit-reader-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let mut writer = Store::open(&dir).unwrap();
+        writer.set_auto_checkpoint(false).unwrap();
+        let checkpointer = Store::open(&dir).unwrap();
+        let reader = rusqlite::Connection::open(dir.join(interdict_store::DB_FILE)).unwrap();
+        let restart_due = AtomicBool::new(false);
+        let restart_after = 16;
+        let mut n = 0;
+        let mut append = |writer: &mut Store, count: u32| {
+            let records: Vec<NewRecord> = (n..n + count).map(sizeable_record).collect();
+            n += count;
+            writer.append_decisions(&records).unwrap();
+        };
+        append(&mut writer, 20);
+        reader.execute_batch("BEGIN").unwrap();
+        let _: i64 = reader
+            .query_row("SELECT count(*) FROM audit", [], |r| r.get(0))
+            .unwrap();
+        append(&mut writer, 20);
+        let round = checkpoint_once(&checkpointer, restart_after, &restart_due).unwrap();
+        assert!(round.copied_frames < round.log_frames, "{round:?}");
+        assert!(
+            restart_due.load(Ordering::SeqCst),
+            "the log is past {restart_after} frames"
+        );
+        restart_log_if_due(&writer, &restart_due).unwrap();
+        assert!(
+            !restart_due.load(Ordering::SeqCst),
+            "a try the reader defeats is not repeated after the next transaction"
+        );
+        append(&mut writer, 5);
+        let held = checkpoint_once(&checkpointer, restart_after, &restart_due).unwrap();
+        assert!(
+            held.log_frames > round.log_frames,
+            "the log only grew: {round:?} then {held:?}"
+        );
+
+        reader.execute_batch("COMMIT").unwrap();
+        let round = checkpoint_once(&checkpointer, restart_after, &restart_due).unwrap();
+        assert!(restart_due.load(Ordering::SeqCst), "{round:?}");
+        restart_log_if_due(&writer, &restart_due).unwrap();
+        append(&mut writer, 1);
+        let after = checkpointer.checkpoint().unwrap();
+        assert!(
+            after.log_frames < restart_after,
+            "the next transaction starts the log again: {after:?}, against {held:?} while held"
+        );
+        assert_eq!(checkpointer.verify_audit().unwrap().records, u64::from(n));
+        drop((writer, checkpointer, reader));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
     /// The audit log's write-ahead log grew by every decision while a
     /// server was under load (1.7 GB after 130k requests): the passive
     /// checkpoints beside the writer never caught up with it.
@@ -224,20 +298,7 @@ mod tests {
             scope.spawn(|| {
                 // Built before the loop, so that the writer goes straight
                 // from one transaction to the next.
-                let records: Vec<NewRecord> = (0..10)
-                    .map(|i| NewRecord {
-                        kind: "party".to_string(),
-                        snapshot_id: "sha256:abc".to_string(),
-                        as_of: "2021-03-01".to_string(),
-                        // Letters that do not pack smaller, so that each
-                        // record takes the room a real decision does.
-                        input: (0..3000u32)
-                            .map(|k| char::from(b'a' + ((k.wrapping_mul(2_654_435_761) ^ i) >> 7) as u8 % 26))
-                            .collect(),
-                        decision: format!(r#"{{"n":{i}}}"#),
-                        alert: None,
-                    })
-                    .collect();
+                let records: Vec<NewRecord> = (0..10).map(sizeable_record).collect();
                 for _ in 0..150 {
                     writer.append_decisions(&records).unwrap();
                     restart_log_if_due(&writer, &restart_due).unwrap();
