@@ -5,7 +5,7 @@ use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, Schema, SchemaFormat, 
 use utoipa::openapi::RefOr;
 use utoipa::{PartialSchema, ToSchema};
 
-use crate::{Date, IdentifierKind, Jurisdiction, PartialDate};
+use crate::{Date, IdentifierKind, Jurisdiction, PartialDate, Threshold};
 
 fn string(description: &str, format: Option<SchemaFormat>, pattern: Option<&str>, example: &str) -> RefOr<Schema> {
     ObjectBuilder::new()
@@ -68,3 +68,15 @@ impl PartialSchema for IdentifierKind {
     }
 }
 impl ToSchema for IdentifierKind {}
+
+impl PartialSchema for Threshold {
+    fn schema() -> RefOr<Schema> {
+        string(
+            "An ownership or control threshold in percent: `> 50` is more than half, `>= 25` a quarter or more.",
+            None,
+            Some(r"^>=? [0-9]+(\.[0-9]+)?$"),
+            "> 50",
+        )
+    }
+}
+impl ToSchema for Threshold {}

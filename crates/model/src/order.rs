@@ -113,6 +113,7 @@ impl<'de> Deserialize<'de> for Threshold {
 
 /// Who an order covers.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Scope {
     /// Entities the order names.
@@ -159,6 +160,7 @@ impl Scope {
 
 /// Whether the identification an order waits for was issued.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum IdentificationStatus {
     Issued,
@@ -167,6 +169,7 @@ pub enum IdentificationStatus {
 
 /// A transaction type that an identification prohibits.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TransactionType {
     #[serde(rename = "type")]
@@ -184,6 +187,7 @@ pub struct TransactionType {
 /// For orders whose prohibitions apply only to the transactions and persons
 /// "as identified by the Secretary".
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Identification {
     pub authority: String,
@@ -217,6 +221,7 @@ impl Identification {
 /// A court order that stops an order, or some of its prohibited
 /// transactions, from being enforced.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Injunction {
     pub case: String,
@@ -261,6 +266,7 @@ impl Injunction {
 /// A dated window in which the order does not apply, such as a general
 /// licence or a wind-down period.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Exemption {
     pub from: Date,
@@ -286,6 +292,7 @@ impl Exemption {
 /// An order: an executive order or a rule that prohibits transactions with
 /// the persons in its scope, with its dates.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Order {
     pub id: String,

@@ -519,7 +519,7 @@ pub async fn orders(State(state): Shared, _: Screening, q: QueryParams<AsOfParam
 #[utoipa::path(get, path = "/v1/orders/{id}", tag = "orders",
     params(("id" = String, Path, description = "The order's id, such as `eo13971`"), AsOfParams),
     responses((status = 401, body = ErrorBody), (status = 429, body = ErrorBody), (status = 503, body = ErrorBody),
-        (status = 200, description = "`{order, status, reason, timeline}`", body = Object),
+        (status = 200, description = "The order in full, its status on the date and why, and its timeline", body = OrderBody),
         (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
     security((), ("bearer" = [])))]
 pub async fn order(
@@ -527,10 +527,31 @@ pub async fn order(
     _: Screening,
     Path(id): Path<String>,
     q: QueryParams<AsOfParams>,
-) -> Result<Json<Value>, Error> {
+) -> Result<Json<OrderBody>, Error> {
     let as_of = as_of_params(q)?;
     let live = state.live()?;
     Ok(Json(order_view(&live, &id, as_of)?))
+}
+
+/// One order as `GET /v1/orders/{id}` answers it.
+#[derive(Serialize, ToSchema)]
+pub struct OrderBody {
+    as_of: Date,
+    status: interdict_model::OrderStatus,
+    /// The status in words, with the dates it follows from.
+    reason: String,
+    order: interdict_model::Order,
+    /// Signed, effective, enjoined, injunction ends and revoked, by date.
+    timeline: Vec<TimelineEvent>,
+}
+
+/// A dated event of an order.
+#[derive(Serialize, ToSchema)]
+pub struct TimelineEvent {
+    date: Date,
+    /// `signed`, `effective`, `enjoined`, `injunction_ends` or `revoked`.
+    event: &'static str,
+    text: String,
 }
 
 /// The dated events of an order, in order.
@@ -559,19 +580,21 @@ pub fn timeline(o: &interdict_model::Order) -> Vec<(Date, &'static str, String)>
     events
 }
 
-pub fn order_view(live: &Live, id: &str, as_of: Date) -> Result<Value, Error> {
+pub fn order_view(live: &Live, id: &str, as_of: Date) -> Result<OrderBody, Error> {
     let o = live
         .snapshot
         .order(id)
         .ok_or_else(|| Error::not_found(format!("no order `{id}`; GET /v1/orders lists them")))?;
-    let events: Vec<Value> = timeline(o)
-        .into_iter()
-        .map(|(date, event, text)| json!({"date": date, "event": event, "text": text}))
-        .collect();
-    Ok(json!({
-        "as_of": as_of, "status": o.status_on(as_of), "reason": o.status_reason(as_of),
-        "order": o, "timeline": events,
-    }))
+    Ok(OrderBody {
+        as_of,
+        status: o.status_on(as_of),
+        reason: o.status_reason(as_of),
+        order: o.clone(),
+        timeline: timeline(o)
+            .into_iter()
+            .map(|(date, event, text)| TimelineEvent { date, event, text })
+            .collect(),
+    })
 }
 
 /// A recorded decision: what was screened, the decision, its place in the
@@ -1037,7 +1060,7 @@ pub struct ReadyBody {
     components(schemas(ErrorBody, PartyRequest, PaymentRequest, AppRequest, BatchItem, SearchResult, SearchHit,
                        DispositionRequest, AllowRequest, ImportRequest, ActivateRequest,
                        PartyDecisionBody, PaymentDecisionBody, AppDecisionBody, OrdersBody, OrderSummary, AlertsBody,
-                       DecisionRecordBody, ListsBody, LiveLists, ImportBody, ActivateBody, HealthBody, ReadyBody)),
+                       OrderBody, TimelineEvent, DecisionRecordBody, ListsBody, LiveLists, ImportBody, ActivateBody, HealthBody, ReadyBody)),
     modifiers(&BearerAuth),
 )]
 pub struct ApiDoc;

@@ -412,7 +412,8 @@ async fn order_page(State(state): Shared, headers: HeaderMap, Path(id): Path<Str
         let q = query(params)?;
         let as_of = as_of_param(&q)?;
         let live = state.live()?;
-        let view = api::order_view(&live, &id, as_of)?;
+        let view =
+            serde_json::to_value(api::order_view(&live, &id, as_of)?).map_err(|e| Error::internal(e.to_string()))?;
         let order = live
             .snapshot
             .order(&id)

@@ -260,6 +260,23 @@ fn decisions_orders_and_alerts_conform_to_the_schemas_the_openapi_description_gi
         (eo13971["status"].as_str(), eo13971["revoked"].as_str()),
         (Some("in_force"), Some("2021-06-09"))
     );
+    // Every built-in order in full, with injunctions, an identification and
+    // a revocation among them (none has exemptions).
+    let schema = answer_schema(&spec, "get", "/v1/orders/{id}");
+    assert_eq!(schema["$ref"], "#/components/schemas/OrderBody");
+    let mut parts = std::collections::BTreeSet::new();
+    for summary in orders["orders"].as_array().unwrap() {
+        let id = summary["id"].as_str().unwrap();
+        let (status, order) = s.get(&format!("/v1/orders/{id}?as_of=2020-10-01"));
+        assert_eq!(status, 200, "{order}");
+        assert_conforms(&spec, schema, &order, id);
+        for part in ["enjoined", "identification", "revoked"] {
+            if !order["order"][part].is_null() {
+                parts.insert(part);
+            }
+        }
+    }
+    assert_eq!(parts.len(), 3, "the orders reach {parts:?}");
     // The Alipay decisions above opened alerts.
     let (status, alerts) = s.get("/v1/alerts?status=open");
     assert_eq!(status, 200, "{alerts}");

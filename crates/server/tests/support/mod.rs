@@ -61,6 +61,13 @@ fn check(spec: &Value, schema: &Value, value: &Value, at: &str, out: &mut Vec<St
             out.push(format!("{at}: {value} is not one of {allowed:?}"));
         }
     }
+    if let (Some(pattern), Some(text)) = (schema.get("pattern").and_then(Value::as_str), value.as_str()) {
+        // A pattern that does not compile is the description's fault: fail.
+        let re = regex_automata::meta::Regex::new(pattern).unwrap_or_else(|e| panic!("{at}: pattern {pattern:?}: {e}"));
+        if !re.is_match(text) {
+            out.push(format!("{at}: {text:?} does not match {pattern:?}"));
+        }
+    }
     if schema.get("format").and_then(Value::as_str) == Some("date") {
         if let Some(text) = value.as_str() {
             let b = text.as_bytes();
