@@ -240,8 +240,10 @@ pub struct SearchParams {
     /// The name to look for.
     q: String,
     /// Hits at most (1 to 100, default 10).
+    #[param(minimum = 1, maximum = 100)]
     limit: Option<usize>,
     /// The lowest score shown (0 to 1, default 0.7).
+    #[param(minimum = 0.0, maximum = 1.0)]
     threshold: Option<f32>,
 }
 
@@ -326,6 +328,7 @@ pub fn search_names(live: &Live, q: &str, limit: Option<usize>, threshold: Optio
 #[serde(deny_unknown_fields)]
 pub struct AsOfParams {
     /// `YYYY-MM-DD`; today (UTC) when absent.
+    #[param(format = Date)]
     as_of: Option<String>,
 }
 
@@ -671,8 +674,10 @@ pub async fn decision_record(state: &Arc<AppState>, id: String) -> Result<Decisi
 #[serde(deny_unknown_fields)]
 pub struct AlertParams {
     /// `open`, `confirmed`, `false_positive` or `escalated`; all when absent.
+    #[param(pattern = "^(open|confirmed|false_positive|escalated)$")]
     status: Option<String>,
     /// At most this many (1 to 500, default 100).
+    #[param(minimum = 1, maximum = 500)]
     limit: Option<usize>,
     /// The id of the last alert of the previous page.
     after: Option<String>,
@@ -721,6 +726,7 @@ pub struct AllowRequest {
     /// The entity the input is not; the decision's first hit when absent.
     entity_id: Option<String>,
     /// The last day the entry holds is the day before this, `YYYY-MM-DD`.
+    #[schema(format = Date)]
     expires: Option<String>,
 }
 

@@ -37,7 +37,7 @@ pub struct PartyRequest {
     pub reference: Option<String>,
     /// The date to screen as of, `YYYY-MM-DD`; today (UTC) when absent.
     #[serde(default)]
-    #[schema(example = "2021-03-01")]
+    #[schema(example = "2021-03-01", format = Date)]
     pub as_of: Option<String>,
     /// Jurisdictions the transaction touches; `["US"]` when absent.
     #[serde(default)]
@@ -47,9 +47,11 @@ pub struct PartyRequest {
     pub policy: Option<String>,
     /// Name score from which a designated entity blocks (default 0.95).
     #[serde(default)]
+    #[schema(minimum = 0.0, maximum = 1.0)]
     pub block: Option<f32>,
     /// Name score from which a hit goes to review (default 0.80).
     #[serde(default)]
+    #[schema(minimum = 0.0, maximum = 1.0)]
     pub review: Option<f32>,
 }
 
@@ -61,6 +63,7 @@ pub struct AppRequest {
     #[schema(example = "com.eg.android.AlipayGphone")]
     pub app_id: String,
     #[serde(default)]
+    #[schema(format = Date)]
     pub as_of: Option<String>,
     #[serde(default)]
     pub jurisdictions: Option<Vec<String>>,
@@ -77,12 +80,15 @@ pub struct PaymentRequest {
     #[schema(value_type = Object)]
     pub payment: Value,
     #[serde(default)]
+    #[schema(format = Date)]
     pub as_of: Option<String>,
     #[serde(default)]
     pub policy: Option<String>,
     #[serde(default)]
+    #[schema(minimum = 0.0, maximum = 1.0)]
     pub block: Option<f32>,
     #[serde(default)]
+    #[schema(minimum = 0.0, maximum = 1.0)]
     pub review: Option<f32>,
 }
 

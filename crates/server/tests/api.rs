@@ -179,6 +179,66 @@ fn health_readiness_and_the_openapi_description() {
     assert_eq!((status, body["code"].as_str()), (404, Some("not_found")));
 }
 
+/// The bounds the description gives a query parameter or a request field
+/// are the ones the server enforces: the edge is answered, one past it is
+/// refused with 422 naming the field.
+#[test]
+fn the_described_bounds_are_the_enforced_ones() {
+    let s = server("bounds", |_| {});
+    let (_, spec) = s.get("/openapi.json");
+    let param = |route: &str, name: &str| -> Value {
+        spec["paths"][route]["get"]["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == name)
+            .unwrap_or_else(|| panic!("{route} has no parameter {name}"))["schema"]
+            .clone()
+    };
+    for (route, url) in [
+        ("/v1/search", "/v1/search?q=alipay&limit="),
+        ("/v1/alerts", "/v1/alerts?limit="),
+    ] {
+        let limit = param(route, "limit");
+        let (low, high) = (limit["minimum"].as_u64().unwrap(), limit["maximum"].as_u64().unwrap());
+        assert_eq!(s.get(&format!("{url}{low}")).0, 200, "{route}");
+        assert_eq!(s.get(&format!("{url}{high}")).0, 200, "{route}");
+        for out in [low - 1, high + 1] {
+            let (status, e) = s.get(&format!("{url}{out}"));
+            assert_eq!(
+                (status, e["field"].as_str()),
+                (422, Some("limit")),
+                "{route} limit={out}: {e}"
+            );
+        }
+    }
+    assert_eq!(param("/v1/orders", "as_of")["format"], "date");
+    assert_eq!(s.get("/v1/orders?as_of=2021-02-28").0, 200);
+    assert_eq!(s.get("/v1/orders?as_of=2021-02-30").0, 422);
+    let status = param("/v1/alerts", "status");
+    let pattern = regex_automata::meta::Regex::new(status["pattern"].as_str().unwrap()).unwrap();
+    for (value, allowed) in [
+        ("open", true),
+        ("false_positive", true),
+        ("closed", false),
+        ("opened", false),
+    ] {
+        assert_eq!(pattern.is_match(value), allowed, "{value}");
+        let want = if allowed { 200 } else { 422 };
+        assert_eq!(s.get(&format!("/v1/alerts?status={value}")).0, want, "{value}");
+    }
+    let block = &spec["components"]["schemas"]["PartyRequest"]["properties"]["block"];
+    assert_eq!(
+        (block["minimum"].as_f64(), block["maximum"].as_f64()),
+        (Some(0.0), Some(1.0)),
+        "{block}"
+    );
+    let party = |block: f64| json!({"names": ["Nobody"], "block": block, "review": 0.0, "as_of": "2021-03-01"});
+    assert_eq!(s.post("/v1/screen/party", &party(1.0)).0, 200);
+    let (status, e) = s.post("/v1/screen/party", &party(1.01));
+    assert_eq!((status, e["field"].as_str()), (422, Some("block")), "{e}");
+}
+
 /// The schema `/openapi.json` gives for the 200 answer of `method` `route`.
 fn answer_schema<'a>(spec: &'a Value, method: &str, route: &str) -> &'a Value {
     &spec["paths"][route][method]["responses"]["200"]["content"]["application/json"]["schema"]
