@@ -674,7 +674,7 @@ pub async fn decision_record(state: &Arc<AppState>, id: String) -> Result<Decisi
 #[serde(deny_unknown_fields)]
 pub struct AlertParams {
     /// `open`, `confirmed`, `false_positive` or `escalated`; all when absent.
-    #[param(pattern = "^(open|confirmed|false_positive|escalated)$")]
+    #[param(value_type = Option<interdict_store::AlertStatus>)]
     status: Option<String>,
     /// At most this many (1 to 500, default 100).
     #[param(minimum = 1, maximum = 500)]
