@@ -530,20 +530,20 @@ pub async fn order(
     _: Screening,
     Path(id): Path<String>,
     q: QueryParams<AsOfParams>,
-) -> Result<Json<OrderBody>, Error> {
+) -> Result<Response, Error> {
     let as_of = as_of_params(q)?;
     let live = state.live()?;
-    Ok(Json(order_view(&live, &id, as_of)?))
+    Ok(Json(order_view(&live, &id, as_of)?).into_response())
 }
 
 /// One order as `GET /v1/orders/{id}` answers it.
 #[derive(Serialize, ToSchema)]
-pub struct OrderBody {
+pub struct OrderBody<'a> {
     as_of: Date,
     status: interdict_model::OrderStatus,
     /// The status in words, with the dates it follows from.
     reason: String,
-    order: interdict_model::Order,
+    order: &'a interdict_model::Order,
     /// Signed, effective, enjoined, injunction ends and revoked, by date.
     timeline: Vec<TimelineEvent>,
 }
@@ -583,7 +583,7 @@ pub fn timeline(o: &interdict_model::Order) -> Vec<(Date, &'static str, String)>
     events
 }
 
-pub fn order_view(live: &Live, id: &str, as_of: Date) -> Result<OrderBody, Error> {
+pub fn order_view<'a>(live: &'a Live, id: &str, as_of: Date) -> Result<OrderBody<'a>, Error> {
     let o = live
         .snapshot
         .order(id)
@@ -592,7 +592,7 @@ pub fn order_view(live: &Live, id: &str, as_of: Date) -> Result<OrderBody, Error
         as_of,
         status: o.status_on(as_of),
         reason: o.status_reason(as_of),
-        order: o.clone(),
+        order: o,
         timeline: timeline(o)
             .into_iter()
             .map(|(date, event, text)| TimelineEvent { date, event, text })
