@@ -73,6 +73,9 @@ struct StoredText<'a>(&'a str);
 /// are refused as unreadable, never guessed at.
 const PACKED_LZ4: u8 = 1;
 
+/// The tag byte and the text's length, before the block.
+const PACKED_HEAD: usize = 1 + 4;
+
 /// No stored text unpacks to more than this: a damaged length would
 /// otherwise ask for gigabytes. Decisions are far smaller (request bodies
 /// are limited to megabytes).
@@ -80,10 +83,15 @@ const MAX_UNPACKED: usize = 256 << 20;
 
 impl ToSql for StoredText<'_> {
     fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        // Packed straight into the blob, after the tag and the length: the
+        // single writer packs every decision, so no second copy.
         let text = self.0.as_bytes();
-        let mut packed = Vec::with_capacity(1 + 4 + text.len() / 2);
-        packed.push(PACKED_LZ4);
-        packed.extend_from_slice(&lz4_flex::block::compress_prepend_size(text));
+        let mut packed = vec![0u8; PACKED_HEAD + lz4_flex::block::get_maximum_output_size(text.len())];
+        packed[0] = PACKED_LZ4;
+        packed[1..PACKED_HEAD].copy_from_slice(&(text.len() as u32).to_le_bytes());
+        let len = lz4_flex::block::compress_into(text, &mut packed[PACKED_HEAD..])
+            .map_err(|e| rusqlite::Error::ToSqlConversionFailure(e.into()))?;
+        packed.truncate(PACKED_HEAD + len);
         Ok(if packed.len() < text.len() {
             ToSqlOutput::from(packed)
         } else {
@@ -113,15 +121,15 @@ fn unpack(blob: &[u8]) -> Result<String, String> {
         Some((other, _)) => return Err(format!("a packed text starts with an unknown byte {other}")),
         None => return Err("a packed text is empty".to_string()),
     };
-    let length = block
-        .get(..4)
-        .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
-        .ok_or("a packed text is cut short")?;
+    let (length, block) = match block.split_first_chunk::<4>() {
+        Some((length, block)) => (u32::from_le_bytes(*length) as usize, block),
+        None => return Err("a packed text is cut short".to_string()),
+    };
     if length > MAX_UNPACKED {
         return Err(format!("a packed text claims {length} bytes"));
     }
     let bytes =
-        lz4_flex::block::decompress_size_prepended(block).map_err(|e| format!("a packed text does not unpack: {e}"))?;
+        lz4_flex::block::decompress(block, length).map_err(|e| format!("a packed text does not unpack: {e}"))?;
     String::from_utf8(bytes).map_err(|_| "a packed text is not UTF-8".to_string())
 }
 
