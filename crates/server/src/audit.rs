@@ -218,6 +218,18 @@ mod tests {
         }
     }
 
+    /// A fresh store in a folder of its own named `name`, opened as the
+    /// server opens it: a writer that leaves checkpoints to a second
+    /// connection, and that connection.
+    fn writer_and_checkpointer(name: &str) -> (std::path::PathBuf, Store, Store) {
+        let dir = std::env::temp_dir().join(format!("interdict-audit-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let writer = Store::open(&dir).unwrap();
+        writer.set_auto_checkpoint(false).unwrap();
+        let checkpointer = Store::open(&dir).unwrap();
+        (dir, writer, checkpointer)
+    }
+
     /// While a reader's snapshot keeps the newest frames from being copied,
     /// the writer's restart cannot happen; it must try once per round of
     /// the checkpoint thread, not after every transaction (each try holds
@@ -225,11 +237,7 @@ mod tests {
     /// reader is done.
     #[test]
     fn a_reader_holding_the_log_back_costs_the_writer_one_try_a_round() {
-        let dir = std::env::temp_dir().join(format!("interdict-audit-reader-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        let mut writer = Store::open(&dir).unwrap();
-        writer.set_auto_checkpoint(false).unwrap();
-        let checkpointer = Store::open(&dir).unwrap();
+        let (dir, mut writer, checkpointer) = writer_and_checkpointer("reader");
         let reader = rusqlite::Connection::open(dir.join(interdict_store::DB_FILE)).unwrap();
         let restart_due = AtomicBool::new(false);
         let restart_after = 16;
@@ -283,14 +291,10 @@ mod tests {
     /// checkpoints beside the writer never caught up with it.
     #[test]
     fn under_a_writer_that_never_pauses_the_log_still_starts_again() {
-        let dir = std::env::temp_dir().join(format!("interdict-audit-restart-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        let mut writer = Store::open(&dir).unwrap();
-        writer.set_auto_checkpoint(false).unwrap();
+        let (dir, mut writer, checkpointer) = writer_and_checkpointer("restart");
         // Commits that do not wait for the disk: the writer appends faster
         // than a checkpoint copies, as a busy server's does.
         writer.set_durability(Durability::Checkpoint).unwrap();
-        let checkpointer = Store::open(&dir).unwrap();
         let restart_due = AtomicBool::new(false);
         let done = AtomicBool::new(false);
         let restart_after = 256;
