@@ -246,6 +246,17 @@ fn answer_schema<'a>(spec: &'a Value, method: &str, route: &str) -> &'a Value {
     &spec["paths"][route][method]["responses"]["200"]["content"]["application/json"]["schema"]
 }
 
+/// [`answer_schema`], after checking that it is the component `component`.
+fn component_schema<'a>(spec: &'a Value, method: &str, route: &str, component: &str) -> &'a Value {
+    let schema = answer_schema(spec, method, route);
+    assert_eq!(
+        schema["$ref"],
+        format!("#/components/schemas/{component}"),
+        "{method} {route}"
+    );
+    schema
+}
+
 /// Fails, naming `what` and each violation, unless `value` fits `schema`.
 fn assert_conforms(spec: &Value, schema: &Value, value: &Value, what: &str) {
     let broken = support::violations(spec, schema, value);
@@ -256,8 +267,7 @@ fn assert_conforms(spec: &Value, schema: &Value, value: &Value, what: &str) {
 fn decisions_orders_and_alerts_conform_to_the_schemas_the_openapi_description_gives_them() {
     let s = server("schemas", |_| {});
     let (_, spec) = s.get("/openapi.json");
-    let party = answer_schema(&spec, "post", "/v1/screen/party");
-    assert_eq!(party["$ref"], "#/components/schemas/PartyDecisionBody");
+    let party = component_schema(&spec, "post", "/v1/screen/party", "PartyDecisionBody");
     let payment: Value =
         serde_json::from_str(include_str!("../../../examples/payments.jsonl").lines().next().unwrap()).unwrap();
     let cases = [
@@ -309,8 +319,7 @@ fn decisions_orders_and_alerts_conform_to_the_schemas_the_openapi_description_gi
     let alipay_decision = decisions.swap_remove(0);
     let (status, orders) = s.get("/v1/orders?as_of=2021-03-01");
     assert_eq!(status, 200, "{orders}");
-    let schema = answer_schema(&spec, "get", "/v1/orders");
-    assert_eq!(schema["$ref"], "#/components/schemas/OrdersBody");
+    let schema = component_schema(&spec, "get", "/v1/orders", "OrdersBody");
     assert_conforms(&spec, schema, &orders, "/v1/orders");
     let eo13971 = orders["orders"]
         .as_array()
@@ -324,8 +333,7 @@ fn decisions_orders_and_alerts_conform_to_the_schemas_the_openapi_description_gi
     );
     // Every built-in order in full, with injunctions, an identification and
     // a revocation among them (none has exemptions).
-    let schema = answer_schema(&spec, "get", "/v1/orders/{id}");
-    assert_eq!(schema["$ref"], "#/components/schemas/OrderBody");
+    let schema = component_schema(&spec, "get", "/v1/orders/{id}", "OrderBody");
     let mut parts = std::collections::BTreeSet::new();
     for summary in orders["orders"].as_array().unwrap() {
         let id = summary["id"].as_str().unwrap();
@@ -342,8 +350,7 @@ fn decisions_orders_and_alerts_conform_to_the_schemas_the_openapi_description_gi
     // The Alipay decisions above opened alerts.
     let (status, alerts) = s.get("/v1/alerts?status=open");
     assert_eq!(status, 200, "{alerts}");
-    let schema = answer_schema(&spec, "get", "/v1/alerts");
-    assert_eq!(schema["$ref"], "#/components/schemas/AlertsBody");
+    let schema = component_schema(&spec, "get", "/v1/alerts", "AlertsBody");
     assert_conforms(&spec, schema, &alerts, "/v1/alerts");
     assert_eq!(alerts["alerts"][0]["id"], alipay_decision["decision_id"]);
     assert_eq!(alerts["next"], Value::Null);
@@ -645,9 +652,7 @@ fn records_dispositions_lists_and_health_conform_to_their_schemas() {
     let s = server("schemas-admin", |_| {});
     let (_, spec) = s.get("/openapi.json");
     let check = |method: &str, route: &str, component: &str, value: &Value| {
-        let schema = answer_schema(&spec, method, route);
-        assert_eq!(schema["$ref"], format!("#/components/schemas/{component}"), "{route}");
-        assert_conforms(&spec, schema, value, route);
+        assert_conforms(&spec, component_schema(&spec, method, route, component), value, route);
     };
     let (_, d) = s.post("/v1/screen/party", &alipay("2021-03-01"));
     let id = d["decision_id"].as_str().unwrap().to_string();
