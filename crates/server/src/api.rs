@@ -244,7 +244,7 @@ pub struct SearchParams {
     limit: Option<usize>,
     /// The lowest score shown (0 to 1, default 0.7).
     #[param(minimum = 0.0, maximum = 1.0)]
-    threshold: Option<f32>,
+    threshold: Option<f64>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -280,7 +280,7 @@ pub async fn search(
     Ok(Json(search_names(&live, &params.q, params.limit, params.threshold)?))
 }
 
-pub fn search_names(live: &Live, q: &str, limit: Option<usize>, threshold: Option<f32>) -> Result<SearchResult, Error> {
+pub fn search_names(live: &Live, q: &str, limit: Option<usize>, threshold: Option<f64>) -> Result<SearchResult, Error> {
     let q = q.trim();
     if q.is_empty() {
         return Err(Error::invalid("q", "give a name to look for"));
@@ -292,13 +292,7 @@ pub fn search_names(live: &Live, q: &str, limit: Option<usize>, threshold: Optio
     if !(1..=100).contains(&limit) {
         return Err(Error::invalid("limit", format!("{limit}: expected 1 to 100")));
     }
-    let threshold = threshold.unwrap_or(0.7);
-    if !(0.0..=1.0).contains(&threshold) {
-        return Err(Error::invalid(
-            "threshold",
-            format!("{threshold}: expected a score from 0 to 1"),
-        ));
-    }
+    let threshold = screening::score_setting("threshold", threshold)?.unwrap_or(0.7);
     let entities = &live.snapshot.dataset().entities;
     let hits = live
         .names

@@ -48,11 +48,11 @@ pub struct PartyRequest {
     /// Name score from which a designated entity blocks (default 0.95).
     #[serde(default)]
     #[schema(minimum = 0.0, maximum = 1.0)]
-    pub block: Option<f32>,
+    pub block: Option<f64>,
     /// Name score from which a hit goes to review (default 0.80).
     #[serde(default)]
     #[schema(minimum = 0.0, maximum = 1.0)]
-    pub review: Option<f32>,
+    pub review: Option<f64>,
 }
 
 /// An app to screen.
@@ -86,10 +86,10 @@ pub struct PaymentRequest {
     pub policy: Option<String>,
     #[serde(default)]
     #[schema(minimum = 0.0, maximum = 1.0)]
-    pub block: Option<f32>,
+    pub block: Option<f64>,
     #[serde(default)]
     #[schema(minimum = 0.0, maximum = 1.0)]
-    pub review: Option<f32>,
+    pub review: Option<f64>,
 }
 
 /// One line of a batch: exactly one of `party`, `payment` or `app`.
@@ -138,9 +138,23 @@ fn policy(raw: &Option<String>, field: &str) -> Result<Policy, Error> {
     }
 }
 
-fn thresholds(block: Option<f32>, review: Option<f32>) -> Result<Thresholds, Error> {
+fn thresholds(block: Option<f64>, review: Option<f64>) -> Result<Thresholds, Error> {
     let d = Thresholds::default();
-    Ok(Thresholds::new(block.unwrap_or(d.block), review.unwrap_or(d.review))?)
+    let block = score_setting("block", block)?.unwrap_or(d.block);
+    let review = score_setting("review", review)?.unwrap_or(d.review);
+    Ok(Thresholds::new(block, review)?)
+}
+
+/// A score setting from a request, checked as given. Settings arrive as
+/// f64 and are checked before they narrow to f32: narrowing first would
+/// turn -1e-120 into -0.0 and 1.0000000001 into 1.0, and so accept values
+/// the description's bounds of 0 and 1 exclude.
+pub fn score_setting(field: &str, value: Option<f64>) -> Result<Option<f32>, Error> {
+    match value {
+        None => Ok(None),
+        Some(v) if (0.0..=1.0).contains(&v) => Ok(Some(v as f32)),
+        Some(v) => Err(Error::invalid(field, format!("{v}: expected a score from 0 to 1"))),
+    }
 }
 
 fn finish(

@@ -237,8 +237,31 @@ fn the_described_bounds_are_the_enforced_ones() {
     );
     let party = |block: f64| json!({"names": ["Nobody"], "block": block, "review": 0.0, "as_of": "2021-03-01"});
     assert_eq!(s.post("/v1/screen/party", &party(1.0)).0, 200);
-    let (status, e) = s.post("/v1/screen/party", &party(1.01));
-    assert_eq!((status, e["field"].as_str()), (422, Some("block")), "{e}");
+    // Just past each bound, closer than an f32 can tell apart from it: a
+    // check made after narrowing would take these as 0 and 1.
+    for out in [1.01, 1.000_000_000_1, -1e-120] {
+        let (status, e) = s.post("/v1/screen/party", &party(out));
+        assert_eq!((status, e["field"].as_str()), (422, Some("block")), "block {out}: {e}");
+    }
+    let threshold = param("/v1/search", "threshold");
+    assert_eq!(
+        (threshold["minimum"].as_f64(), threshold["maximum"].as_f64()),
+        (Some(0.0), Some(1.0)),
+        "{threshold}"
+    );
+    for (value, want) in [
+        ("0", 200),
+        ("1", 200),
+        ("-1e-120", 422),
+        ("1.0000000001", 422),
+        ("NaN", 422),
+    ] {
+        let (status, e) = s.get(&format!("/v1/search?q=alipay&threshold={value}"));
+        assert_eq!(status, want, "threshold={value}: {e}");
+        if want == 422 {
+            assert_eq!(e["field"], "threshold", "threshold={value}: {e}");
+        }
+    }
 }
 
 /// The schema `/openapi.json` gives for the 200 answer of `method` `route`.
