@@ -459,6 +459,8 @@ struct Scratch {
     /// out are read: a quarter of a megabyte for two million names, where
     /// their running sums are sixteen.
     candidate_bits: BitSet,
+    /// The cut-short names a plan finds.
+    cut_short: Vec<u32>,
     /// A plan's verified matches per query unit, and its lookup buffers.
     matched: Vec<Vec<(u32, f32, TokenMatch)>>,
     found: Vec<u32>,
@@ -1287,14 +1289,13 @@ impl NameIndex {
                     add(self.postings_of(id), entry.value);
                 }
             }
+            // Cut-short names are found below, through the postings of
+            // `starts`, not here: that is fewer names than those reached, and
+            // each check reads the name's head, a miss in memory.
             for &name in touched.iter() {
                 let value = skipped_value + sums[name as usize];
-                let head = &self.heads[name as usize];
-                let den = form.total_weight + head.total_weight;
-                let cut_short = truncation && self.is_cut_short(form, &leading, first_token, name);
-                if cut_short {
-                    candidates.push((name, CUT_SHORT_BOUND));
-                } else if den > 0.0 && value / den >= floor {
+                let den = form.total_weight + self.heads[name as usize].total_weight;
+                if den > 0.0 && value / den >= floor {
                     candidates.push((name, value / den));
                 }
             }
@@ -1369,9 +1370,6 @@ impl NameIndex {
                     }
                     let unread = unread_after(read);
                     candidates.retain_mut(|(name, bound)| {
-                        if *bound == CUT_SHORT_BOUND {
-                            return true;
-                        }
                         let den = form.total_weight + self.heads[*name as usize].total_weight;
                         let letters = self.name_letters[*name as usize];
                         let initials: f32 = initials.iter().filter(|i| letters & i.0 != 0).map(|i| i.1).sum();
@@ -1386,16 +1384,27 @@ impl NameIndex {
                 }
                 candidate_bits.clear(candidates.iter().map(|c| c.0));
             }
-            // Names holding the first token and nothing looked up are
-            // candidates only as the query cut short.
-            for &id in starts {
-                for &name in self.postings_of(id) {
-                    reached += 1;
-                    if sums[name as usize] == 0.0 && self.is_cut_short(form, &leading, first_token, name) {
-                        sums[name as usize] = f32::MIN_POSITIVE;
-                        touched.push(name);
-                        candidates.push((name, CUT_SHORT_BOUND));
+            // A cut-short name holds every leading token as it is, so it is
+            // on the lists of `starts` (the rarest of them): each is a
+            // candidate at CUT_SHORT_BOUND, in place of the bound it has as
+            // a name reached, if any.
+            if !starts.is_empty() {
+                let cut_short = &mut scratch.cut_short;
+                cut_short.clear();
+                candidate_bits.reserve(self.names.len());
+                for &id in starts {
+                    for &name in self.postings_of(id) {
+                        reached += 1;
+                        if !candidate_bits.contains(name) && self.is_cut_short(form, &leading, first_token, name) {
+                            candidate_bits.insert(name);
+                            cut_short.push(name);
+                        }
                     }
+                }
+                if !cut_short.is_empty() {
+                    candidates.retain(|c| !candidate_bits.contains(c.0));
+                    candidates.extend(cut_short.iter().map(|&name| (name, CUT_SHORT_BOUND)));
+                    candidate_bits.clear(cut_short.iter().copied());
                 }
             }
             for &name in touched.iter() {
