@@ -80,12 +80,11 @@ struct IndexedName {
     weak: bool,
 }
 
-/// What the search reads of every name it reaches, eight bytes a name: the
-/// reads fall at random over all names, and the fewer bytes they span, the
-/// more of them the last-level cache holds (with the running sums, 24 MB
-/// for two million names). A candidate's units are in flat arrays, so that
-/// it costs a cache line or two, not a walk through the heap of its
-/// analysis.
+/// What the search reads of a candidate, and of a name that may be the
+/// query cut short, eight bytes a name (the names merely reached are
+/// bounded through [`WeightFloor`]s, two bytes each). A candidate's units
+/// are in flat arrays, so that it costs a cache line or two, not a walk
+/// through the heap of its analysis.
 #[derive(Clone, Copy, Debug)]
 struct NameHead {
     total_weight: f32,
