@@ -241,9 +241,11 @@ pub struct SearchParams {
     q: String,
     /// Hits at most (1 to 100, default 10).
     #[param(minimum = 1, maximum = 100)]
+    #[serde(default, deserialize_with = "crate::extract::query_number")]
     limit: Option<usize>,
     /// The lowest score shown (0 to 1, default 0.7).
     #[param(minimum = 0.0, maximum = 1.0)]
+    #[serde(default, deserialize_with = "crate::extract::query_number")]
     threshold: Option<f64>,
 }
 
@@ -672,6 +674,7 @@ pub struct AlertParams {
     status: Option<String>,
     /// At most this many (1 to 500, default 100).
     #[param(minimum = 1, maximum = 500)]
+    #[serde(default, deserialize_with = "crate::extract::query_number")]
     limit: Option<usize>,
     /// The id of the last alert of the previous page.
     after: Option<String>,

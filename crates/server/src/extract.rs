@@ -94,6 +94,25 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for QueryParams<T>
     }
 }
 
+/// A number in a query parameter, read as JSON reads it, for
+/// `#[serde(default, deserialize_with = "query_number")]`. A query string
+/// carries text, and Rust's own parsing takes text the description's
+/// `number` and `integer` exclude (`+5`, `.5`, `1.`, `inf`, `NaN`);
+/// JSON's grammar is the one the description means.
+pub fn query_number<'de, D, N>(de: D) -> Result<Option<N>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    N: DeserializeOwned,
+{
+    use serde::Deserialize;
+    let Some(text) = Option::<String>::deserialize(de)? else {
+        return Ok(None);
+    };
+    serde_json::from_str(&text)
+        .map(Some)
+        .map_err(|_| serde::de::Error::custom(format!("`{text}` is not a number of the kind described")))
+}
+
 /// A date field: `YYYY-MM-DD`, or today (UTC) when absent.
 pub fn date_or_today(raw: Option<&str>, field: &str) -> Result<Date, Error> {
     match raw {

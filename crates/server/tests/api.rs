@@ -203,7 +203,7 @@ fn the_described_bounds_are_the_enforced_ones() {
         let (low, high) = (limit["minimum"].as_u64().unwrap(), limit["maximum"].as_u64().unwrap());
         assert_eq!(s.get(&format!("{url}{low}")).0, 200, "{route}");
         assert_eq!(s.get(&format!("{url}{high}")).0, 200, "{route}");
-        for out in [low - 1, high + 1] {
+        for out in [(low - 1).to_string(), (high + 1).to_string(), format!("%2B{low}")] {
             let (status, e) = s.get(&format!("{url}{out}"));
             assert_eq!(
                 (status, e["field"].as_str()),
@@ -249,12 +249,20 @@ fn the_described_bounds_are_the_enforced_ones() {
         (Some(0.0), Some(1.0)),
         "{threshold}"
     );
+    // Numbers are read as JSON writes them: text that Rust's parsing takes
+    // (`.5`, `+0.5`, `1.`, `inf`) is not a number the description allows.
     for (value, want) in [
         ("0", 200),
         ("1", 200),
+        ("0.5", 200),
+        ("5e-1", 200),
         ("-1e-120", 422),
         ("1.0000000001", 422),
         ("NaN", 422),
+        ("inf", 422),
+        (".5", 422),
+        ("%2B0.5", 422),
+        ("1.", 422),
     ] {
         let (status, e) = s.get(&format!("/v1/search?q=alipay&threshold={value}"));
         assert_eq!(status, want, "threshold={value}: {e}");
