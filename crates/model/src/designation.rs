@@ -7,6 +7,7 @@ use crate::date::Date;
 
 /// An entity × authority × program listing.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Designation {
     pub entity_id: String,

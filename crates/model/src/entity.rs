@@ -48,6 +48,7 @@ pub type FieldConfidence = BTreeMap<String, Confidence>;
 
 /// What an entity is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum EntityKind {
     Person,
@@ -86,6 +87,7 @@ impl fmt::Display for EntityKind {
 /// Whether an application stands alone or lives inside a host app
 /// (WeChat Pay inside WeChat, QQ Wallet inside QQ).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AppKind {
     Standalone,
@@ -94,6 +96,7 @@ pub enum AppKind {
 
 /// The standing of a name.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum NameKind {
     #[default]
@@ -106,6 +109,7 @@ pub enum NameKind {
 
 /// A name other than the primary one.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Name {
     pub name: String,
@@ -120,6 +124,7 @@ pub struct Name {
 
 /// An identifier as recorded on an entity, with how sure it is.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IdentifierRecord {
     #[serde(flatten)]
     pub identifier: Identifier,
@@ -157,6 +162,7 @@ impl<'de> Deserialize<'de> for IdentifierRecord {
 /// A person, company, application, vessel or other thing that can be
 /// listed, named in an order, or related to one that is.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Entity {
     pub id: String,
@@ -165,6 +171,7 @@ pub struct Entity {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub aliases: Vec<Name>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>, pattern = "^[A-Z]{2}$"))]
     pub countries: Vec<CountryCode>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub identifiers: Vec<IdentifierRecord>,
@@ -176,6 +183,7 @@ pub struct Entity {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub birth_places: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>, pattern = "^[A-Z]{2}$"))]
     pub nationalities: Vec<CountryCode>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub addresses: Vec<String>,

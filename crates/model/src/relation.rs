@@ -58,6 +58,7 @@ impl fmt::Display for RelationKind {
 
 /// One sourced, dated relation.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Relation {
     pub kind: RelationKind,

@@ -338,7 +338,7 @@ fn as_of_params(q: QueryParams<AsOfParams>) -> Result<Date, Error> {
 #[utoipa::path(get, path = "/v1/entities/{id}", tag = "analysis",
     params(("id" = String, Path, description = "The entity's id"), AsOfParams),
     responses((status = 401, body = ErrorBody), (status = 429, body = ErrorBody), (status = 503, body = ErrorBody),
-        (status = 200, description = "The entity and its neighbourhood", body = Object),
+        (status = 200, description = "The entity and its neighbourhood", body = EntityBody),
         (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
     security((), ("bearer" = [])))]
 pub async fn entity(
@@ -346,16 +346,68 @@ pub async fn entity(
     _: Screening,
     Path(id): Path<String>,
     q: QueryParams<AsOfParams>,
-) -> Result<Json<Value>, Error> {
+) -> Result<Response, Error> {
     let as_of = as_of_params(q)?;
     let live = state.live()?;
-    Ok(Json(entity_view(&live, &id, as_of)?))
+    Ok(Json(entity_view(&live, &id, as_of)?).into_response())
 }
 
 /// Entities shown around one at most.
 pub const NEIGHBOURS: usize = 40;
 
-pub fn entity_view(live: &Live, id: &str, as_of: Date) -> Result<Value, Error> {
+/// An entity, its designations, and its neighbourhood on a date.
+#[derive(Serialize, ToSchema)]
+pub struct EntityBody<'a> {
+    as_of: Date,
+    snapshot_id: &'a str,
+    entity: &'a interdict_model::Entity,
+    designations: Vec<&'a interdict_model::Designation>,
+    /// Each order that covers the entity on the date, and the path.
+    coverage: Vec<EntityCoverage<'a>>,
+    /// Each ownership rule that blocks the entity on the date.
+    ownership: Vec<EntityOwnership<'a>>,
+    graph: EntityGraph<'a>,
+}
+
+/// How an order reaches an entity.
+#[derive(Serialize, ToSchema)]
+pub struct EntityCoverage<'a> {
+    order: &'a str,
+    title: &'a str,
+    status: interdict_model::OrderStatus,
+    role: interdict_model::CoverageRole,
+    path_text: String,
+    /// From the order's anchor to the entity.
+    path: Vec<PathStep>,
+}
+
+/// How an ownership rule reaches an entity.
+#[derive(Serialize, ToSchema)]
+pub struct EntityOwnership<'a> {
+    rule: &'a str,
+    title: &'a str,
+    finding: interdict_model::OwnershipFinding,
+}
+
+/// The entities around one and the relations between them. A relation on
+/// a coverage path that is not among the entity's own is given as the path
+/// has it: kind, ends and share, without sources.
+#[derive(Serialize, ToSchema)]
+pub struct EntityGraph<'a> {
+    nodes: Vec<EntityNode<'a>>,
+    relations: Vec<interdict_model::Relation>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EntityNode<'a> {
+    id: &'a str,
+    name: &'a str,
+    kind: interdict_model::EntityKind,
+    /// Whether it has a designation at all.
+    listed: bool,
+}
+
+pub fn entity_view<'a>(live: &'a Live, id: &str, as_of: Date) -> Result<EntityBody<'a>, Error> {
     let snapshot = &live.snapshot;
     let entity = snapshot
         .entity(id)
@@ -375,23 +427,31 @@ pub fn entity_view(live: &Live, id: &str, as_of: Date) -> Result<Value, Error> {
     let mut coverage = Vec::new();
     for order in snapshot.orders() {
         if let Some(c) = live.screener.coverage(order, as_of).get(id) {
-            coverage.push(json!({
-                "order": order.id, "title": order.title, "status": order.status_on(as_of),
-                "role": c.role, "path_text": c.path_text, "path": c.path,
-            }));
+            coverage.push(EntityCoverage {
+                order: &order.id,
+                title: &order.title,
+                status: order.status_on(as_of),
+                role: c.role,
+                path_text: c.path_text.clone(),
+                path: c.path.clone(),
+            });
         }
     }
     let mut ownership = Vec::new();
     for rule in live.screener.ownership_rules() {
         if let Some(f) = live.screener.ownership(rule, as_of).owned.get(id) {
-            ownership.push(json!({"rule": rule.id, "title": rule.title, "finding": f}));
+            ownership.push(EntityOwnership {
+                rule: &rule.id,
+                title: &rule.title,
+                finding: f.clone(),
+            });
         }
     }
     // The neighbourhood: breadth first over relations that held on the
     // date, plus every entity on a coverage path.
     let mut seen: BTreeSet<String> = BTreeSet::from([id.to_string()]);
     let mut queue = VecDeque::from([(id.to_string(), 0usize)]);
-    let mut relations: BTreeMap<(String, String, String), Value> = BTreeMap::new();
+    let mut relations: BTreeMap<(String, String, String), interdict_model::Relation> = BTreeMap::new();
     while let Some((at, depth)) = queue.pop_front() {
         if depth == 2 {
             continue;
@@ -408,44 +468,62 @@ pub fn entity_view(live: &Live, id: &str, as_of: Date) -> Result<Value, Error> {
                 seen.insert(other.id.clone());
                 queue.push_back((other.id.clone(), depth + 1));
             }
-            relations.insert((r.from.clone(), r.kind.as_str().to_string(), r.to.clone()), json!(r));
+            relations.insert((r.from.clone(), r.kind.as_str().to_string(), r.to.clone()), r.clone());
         }
     }
-    let path_steps: Vec<PathStep> = coverage
+    let paths = coverage
         .iter()
-        .chain(ownership.iter().map(|o| &o["finding"]))
-        .flat_map(|c| serde_json::from_value::<Vec<PathStep>>(c["path"].clone()).unwrap_or_default())
-        .collect();
-    for pair in path_steps.windows(2) {
-        seen.insert(pair[0].entity_id.clone());
-        seen.insert(pair[1].entity_id.clone());
-        if let Some(link) = &pair[1].link {
-            let (from, to) = match link.direction {
-                Direction::Up => (pair[1].entity_id.clone(), pair[0].entity_id.clone()),
-                Direction::Down => (pair[0].entity_id.clone(), pair[1].entity_id.clone()),
-            };
-            relations
-                .entry((from.clone(), link.relation.as_str().to_string(), to.clone()))
-                .or_insert_with(|| json!({"kind": link.relation, "from": from, "to": to, "percent": link.percent}));
+        .map(|c| &c.path)
+        .chain(ownership.iter().map(|o| &o.finding.path));
+    for path in paths {
+        for pair in path.windows(2) {
+            seen.insert(pair[0].entity_id.clone());
+            seen.insert(pair[1].entity_id.clone());
+            if let Some(link) = &pair[1].link {
+                let (from, to) = match link.direction {
+                    Direction::Up => (pair[1].entity_id.clone(), pair[0].entity_id.clone()),
+                    Direction::Down => (pair[0].entity_id.clone(), pair[1].entity_id.clone()),
+                };
+                relations
+                    .entry((from.clone(), link.relation.as_str().to_string(), to.clone()))
+                    .or_insert_with(|| interdict_model::Relation {
+                        kind: link.relation,
+                        from,
+                        to,
+                        percent: link.percent,
+                        basis: None,
+                        start: None,
+                        end: None,
+                        as_of: None,
+                        sources: Vec::new(),
+                        confidence: Default::default(),
+                        note: None,
+                    });
+            }
         }
     }
-    let nodes: Vec<Value> = seen
+    let nodes = seen
         .iter()
         .filter_map(|n| snapshot.entity(n))
-        .map(|e| {
-            json!({"id": e.id, "name": e.name, "kind": e.kind.as_str(),
-                   "listed": !snapshot.designations_of(&e.id).is_empty()})
+        .map(|e| EntityNode {
+            id: &e.id,
+            name: &e.name,
+            kind: e.kind,
+            listed: !snapshot.designations_of(&e.id).is_empty(),
         })
         .collect();
-    Ok(json!({
-        "as_of": as_of,
-        "snapshot_id": snapshot.id(),
-        "entity": entity,
-        "designations": snapshot.designations_of(id),
-        "coverage": coverage,
-        "ownership": ownership,
-        "graph": {"nodes": nodes, "relations": relations.into_values().collect::<Vec<_>>()},
-    }))
+    Ok(EntityBody {
+        as_of,
+        snapshot_id: snapshot.id(),
+        entity,
+        designations: snapshot.designations_of(id),
+        coverage,
+        ownership,
+        graph: EntityGraph {
+            nodes,
+            relations: relations.into_values().collect(),
+        },
+    })
 }
 
 /// An order and its status on a date, as `GET /v1/orders` lists it.

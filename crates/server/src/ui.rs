@@ -352,7 +352,8 @@ async fn entity_page(State(state): Shared, headers: HeaderMap, Path(id): Path<St
         let q = query(params)?;
         let as_of = as_of_param(&q)?;
         let live = state.live()?;
-        let view = api::entity_view(&live, &id, as_of)?;
+        let view =
+            serde_json::to_value(api::entity_view(&live, &id, as_of)?).map_err(|e| Error::internal(e.to_string()))?;
         let name = st(&view["entity"]["name"]);
         Ok(page(&name, Nav::None, &render_entity(&view)))
     })())

@@ -336,6 +336,25 @@ fn decisions_orders_and_alerts_conform_to_the_schemas_the_openapi_description_gi
         );
         decisions.push(decision);
     }
+    // Entities: a company an order covers (its path, relations sourced and
+    // taken from the path), an app with identifiers, a listed person and a
+    // listed organisation.
+    let entity_schema = component_schema(&spec, "get", "/v1/entities/{id}", "EntityBody");
+    let mut entities = Vec::new();
+    for id in ["alipay_com_co", "alipay", "t-1", "t-2"] {
+        let (status, e) = s.get(&format!("/v1/entities/{id}?as_of=2021-03-01"));
+        assert_eq!(status, 200, "{id}: {e}");
+        assert_conforms(&spec, entity_schema, &e, id);
+        entities.push(e);
+    }
+    assert_eq!(entities[0]["coverage"][0]["role"], "developer");
+    assert!(entities[0]["graph"]["relations"]
+        .as_array()
+        .is_some_and(|r| !r.is_empty()));
+    assert_eq!(entities[1]["entity"]["identifiers"][0]["type"], "app.android");
+    assert_eq!(entities[2]["entity"]["nationalities"], json!(["RU"]));
+    assert_eq!(entities[2]["designations"][0]["program"], "SDGT");
+    assert_eq!(entities[3]["designations"][0]["authority"], "US BIS");
     // The cases reach the shapes they are there for.
     assert_eq!(decisions[0]["hits"][0]["by"], "name");
     assert_eq!(
