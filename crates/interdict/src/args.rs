@@ -128,6 +128,17 @@ pub struct Serve {
     pub allowlist_refresh: f64,
 }
 
+/// A score setting, 0 to 1, checked as given: narrowed to f32 first,
+/// 1.0000000001 would pass as 1.
+fn score(s: &str) -> Result<f32, String> {
+    let value: f64 = s.parse().map_err(|_| format!("`{s}` is not a score"))?;
+    if (0.0..=1.0).contains(&value) {
+        Ok(value as f32)
+    } else {
+        Err(format!("{s}: expected a score from 0 to 1"))
+    }
+}
+
 /// A refresh interval in seconds: 0 (off), or from a millisecond to a day.
 fn refresh_seconds(s: &str) -> Result<f64, String> {
     let seconds: f64 = s.parse().map_err(|_| format!("`{s}` is not a number of seconds"))?;
@@ -224,10 +235,10 @@ pub struct ScreenPayments {
     #[arg(long, value_enum, default_value_t = PolicyArg::Default)]
     pub policy: PolicyArg,
     /// Name scores at or above this block a designated entity.
-    #[arg(long, default_value_t = 0.95, value_name = "T")]
+    #[arg(long, default_value_t = 0.95, value_name = "T", value_parser = score)]
     pub block: f32,
     /// Name scores from this up to `--block` go to review.
-    #[arg(long, default_value_t = DEFAULT_THRESHOLD, value_name = "T")]
+    #[arg(long, default_value_t = DEFAULT_THRESHOLD, value_name = "T", value_parser = score)]
     pub review: f32,
     #[arg(long, value_enum, default_value_t = ScreenFormat::Jsonl)]
     pub format: ScreenFormat,
@@ -268,10 +279,10 @@ pub struct ScreenParty {
     #[arg(long, value_name = "FILE")]
     pub list: Vec<PathBuf>,
     /// Name scores at or above this block a designated entity.
-    #[arg(long, default_value_t = 0.95, value_name = "T")]
+    #[arg(long, default_value_t = 0.95, value_name = "T", value_parser = score)]
     pub block: f32,
     /// Name scores from this up to `--block` go to review.
-    #[arg(long, default_value_t = DEFAULT_THRESHOLD, value_name = "T")]
+    #[arg(long, default_value_t = DEFAULT_THRESHOLD, value_name = "T", value_parser = score)]
     pub review: f32,
     #[arg(long, value_enum, default_value_t = ShowFormat::Table)]
     pub format: ShowFormat,
@@ -292,7 +303,7 @@ pub struct ScreenNames {
     #[arg(long, value_name = "FILE")]
     pub list: Vec<PathBuf>,
     /// Lowest score reported, 0 to 1.
-    #[arg(long, default_value_t = DEFAULT_THRESHOLD, value_name = "T")]
+    #[arg(long, default_value_t = DEFAULT_THRESHOLD, value_name = "T", value_parser = score)]
     pub threshold: f32,
     /// Most hits per input row.
     #[arg(long, default_value_t = 10, value_name = "N")]
@@ -324,10 +335,10 @@ pub struct BenchNames {
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// Lowest score recorded per case.
-    #[arg(long, default_value_t = 0.5, value_name = "T")]
+    #[arg(long, default_value_t = 0.5, value_name = "T", value_parser = score)]
     pub floor: f32,
     /// The threshold the latency pass screens at.
-    #[arg(long, default_value_t = DEFAULT_THRESHOLD, value_name = "T")]
+    #[arg(long, default_value_t = DEFAULT_THRESHOLD, value_name = "T", value_parser = score)]
     pub threshold: f32,
     /// The latency pass's time and cost per case go here, as JSON lines
     /// `{"id", "micros", "reached", "scored"}`: what finds the slow queries.

@@ -144,7 +144,15 @@ fn csv_without_a_name_column_is_refused() {
 fn threshold_outside_zero_to_one_is_an_error() {
     let dir = TempDir::new("threshold");
     let input = dir.file("names.txt", b"x\n");
-    let out = screen(&dir, &input, &["--threshold", "1.5"]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--threshold"));
+    // A usage error, checked before anything is read; a value past 1 by
+    // less than an f32 can tell is past it all the same.
+    for value in ["1.5", "-0.1", "1.0000000001", "x"] {
+        let out = screen(&dir, &input, &[&format!("--threshold={value}")]);
+        assert_eq!(out.status.code(), Some(2), "{value}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("--threshold") && stderr.contains(value),
+            "{value}: {stderr}"
+        );
+    }
 }

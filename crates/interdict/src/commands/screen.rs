@@ -125,9 +125,6 @@ pub fn screening_snapshot(cli: &Cli, lists: &[PathBuf]) -> anyhow::Result<(Snaps
 
 pub fn names(cli: &Cli, args: &ScreenNames) -> anyhow::Result<Finished> {
     let started = Instant::now();
-    if !(0.0..=1.0).contains(&args.threshold) {
-        anyhow::bail!("--threshold: {} is outside 0..1", args.threshold);
-    }
     let (snapshot, lists_notice) = screening_snapshot(cli, &args.list)?;
     let built = Instant::now();
     let index = NameIndex::build(snapshot.dataset());
