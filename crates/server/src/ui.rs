@@ -352,18 +352,23 @@ async fn entity_page(State(state): Shared, headers: HeaderMap, Path(id): Path<St
         let q = query(params)?;
         let as_of = as_of_param(&q)?;
         let live = state.live()?;
-        let view =
-            serde_json::to_value(api::entity_view(&live, &id, as_of)?).map_err(|e| Error::internal(e.to_string()))?;
+        let view = page_view(api::entity_view(&live, &id, as_of)?)?;
         let name = st(&view["entity"]["name"]);
         Ok(page(&name, Nav::None, &render_entity(&view)))
     })())
+}
+
+/// An API body as the JSON the page renders from: the pages read the
+/// same answers the API gives.
+fn page_view(body: impl serde::Serialize) -> Result<Value, Error> {
+    serde_json::to_value(body).map_err(|e| Error::internal(e.to_string()))
 }
 
 async fn decision_page(State(state): Shared, headers: HeaderMap, Path(id): Path<String>) -> Response {
     let result = async {
         allow_page(&state, &headers)?;
         let record = api::decision_record(&state, id.clone()).await?;
-        let view = serde_json::to_value(record).map_err(|e| Error::internal(e.to_string()))?;
+        let view = page_view(record)?;
         Ok(page(&format!("Decision {id}"), Nav::None, &render_decision(&view)))
     };
     respond(result.await)
@@ -413,8 +418,7 @@ async fn order_page(State(state): Shared, headers: HeaderMap, Path(id): Path<Str
         let q = query(params)?;
         let as_of = as_of_param(&q)?;
         let live = state.live()?;
-        let view =
-            serde_json::to_value(api::order_view(&live, &id, as_of)?).map_err(|e| Error::internal(e.to_string()))?;
+        let view = page_view(api::order_view(&live, &id, as_of)?)?;
         let order = live
             .snapshot
             .order(&id)
