@@ -401,6 +401,27 @@ impl BitSet {
         self.0[id as usize / 64] & (1 << (id % 64)) != 0
     }
 
+    /// Puts `ids`, none of which the set holds, in ascending order by
+    /// passing them through the set, and leaves it empty: a pass over the
+    /// words between the lowest and the highest id, cheaper than a sort when
+    /// the ids are dense.
+    fn sort(&mut self, ids: &mut Vec<u32>) {
+        let (Some(&low), Some(&high)) = (ids.iter().min(), ids.iter().max()) else {
+            return;
+        };
+        for &id in ids.iter() {
+            self.insert(id);
+        }
+        ids.clear();
+        for word in low as usize / 64..=high as usize / 64 {
+            let mut bits = std::mem::take(&mut self.0[word]);
+            while bits != 0 {
+                ids.push((word * 64) as u32 + bits.trailing_zeros());
+                bits &= bits - 1;
+            }
+        }
+    }
+
     /// Empties the set, given every id inserted since it was last empty.
     fn clear(&mut self, inserted: impl IntoIterator<Item = u32>) {
         for id in inserted {
@@ -453,6 +474,11 @@ const REFINE_POSTINGS_PER_CANDIDATE: usize = 256;
 /// without bounding the candidates first: a pass over them costs about as
 /// much.
 const REFINE_READ_FREELY: usize = 4096;
+
+/// Names touched are put in id order when more than this many: the per-name
+/// arrays (`sums`, `weight_floors`) are then read in order rather than at
+/// random, a cache miss each saved.
+const SORT_TOUCHED_MIN: usize = 4096;
 
 /// Per-thread scratch of the search: a running sum per name, zero for a
 /// name the query has not reached (what a query adds is never zero: see
@@ -1314,6 +1340,10 @@ impl NameIndex {
             // Cut-short names are found below, through the postings of
             // `starts`, not here: that is fewer names than those reached, and
             // each check reads the name's head, a miss in memory.
+            if touched.len() > SORT_TOUCHED_MIN {
+                candidate_bits.reserve(self.names.len());
+                candidate_bits.sort(touched);
+            }
             for &name in touched.iter() {
                 let value = skipped_value + sums[name as usize];
                 let den = form.total_weight + self.weight_floors[name as usize].get();
@@ -1808,5 +1838,18 @@ mod tests {
         let (mut runs, mut out) = (Vec::new(), Vec::new());
         index.get_many(&[u64::MAX, 1 << 40, 0, 1 << 63], &mut runs, &mut out);
         assert_eq!(out, [3, 1, 2, 4]);
+    }
+
+    #[test]
+    fn bitset_sort_puts_ids_in_ascending_order_and_leaves_the_set_empty() {
+        let mut set = BitSet::default();
+        set.reserve(1000);
+        let mut ids = vec![999, 0, 64, 63, 130, 1, 65];
+        set.sort(&mut ids);
+        assert_eq!(ids, [0, 1, 63, 64, 65, 130, 999]);
+        assert!(set.0.iter().all(|&word| word == 0), "the set is left empty");
+        let mut none = Vec::new();
+        set.sort(&mut none);
+        assert!(none.is_empty());
     }
 }
