@@ -406,11 +406,14 @@ impl BitSet {
     /// words between the lowest and the highest id, cheaper than a sort when
     /// the ids are dense.
     fn sort(&mut self, ids: &mut Vec<u32>) {
-        let (Some(&low), Some(&high)) = (ids.iter().min(), ids.iter().max()) else {
+        if ids.is_empty() {
             return;
-        };
+        }
+        let (mut low, mut high) = (u32::MAX, 0);
         for &id in ids.iter() {
             self.insert(id);
+            low = low.min(id);
+            high = high.max(id);
         }
         ids.clear();
         for word in low as usize / 64..=high as usize / 64 {
