@@ -483,6 +483,119 @@ const REFINE_READ_FREELY: usize = 4096;
 /// random, a cache miss each saved.
 const SORT_TOUCHED_MIN: usize = 4096;
 
+/// A plan reading at least this many postings, from at most this many
+/// lists, reaches names a block of ids at a time: the block's sums and
+/// weight floors (a quarter and an eighth of a megabyte) stay in the core's
+/// cache while every list adds to them and the block's names are bounded,
+/// where reaching all names at once misses the cache at nearly every
+/// posting on a list of millions. Each list is read up to the block's end
+/// and resumed for the next block; past this many lists, stepping through
+/// them all for every block would cost more than the misses.
+const BLOCKED_POSTINGS_MIN: usize = 16_384;
+const BLOCKED_LISTS_MAX: usize = 4096;
+const REACH_BLOCK: u32 = 1 << 16;
+
+/// One posting list a plan reads: the postings not yet read (`at..end`,
+/// into the index's postings), the first of them (`u32::MAX` when none is
+/// left), and what the list adds to each name on it.
+#[derive(Clone, Copy, Default)]
+struct ListCursor {
+    at: u32,
+    end: u32,
+    next: u32,
+    value: f32,
+}
+
+/// Reaching names through the lists a plan reads: each list adds its value
+/// to the running sum of every name on it, and a name reached becomes a
+/// candidate when its sum, with what the left-out matches can add, bounds
+/// its score at or above the floor.
+struct Reach<'a> {
+    sums: &'a mut [f32],
+    weight_floors: &'a [WeightFloor],
+    total_weight: f32,
+    skipped_value: f32,
+    floor: f32,
+}
+
+impl Reach<'_> {
+    fn add(&mut self, names: &[u32], value: f32, touched: &mut Vec<u32>) {
+        for &n in names {
+            let sum = &mut self.sums[n as usize];
+            if *sum == 0.0 {
+                touched.push(n);
+            }
+            *sum += value;
+        }
+    }
+
+    fn bound(&self, names: &[u32], candidates: &mut Vec<(u32, f32)>) {
+        for &name in names {
+            let value = self.skipped_value + self.sums[name as usize];
+            let den = self.total_weight + self.weight_floors[name as usize].get();
+            if den > 0.0 && value / den >= self.floor {
+                candidates.push((name, value / den));
+            }
+        }
+    }
+
+    /// Every list read through, then the names reached bounded in id order.
+    fn at_once(
+        mut self,
+        postings: &[u32],
+        lists: &[ListCursor],
+        touched: &mut Vec<u32>,
+        ordering: &mut BitSet,
+        candidates: &mut Vec<(u32, f32)>,
+    ) {
+        for list in lists {
+            self.add(&postings[list.at as usize..list.end as usize], list.value, touched);
+        }
+        if touched.len() > SORT_TOUCHED_MIN {
+            ordering.reserve(self.sums.len());
+            ordering.sort(touched);
+        }
+        self.bound(touched, candidates);
+    }
+
+    /// The lists read a block of name ids at a time, and each block's names
+    /// bounded before the next block is read; blocks no list reaches are
+    /// stepped over.
+    fn by_blocks(
+        mut self,
+        postings: &[u32],
+        lists: &mut [ListCursor],
+        touched: &mut Vec<u32>,
+        candidates: &mut Vec<(u32, f32)>,
+    ) {
+        for list in lists.iter_mut() {
+            list.next = postings[list.at as usize..list.end as usize]
+                .first()
+                .copied()
+                .unwrap_or(u32::MAX);
+        }
+        let mut lowest = lists.iter().map(|l| l.next).min().unwrap_or(u32::MAX);
+        while lowest != u32::MAX {
+            let block_end = (lowest - lowest % REACH_BLOCK).saturating_add(REACH_BLOCK);
+            let first = touched.len();
+            lowest = u32::MAX;
+            for list in lists.iter_mut() {
+                if list.next < block_end {
+                    let rest = &postings[list.at as usize..list.end as usize];
+                    // Read up to the block's end, not searched for first:
+                    // the postings inside are read anyway.
+                    let inside = rest.iter().position(|&n| n >= block_end).unwrap_or(rest.len());
+                    self.add(&rest[..inside], list.value, touched);
+                    list.at += inside as u32;
+                    list.next = rest.get(inside).copied().unwrap_or(u32::MAX);
+                }
+                lowest = lowest.min(list.next);
+            }
+            self.bound(&touched[first..], candidates);
+        }
+    }
+}
+
 /// Per-thread scratch of the search: a running sum per name, zero for a
 /// name the query has not reached (what a query adds is never zero: see
 /// `plan`), and the names touched, whose sums go back to zero when the
@@ -496,6 +609,8 @@ struct Scratch {
     touched: Vec<u32>,
     /// The posting lists a plan reads: (vocabulary id, value).
     read_lists: Vec<(u32, f32)>,
+    /// Where the reach of a plan is on each list it reads.
+    cursors: Vec<ListCursor>,
     /// One bit per vocabulary unit, set for the units of a plan's `known`
     /// while its candidates are scored: most units of a candidate match
     /// nothing in the query, and a bit says so without a search.
@@ -1284,30 +1399,17 @@ impl NameIndex {
         let mut reached = 0usize;
         let mut candidates = Vec::new();
         {
-            let (sums, touched, read_lists, candidate_bits) = (
+            let (sums, touched, read_lists, cursors, candidate_bits) = (
                 &mut scratch.sums,
                 &mut scratch.touched,
                 &mut scratch.read_lists,
+                &mut scratch.cursors,
                 &mut scratch.candidate_bits,
             );
             if sums.len() < self.names.len() {
                 sums.resize(self.names.len(), 0.0);
             }
             touched.clear();
-            // A value is at least the smallest positive number, so that a
-            // sum of zero means "not reached" (a bound a little looser than
-            // it could be is still a bound).
-            let mut add = |postings: &[u32], value: f32| {
-                reached += postings.len();
-                let value = value.max(f32::MIN_POSITIVE);
-                for &n in postings {
-                    let sum = &mut sums[n as usize];
-                    if *sum == 0.0 {
-                        touched.push(n);
-                    }
-                    *sum += value;
-                }
-            };
             // A spelling several query units match (`abd` three times, `a`
             // as a near spelling of both `ali` and `al`) is read once, with
             // what each unit can give it added up.
@@ -1327,32 +1429,47 @@ impl NameIndex {
                 }
                 same
             });
-            for &(id, value) in read_lists.iter() {
-                add(self.postings_of(id), value);
-            }
             // An initial kept in meets every word of its letter.
-            for (entry, _) in entries.iter().zip(&skipped).filter(|(e, &s)| !s && e.vocab.is_none()) {
-                let unit = &form.units[entry.unit];
-                let letter = letter_slot(unit.text.as_bytes()[0]);
-                let ids = letter.map(|s| self.by_first_letter[s].as_slice()).unwrap_or(&[]);
-                let same = self.keys.get(tag(KeyKind::Exact, hash_bytes(unit.text.as_bytes())));
-                for &id in ids.iter().chain(same) {
-                    add(self.postings_of(id), entry.value);
+            let initial_lists = entries
+                .iter()
+                .zip(&skipped)
+                .filter(|(e, &s)| !s && e.vocab.is_none())
+                .flat_map(|(entry, _)| {
+                    let unit = &form.units[entry.unit];
+                    let letter = letter_slot(unit.text.as_bytes()[0]);
+                    let ids = letter.map(|s| self.by_first_letter[s].as_slice()).unwrap_or(&[]);
+                    let same = self.keys.get(tag(KeyKind::Exact, hash_bytes(unit.text.as_bytes())));
+                    ids.iter().chain(same).map(|&id| (id, entry.value))
+                });
+            // A value is at least the smallest positive number, so that a
+            // sum of zero means "not reached" (a bound a little looser than
+            // it could be is still a bound).
+            cursors.clear();
+            cursors.extend(read_lists.iter().copied().chain(initial_lists).map(|(id, value)| {
+                let (start, len) = self.vocab[id as usize].postings;
+                ListCursor {
+                    at: start,
+                    end: start + len,
+                    next: u32::MAX,
+                    value: value.max(f32::MIN_POSITIVE),
                 }
-            }
+            }));
+            let postings: usize = cursors.iter().map(|c| (c.end - c.at) as usize).sum();
+            reached += postings;
+            let reach = Reach {
+                sums: &mut sums[..self.names.len()],
+                weight_floors: &self.weight_floors,
+                total_weight: form.total_weight,
+                skipped_value,
+                floor,
+            };
             // Cut-short names are found below, through the postings of
             // `starts`, not here: that is fewer names than those reached, and
             // each check reads the name's head, a miss in memory.
-            if touched.len() > SORT_TOUCHED_MIN {
-                candidate_bits.reserve(self.names.len());
-                candidate_bits.sort(touched);
-            }
-            for &name in touched.iter() {
-                let value = skipped_value + sums[name as usize];
-                let den = form.total_weight + self.weight_floors[name as usize].get();
-                if den > 0.0 && value / den >= floor {
-                    candidates.push((name, value / den));
-                }
+            if postings >= BLOCKED_POSTINGS_MIN && cursors.len() <= BLOCKED_LISTS_MAX {
+                reach.by_blocks(&self.postings, cursors, touched, &mut candidates);
+            } else {
+                reach.at_once(&self.postings, cursors, touched, candidate_bits, &mut candidates);
             }
             // The left-out matches were counted as if every name held them
             // all. When that leaves many candidates, reading left-out
@@ -1841,6 +1958,73 @@ mod tests {
         let (mut runs, mut out) = (Vec::new(), Vec::new());
         index.get_many(&[u64::MAX, 1 << 40, 0, 1 << 63], &mut runs, &mut out);
         assert_eq!(out, [3, 1, 2, 4]);
+    }
+
+    /// Reaches the same lists both ways over names spanning four blocks:
+    /// a list on every block, one inside a single block, one that skips a
+    /// block, an empty one, and one holding only the last name.
+    #[test]
+    fn reaching_by_blocks_finds_the_sums_and_candidates_of_reaching_at_once() {
+        let names = 3 * REACH_BLOCK + 123;
+        let lists: Vec<(Vec<u32>, f32)> = vec![
+            ((0..names).step_by(3).collect(), 0.25),
+            ((2 * REACH_BLOCK + 5..2 * REACH_BLOCK + 900).step_by(2).collect(), 0.5),
+            (
+                (0..names).filter(|n| n / REACH_BLOCK != 1 && n % 7 == 0).collect(),
+                0.375,
+            ),
+            (Vec::new(), 0.9),
+            (vec![names - 1], 0.8),
+        ];
+        let mut postings = Vec::new();
+        let mut cursors = Vec::new();
+        for (list, value) in &lists {
+            let at = postings.len() as u32;
+            postings.extend_from_slice(list);
+            cursors.push(ListCursor {
+                at,
+                end: postings.len() as u32,
+                next: u32::MAX,
+                value: *value,
+            });
+        }
+        let weight_floors: Vec<WeightFloor> = (0..names).map(|n| WeightFloor::of((n % 5) as f32 * 0.25)).collect();
+        let reach = |sums: &mut Vec<f32>, blocked: bool| {
+            sums.clear();
+            sums.resize(names as usize, 0.0);
+            let (mut touched, mut candidates, mut cursors) = (Vec::new(), Vec::new(), cursors.clone());
+            let reach = Reach {
+                sums,
+                weight_floors: &weight_floors,
+                total_weight: 1.0,
+                skipped_value: 0.125,
+                floor: 0.5,
+            };
+            if blocked {
+                reach.by_blocks(&postings, &mut cursors, &mut touched, &mut candidates);
+                assert!(cursors.iter().all(|c| c.at == c.end), "every posting is read");
+            } else {
+                reach.at_once(
+                    &postings,
+                    &cursors,
+                    &mut touched,
+                    &mut BitSet::default(),
+                    &mut candidates,
+                );
+            }
+            touched.sort_unstable();
+            candidates.sort_unstable_by_key(|c| c.0);
+            (touched, candidates)
+        };
+        let (mut sums_at_once, mut sums_by_blocks) = (Vec::new(), Vec::new());
+        let (touched, candidates) = reach(&mut sums_at_once, false);
+        assert_eq!(reach(&mut sums_by_blocks, true), (touched.clone(), candidates.clone()));
+        assert_eq!(sums_at_once, sums_by_blocks);
+        // Some names reached fall below the floor, and the last name is a
+        // candidate through its own list alone.
+        assert!(!candidates.is_empty() && candidates.len() < touched.len());
+        assert_eq!(candidates.last().map(|c| c.0), Some(names - 1));
+        assert_eq!(sums_by_blocks[(2 * REACH_BLOCK + 5) as usize], 0.5);
     }
 
     #[test]
