@@ -1543,8 +1543,15 @@ impl NameIndex {
                     let unread = unread_after(read);
                     candidates.retain_mut(|(name, bound)| {
                         let den = form.total_weight + self.weight_floors[*name as usize].get();
-                        let letters = self.name_letters[*name as usize];
-                        let initials: f32 = initials.iter().filter(|i| letters & i.0 != 0).map(|i| i.1).sum();
+                        // Most queries leave no initial out, and then the
+                        // candidates' letters are not read (a cache miss a
+                        // candidate on a large list).
+                        let initials: f32 = if initials.is_empty() {
+                            0.0
+                        } else {
+                            let letters = self.name_letters[*name as usize];
+                            initials.iter().filter(|i| letters & i.0 != 0).map(|i| i.1).sum()
+                        };
                         *bound = (unread + initials + sums[*name as usize]) / den;
                         let keep = den > 0.0 && *bound >= floor;
                         if !keep {
