@@ -512,6 +512,9 @@ struct ListCursor {
 /// its score at or above the floor.
 struct Reach<'a> {
     sums: &'a mut [f32],
+    /// Beside each candidate, its bound's denominator: bounding it again
+    /// by what it holds then reads its sum alone.
+    denominators: &'a mut Vec<f32>,
     weight_floors: &'a [WeightFloor],
     total_weight: f32,
     skipped_value: f32,
@@ -529,12 +532,13 @@ impl Reach<'_> {
         }
     }
 
-    fn bound(&self, names: &[u32], candidates: &mut Vec<(u32, f32)>) {
+    fn bound(&mut self, names: &[u32], candidates: &mut Vec<(u32, f32)>) {
         for &name in names {
             let value = self.skipped_value + self.sums[name as usize];
             let den = self.total_weight + self.weight_floors[name as usize].get();
             if den > 0.0 && value / den >= self.floor {
                 candidates.push((name, value / den));
+                self.denominators.push(den);
             }
         }
     }
@@ -611,6 +615,8 @@ struct Scratch {
     read_lists: Vec<(u32, f32)>,
     /// Where the reach of a plan is on each list it reads.
     cursors: Vec<ListCursor>,
+    /// The denominators of a plan's candidates' bounds, in their order.
+    denominators: Vec<f32>,
     /// One bit per vocabulary unit, set for the units of a plan's `known`
     /// while its candidates are scored: most units of a candidate match
     /// nothing in the query, and a bit says so without a search.
@@ -1399,13 +1405,15 @@ impl NameIndex {
         let mut reached = 0usize;
         let mut candidates = Vec::new();
         {
-            let (sums, touched, read_lists, cursors, candidate_bits) = (
+            let (sums, touched, read_lists, cursors, denominators, candidate_bits) = (
                 &mut scratch.sums,
                 &mut scratch.touched,
                 &mut scratch.read_lists,
                 &mut scratch.cursors,
+                &mut scratch.denominators,
                 &mut scratch.candidate_bits,
             );
+            denominators.clear();
             if sums.len() < self.names.len() {
                 sums.resize(self.names.len(), 0.0);
             }
@@ -1458,6 +1466,7 @@ impl NameIndex {
             reached += postings;
             let reach = Reach {
                 sums: &mut sums[..self.names.len()],
+                denominators: &mut *denominators,
                 weight_floors: &self.weight_floors,
                 total_weight: form.total_weight,
                 skipped_value,
@@ -1541,24 +1550,30 @@ impl NameIndex {
                         break;
                     }
                     let unread = unread_after(read);
-                    candidates.retain_mut(|(name, bound)| {
-                        let den = form.total_weight + self.weight_floors[*name as usize].get();
+                    // The candidates and their denominators kept in step.
+                    let mut kept = 0;
+                    for at in 0..candidates.len() {
+                        let (name, den) = (candidates[at].0, denominators[at]);
                         // Most queries leave no initial out, and then the
                         // candidates' letters are not read (a cache miss a
                         // candidate on a large list).
                         let initials: f32 = if initials.is_empty() {
                             0.0
                         } else {
-                            let letters = self.name_letters[*name as usize];
+                            let letters = self.name_letters[name as usize];
                             initials.iter().filter(|i| letters & i.0 != 0).map(|i| i.1).sum()
                         };
-                        *bound = (unread + initials + sums[*name as usize]) / den;
-                        let keep = den > 0.0 && *bound >= floor;
-                        if !keep {
-                            candidate_bits.remove(*name);
+                        let bound = (unread + initials + sums[name as usize]) / den;
+                        if bound >= floor {
+                            candidates[kept] = (name, bound);
+                            denominators[kept] = den;
+                            kept += 1;
+                        } else {
+                            candidate_bits.remove(name);
                         }
-                        keep
-                    });
+                    }
+                    candidates.truncate(kept);
+                    denominators.truncate(kept);
                     filtered_at = Some(read);
                 }
                 candidate_bits.clear(candidates.iter().map(|c| c.0));
@@ -2000,8 +2015,10 @@ mod tests {
             sums.clear();
             sums.resize(names as usize, 0.0);
             let (mut touched, mut candidates, mut cursors) = (Vec::new(), Vec::new(), cursors.clone());
+            let mut denominators = Vec::new();
             let reach = Reach {
                 sums,
+                denominators: &mut denominators,
                 weight_floors: &weight_floors,
                 total_weight: 1.0,
                 skipped_value: 0.125,
@@ -2020,6 +2037,16 @@ mod tests {
                 );
             }
             touched.sort_unstable();
+            assert_eq!(
+                candidates.len(),
+                denominators.len(),
+                "a denominator beside each candidate"
+            );
+            let mut candidates: Vec<(u32, f32, f32)> = candidates
+                .iter()
+                .zip(&denominators)
+                .map(|(&(name, bound), &den)| (name, bound, den))
+                .collect();
             candidates.sort_unstable_by_key(|c| c.0);
             (touched, candidates)
         };
@@ -2032,6 +2059,11 @@ mod tests {
         assert!(!candidates.is_empty() && candidates.len() < touched.len());
         assert_eq!(candidates.last().map(|c| c.0), Some(names - 1));
         assert_eq!(sums_by_blocks[(2 * REACH_BLOCK + 5) as usize], 0.5);
+        // A bound is the sum with the left-out value over its denominator.
+        for &(name, bound, den) in &candidates {
+            assert_eq!(bound, (0.125 + sums_by_blocks[name as usize]) / den);
+            assert_eq!(den, 1.0 + weight_floors[name as usize].get());
+        }
     }
 
     #[test]
