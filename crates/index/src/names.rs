@@ -495,7 +495,7 @@ const REACH_BLOCK: u32 = 1 << 16;
 
 /// How many names ahead a loop reading them at random asks for the next
 /// name's data: enough for the misses of that many to overlap.
-const PREFETCH_AHEAD: usize = 16;
+const PREFETCH_AHEAD: usize = 32;
 
 /// Asks the core to bring `items[at]` into its cache without waiting for
 /// it, so that a loop reading names at random, asking a few names ahead,
