@@ -634,8 +634,15 @@ impl Reach<'_> {
 struct Scratch {
     sums: Vec<f32>,
     touched: Vec<u32>,
-    /// The posting lists a plan reads: (vocabulary id, value).
-    read_lists: Vec<(u32, f32)>,
+    /// Every match of a plan's: (vocabulary id, value, entry), by id and
+    /// then value, highest first.
+    spellings: Vec<(u32, f32, u32)>,
+    /// Per entry of a plan's, whether its spelling is read as names are
+    /// reached.
+    read_here: Vec<bool>,
+    /// The spellings a plan reads as names are reached: (vocabulary id,
+    /// the most a unit matching it gives, the second most, or 0).
+    read_lists: Vec<(u32, f32, f32)>,
     /// The posting lists a plan reads, as ranges of the postings.
     reading: Vec<ReadList>,
     /// A plan's postings dealt out by block of name ids, when it reaches
@@ -712,6 +719,12 @@ pub struct NameIndex {
     vocab: Vec<VocabUnit>,
     vocab_text: String,
     postings: Vec<u32>,
+    /// The units some names hold more than once, ascending: (vocabulary
+    /// id, start in `postings` of its repeats). A unit's repeats are the
+    /// names holding it again, ascending, a name once for each time more
+    /// than once that it holds the unit; they end where the next unit's
+    /// begin, or with `postings`.
+    repeated_units: Vec<(u32, u32)>,
     keys: KeyIndex,
     /// `token_matches[token_match_starts[id]..token_match_starts[id + 1]]`
     /// are the matches of vocabulary unit `id` when it is a single token
@@ -901,14 +914,18 @@ impl NameIndex {
         });
         drop(vocab_ids);
 
-        // Postings, by counting: each name once per unit it holds.
+        // Postings, by counting: each name once per unit it holds, and once
+        // more for each time it holds a unit again (its repeats).
         let mut counts = vec![0u32; vocab.len()];
         let mut last = vec![u32::MAX; vocab.len()];
+        let mut repeat_count = 0usize;
         for (name, units) in unit_starts.windows(2).enumerate() {
             for u in &unit_heads[units[0] as usize..units[1] as usize] {
                 if last[u.vocab as usize] != name as u32 {
                     last[u.vocab as usize] = name as u32;
                     counts[u.vocab as usize] += 1;
+                } else {
+                    repeat_count += 1;
                 }
             }
         }
@@ -932,7 +949,11 @@ impl NameIndex {
             v.postings = (start, 0);
             start += count;
         }
-        let mut postings = vec![0u32; start as usize];
+        // The repeats go after every list, by unit and then name, so that a
+        // name holding a unit three times is on its repeats twice.
+        let mut postings = Vec::with_capacity(start as usize + repeat_count);
+        postings.resize(start as usize, 0u32);
+        let mut repeats: Vec<u64> = Vec::with_capacity(repeat_count);
         last.fill(u32::MAX);
         for (name, units) in unit_starts.windows(2).enumerate() {
             for u in &unit_heads[units[0] as usize..units[1] as usize] {
@@ -941,10 +962,19 @@ impl NameIndex {
                     last[u.vocab as usize] = name as u32;
                     postings[(v.postings.0 + v.postings.1) as usize] = name as u32;
                     v.postings.1 += 1;
+                } else {
+                    repeats.push(u64::from(u.vocab) << 32 | name as u64);
                 }
             }
         }
         drop((counts, last));
+        repeats.sort_unstable();
+        let mut repeated_units = Vec::new();
+        for run in repeats.chunk_by(|a, b| a >> 32 == b >> 32) {
+            repeated_units.push(((run[0] >> 32) as u32, postings.len() as u32));
+            postings.extend(run.iter().map(|&r| r as u32));
+        }
+        drop(repeats);
 
         // Pass 3: the key maps.
         let mut pairs = KeyPairs::new(vocab.len());
@@ -1006,6 +1036,7 @@ impl NameIndex {
             vocab,
             vocab_text,
             postings,
+            repeated_units,
             keys,
             by_first_letter,
             letters,
@@ -1059,6 +1090,21 @@ impl NameIndex {
             seen ^= self.unit_shapes[first].first as u32;
         }
         std::hint::black_box(seen);
+    }
+
+    /// The repeats of vocabulary unit `id`, as a range of `postings`:
+    /// empty when no name holds it more than once.
+    fn repeats_of(&self, id: u32) -> (u32, u32) {
+        match self.repeated_units.binary_search_by_key(&id, |r| r.0) {
+            Ok(at) => {
+                let end = self
+                    .repeated_units
+                    .get(at + 1)
+                    .map_or(self.postings.len() as u32, |r| r.1);
+                (self.repeated_units[at].1, end)
+            }
+            Err(_) => (0, 0),
+        }
     }
 
     fn postings_of(&self, id: u32) -> &[u32] {
@@ -1431,9 +1477,11 @@ impl NameIndex {
         let mut reached = 0usize;
         let mut candidates = Vec::new();
         {
-            let (sums, touched, read_lists, reading, blocks, denominators, candidate_bits) = (
+            let (sums, touched, spellings, read_here, read_lists, reading, blocks, denominators, candidate_bits) = (
                 &mut scratch.sums,
                 &mut scratch.touched,
+                &mut scratch.spellings,
+                &mut scratch.read_here,
                 &mut scratch.read_lists,
                 &mut scratch.reading,
                 &mut scratch.blocks,
@@ -1446,24 +1494,32 @@ impl NameIndex {
             }
             touched.clear();
             // A spelling several query units match (`abd` three times, `a`
-            // as a near spelling of both `ali` and `al`) is read once, with
-            // what each unit can give it added up.
-            read_lists.clear();
-            read_lists.extend(
+            // as a near spelling of both `ali` and `al`) is read once. An
+            // alignment pairs each token of a name once, so a name holding
+            // the spelling once gives it to one of those units: it counts
+            // at the most any of them gives, and again at the second most
+            // for each time the name holds it again (its repeats). A
+            // spelling that a kept match has is read here for every unit
+            // matching it, left out or not, and not again below.
+            spellings.clear();
+            spellings.extend(
                 entries
                     .iter()
-                    .zip(&skipped)
-                    .filter(|(_, &s)| !s)
-                    .filter_map(|(entry, _)| Some((entry.vocab?.0, entry.value))),
+                    .enumerate()
+                    .filter_map(|(e, entry)| Some((entry.vocab?.0, entry.value, e as u32))),
             );
-            read_lists.sort_unstable_by_key(|list| list.0);
-            read_lists.dedup_by(|later, first| {
-                let same = later.0 == first.0;
-                if same {
-                    first.1 += later.1;
+            spellings.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
+            read_here.clear();
+            read_here.resize(entries.len(), false);
+            read_lists.clear();
+            for run in spellings.chunk_by(|a, b| a.0 == b.0) {
+                if run.iter().any(|&(_, _, e)| !skipped[e as usize]) {
+                    read_lists.push((run[0].0, run[0].1, run.get(1).map_or(0.0, |r| r.1)));
+                    for &(_, _, e) in run {
+                        read_here[e as usize] = true;
+                    }
                 }
-                same
-            });
+            }
             // An initial kept in meets every word of its letter.
             let initial_lists = entries
                 .iter()
@@ -1479,15 +1535,24 @@ impl NameIndex {
             // A value is at least the smallest positive number, so that a
             // sum of zero means "not reached" (a bound a little looser than
             // it could be is still a bound).
-            reading.clear();
-            reading.extend(read_lists.iter().copied().chain(initial_lists).map(|(id, value)| {
+            let list = |(at, end): (u32, u32), value: f32| ReadList {
+                at,
+                end,
+                value: value.max(f32::MIN_POSITIVE),
+            };
+            let whole = |id: u32| {
                 let (start, len) = self.vocab[id as usize].postings;
-                ReadList {
-                    at: start,
-                    end: start + len,
-                    value: value.max(f32::MIN_POSITIVE),
+                (start, start + len)
+            };
+            reading.clear();
+            for &(id, first, second) in read_lists.iter() {
+                reading.push(list(whole(id), first));
+                let repeats = self.repeats_of(id);
+                if second > 0.0 && repeats.0 < repeats.1 {
+                    reading.push(list(repeats, second));
                 }
-            }));
+            }
+            reading.extend(initial_lists.map(|(id, value)| list(whole(id), value)));
             let postings: usize = reading.iter().map(|c| (c.end - c.at) as usize).sum();
             reached += postings;
             let reach = Reach {
@@ -1519,9 +1584,9 @@ impl NameIndex {
             if candidates.len() > REFINE_MIN_CANDIDATES {
                 let mut left_out: Vec<&Entry> = entries
                     .iter()
-                    .zip(&skipped)
-                    .filter(|(e, &s)| s && e.vocab.is_some())
-                    .map(|(e, _)| e)
+                    .enumerate()
+                    .filter(|&(e, entry)| skipped[e] && !read_here[e] && entry.vocab.is_some())
+                    .map(|(_, entry)| entry)
                     .collect();
                 // By cost, the units matching one spelling together: its
                 // list is read once for all of them.
@@ -1561,12 +1626,24 @@ impl NameIndex {
                             .iter()
                             .take_while(|e| e.vocab.unwrap_or_default().0 == id)
                             .count();
-                        let value: f32 = left_out[read..read + same].iter().map(|e| e.value).sum();
-                        let postings = self.postings_of(id);
-                        reached += postings.len();
-                        for &n in postings {
-                            if candidate_bits.contains(n) {
-                                sums[n as usize] += value;
+                        // As above: the most any of the units gives, and
+                        // the second most for each repeat.
+                        let (mut first, mut second) = (0.0f32, 0.0f32);
+                        for e in &left_out[read..read + same] {
+                            (first, second) = if e.value > first {
+                                (e.value, first)
+                            } else {
+                                (first, second.max(e.value))
+                            };
+                        }
+                        let (at, end) = if second > 0.0 { self.repeats_of(id) } else { (0, 0) };
+                        let repeats = &self.postings[at as usize..end as usize];
+                        for (postings, value) in [(self.postings_of(id), first), (repeats, second)] {
+                            reached += postings.len();
+                            for &n in postings {
+                                if candidate_bits.contains(n) {
+                                    sums[n as usize] += value;
+                                }
                             }
                         }
                         read += same;

@@ -286,3 +286,25 @@ fn names_of_one_entity_that_tie_report_the_name_listed_first() {
     assert_eq!((hits[0].entity, hits[0].name.as_str()), (1, "Ivan Quiller"));
     assert_eq!(hits, full);
 }
+
+/// An alignment pairs each token of a name once, so a name holding a
+/// spelling once gives it to one of the query's units, and a name holding it
+/// twice to two. Among many names holding `hassan` once, the one holding it
+/// twice (entity 0) must still be reached, through its repeats, and score as
+/// a full scan scores it.
+#[test]
+fn a_name_holding_a_token_twice_meets_a_query_holding_it_twice() {
+    let mut names: Vec<(String, Vec<String>)> = vec![("HASSAN ALI HASSAN".into(), vec![])];
+    for other in ["ALI", "HASAN", "SMITH", "IVANOV", "PUTIN", "KIM", "JONG", "YURI"] {
+        for second in ["RAHMAN", "ABDUL", "MOHAMMED", "BANK", "TRADING", "ROSNEFT"] {
+            names.push((format!("HASSAN {other} {second}"), vec![]));
+        }
+    }
+    let index = NameIndex::build(&dataset(&names));
+    for query in ["Hassan Hassan", "Hassan Hassan Hassan"] {
+        let full = index.search_brute_force(query, &Evidence::default(), 0.5, usize::MAX);
+        let fast = index.search(query, &Evidence::default(), 0.5, usize::MAX);
+        assert_eq!(summary(&fast), summary(&full), "{query}");
+        assert!(fast.iter().any(|h| h.entity == 0), "{query}: {:?}", summary(&fast));
+    }
+}
