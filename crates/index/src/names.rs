@@ -634,12 +634,13 @@ impl Reach<'_> {
 struct Scratch {
     sums: Vec<f32>,
     touched: Vec<u32>,
-    /// Every match of a plan's: (vocabulary id, value, entry), by id and
-    /// then value, highest first.
-    spellings: Vec<(u32, f32, u32)>,
     /// Per entry of a plan's, whether its spelling is read as names are
     /// reached.
     read_here: Vec<bool>,
+    /// One bit per vocabulary unit, set for the spellings a plan reads as
+    /// names are reached while its left-out matches are checked against
+    /// them: most are not, and a bit says so without a search.
+    read_bits: BitSet,
     /// The spellings a plan reads as names are reached: (vocabulary id,
     /// the most a unit matching it gives, the second most, or 0).
     read_lists: Vec<(u32, f32, f32)>,
@@ -1477,11 +1478,11 @@ impl NameIndex {
         let mut reached = 0usize;
         let mut candidates = Vec::new();
         {
-            let (sums, touched, spellings, read_here, read_lists, reading, blocks, denominators, candidate_bits) = (
+            let (sums, touched, read_here, read_bits, read_lists, reading, blocks, denominators, candidate_bits) = (
                 &mut scratch.sums,
                 &mut scratch.touched,
-                &mut scratch.spellings,
                 &mut scratch.read_here,
+                &mut scratch.read_bits,
                 &mut scratch.read_lists,
                 &mut scratch.reading,
                 &mut scratch.blocks,
@@ -1501,25 +1502,43 @@ impl NameIndex {
             // for each time the name holds it again (its repeats). A
             // spelling that a kept match has is read here for every unit
             // matching it, left out or not, and not again below.
-            spellings.clear();
-            spellings.extend(
+            read_lists.clear();
+            read_lists.extend(
                 entries
                     .iter()
-                    .enumerate()
-                    .filter_map(|(e, entry)| Some((entry.vocab?.0, entry.value, e as u32))),
+                    .zip(&skipped)
+                    .filter(|(_, &s)| !s)
+                    .filter_map(|(entry, _)| Some((entry.vocab?.0, entry.value, 0.0))),
             );
-            spellings.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
+            read_lists.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
+            read_lists.dedup_by(|later, first| {
+                let same = later.0 == first.0;
+                if same {
+                    first.2 = first.2.max(later.1);
+                }
+                same
+            });
             read_here.clear();
             read_here.resize(entries.len(), false);
-            read_lists.clear();
-            for run in spellings.chunk_by(|a, b| a.0 == b.0) {
-                if run.iter().any(|&(_, _, e)| !skipped[e as usize]) {
-                    read_lists.push((run[0].0, run[0].1, run.get(1).map_or(0.0, |r| r.1)));
-                    for &(_, _, e) in run {
-                        read_here[e as usize] = true;
-                    }
+            read_bits.reserve(self.vocab.len());
+            for list in read_lists.iter() {
+                read_bits.insert(list.0);
+            }
+            for (e, entry) in entries.iter().enumerate().filter(|&(e, _)| skipped[e]) {
+                let Some((id, _)) = entry.vocab.filter(|v| read_bits.contains(v.0)) else {
+                    continue;
+                };
+                if let Ok(at) = read_lists.binary_search_by_key(&id, |list| list.0) {
+                    let list = &mut read_lists[at];
+                    (list.1, list.2) = if entry.value > list.1 {
+                        (entry.value, list.1)
+                    } else {
+                        (list.1, list.2.max(entry.value))
+                    };
+                    read_here[e] = true;
                 }
             }
+            read_bits.clear(read_lists.iter().map(|list| list.0));
             // An initial kept in meets every word of its letter.
             let initial_lists = entries
                 .iter()
@@ -1547,9 +1566,11 @@ impl NameIndex {
             reading.clear();
             for &(id, first, second) in read_lists.iter() {
                 reading.push(list(whole(id), first));
-                let repeats = self.repeats_of(id);
-                if second > 0.0 && repeats.0 < repeats.1 {
-                    reading.push(list(repeats, second));
+                if second > 0.0 {
+                    let repeats = self.repeats_of(id);
+                    if repeats.0 < repeats.1 {
+                        reading.push(list(repeats, second));
+                    }
                 }
             }
             reading.extend(initial_lists.map(|(id, value)| list(whole(id), value)));
