@@ -566,6 +566,10 @@ impl Reach<'_> {
             if den > 0.0 && value / den >= self.floor {
                 candidates.push((name, value / den));
                 self.denominators.push(den);
+            } else {
+                // Back to zero while its line is in the cache: only the
+                // candidates' sums are read again.
+                self.sums[name as usize] = 0.0;
             }
         }
     }
@@ -625,9 +629,9 @@ impl Reach<'_> {
 
 /// Per-thread scratch of the search: a running sum per name, zero for a
 /// name the query has not reached (what a query adds is never zero: see
-/// `plan`), and the names touched, whose sums go back to zero when the
-/// query is done, so that a query costs what it reaches, not the list's
-/// size. The sums, four bytes a name, are read at random with the names'
+/// `plan`), and the names touched. A name's sum goes back to zero when it
+/// is bounded out, or for a candidate when the query is done, so that a
+/// query costs what it reaches, not the list's size. The sums, four bytes a name, are read at random with the names'
 /// heads: the two fit in the last-level cache together for two million
 /// names.
 #[derive(Default)]
@@ -1700,6 +1704,7 @@ impl NameIndex {
                             kept += 1;
                         } else {
                             candidate_bits.remove(name);
+                            sums[name as usize] = 0.0;
                         }
                     }
                     candidates.truncate(kept);
@@ -1731,7 +1736,9 @@ impl NameIndex {
                     candidate_bits.clear(cut_short.iter().copied());
                 }
             }
-            for &name in touched.iter() {
+            // The names reached that are no candidates went back to zero
+            // when they were bounded out.
+            for &(name, _) in candidates.iter() {
                 sums[name as usize] = 0.0;
             }
         }
@@ -2191,7 +2198,15 @@ mod tests {
         // candidate through its own list alone.
         assert!(!candidates.is_empty() && candidates.len() < touched.len());
         assert_eq!(candidates.last().map(|c| c.0), Some(names - 1));
-        assert_eq!(sums_by_blocks[(2 * REACH_BLOCK + 5) as usize], 0.5);
+        // A name bounded out has its sum back at zero (this one was reached
+        // through the list of 0.5 alone); a candidate keeps its sum.
+        let bounded_out = 2 * REACH_BLOCK + 5;
+        assert!(touched.binary_search(&bounded_out).is_ok());
+        assert!(candidates.binary_search_by_key(&bounded_out, |c| c.0).is_err());
+        for &name in &touched {
+            let candidate = candidates.binary_search_by_key(&name, |c| c.0).is_ok();
+            assert_eq!(sums_by_blocks[name as usize] != 0.0, candidate, "name {name}");
+        }
         // A bound is the sum with the left-out value over its denominator.
         for &(name, bound, den) in &candidates {
             assert_eq!(bound, (0.125 + sums_by_blocks[name as usize]) / den);
