@@ -485,11 +485,10 @@ const SORT_TOUCHED_MIN: usize = 4096;
 
 /// A plan reading at least this many postings reaches names a block of
 /// ids at a time. Its postings are first dealt out by block, each list
-/// read straight through; then each block's sums and weight floors (a
-/// quarter and an eighth of a megabyte) stay in the core's cache while its
-/// postings add to them and its names are bounded, where reaching all
-/// names at once misses the cache at nearly every posting on a list of
-/// millions.
+/// read straight through; then each block's sums (a quarter of a
+/// megabyte) stay in the core's cache while its postings add to them, where
+/// reaching all names at once misses the cache at nearly every posting on
+/// a list of millions. Its names are bounded after, by the refine.
 const BLOCKED_POSTINGS_MIN: usize = 16_384;
 const REACH_BLOCK: u32 = 1 << 16;
 
@@ -596,8 +595,13 @@ impl Reach<'_> {
 
     /// Every list dealt out into `blocks` by name id (a block's postings
     /// in list order, so each name's sum adds up as `at_once` adds it),
-    /// then each block's postings added up and its names bounded before
-    /// the next block's.
+    /// then each block's postings added up while its sums are in the
+    /// core's cache. The names reached are not bounded here: a plan this
+    /// large always has them bounded by the refine (see `plan`), by what
+    /// they hold of the left-out matches, which is never looser; bounding
+    /// them here too cost a pass over every name reached. So each is a
+    /// candidate with an infinite bound and a denominator of zero, which
+    /// the refine computes when it first bounds it.
     fn by_blocks(
         mut self,
         postings: &[u32],
@@ -620,10 +624,10 @@ impl Reach<'_> {
             }
         }
         for block in blocks.iter() {
-            let first = touched.len();
             self.add(block, |dealt| dealt, touched);
-            self.bound(&touched[first..], candidates);
         }
+        candidates.extend(touched.iter().map(|&name| (name, f32::INFINITY)));
+        self.denominators.resize(candidates.len(), 0.0);
     }
 }
 
@@ -631,9 +635,9 @@ impl Reach<'_> {
 /// name the query has not reached (what a query adds is never zero: see
 /// `plan`), and the names touched. A name's sum goes back to zero when it
 /// is bounded out, or for a candidate when the query is done, so that a
-/// query costs what it reaches, not the list's size. The sums, four bytes a name, are read at random with the names'
-/// heads: the two fit in the last-level cache together for two million
-/// names.
+/// query costs what it reaches, not the list's size. The sums, four bytes
+/// a name, are read at random with the names' heads: the two fit in the
+/// last-level cache together for two million names.
 #[derive(Default)]
 struct Scratch {
     sums: Vec<f32>,
@@ -1591,7 +1595,8 @@ impl NameIndex {
             // Cut-short names are found below, through the postings of
             // `starts`, not here: that is fewer names than those reached, and
             // each check reads the name's head, a miss in memory.
-            if postings >= BLOCKED_POSTINGS_MIN {
+            let blocked = postings >= BLOCKED_POSTINGS_MIN;
+            if blocked {
                 reach.by_blocks(&self.postings, reading, blocks, touched, &mut candidates);
             } else {
                 reach.at_once(&self.postings, reading, touched, candidate_bits, &mut candidates);
@@ -1606,7 +1611,8 @@ impl NameIndex {
             // it costs less than scoring the candidates still left, so that
             // one huge list of a light word (`al`) is left unread; what is
             // not read counts, per unit, at the most it can add.
-            if candidates.len() > REFINE_MIN_CANDIDATES {
+            // Names reached by blocks are bounded here and only here.
+            if blocked || candidates.len() > REFINE_MIN_CANDIDATES {
                 let mut left_out: Vec<&Entry> = entries
                     .iter()
                     .enumerate()
@@ -1683,11 +1689,17 @@ impl NameIndex {
                     for at in 0..candidates.len() {
                         if let Some(&(ahead, _)) = candidates.get(at + PREFETCH_AHEAD) {
                             prefetch(sums, ahead as usize);
+                            prefetch(&self.weight_floors, ahead as usize);
                             if !initials.is_empty() {
                                 prefetch(&self.name_letters, ahead as usize);
                             }
                         }
-                        let (name, den) = (candidates[at].0, denominators[at]);
+                        let (name, mut den) = (candidates[at].0, denominators[at]);
+                        if den == 0.0 {
+                            // Reached by blocks and not bounded yet (a name
+                            // bounded when reached has a positive one).
+                            den = form.total_weight + self.weight_floors[name as usize].get();
+                        }
                         // Most queries leave no initial out, and then the
                         // candidates' letters are not read (a cache miss a
                         // candidate on a large list).
@@ -1698,7 +1710,7 @@ impl NameIndex {
                             initials.iter().filter(|i| letters & i.0 != 0).map(|i| i.1).sum()
                         };
                         let bound = (unread + initials + sums[name as usize]) / den;
-                        if bound >= floor {
+                        if den > 0.0 && bound >= floor {
                             candidates[kept] = (name, bound);
                             denominators[kept] = den;
                             kept += 1;
@@ -2121,9 +2133,12 @@ mod tests {
 
     /// Reaches the same lists both ways over names spanning four blocks:
     /// a list on every block, one inside a single block, one that skips a
-    /// block, an empty one, and one holding only the last name.
+    /// block, an empty one, and one holding only the last name. At once,
+    /// names are bounded as they are reached; by blocks, every name reached
+    /// is a candidate left for the refine to bound, with its sum added up
+    /// in the same order.
     #[test]
-    fn reaching_by_blocks_finds_the_sums_and_candidates_of_reaching_at_once() {
+    fn reaching_by_blocks_adds_up_the_sums_of_reaching_at_once_and_leaves_the_bounds() {
         let names = 3 * REACH_BLOCK + 123;
         let lists: Vec<(Vec<u32>, f32)> = vec![
             ((0..names).step_by(3).collect(), 0.25),
@@ -2137,6 +2152,7 @@ mod tests {
         ];
         let mut postings = Vec::new();
         let mut reading = Vec::new();
+        let mut expected = vec![0.0f32; names as usize];
         for (list, value) in &lists {
             let at = postings.len() as u32;
             postings.extend_from_slice(list);
@@ -2145,7 +2161,11 @@ mod tests {
                 end: postings.len() as u32,
                 value: *value,
             });
+            for &n in list {
+                expected[n as usize] += value;
+            }
         }
+        let reached: Vec<u32> = (0..names).filter(|&n| expected[n as usize] != 0.0).collect();
         let weight_floors: Vec<WeightFloor> = (0..names).map(|n| WeightFloor::of((n % 5) as f32 * 0.25)).collect();
         let reach = |sums: &mut Vec<f32>, blocked: bool| {
             sums.clear();
@@ -2190,27 +2210,34 @@ mod tests {
             candidates.sort_unstable_by_key(|c| c.0);
             (touched, candidates)
         };
-        let (mut sums_at_once, mut sums_by_blocks) = (Vec::new(), Vec::new());
-        let (touched, candidates) = reach(&mut sums_at_once, false);
-        assert_eq!(reach(&mut sums_by_blocks, true), (touched.clone(), candidates.clone()));
-        assert_eq!(sums_at_once, sums_by_blocks);
+
+        let mut sums = Vec::new();
+        let (touched, candidates) = reach(&mut sums, true);
+        assert_eq!(touched, reached);
+        assert_eq!(candidates.iter().map(|c| c.0).collect::<Vec<_>>(), reached);
+        assert!(candidates.iter().all(|c| c.1 == f32::INFINITY && c.2 == 0.0));
+        assert_eq!(sums, expected, "each name's sum, added in list order");
+
+        let (touched, candidates) = reach(&mut sums, false);
+        assert_eq!(touched, reached);
         // Some names reached fall below the floor, and the last name is a
         // candidate through its own list alone.
         assert!(!candidates.is_empty() && candidates.len() < touched.len());
         assert_eq!(candidates.last().map(|c| c.0), Some(names - 1));
-        // A name bounded out has its sum back at zero (this one was reached
-        // through the list of 0.5 alone); a candidate keeps its sum.
-        let bounded_out = 2 * REACH_BLOCK + 5;
-        assert!(touched.binary_search(&bounded_out).is_ok());
-        assert!(candidates.binary_search_by_key(&bounded_out, |c| c.0).is_err());
         for &name in &touched {
-            let candidate = candidates.binary_search_by_key(&name, |c| c.0).is_ok();
-            assert_eq!(sums_by_blocks[name as usize] != 0.0, candidate, "name {name}");
-        }
-        // A bound is the sum with the left-out value over its denominator.
-        for &(name, bound, den) in &candidates {
-            assert_eq!(bound, (0.125 + sums_by_blocks[name as usize]) / den);
-            assert_eq!(den, 1.0 + weight_floors[name as usize].get());
+            let den = 1.0 + weight_floors[name as usize].get();
+            let bound = (0.125 + expected[name as usize]) / den;
+            match candidates.binary_search_by_key(&name, |c| c.0) {
+                Ok(at) => {
+                    assert_eq!(candidates[at], (name, bound, den));
+                    assert_eq!(sums[name as usize], expected[name as usize]);
+                }
+                // Bounded out, its sum is back at zero.
+                Err(_) => {
+                    assert!(bound < 0.5, "name {name}");
+                    assert_eq!(sums[name as usize], 0.0, "name {name}");
+                }
+            }
         }
     }
 
