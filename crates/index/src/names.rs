@@ -1689,7 +1689,9 @@ impl NameIndex {
                     for at in 0..candidates.len() {
                         if let Some(&(ahead, _)) = candidates.get(at + PREFETCH_AHEAD) {
                             prefetch(sums, ahead as usize);
-                            prefetch(&self.weight_floors, ahead as usize);
+                            if blocked {
+                                prefetch(&self.weight_floors, ahead as usize);
+                            }
                             if !initials.is_empty() {
                                 prefetch(&self.name_letters, ahead as usize);
                             }
