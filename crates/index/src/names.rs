@@ -525,11 +525,13 @@ struct ReadList {
 /// Reaching names through the lists a plan reads: each list adds its value
 /// to the running sum of every name on it, and a name reached becomes a
 /// candidate when its sum, with what the left-out matches can add, bounds
-/// its score at or above the floor.
+/// its score at or above the floor (reaching by blocks, every name reached
+/// is a candidate, left for the refine to bound).
 struct Reach<'a> {
     sums: &'a mut [f32],
     /// Beside each candidate, its bound's denominator: bounding it again
-    /// by what it holds then reads its sum alone.
+    /// by what it holds then reads its sum alone. Zero for a name reached
+    /// by blocks, not bounded yet.
     denominators: &'a mut Vec<f32>,
     weight_floors: &'a [WeightFloor],
     total_weight: f32,
@@ -628,6 +630,17 @@ impl Reach<'_> {
         }
         candidates.extend(touched.iter().map(|&name| (name, f32::INFINITY)));
         self.denominators.resize(candidates.len(), 0.0);
+    }
+}
+
+/// The highest and second highest of `top` and `value`: what a spelling
+/// that several query units match counts for a name holding it once, and
+/// for each time more that the name holds it.
+fn top_two((first, second): (f32, f32), value: f32) -> (f32, f32) {
+    if value > first {
+        (value, first)
+    } else {
+        (first, second.max(value))
     }
 }
 
@@ -1518,11 +1531,11 @@ impl NameIndex {
                     .filter(|(_, &s)| !s)
                     .filter_map(|(entry, _)| Some((entry.vocab?.0, entry.value, 0.0))),
             );
-            read_lists.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
+            read_lists.sort_unstable_by_key(|list| list.0);
             read_lists.dedup_by(|later, first| {
                 let same = later.0 == first.0;
                 if same {
-                    first.2 = first.2.max(later.1);
+                    (first.1, first.2) = top_two((first.1, first.2), later.1);
                 }
                 same
             });
@@ -1538,11 +1551,7 @@ impl NameIndex {
                 };
                 if let Ok(at) = read_lists.binary_search_by_key(&id, |list| list.0) {
                     let list = &mut read_lists[at];
-                    (list.1, list.2) = if entry.value > list.1 {
-                        (entry.value, list.1)
-                    } else {
-                        (list.1, list.2.max(entry.value))
-                    };
+                    (list.1, list.2) = top_two((list.1, list.2), entry.value);
                     read_here[e] = true;
                 }
             }
@@ -1659,14 +1668,9 @@ impl NameIndex {
                             .count();
                         // As above: the most any of the units gives, and
                         // the second most for each repeat.
-                        let (mut first, mut second) = (0.0f32, 0.0f32);
-                        for e in &left_out[read..read + same] {
-                            (first, second) = if e.value > first {
-                                (e.value, first)
-                            } else {
-                                (first, second.max(e.value))
-                            };
-                        }
+                        let (first, second) = left_out[read..read + same]
+                            .iter()
+                            .fold((0.0, 0.0), |top, e| top_two(top, e.value));
                         let (at, end) = if second > 0.0 { self.repeats_of(id) } else { (0, 0) };
                         let repeats = &self.postings[at as usize..end as usize];
                         for (postings, value) in [(self.postings_of(id), first), (repeats, second)] {
