@@ -1493,7 +1493,20 @@ impl NameIndex {
                     .map(|(text, _, _)| self.spelled(text).collect()),
             );
         }
-        let starts: &[u32] = leading.iter().min_by_key(|ids| cost(ids)).map_or(&[], |ids| ids);
+        let mut starts: &[u32] = leading.iter().min_by_key(|ids| cost(ids)).map_or(&[], |ids| ids);
+        // A cut-short name also holds, where the query has its last token,
+        // that token or a longer one it starts: often far fewer names than
+        // hold the rarest leading token (`Ali Karimian`: the names holding
+        // `karimian` or `karimiani`, not every `Ali`).
+        let cut_tokens: Vec<u32>;
+        if truncation {
+            cut_tokens = self
+                .started_by(&form.tokens[form.tokens.len() - 1].0)
+                .unwrap_or_default();
+            if !cut_tokens.is_empty() && cost(&cut_tokens) < cost(starts) {
+                starts = &cut_tokens;
+            }
+        }
         // Reach names through the other units, adding up for each name the
         // most each unit can give it.
         let mut reached = 0usize;
@@ -1962,6 +1975,27 @@ impl NameIndex {
                 let v = &self.vocab[id as usize];
                 v.span == 1 && self.unit_text(v) == text
             })
+    }
+
+    /// The single-token vocabulary units that are `text` or start with it,
+    /// ascending, when the prefix keys can tell: a token of five letters
+    /// or more has a key for every longer token it starts
+    /// ([`is_truncation`]); a shorter one has not.
+    fn started_by(&self, text: &str) -> Option<Vec<u32>> {
+        if text.len() < 5 {
+            return None;
+        }
+        let longer = self.keys.get(tag(KeyKind::Prefix, hash_bytes(text.as_bytes())));
+        let mut ids: Vec<u32> = self
+            .spelled(text)
+            .chain(longer.iter().copied().filter(|&id| {
+                let v = &self.vocab[id as usize];
+                v.span == 1 && self.unit_text(v).starts_with(text)
+            }))
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        Some(ids)
     }
 
     /// The stored matches of listed token `id`.

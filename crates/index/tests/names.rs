@@ -270,6 +270,38 @@ fn a_name_cut_after_a_whole_token_scores_as_cut_short() {
     assert_eq!(cut_short_hits(&names, "ROSNEFT ARGUMENT TENGXUN"), vec![(0, 0.9)]);
 }
 
+/// Cut-short names are looked for among those holding the query's last
+/// token, or a longer one it starts, where that is rarer than the leading
+/// tokens (here `rosneft`, held by many): both kinds of cut, inside the
+/// last token and after it, must still be found there.
+#[test]
+fn names_cut_short_are_found_through_the_last_token_when_it_is_the_rarer() {
+    let mut names = vec![
+        "ROSNEFT KARIMIANPOURZADEH TENGXUN RAHMAN QASIM ARGUMENT",
+        "ROSNEFT KARIMIAN TENGXUN RAHMAN QASIM ARGUMENT",
+        "ROSSIYA KARIMIANPOURZADEH",
+    ];
+    let others = [
+        "ROSNEFT ARGUMENT",
+        "ROSNEFT TENGXUN",
+        "ROSNEFT RAHMAN",
+        "ROSNEFT QASIM",
+        "ROSNEFT BANK",
+        "ROSNEFT TRADING",
+        "ROSNEFT IVANOV",
+        "ROSNEFT PETROV",
+        "ROSNEFT SMITH",
+        "ROSNEFT JONES",
+        "ROSNEFT HOLDING",
+        "ROSNEFT MARINE",
+        "ROSNEFT ENERGY",
+        "ROSNEFT CAPITAL",
+        "ROSNEFT GROUP",
+    ];
+    names.extend(others);
+    assert_eq!(cut_short_hits(&names, "ROSNEFT KARIMIAN"), vec![(0, 0.9), (1, 0.9)]);
+}
+
 #[test]
 fn names_of_one_entity_that_tie_report_the_name_listed_first() {
     // Names are numbered for locality, not as listed: `Walther` is as common
