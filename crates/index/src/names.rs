@@ -636,6 +636,35 @@ impl Reach<'_> {
 /// The highest and second highest of `top` and `value`: what a spelling
 /// that several query units match counts for a name holding it once, and
 /// for each time more that the name holds it.
+/// A left-out list this many times longer than the candidates is searched
+/// for them, not read through: each search skips a run of postings.
+const GALLOP_RATIO: usize = 32;
+
+/// Calls `f` for each of `ids` in `postings`, both ascending and without
+/// repeats, searching ahead from one id to the next (doubling the step,
+/// then halving it), so that it reads a few postings per id rather than
+/// every posting.
+fn for_each_in(postings: &[u32], ids: &[u32], mut f: impl FnMut(u32)) {
+    let mut rest = postings;
+    for &id in ids {
+        let mut step = 1;
+        while step < rest.len() && rest[step - 1] < id {
+            step *= 2;
+        }
+        let end = step.min(rest.len());
+        match rest[..end].binary_search(&id) {
+            Ok(at) => {
+                f(id);
+                rest = &rest[at + 1..];
+            }
+            Err(at) => rest = &rest[at..],
+        }
+        if rest.is_empty() {
+            return;
+        }
+    }
+}
+
 fn top_two((first, second): (f32, f32), value: f32) -> (f32, f32) {
     if value > first {
         (value, first)
@@ -680,6 +709,9 @@ struct Scratch {
     /// out are read: a quarter of a megabyte for two million names, where
     /// their running sums are eight.
     candidate_bits: BitSet,
+    /// The candidates' ids, ascending, while the postings left out are
+    /// read: a long list is searched for them rather than read through.
+    sorted_candidates: Vec<u32>,
     /// The cut-short names a plan finds.
     cut_short: Vec<u32>,
     /// A plan's verified matches per query unit, and its lookup buffers.
@@ -1512,6 +1544,7 @@ impl NameIndex {
         let mut reached = 0usize;
         let mut candidates = Vec::new();
         {
+            let sorted_candidates = &mut scratch.sorted_candidates;
             let (sums, touched, read_here, read_bits, read_lists, reading, blocks, denominators, candidate_bits) = (
                 &mut scratch.sums,
                 &mut scratch.touched,
@@ -1664,6 +1697,8 @@ impl NameIndex {
                 for &(n, _) in &candidates {
                     candidate_bits.insert(n);
                 }
+                // Sorted when first searched for, after each bounding.
+                let mut sorted = false;
                 // A list longer than the candidates is weighed against them
                 // only once they are bounded by what they hold so far.
                 let (mut read, mut filtered_at) = (0, None);
@@ -1686,12 +1721,29 @@ impl NameIndex {
                             .fold((0.0, 0.0), |top, e| top_two(top, e.value));
                         let (at, end) = if second > 0.0 { self.repeats_of(id) } else { (0, 0) };
                         let repeats = &self.postings[at as usize..end as usize];
-                        for (postings, value) in [(self.postings_of(id), first), (repeats, second)] {
-                            reached += postings.len();
+                        let postings = self.postings_of(id);
+                        reached += postings.len();
+                        if postings.len() >= GALLOP_RATIO * candidates.len() {
+                            if !sorted {
+                                sorted_candidates.clear();
+                                sorted_candidates.extend(candidates.iter().map(|c| c.0));
+                                sorted_candidates.sort_unstable();
+                                sorted = true;
+                            }
+                            for_each_in(postings, sorted_candidates, |n| sums[n as usize] += first);
+                        } else {
                             for &n in postings {
                                 if candidate_bits.contains(n) {
-                                    sums[n as usize] += value;
+                                    sums[n as usize] += first;
                                 }
+                            }
+                        }
+                        // A name is on the repeats once for each time more
+                        // than once it holds the spelling: read through.
+                        reached += repeats.len();
+                        for &n in repeats {
+                            if candidate_bits.contains(n) {
+                                sums[n as usize] += second;
                             }
                         }
                         read += same;
@@ -1740,6 +1792,7 @@ impl NameIndex {
                     }
                     candidates.truncate(kept);
                     denominators.truncate(kept);
+                    sorted = false;
                     filtered_at = Some(read);
                 }
                 candidate_bits.clear(candidates.iter().map(|c| c.0));
@@ -2292,5 +2345,40 @@ mod tests {
         let mut none = Vec::new();
         set.sort(&mut none);
         assert!(none.is_empty());
+    }
+
+    /// The search through a long list finds exactly the ids a plain scan
+    /// finds: ids before, between and after the postings, at either end,
+    /// in runs, and in lists of every length up to a few hundred.
+    #[test]
+    fn searching_a_list_for_ids_finds_what_reading_it_through_finds() {
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = move |below: u32| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % u64::from(below)) as u32
+        };
+        for round in 0..500 {
+            let universe = 1 + next(2000);
+            let mut postings: Vec<u32> = (0..next(400)).map(|_| next(universe)).collect();
+            let mut ids: Vec<u32> = (0..next(40)).map(|_| next(universe + 5)).collect();
+            if round % 5 == 0 {
+                ids.extend(postings.first().copied());
+                ids.extend(postings.last().copied());
+            }
+            for v in [&mut postings, &mut ids] {
+                v.sort_unstable();
+                v.dedup();
+            }
+            let mut found = Vec::new();
+            for_each_in(&postings, &ids, |id| found.push(id));
+            let scanned: Vec<u32> = ids.iter().copied().filter(|id| postings.contains(id)).collect();
+            assert_eq!(found, scanned, "postings {postings:?}, ids {ids:?}");
+        }
+        let mut found = Vec::new();
+        for_each_in(&[], &[1, 2], |id| found.push(id));
+        for_each_in(&[1, 2], &[], |id| found.push(id));
+        assert!(found.is_empty());
     }
 }

@@ -340,3 +340,39 @@ fn a_name_holding_a_token_twice_meets_a_query_holding_it_twice() {
         assert!(fast.iter().any(|h| h.entity == 0), "{query}: {:?}", summary(&fast));
     }
 }
+
+/// A common token left out of the lookups, whose list is far longer than
+/// the candidates reached through the rarer ones, is searched for those
+/// candidates rather than read through; what it adds to their bounds must
+/// be the same, so the hits are those of a full scan.
+#[test]
+fn a_long_list_left_out_adds_to_the_candidates_what_reading_it_through_adds() {
+    let parts = [
+        "KARIMI", "ROSNEFT", "TENGXUN", "QASIM", "IVANOV", "PETROV", "SMITH", "JONES", "OKONKWO", "BASSETT",
+    ];
+    let mut names: Vec<(String, Vec<String>)> = Vec::new();
+    for a in parts {
+        for b in parts {
+            for c in parts {
+                for d in ["BANK", "TRADING", "HOLDING"] {
+                    names.push((format!("MOHAMMED {a} {b} {c} {d}"), vec![]));
+                }
+            }
+        }
+    }
+    for (i, other) in parts.iter().enumerate() {
+        names.push((format!("ALI HASSAN MOHAMMED {other}"), vec![]));
+        names.push((format!("ALI HASSAN {other} {}", parts[(i + 3) % parts.len()]), vec![]));
+        names.push((format!("ALI {other} HASSAN"), vec![]));
+        names.push((format!("HASSAN {other} ALI"), vec![]));
+    }
+    let index = NameIndex::build(&dataset(&names));
+    for query in ["Ali Hassan Mohammed", "Mohammed Ali Hassan Karimi"] {
+        for limit in [10, usize::MAX] {
+            let full = index.search_brute_force(query, &Evidence::default(), 0.85, limit);
+            let fast = index.search(query, &Evidence::default(), 0.85, limit);
+            assert!(!fast.is_empty(), "{query}");
+            assert_eq!(summary(&fast), summary(&full), "{query}, limit {limit}");
+        }
+    }
+}
