@@ -633,9 +633,6 @@ impl Reach<'_> {
     }
 }
 
-/// The highest and second highest of `top` and `value`: what a spelling
-/// that several query units match counts for a name holding it once, and
-/// for each time more that the name holds it.
 /// A left-out list this many times longer than the candidates is searched
 /// for them, not read through: each search skips a run of postings.
 const GALLOP_RATIO: usize = 32;
@@ -665,6 +662,9 @@ fn for_each_in(postings: &[u32], ids: &[u32], mut f: impl FnMut(u32)) {
     }
 }
 
+/// The highest and second highest of `top` and `value`: what a spelling
+/// that several query units match counts for a name holding it once, and
+/// for each time more that the name holds it.
 fn top_two((first, second): (f32, f32), value: f32) -> (f32, f32) {
     if value > first {
         (value, first)
