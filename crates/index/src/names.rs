@@ -633,6 +633,11 @@ impl Reach<'_> {
     }
 }
 
+/// The second rarest list a cut-short name must be on filters the names of
+/// the rarest when it is at most this many times longer: marking a name
+/// costs a few nanoseconds, reading the head of one a miss in memory.
+const CUT_FILTER_RATIO: usize = 8;
+
 /// A left-out list this many times longer than the candidates is searched
 /// for them, not read through: each search skips a run of postings.
 const GALLOP_RATIO: usize = 32;
@@ -714,6 +719,9 @@ struct Scratch {
     sorted_candidates: Vec<u32>,
     /// The cut-short names a plan finds.
     cut_short: Vec<u32>,
+    /// One bit per name, set for the holders of the second rarest list a
+    /// cut-short name must be on, while those of the rarest are checked.
+    cut_filter_bits: BitSet,
     /// A plan's verified matches per query unit, and its lookup buffers.
     matched: Vec<Vec<(u32, f32, TokenMatch)>>,
     found: Vec<u32>,
@@ -1525,20 +1533,27 @@ impl NameIndex {
                     .map(|(text, _, _)| self.spelled(text).collect()),
             );
         }
-        let mut starts: &[u32] = leading.iter().min_by_key(|ids| cost(ids)).map_or(&[], |ids| ids);
         // A cut-short name also holds, where the query has its last token,
         // that token or a longer one it starts: often far fewer names than
         // hold the rarest leading token (`Ali Karimian`: the names holding
         // `karimian` or `karimiani`, not every `Ali`).
-        let cut_tokens: Vec<u32>;
-        if truncation {
-            cut_tokens = self
-                .started_by(&form.tokens[form.tokens.len() - 1].0)
-                .unwrap_or_default();
-            if !cut_tokens.is_empty() && cost(&cut_tokens) < cost(starts) {
-                starts = &cut_tokens;
-            }
-        }
+        let cut_tokens = if truncation {
+            self.started_by(&form.tokens[form.tokens.len() - 1].0)
+        } else {
+            None
+        };
+        // The names a cut-short name must be among: its holders of the
+        // rarest of those are read, and the next rarest, when not much
+        // longer, marks them in a bitset first, so that only the names on
+        // both have their heads read (a miss in memory each).
+        let mut sources: Vec<&[u32]> = leading.iter().map(Vec::as_slice).chain(cut_tokens.as_deref()).collect();
+        sources.sort_by_key(|ids| cost(ids));
+        let starts: &[u32] = sources.first().copied().unwrap_or_default();
+        let cut_filter: &[u32] = sources
+            .get(1)
+            .copied()
+            .filter(|ids| cost(ids) as usize <= CUT_FILTER_RATIO * cost(starts) as usize)
+            .unwrap_or_default();
         // Reach names through the other units, adding up for each name the
         // most each unit can give it.
         let mut reached = 0usize;
@@ -1797,22 +1812,37 @@ impl NameIndex {
                 }
                 candidate_bits.clear(candidates.iter().map(|c| c.0));
             }
-            // A cut-short name holds every leading token as it is, so it is
-            // on the lists of `starts` (the rarest of them): each is a
-            // candidate at CUT_SHORT_BOUND, in place of the bound it has as
-            // a name reached, if any.
+            // A cut-short name is on the lists of `starts` (and of
+            // `cut_filter`): each is a candidate at CUT_SHORT_BOUND, in place
+            // of the bound it has as a name reached, if any.
             if !starts.is_empty() {
-                let cut_short = &mut scratch.cut_short;
+                let (cut_short, filter_bits) = (&mut scratch.cut_short, &mut scratch.cut_filter_bits);
                 cut_short.clear();
                 candidate_bits.reserve(self.names.len());
+                let filtered = !cut_filter.is_empty();
+                if filtered {
+                    filter_bits.reserve(self.names.len());
+                    for &id in cut_filter {
+                        reached += self.postings_of(id).len();
+                        for &name in self.postings_of(id) {
+                            filter_bits.insert(name);
+                        }
+                    }
+                }
                 for &id in starts {
                     for &name in self.postings_of(id) {
                         reached += 1;
-                        if !candidate_bits.contains(name) && self.is_cut_short(form, &leading, first_token, name) {
+                        if (!filtered || filter_bits.contains(name))
+                            && !candidate_bits.contains(name)
+                            && self.is_cut_short(form, &leading, first_token, name)
+                        {
                             candidate_bits.insert(name);
                             cut_short.push(name);
                         }
                     }
+                }
+                if filtered {
+                    filter_bits.clear(cut_filter.iter().flat_map(|&id| self.postings_of(id).iter().copied()));
                 }
                 if !cut_short.is_empty() {
                     candidates.retain(|c| !candidate_bits.contains(c.0));

@@ -302,6 +302,45 @@ fn names_cut_short_are_found_through_the_last_token_when_it_is_the_rarer() {
     assert_eq!(cut_short_hits(&names, "ROSNEFT KARIMIAN"), vec![(0, 0.9), (1, 0.9)]);
 }
 
+/// With two leading tokens and a last one, the rarest list a cut-short
+/// name must be on is read, and the next rarest marks its names first:
+/// the names on both, holding the tokens in order, are still found.
+#[test]
+fn names_cut_short_are_found_through_the_two_rarest_lists_they_must_be_on() {
+    let mut names = vec![
+        "ROSNEFT ARGUMENT KARIMIANPOURZADEH TENGXUN RAHMAN QASIM",
+        "ROSNEFT ARGUMENT KARIMIAN TENGXUN RAHMAN QASIM",
+        "ROSNEFT KARIMIANPOURZADEH ARGUMENT TENGXUN RAHMAN QASIM",
+        "ROSSIYA ARGUMENT KARIMIANPOURZADEH TENGXUN RAHMAN QASIM",
+        "ARGUMENT BANK",
+        "ARGUMENT TRADING",
+        "ARGUMENT HOLDING",
+        "ARGUMENT MARINE",
+    ];
+    let others = [
+        "ROSNEFT TENGXUN",
+        "ROSNEFT RAHMAN",
+        "ROSNEFT QASIM",
+        "ROSNEFT BANK",
+        "ROSNEFT TRADING",
+        "ROSNEFT IVANOV",
+        "ROSNEFT PETROV",
+        "ROSNEFT SMITH",
+        "ROSNEFT JONES",
+        "ROSNEFT HOLDING",
+        "ROSNEFT MARINE",
+        "ROSNEFT ENERGY",
+        "ROSNEFT CAPITAL",
+        "ROSNEFT GROUP",
+        "ROSNEFT OKONKWO",
+    ];
+    names.extend(others);
+    assert_eq!(
+        cut_short_hits(&names, "ROSNEFT ARGUMENT KARIMIAN"),
+        vec![(0, 0.9), (1, 0.9)]
+    );
+}
+
 #[test]
 fn names_of_one_entity_that_tie_report_the_name_listed_first() {
     // Names are numbered for locality, not as listed: `Walther` is as common
