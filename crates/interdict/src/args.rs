@@ -344,6 +344,11 @@ pub struct BenchNames {
     /// `{"id", "micros", "reached", "scored"}`: what finds the slow queries.
     #[arg(long, value_name = "FILE")]
     pub timings: Option<PathBuf>,
+    /// Times every case in this many latency passes, one after the other
+    /// (each case between others, as in one pass), and counts each case's
+    /// quickest: steadier figures on a noisy machine, to compare builds.
+    #[arg(long, default_value_t = 1, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub passes: u32,
 }
 
 #[derive(Subcommand)]

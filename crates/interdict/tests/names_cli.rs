@@ -156,3 +156,60 @@ fn threshold_outside_zero_to_one_is_an_error() {
         );
     }
 }
+
+/// `bench names --passes N` times every case N times and reports each
+/// case's quickest: the summary says how many passes, the hits and the
+/// per-case costs are those of one pass, and there is one timing per case.
+#[test]
+fn bench_names_times_every_case_in_each_pass_and_keeps_one_timing_per_case() {
+    let dir = TempDir::new("bench-passes");
+    let list = dir.file("list.ftm.jsonl", LIST.as_bytes());
+    let cases = dir.file(
+        "cases.jsonl",
+        br#"{"id": "c1", "class": "exact", "query": "JSC ARGUMENT", "type": "organization", "expected": "arg-1"}
+{"id": "c2", "class": "typo", "query": "Usama bin Ladn", "type": "person", "expected": "us_ofac_sdn-6365"}
+{"id": "c3", "class": "negative", "query": "Zebulon Quartermaine", "type": "person"}
+"#,
+    );
+    let bench = |passes: &str, timings: &PathBuf| {
+        let out = Command::cargo_bin("interdict")
+            .unwrap()
+            .env_remove("INTERDICT_ORDERS")
+            .env("INTERDICT_DATA_DIR", dir.0.join("store"))
+            .args(["bench", "names", "--cases"])
+            .arg(&cases)
+            .arg("--list")
+            .arg(&list)
+            .args(["--passes", passes, "--timings"])
+            .arg(timings)
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            out.stdout,
+            String::from_utf8_lossy(&out.stderr).to_string(),
+        )
+    };
+    let (one_timings, three_timings) = (dir.0.join("one.jsonl"), dir.0.join("three.jsonl"));
+    let (code, stdout, stderr) = bench("1", &one_timings);
+    assert_eq!(code, Some(0), "{stderr}");
+    let one: Value = serde_json::from_slice(&stdout).unwrap();
+    let (code, stdout, stderr) = bench("3", &three_timings);
+    assert_eq!(code, Some(0), "{stderr}");
+    let three: Value = serde_json::from_slice(&stdout).unwrap();
+    assert_eq!((one["passes"].as_u64(), three["passes"].as_u64()), (Some(1), Some(3)));
+    assert_eq!(three["cases"].as_u64(), Some(3));
+    assert!(one["hits"].as_u64().unwrap() >= 2, "{one}");
+    assert_eq!(three["hits"], one["hits"], "hits are counted in one pass");
+    let lines = |path: &PathBuf| -> Vec<Value> { records(&fs::read(path).unwrap()) };
+    let (a, b) = (lines(&one_timings), lines(&three_timings));
+    let ids: Vec<&str> = b.iter().map(|t| t["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["c1", "c2", "c3"]);
+    for (x, y) in a.iter().zip(&b) {
+        assert_eq!((&x["reached"], &x["scored"]), (&y["reached"], &y["scored"]));
+        assert!(y["micros"].as_f64().unwrap() > 0.0);
+    }
+    let (code, _, stderr) = bench("0", &three_timings);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("--passes"), "{stderr}");
+}

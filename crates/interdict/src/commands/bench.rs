@@ -4,7 +4,9 @@
 //! the whole list and writes, per case, the best score of the expected
 //! entity and the best score of any entity: bench/names/report.py turns
 //! those into recall and false-positive rates. Pass 2 times every query at
-//! the screening threshold, single-threaded, for the latency figures.
+//! the screening threshold, single-threaded, for the latency figures; with
+//! `--passes N` it runs N times over all cases and keeps each case's
+//! quickest time, its hits and costs being those of the first.
 //! The summary goes to stdout as one JSON object.
 
 use std::fs::File;
@@ -100,13 +102,20 @@ pub fn names(cli: &Cli, args: &BenchNames) -> anyhow::Result<Finished> {
     let mut costs = Vec::with_capacity(cases.len());
     let latency_started = Instant::now();
     let mut hits_total = 0usize;
-    for case in &cases {
-        let ev = evidence(case);
-        let t = Instant::now();
-        let (hits, stats) = index.search_with_stats(&case.query, &ev, args.threshold, 10);
-        micros.push(t.elapsed().as_secs_f64() * 1e6);
-        hits_total += hits.len();
-        costs.push(stats);
+    for pass in 0..args.passes {
+        for (at, case) in cases.iter().enumerate() {
+            let ev = evidence(case);
+            let t = Instant::now();
+            let (hits, stats) = index.search_with_stats(&case.query, &ev, args.threshold, 10);
+            let took = t.elapsed().as_secs_f64() * 1e6;
+            if pass == 0 {
+                micros.push(took);
+                hits_total += hits.len();
+                costs.push(stats);
+            } else {
+                micros[at] = micros[at].min(took);
+            }
+        }
     }
     let latency_seconds = latency_started.elapsed().as_secs_f64();
     if let Some(path) = &args.timings {
@@ -133,12 +142,13 @@ pub fn names(cli: &Cli, args: &BenchNames) -> anyhow::Result<Finished> {
         "build_seconds": build_seconds,
         "quality_pass_seconds": quality_seconds,
         "threshold": args.threshold,
+        "passes": args.passes,
         "p50_micros": pct(0.5),
         "p90_micros": pct(0.9),
         "p99_micros": pct(0.99),
         "max_micros": micros.last().copied().unwrap_or(0.0),
         "mean_micros": micros.iter().sum::<f64>() / micros.len().max(1) as f64,
-        "queries_per_second": cases.len() as f64 / latency_seconds.max(1e-9),
+        "queries_per_second": (cases.len() * args.passes as usize) as f64 / latency_seconds.max(1e-9),
         "hits": hits_total,
         "peak_rss_mb": peak_rss_mb(),
     });
