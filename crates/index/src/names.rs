@@ -636,11 +636,11 @@ impl Reach<'_> {
 /// The second rarest list a cut-short name must be on filters the names of
 /// the rarest when it is at most this many times longer: marking a name
 /// costs a few nanoseconds, reading the head of one a miss in memory.
-const CUT_FILTER_RATIO: usize = 8;
+const CUT_FILTER_RATIO: usize = 64;
 
 /// A left-out list this many times longer than the candidates is searched
 /// for them, not read through: each search skips a run of postings.
-const GALLOP_RATIO: usize = 32;
+const GALLOP_RATIO: usize = 8;
 
 /// Calls `f` for each of `ids` in `postings`, both ascending and without
 /// repeats, searching ahead from one id to the next (doubling the step,
@@ -1543,9 +1543,10 @@ impl NameIndex {
             None
         };
         // The names a cut-short name must be among: its holders of the
-        // rarest of those are read, and the next rarest, when not much
-        // longer, marks them in a bitset first, so that only the names on
-        // both have their heads read (a miss in memory each).
+        // rarest of those are read, and the next rarest, when at most
+        // CUT_FILTER_RATIO times longer, marks them in a bitset first, so
+        // that only the names on both have their heads read (a miss in
+        // memory each).
         let mut sources: Vec<&[u32]> = leading.iter().map(Vec::as_slice).chain(cut_tokens.as_deref()).collect();
         sources.sort_by_key(|ids| cost(ids));
         let starts: &[u32] = sources.first().copied().unwrap_or_default();
