@@ -270,6 +270,20 @@ fn a_name_cut_after_a_whole_token_scores_as_cut_short() {
     assert_eq!(cut_short_hits(&names, "ROSNEFT ARGUMENT TENGXUN"), vec![(0, 0.9)]);
 }
 
+/// Names that make `rosneft` a common token, there to be the longer list a
+/// cut-short name must be on: `ROSNEFT` and each of fourteen words, and
+/// each of `more`.
+fn rosneft_and(more: &[&str]) -> Vec<String> {
+    [
+        "TENGXUN", "RAHMAN", "QASIM", "BANK", "TRADING", "IVANOV", "PETROV", "SMITH", "JONES", "HOLDING", "MARINE",
+        "ENERGY", "CAPITAL", "GROUP",
+    ]
+    .iter()
+    .chain(more)
+    .map(|word| format!("ROSNEFT {word}"))
+    .collect()
+}
+
 /// Cut-short names are looked for among those holding the query's last
 /// token, or a longer one it starts, where that is rarer than the leading
 /// tokens (here `rosneft`, held by many): both kinds of cut, inside the
@@ -281,24 +295,8 @@ fn names_cut_short_are_found_through_the_last_token_when_it_is_the_rarer() {
         "ROSNEFT KARIMIAN TENGXUN RAHMAN QASIM ARGUMENT",
         "ROSSIYA KARIMIANPOURZADEH",
     ];
-    let others = [
-        "ROSNEFT ARGUMENT",
-        "ROSNEFT TENGXUN",
-        "ROSNEFT RAHMAN",
-        "ROSNEFT QASIM",
-        "ROSNEFT BANK",
-        "ROSNEFT TRADING",
-        "ROSNEFT IVANOV",
-        "ROSNEFT PETROV",
-        "ROSNEFT SMITH",
-        "ROSNEFT JONES",
-        "ROSNEFT HOLDING",
-        "ROSNEFT MARINE",
-        "ROSNEFT ENERGY",
-        "ROSNEFT CAPITAL",
-        "ROSNEFT GROUP",
-    ];
-    names.extend(others);
+    let others = rosneft_and(&["ARGUMENT"]);
+    names.extend(others.iter().map(String::as_str));
     assert_eq!(cut_short_hits(&names, "ROSNEFT KARIMIAN"), vec![(0, 0.9), (1, 0.9)]);
 }
 
@@ -317,24 +315,8 @@ fn names_cut_short_are_found_through_the_two_rarest_lists_they_must_be_on() {
         "ARGUMENT HOLDING",
         "ARGUMENT MARINE",
     ];
-    let others = [
-        "ROSNEFT TENGXUN",
-        "ROSNEFT RAHMAN",
-        "ROSNEFT QASIM",
-        "ROSNEFT BANK",
-        "ROSNEFT TRADING",
-        "ROSNEFT IVANOV",
-        "ROSNEFT PETROV",
-        "ROSNEFT SMITH",
-        "ROSNEFT JONES",
-        "ROSNEFT HOLDING",
-        "ROSNEFT MARINE",
-        "ROSNEFT ENERGY",
-        "ROSNEFT CAPITAL",
-        "ROSNEFT GROUP",
-        "ROSNEFT OKONKWO",
-    ];
-    names.extend(others);
+    let others = rosneft_and(&["OKONKWO"]);
+    names.extend(others.iter().map(String::as_str));
     assert_eq!(
         cut_short_hits(&names, "ROSNEFT ARGUMENT KARIMIAN"),
         vec![(0, 0.9), (1, 0.9)]
