@@ -1737,8 +1737,8 @@ impl NameIndex {
                             .fold((0.0, 0.0), |top, e| top_two(top, e.value));
                         let (at, end) = if second > 0.0 { self.repeats_of(id) } else { (0, 0) };
                         let repeats = &self.postings[at as usize..end as usize];
-                        let postings = self.postings_of(id);
-                        reached += postings.len();
+                        let mut postings = self.postings_of(id);
+                        reached += postings.len() + repeats.len();
                         if postings.len() >= GALLOP_RATIO * candidates.len() {
                             if !sorted {
                                 sorted_candidates.clear();
@@ -1747,19 +1747,16 @@ impl NameIndex {
                                 sorted = true;
                             }
                             for_each_in(postings, sorted_candidates, |n| sums[n as usize] += first);
-                        } else {
+                            postings = &[];
+                        }
+                        // The repeats are always read through: a name is on
+                        // them once for each time more than once it holds
+                        // the spelling.
+                        for (postings, value) in [(postings, first), (repeats, second)] {
                             for &n in postings {
                                 if candidate_bits.contains(n) {
-                                    sums[n as usize] += first;
+                                    sums[n as usize] += value;
                                 }
-                            }
-                        }
-                        // A name is on the repeats once for each time more
-                        // than once it holds the spelling: read through.
-                        reached += repeats.len();
-                        for &n in repeats {
-                            if candidate_bits.contains(n) {
-                                sums[n as usize] += second;
                             }
                         }
                         read += same;
@@ -1824,8 +1821,9 @@ impl NameIndex {
                 if filtered {
                     filter_bits.reserve(self.names.len());
                     for &id in cut_filter {
-                        reached += self.postings_of(id).len();
-                        for &name in self.postings_of(id) {
+                        let holders = self.postings_of(id);
+                        reached += holders.len();
+                        for &name in holders {
                             filter_bits.insert(name);
                         }
                     }
