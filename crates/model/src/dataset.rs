@@ -44,11 +44,11 @@ pub struct Issue {
 impl Dataset {
     /// Appends another dataset's records.
     pub fn extend(&mut self, other: Dataset) {
-        self.sources.extend(other.sources);
-        self.orders.extend(other.orders);
-        self.entities.extend(other.entities);
-        self.relations.extend(other.relations);
-        self.designations.extend(other.designations);
+        append(&mut self.sources, other.sources);
+        append(&mut self.orders, other.orders);
+        append(&mut self.entities, other.entities);
+        append(&mut self.relations, other.relations);
+        append(&mut self.designations, other.designations);
     }
 
     /// Checks the rules that span records: unique ids, references that
@@ -369,5 +369,49 @@ impl Dataset {
             }
         }
         issues
+    }
+}
+
+/// `into` followed by `more`, built in whichever of the two buffers is the
+/// larger: appending a large list to the few built-in records must not
+/// copy the list into a new buffer while the old one is still held, which
+/// would need its memory twice over at the peak.
+fn append<T>(into: &mut Vec<T>, mut more: Vec<T>) {
+    if more.len() > into.len() {
+        more.splice(0..0, into.drain(..));
+        *into = more;
+    } else {
+        into.append(&mut more);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_entities(ids: &[&str]) -> Dataset {
+        Dataset {
+            entities: ids.iter().map(|id| Entity::new(*id, EntityKind::Company, *id)).collect(),
+            ..Dataset::default()
+        }
+    }
+
+    fn ids(d: &Dataset) -> Vec<&str> {
+        d.entities.iter().map(|e| e.id.as_str()).collect()
+    }
+
+    #[test]
+    fn extending_with_a_larger_dataset_keeps_its_own_records_first() {
+        let mut builtin = with_entities(&["a", "b"]);
+        builtin.extend(with_entities(&["c", "d", "e"]));
+        assert_eq!(ids(&builtin), ["a", "b", "c", "d", "e"]);
+    }
+
+    #[test]
+    fn extending_with_a_smaller_dataset_appends_its_records() {
+        let mut list = with_entities(&["a", "b", "c"]);
+        list.extend(with_entities(&["d", "e"]));
+        list.extend(Dataset::default());
+        assert_eq!(ids(&list), ["a", "b", "c", "d", "e"]);
     }
 }
