@@ -35,11 +35,47 @@ pub struct Snapshot {
     /// (identifier type, comparison key) → (entity, identifier) positions.
     identifiers: HashMap<(String, String), Vec<(usize, usize)>>,
     /// Per entity: indices of relations whose `from` is the entity.
-    out_edges: Vec<Vec<usize>>,
+    out_edges: Groups,
     /// Per entity: indices of relations whose `to` is the entity.
-    in_edges: Vec<Vec<usize>>,
+    in_edges: Groups,
     /// Per entity: indices of its designations.
-    designations: Vec<Vec<usize>>,
+    designations: Groups,
+}
+
+/// Indices grouped by entity, in one array: `items[starts[g]..starts[g + 1]]`
+/// is group `g`'s, in the order they were given. A list of millions of
+/// entities, most with no relation and no designation, would otherwise hold
+/// three empty vectors (72 bytes) for each of them.
+#[derive(Debug)]
+struct Groups {
+    starts: Vec<u32>,
+    items: Vec<u32>,
+}
+
+impl Groups {
+    /// Groups `pairs` of (group, item) for groups `0..groups`.
+    fn new(groups: usize, pairs: impl Iterator<Item = (usize, usize)> + Clone) -> Groups {
+        let mut starts = vec![0u32; groups + 1];
+        for (g, _) in pairs.clone() {
+            starts[g + 1] += 1;
+        }
+        for g in 0..groups {
+            starts[g + 1] += starts[g];
+        }
+        let mut next = starts.clone();
+        let mut items = vec![0u32; starts[groups] as usize];
+        for (g, item) in pairs {
+            items[next[g] as usize] = item as u32;
+            next[g] += 1;
+        }
+        Groups { starts, items }
+    }
+
+    fn get(&self, group: usize) -> impl Iterator<Item = usize> + '_ {
+        self.items[self.starts[group] as usize..self.starts[group + 1] as usize]
+            .iter()
+            .map(|&item| item as usize)
+    }
 }
 
 /// An entity found by identifier.
@@ -84,17 +120,19 @@ impl Snapshot {
                 identifiers.entry(key).or_default().push((ei, ii));
             }
         }
-        let mut out_edges = vec![Vec::new(); dataset.entities.len()];
-        let mut in_edges = vec![Vec::new(); dataset.entities.len()];
-        for (ri, r) in dataset.relations.iter().enumerate() {
-            // validate() guarantees both ends exist.
-            out_edges[entity_index[&r.from]].push(ri);
-            in_edges[entity_index[&r.to]].push(ri);
-        }
-        let mut designations = vec![Vec::new(); dataset.entities.len()];
-        for (di, d) in dataset.designations.iter().enumerate() {
-            designations[entity_index[&d.entity_id]].push(di);
-        }
+        // validate() guarantees that every reference resolves.
+        let entities = dataset.entities.len();
+        let relations = dataset.relations.iter().enumerate();
+        let out_edges = Groups::new(entities, relations.clone().map(|(ri, r)| (entity_index[&r.from], ri)));
+        let in_edges = Groups::new(entities, relations.map(|(ri, r)| (entity_index[&r.to], ri)));
+        let designations = Groups::new(
+            entities,
+            dataset
+                .designations
+                .iter()
+                .enumerate()
+                .map(|(di, d)| (entity_index[&d.entity_id], di)),
+        );
         Ok(Snapshot {
             id,
             designations,
@@ -144,9 +182,10 @@ impl Snapshot {
     /// The designations of an entity, in the order the lists gave them.
     pub fn designations_of(&self, entity_id: &str) -> Vec<&interdict_model::Designation> {
         match self.entity_index.get(entity_id) {
-            Some(&i) => self.designations[i]
-                .iter()
-                .map(|&d| &self.dataset.designations[d])
+            Some(&i) => self
+                .designations
+                .get(i)
+                .map(|d| &self.dataset.designations[d])
                 .collect(),
             None => Vec::new(),
         }
@@ -204,17 +243,34 @@ impl Snapshot {
         entity_id: &str,
         kinds: &[RelationKind],
         date: interdict_model::Date,
-        table: &'a [Vec<usize>],
+        table: &'a Groups,
         other: impl Fn(&'a Relation) -> &'a String,
     ) -> Vec<(&'a Entity, &'a Relation)> {
         let Some(&i) = self.entity_index.get(entity_id) else {
             return Vec::new();
         };
-        table[i]
-            .iter()
-            .map(|&ri| &self.dataset.relations[ri])
+        table
+            .get(i)
+            .map(|ri| &self.dataset.relations[ri])
             .filter(|r| kinds.contains(&r.kind) && r.active_on(date))
             .map(|r| (&self.dataset.entities[self.entity_index[other(r)]], r))
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Groups;
+
+    #[test]
+    fn groups_keep_each_groups_items_in_the_order_given_and_empty_groups_empty() {
+        let pairs = [(2, 10), (0, 11), (2, 12), (3, 13), (2, 14)];
+        let groups = Groups::new(5, pairs.iter().copied());
+        let of = |g| groups.get(g).collect::<Vec<_>>();
+        assert_eq!(of(0), [11]);
+        assert_eq!(of(1), Vec::<usize>::new());
+        assert_eq!(of(2), [10, 12, 14]);
+        assert_eq!(of(3), [13]);
+        assert_eq!(of(4), Vec::<usize>::new());
     }
 }

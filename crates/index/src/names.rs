@@ -799,7 +799,12 @@ pub struct NameIndex {
     letters: Vec<Letter>,
     /// Each distinct token: how many names hold it, and its number.
     tokens: TextMap<TokenStats>,
+    /// The distinct secondary evidence of the listed entities, and each
+    /// entity's place in it: most entities of a large list share one of a
+    /// few (a kind, no date, no country), and a place is 4 bytes where an
+    /// `Evidence` is 56.
     evidence: Vec<Evidence>,
+    evidence_of: Vec<u32>,
     name_count: u32,
 }
 
@@ -1085,7 +1090,18 @@ impl NameIndex {
                 letters[slot].postings += v.postings.1 as usize;
             }
         }
-        let evidence = dataset.entities.iter().map(entity_evidence).collect();
+        let mut evidence = Vec::new();
+        let mut places: HashMap<Evidence, u32> = HashMap::new();
+        let evidence_of = dataset
+            .entities
+            .iter()
+            .map(|e| {
+                *places.entry(entity_evidence(e)).or_insert_with_key(|distinct| {
+                    evidence.push(distinct.clone());
+                    evidence.len() as u32 - 1
+                })
+            })
+            .collect();
         let mut index = NameIndex {
             names,
             heads,
@@ -1104,6 +1120,7 @@ impl NameIndex {
             letters,
             tokens: tokens_seen,
             evidence,
+            evidence_of,
             name_count,
             token_match_starts: Vec::new(),
             token_matches: Vec::new(),
@@ -1371,13 +1388,18 @@ impl NameIndex {
         }
     }
 
+    /// The secondary evidence of listed entity `entity`.
+    fn evidence_of(&self, entity: u32) -> &Evidence {
+        &self.evidence[self.evidence_of[entity as usize] as usize]
+    }
+
     /// The weak-alias factor and the secondary evidence on a name score.
     fn finish_score(&self, mut score: f32, name: &IndexedName, evidence: &Evidence) -> f32 {
         if name.weak {
             score *= WEAK_ALIAS_FACTOR;
         }
         if evidence != &Evidence::default() {
-            score += adjust(evidence, &self.evidence[name.entity as usize]).total();
+            score += adjust(evidence, self.evidence_of(name.entity)).total();
         }
         round3(score.clamp(0.0, 1.0))
     }
@@ -1403,7 +1425,7 @@ impl NameIndex {
                     name: name_text(&self.name_texts, name.text).to_string(),
                     score,
                     features,
-                    adjustment: adjust(evidence, &self.evidence[entity as usize]),
+                    adjustment: adjust(evidence, self.evidence_of(entity)),
                     weak_alias: name.weak,
                 }
             })

@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 /// What kind of party a name belongs to, as far as matching cares.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PartyKind {
     Person,
@@ -13,7 +13,7 @@ pub enum PartyKind {
 }
 
 /// A birth date as precise as it is known.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct BirthDate {
     pub year: i32,
     pub month: Option<u8>,
@@ -21,7 +21,7 @@ pub struct BirthDate {
 }
 
 /// The secondary facts of one side (the input, or a listed entity).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Evidence {
     pub kind: Option<PartyKind>,
     pub birth_dates: Vec<BirthDate>,
