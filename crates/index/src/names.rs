@@ -496,6 +496,10 @@ const REACH_BLOCK: u32 = 1 << 16;
 /// name's data: enough for the misses of that many to overlap.
 const PREFETCH_AHEAD: usize = 32;
 
+/// How many vocabulary units ahead the loop weighing a query's matches asks
+/// for the next unit's entry.
+const VOCAB_AHEAD: usize = 8;
+
 /// Asks the core to bring `items[at]` into its cache without waiting for
 /// it, so that a loop reading names at random, asking a few names ahead,
 /// has their misses in memory overlap rather than come one after another
@@ -1483,7 +1487,10 @@ impl NameIndex {
                 }
                 continue;
             }
-            for &(id, sim, _) in &matched[qi] {
+            for (at, &(id, sim, _)) in matched[qi].iter().enumerate() {
+                if let Some(&(ahead, _, _)) = matched[qi].get(at + VOCAB_AHEAD) {
+                    prefetch(&self.vocab, ahead as usize);
+                }
                 let v = &self.vocab[id as usize];
                 entries.push(Entry {
                     unit: qi,
