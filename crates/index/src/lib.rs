@@ -98,7 +98,9 @@ impl Snapshot {
         // megabytes that would otherwise be held at once, beside the dataset.
         let mut hasher = std::io::BufWriter::with_capacity(1 << 16, Sha256::new());
         serde_json::to_writer(&mut hasher, &dataset).map_err(Error::serialize)?;
-        let hasher = hasher.into_inner().map_err(|e| Error::serialize(serde_json::Error::io(e.into_error())))?;
+        let hasher = hasher
+            .into_inner()
+            .map_err(|e| Error::serialize(serde_json::Error::io(e.into_error())))?;
         let id = format!("sha256:{:x}", hasher.finalize());
 
         let entity_index: HashMap<String, usize> = dataset

@@ -391,7 +391,10 @@ mod tests {
 
     fn with_entities(ids: &[&str]) -> Dataset {
         Dataset {
-            entities: ids.iter().map(|id| Entity::new(*id, EntityKind::Company, *id)).collect(),
+            entities: ids
+                .iter()
+                .map(|id| Entity::new(*id, EntityKind::Company, *id))
+                .collect(),
             ..Dataset::default()
         }
     }
