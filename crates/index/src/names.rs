@@ -1504,7 +1504,13 @@ impl NameIndex {
             (sim * (wq + wc) - wq).max(0.0)
         };
         // Every way a query unit meets listed names: a vocabulary unit, or
-        // for an initial, its letter.
+        // for an initial, its letter. Each unit's first few matches are
+        // asked for at once: most units have only a few.
+        for unit_matches in matched {
+            for &(id, _, _) in unit_matches.iter().take(VOCAB_AHEAD) {
+                prefetch(&self.vocab, id as usize);
+            }
+        }
         let mut entries: Vec<Entry> = Vec::new();
         for (qi, unit) in form.units.iter().enumerate() {
             if unit.initial {
