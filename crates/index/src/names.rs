@@ -696,10 +696,13 @@ impl Default for KnownFilter {
 }
 
 impl KnownFilter {
-    const WORDS: usize = 256;
+    /// The filter holds 2^BITS bits; an id's bit is the top BITS bits of
+    /// its hash.
+    const BITS: u32 = 14;
+    const WORDS: usize = (1 << Self::BITS) / 64;
 
     fn bit(id: u32) -> usize {
-        (id.wrapping_mul(0x9E37_79B1) >> (32 - 14)) as usize
+        (id.wrapping_mul(0x9E37_79B1) >> (32 - Self::BITS)) as usize
     }
 
     fn insert(&mut self, id: u32) {
