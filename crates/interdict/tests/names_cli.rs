@@ -124,9 +124,67 @@ fn bad_rows_are_reported_with_line_and_field_and_the_rest_runs() {
         "{stderr}"
     );
     assert!(stderr.contains("names.csv:4: field `country`"), "{stderr}");
+    // Every row has its record, in input order: a rejected one says why
+    // and has no `hits`, so it cannot pass for a row that matched nothing.
     let rows = records(&out.stdout);
-    assert_eq!(rows.len(), 1);
-    assert_eq!(rows[0]["line"], 5);
+    assert_eq!(rows.len(), 4);
+    for (row, line, field) in [(&rows[0], 2, "name"), (&rows[1], 3, "type"), (&rows[2], 4, "country")] {
+        assert_eq!(row["line"], line);
+        assert_eq!(row["error"]["field"], field);
+        assert!(row.get("hits").is_none(), "{row}");
+    }
+    assert!(
+        rows[1]["error"]["message"].as_str().unwrap().ends_with(
+            "names.csv:3: field `type`: unknown type `spaceship`: expected person, organization, vessel or aircraft"
+        ),
+        "{}",
+        rows[1]
+    );
+    assert_eq!(rows[1]["input"]["type"], "spaceship");
+    assert_eq!(rows[3]["line"], 5);
+    assert_eq!(top(&rows[3]), Some(("ros-1".into(), 1.0)));
+    assert!(rows[3].get("error").is_none());
+}
+
+#[test]
+fn a_rejected_row_keeps_its_place_in_csv_and_jsonl_output() {
+    let dir = TempDir::new("bad-place");
+    // Line 2 is not valid UTF-8: the row cannot be read at all, so its
+    // record has the line and the reason but no input.
+    let input = dir.file("names.txt", b"Bank Rossiya\nbad \xFF name\nJSC ARGUMENT\n");
+    let out = screen(&dir, &input, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let rows = records(&out.stdout);
+    assert_eq!(rows.len(), 3);
+    assert_eq!(top(&rows[0]), Some(("ros-1".into(), 1.0)));
+    assert_eq!(rows[1]["line"], 2);
+    assert!(rows[1].get("input").is_none(), "{}", rows[1]);
+    assert!(
+        rows[1]["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("names.txt:2:5: not valid UTF-8"),
+        "{}",
+        rows[1]
+    );
+    assert_eq!(top(&rows[2]), Some(("arg-1".into(), 1.0)));
+
+    let out = screen(&dir, &input, &["--format", "csv"]);
+    assert_eq!(out.status.code(), Some(1));
+    let mut reader = csv::Reader::from_reader(out.stdout.as_slice());
+    assert_eq!(
+        reader.headers().unwrap(),
+        vec!["line", "input", "rank", "entity_id", "name", "score", "kind", "error"]
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 3);
+    assert_eq!(&rows[0][0], "1");
+    assert_eq!(&rows[0][3], "ros-1");
+    assert_eq!(&rows[0][7], "");
+    assert_eq!(&rows[1][0], "2");
+    assert_eq!(&rows[1][3], "");
+    assert!(rows[1][7].contains("names.txt:2:5: not valid UTF-8"), "{:?}", rows[1]);
+    assert_eq!(&rows[2][3], "arg-1");
 }
 
 #[test]

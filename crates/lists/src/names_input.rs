@@ -17,7 +17,8 @@ use crate::inventory::csv_error;
 /// bounds the work one row can cause.
 pub const MAX_NAME_BYTES: usize = 1024;
 
-/// The longest line read whole; a longer line is skipped with an error.
+/// The longest line (a CSV row) read whole; a longer one is skipped with
+/// an error.
 pub const MAX_LINE_BYTES: usize = 64 * 1024;
 
 /// One row of names input.
@@ -307,6 +308,15 @@ impl NamesReader {
             }
             Ok(true) => {
                 let line = record.position().map_or(0, |p| p.line());
+                // The same bound as a line of text: a row this long holds no
+                // name, whatever its columns.
+                if record.as_slice().len() > MAX_LINE_BYTES {
+                    return Some(Err(self.invalid(
+                        line,
+                        "name",
+                        format!("row longer than {MAX_LINE_BYTES} bytes: skipped"),
+                    )));
+                }
                 let mut fields = Vec::with_capacity(record.len());
                 for (i, raw) in record.iter().enumerate() {
                     let header = headers.get(i).cloned().unwrap_or_else(|| format!("column{}", i + 1));
@@ -410,6 +420,23 @@ mod tests {
         );
         assert_eq!(r[2].as_ref().unwrap().name, "last");
         assert_eq!(r[2].as_ref().unwrap().line, 3);
+    }
+
+    #[test]
+    fn an_oversized_csv_row_is_skipped_with_a_reason_and_the_rest_runs() {
+        // A name under the name limit, with a note that makes the row too
+        // long: the row goes, whatever column made it long.
+        let mut bytes = b"name,note\nfirst,x\nBank Rossiya,\"".to_vec();
+        bytes.extend(std::iter::repeat_n(b'a', 10 * 1024 * 1024));
+        bytes.extend(b"\"\nlast,y\n");
+        let (_d, p) = write("in.csv", &bytes);
+        let r = rows(&p);
+        assert_eq!(r.len(), 3);
+        assert_eq!(r[0].as_ref().unwrap().name, "first");
+        let err = r[1].as_ref().unwrap_err();
+        assert!(err.contains(":3: field `name`: row longer than 65536 bytes"), "{err}");
+        assert_eq!(r[2].as_ref().unwrap().name, "last");
+        assert_eq!(r[2].as_ref().unwrap().line, 4);
     }
 
     #[test]

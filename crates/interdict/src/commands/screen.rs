@@ -1,9 +1,10 @@
 //! `interdict screen names`: screen names against the lists.
 //!
-//! One output record per input row, in input order; bad rows are reported
-//! on stderr with file, line and field and the rest of the file goes on
-//! (the exit code is then 1). The JSONL record is documented in
-//! docs/output.md.
+//! One output record per input row, in input order. A bad row is reported
+//! on stderr with file, line and field, and gets a record that says why in
+//! place of hits, so that the output still lines up with the input; the
+//! rest of the file goes on (the exit code is then 1). The records are
+//! documented in docs/output.md.
 
 use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
@@ -79,6 +80,40 @@ struct Record<'a> {
     hits: Vec<HitRecord<'a>>,
 }
 
+/// The record of a row that was not screened. It has no `hits`, so that a
+/// reader looking for them cannot take the row for one that matched
+/// nothing.
+#[derive(Serialize)]
+struct RejectedRecord<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<u64>,
+    /// The row as read, when it could be read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    input: Option<serde_json::Map<String, serde_json::Value>>,
+    error: RejectedError<'a>,
+}
+
+#[derive(Serialize)]
+struct RejectedError<'a> {
+    message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    field: Option<&'a str>,
+}
+
+/// Why a row was not screened: where, and the message printed on stderr.
+struct Rejection {
+    line: Option<u64>,
+    field: Option<String>,
+    message: String,
+}
+
+fn input_object(row: &NameRow) -> serde_json::Map<String, serde_json::Value> {
+    row.fields
+        .iter()
+        .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+        .collect()
+}
+
 /// The secondary evidence of an input row; a value that cannot be read is
 /// an error naming its field.
 pub fn row_evidence(row: &NameRow) -> Result<Evidence, (&'static str, String)> {
@@ -123,6 +158,52 @@ pub fn screening_snapshot(cli: &Cli, lists: &[PathBuf]) -> anyhow::Result<(Snaps
     }
 }
 
+/// Writes the record of a rejected row in the chosen format: JSONL a
+/// [`RejectedRecord`], CSV a row with the `error` column filled and no hit,
+/// the table a row saying it was rejected.
+fn write_rejected(
+    format: ScreenFormat,
+    out: &mut impl Write,
+    csv_out: Option<&mut csv::Writer<BufWriter<io::Stdout>>>,
+    table: &mut Table,
+    row: Option<&NameRow>,
+    rejection: &Rejection,
+) -> anyhow::Result<()> {
+    let line = rejection.line.map(|l| l.to_string()).unwrap_or_default();
+    let name = row.map(|r| r.name.clone()).unwrap_or_default();
+    match format {
+        ScreenFormat::Jsonl => {
+            let record = RejectedRecord {
+                line: rejection.line,
+                input: row.map(input_object),
+                error: RejectedError {
+                    message: &rejection.message,
+                    field: rejection.field.as_deref(),
+                },
+            };
+            serde_json::to_writer(&mut *out, &record)?;
+            writeln!(out)?;
+        }
+        ScreenFormat::Csv => {
+            let w = csv_out.expect("csv writer");
+            w.write_record([
+                line,
+                name,
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                rejection.message.clone(),
+            ])?;
+        }
+        ScreenFormat::Table => {
+            table.row(vec![line, name, "-".into(), "-".into(), "rejected: see stderr".into()]);
+        }
+    }
+    Ok(())
+}
+
 pub fn names(cli: &Cli, args: &ScreenNames) -> anyhow::Result<Finished> {
     let started = Instant::now();
     let (snapshot, lists_notice) = screening_snapshot(cli, &args.list)?;
@@ -136,7 +217,7 @@ pub fn names(cli: &Cli, args: &ScreenNames) -> anyhow::Result<Finished> {
     let mut csv_out = match args.format {
         ScreenFormat::Csv => {
             let mut w = csv::Writer::from_writer(BufWriter::new(io::stdout()));
-            w.write_record(["line", "input", "rank", "entity_id", "name", "score", "kind"])?;
+            w.write_record(["line", "input", "rank", "entity_id", "name", "score", "kind", "error"])?;
             Some(w)
         }
         _ => None,
@@ -151,23 +232,40 @@ pub fn names(cli: &Cli, args: &ScreenNames) -> anyhow::Result<Finished> {
     let (mut screened, mut with_hits, mut rejected) = (0usize, 0usize, 0usize);
     let mut last_progress = Instant::now();
     for row in reader {
-        let row = match row {
-            Ok(row) => row,
-            Err(e) => {
-                eprintln!("error: {e}");
-                rejected += 1;
-                continue;
-            }
+        let rejection = match row {
+            Ok(row) => match row_evidence(&row) {
+                Ok(evidence) => Ok((row, evidence)),
+                Err((field, message)) => Err((
+                    Rejection {
+                        line: Some(row.line),
+                        field: Some(field.to_string()),
+                        message: format!("{}:{}: field `{field}`: {message}", args.input.display(), row.line),
+                    },
+                    Some(row),
+                )),
+            },
+            Err(e) => Err((
+                Rejection {
+                    line: e.line_number(),
+                    field: e.field_name().map(str::to_string),
+                    message: e.to_string(),
+                },
+                None,
+            )),
         };
-        let evidence = match row_evidence(&row) {
-            Ok(e) => e,
-            Err((field, message)) => {
-                eprintln!(
-                    "error: {}:{}: field `{field}`: {message}",
-                    args.input.display(),
-                    row.line
-                );
+        let (row, evidence) = match rejection {
+            Ok(screenable) => screenable,
+            Err((rejection, row)) => {
+                eprintln!("error: {}", rejection.message);
                 rejected += 1;
+                write_rejected(
+                    args.format,
+                    &mut out,
+                    csv_out.as_mut(),
+                    &mut table,
+                    row.as_ref(),
+                    &rejection,
+                )?;
                 continue;
             }
         };
@@ -177,11 +275,7 @@ pub fn names(cli: &Cli, args: &ScreenNames) -> anyhow::Result<Finished> {
         let records: Vec<HitRecord> = hits.iter().map(|h| HitRecord::new(&snapshot, h)).collect();
         match args.format {
             ScreenFormat::Jsonl => {
-                let input = row
-                    .fields
-                    .iter()
-                    .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
-                    .collect();
+                let input = input_object(&row);
                 serde_json::to_writer(
                     &mut out,
                     &Record {
@@ -203,6 +297,7 @@ pub fn names(cli: &Cli, args: &ScreenNames) -> anyhow::Result<Finished> {
                         String::new(),
                         String::new(),
                         String::new(),
+                        String::new(),
                     ])?;
                 }
                 for (rank, h) in records.iter().enumerate() {
@@ -214,6 +309,7 @@ pub fn names(cli: &Cli, args: &ScreenNames) -> anyhow::Result<Finished> {
                         h.name.to_string(),
                         format!("{:.3}", h.score),
                         h.kind.to_string(),
+                        String::new(),
                     ])?;
                 }
             }
