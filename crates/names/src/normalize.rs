@@ -2,10 +2,13 @@
 //! look-alike letters, transliteration and diacritics.
 //!
 //! The output of [`latin_forms`] is what every later step works on: plain
-//! ASCII, lower case, words separated by single spaces. A name can have two
+//! ASCII, lower case, words separated by spaces or punctuation (one or
+//! more: syllables of Han, Hangul and Kana come out as ` ma  yun `), which
+//! [`crate::tokenize`] splits on. A name can have two
 //! forms when a letter has two accepted spellings (German `ü` as `u` and as
 //! `ue`); screening compares every form and keeps the best.
 
+use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
 /// The longest name, in bytes, that is analysed; longer input is cut at a
@@ -35,7 +38,7 @@ fn latin_lookalike(c: char) -> Option<char> {
     Some(match c {
         'а' | 'α' => 'a',
         'в' | 'β' => 'b',
-        'с' | 'ϲ' => 'c',
+        'с' => 'c',
         'ԁ' => 'd',
         'е' | 'ё' | 'ε' => 'e',
         'һ' => 'h',
@@ -57,7 +60,7 @@ fn latin_lookalike(c: char) -> Option<char> {
         'у' | 'γ' => 'y',
         'А' | 'Α' => 'A',
         'В' | 'Β' => 'B',
-        'С' | 'Ϲ' => 'C',
+        'С' => 'C',
         'Е' | 'Ε' => 'E',
         'Н' | 'Η' => 'H',
         'І' | 'Ι' => 'I',
@@ -135,7 +138,15 @@ pub fn latin_forms(raw: &str) -> Vec<String> {
 
 /// [`latin_forms`] step by step, for a name already cut to size.
 fn latin_forms_of_unicode(raw: &str) -> Vec<String> {
-    let visible: String = raw.nfkc().filter(|c| !is_invisible(*c)).collect();
+    // Invisible characters go before NFKC, which would not join a letter
+    // and its accent across one (`e`, U+200B, U+0301). NFKC makes no
+    // invisible character of a visible one.
+    let visible: String = raw
+        .chars()
+        .filter(|c| !is_invisible(*c))
+        .map(keep_lunate_sigma)
+        .nfkc()
+        .collect();
     let unspoofed = fold_lookalikes(&visible);
     let main = transliterate(&unspoofed, false);
     let mut forms = vec![main];
@@ -149,6 +160,17 @@ fn latin_forms_of_unicode(raw: &str) -> Vec<String> {
         }
     }
     forms
+}
+
+/// NFKC makes the lunate sigma `ϲ` a final sigma `ς`, and the look-alike
+/// of `c` would be lost: it becomes the Cyrillic `с` first, which NFKC
+/// keeps, is drawn the same and transliterates the same (`s`).
+fn keep_lunate_sigma(c: char) -> char {
+    match c {
+        '\u{03F2}' => '\u{0441}',
+        '\u{03F9}' => '\u{0421}',
+        _ => c,
+    }
 }
 
 fn cut(s: &str, max: usize) -> &str {
@@ -243,8 +265,10 @@ fn transliterate(s: &str, german: bool) -> String {
             continue;
         }
         let latin = any_ascii::any_ascii_char(c);
-        if latin.is_empty() && !c.is_alphanumeric() {
-            // Symbols and punctuation outside ASCII separate words.
+        if latin.is_empty() && !c.is_alphanumeric() && !is_combining_mark(c) {
+            // Symbols and punctuation outside ASCII separate words. An
+            // accent NFKC found no composed letter for (`Ọ̀`) is dropped
+            // like the others.
             out.push(' ');
             continue;
         }
@@ -252,6 +276,9 @@ fn transliterate(s: &str, german: bool) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod properties;
 
 #[cfg(test)]
 mod tests {
@@ -294,6 +321,60 @@ mod tests {
     }
 
     #[test]
+    fn greek_lookalikes_inside_latin_words_are_folded() {
+        // Greek `Ρ` (rho), `Η` (eta), `ν` (nu) and `υ` (upsilon): read as
+        // Greek they would give `rfizer`, `iuawei`, `nolvo`, `samsyng`.
+        assert_eq!(main_form("\u{03A1}fizer"), "pfizer");
+        assert_eq!(main_form("\u{0397}uawei"), "huawei");
+        assert_eq!(main_form("\u{03BD}olvo"), "volvo");
+        assert_eq!(main_form("Sams\u{03C5}ng"), "samsung");
+    }
+
+    #[test]
+    fn lunate_sigma_inside_a_latin_word_is_a_c_not_an_s() {
+        // NFKC makes `ϲ` a final sigma `ς`, which is not drawn like a `c`.
+        assert_eq!(main_form("\u{03F9}oca-\u{03F2}ola"), "coca-cola");
+        // In a Greek word it is still a sigma.
+        assert_eq!(main_form("\u{03F2}\u{03BF}\u{03C6}\u{03AF}\u{03B1}"), "sofia");
+    }
+
+    #[test]
+    fn wholly_greek_words_are_transliterated_not_folded() {
+        // `ν` and `η` would be `v` and `n` if taken for look-alikes.
+        assert_eq!(main_form("Νίκος Παππάς"), "nikos pappas");
+        assert_eq!(main_form("Αθήνα"), "athina");
+    }
+
+    #[test]
+    fn every_zero_width_soft_hyphen_and_bidi_control_is_invisible() {
+        let listed = ['\u{00AD}', '\u{061C}', '\u{180E}', '\u{2060}', '\u{FEFF}']
+            .into_iter()
+            .chain('\u{200B}'..='\u{200F}')
+            .chain('\u{202A}'..='\u{202E}')
+            .chain('\u{2066}'..='\u{2069}');
+        for c in listed {
+            assert!(is_invisible(c), "U+{:04X}", c as u32);
+        }
+    }
+
+    #[test]
+    fn an_invisible_character_between_a_letter_and_its_accent_does_not_split_the_word() {
+        assert_eq!(main_form("Jose\u{200B}\u{0301}phine"), "josephine");
+        assert_eq!(
+            latin_forms("Mu\u{200B}\u{0308}ller"),
+            vec!["muller".to_string(), "mueller".to_string()]
+        );
+    }
+
+    #[test]
+    fn an_accent_with_no_composed_letter_does_not_split_the_word() {
+        // Yoruba `Ọ̀` (dot below and grave) has no composed letter, nor has
+        // the `i̇` that lower-casing a Turkish `İ` gives.
+        assert_eq!(main_form("O\u{0323}\u{0300}la"), "ola");
+        assert_eq!(main_form("i\u{0307}stanbul"), "istanbul");
+    }
+
+    #[test]
     fn wholly_cyrillic_words_are_transliterated_not_folded() {
         assert_eq!(main_form("Юрий Щербаков"), "yuriy shcherbakov");
         assert_eq!(main_form("Хабибуллин"), "khabibullin");
@@ -312,6 +393,25 @@ mod tests {
     }
 
     #[test]
+    fn katakana_is_romanised_syllable_by_syllable() {
+        assert_eq!(main_form("トヨタ"), "to yo ta");
+        assert_eq!(main_form("スズキ"), "su zu ki");
+        // `ン` is a syllable of its own.
+        assert_eq!(main_form("ホンダ"), "ho n da");
+    }
+
+    #[test]
+    fn hiragana_is_romanised_syllable_by_syllable() {
+        // Miyazaki Hayao, family name first.
+        assert_eq!(main_form("みやざき はやお"), "mi ya za ki ha ya o");
+    }
+
+    #[test]
+    fn half_width_katakana_reads_as_full_width() {
+        assert_eq!(main_form("ﾄﾖﾀ"), "to yo ta");
+    }
+
+    #[test]
     fn hangul_becomes_list_spelling() {
         assert_eq!(main_form("김정은"), "kim jong un");
     }
@@ -325,6 +425,17 @@ mod tests {
         // Inside a word, the ain comes out as a backquote, which tokens drop.
         assert_eq!(main_form("سعد"), "s`d");
         assert_eq!(main_form("משה כהן"), "msh khhn");
+    }
+
+    #[test]
+    fn punctuation_comes_out_as_ascii_punctuation_for_the_tokens_to_split_on() {
+        assert_eq!(main_form("AL-QAIDA, (Base)"), "al-qaida, (base)");
+        assert_eq!(main_form("Al\u{2014}Hassan"), "al-hassan");
+        assert_eq!(main_form("«Rosneft»"), "<<rosneft>>");
+        assert_eq!(main_form("Ivanov\u{060C} Petrov"), "ivanov, petrov");
+        assert_eq!(main_form("腾讯・控股"), "teng xun - kong gu");
+        // Apostrophes stay apostrophes, which tokens drop without a split.
+        assert_eq!(main_form("O\u{2019}Brien"), "o'brien");
     }
 
     #[test]
