@@ -82,18 +82,65 @@ fn is_cyrillic_or_greek(c: char) -> bool {
     matches!(c, '\u{0370}'..='\u{03FF}' | '\u{0400}'..='\u{052F}' | '\u{1F00}'..='\u{1FFF}')
 }
 
-/// Han, Hangul and Kana: scripts whose transliteration comes out as
-/// syllables run together (`TengXun`), which are split into words here so
-/// that 腾讯 gives `teng xun` and meets both `Teng Xun` and `Tengxun`.
+/// Han and Hangul: scripts whose transliteration comes out as syllables
+/// run together (`TengXun`), which are split into words here so that 腾讯
+/// gives `teng xun` and meets both `Teng Xun` and `Tengxun` (a name of
+/// syllables meets its joined spelling through neighbouring pairs).
 fn is_syllabic(c: char) -> bool {
     matches!(c,
-        '\u{3040}'..='\u{30FF}'      // Hiragana, Katakana
-        | '\u{3400}'..='\u{4DBF}'    // CJK extension A
+        '\u{3400}'..='\u{4DBF}'    // CJK extension A
         | '\u{4E00}'..='\u{9FFF}'    // CJK unified ideographs
         | '\u{F900}'..='\u{FAFF}'    // CJK compatibility ideographs
         | '\u{1100}'..='\u{11FF}'    // Hangul jamo
         | '\u{AC00}'..='\u{D7AF}'    // Hangul syllables
         | '\u{20000}'..='\u{2FA1F}') // CJK extensions B-F
+}
+
+/// Hiragana and Katakana. Unlike Han, a run of Kana is romanised as one
+/// word: Japanese writes no spaces, and a word of three syllables or more
+/// (トヨタ, `Toyota`) would otherwise never meet its listed spelling.
+/// Excludes the middle dot and double hyphen, which separate words.
+fn is_kana(c: char) -> bool {
+    matches!(c, '\u{3041}'..='\u{3096}' | '\u{309D}'..='\u{309F}' | '\u{30A1}'..='\u{30FA}' | '\u{30FC}'..='\u{30FF}')
+}
+
+/// Appends the romanisation of the Kana `c` to `out`, Hepburn-style where a
+/// character on its own cannot say it: a small `ゃ ゅ ょ` joins the syllable
+/// before (`kya`, `sha`), a small `っ` doubles the consonant after it
+/// (`Nippon`), and the long-vowel mark is dropped, as lists drop it
+/// (ソニー `Soni`, listed `Sony`).
+fn push_kana(c: char, out: &mut String, double_next: &mut bool) {
+    match c {
+        'っ' | 'ッ' => {
+            *double_next = true;
+            return;
+        }
+        'ー' => return,
+        _ => {}
+    }
+    let latin = any_ascii::any_ascii_char(c).to_ascii_lowercase();
+    if matches!(c, 'ゃ' | 'ゅ' | 'ょ' | 'ャ' | 'ュ' | 'ョ') && out.ends_with('i') {
+        out.pop();
+        // `shi` + `ya` is `sha`, `chi` + `yu` is `chu`, `ji` + `yo` is `jo`.
+        let vowel = &latin[latin.len().saturating_sub(1)..];
+        if out.ends_with("sh") || out.ends_with("ch") || out.ends_with('j') {
+            out.push_str(vowel);
+        } else {
+            out.push('y');
+            out.push_str(vowel);
+        }
+        return;
+    }
+    if std::mem::take(double_next) {
+        if let Some(first) = latin
+            .chars()
+            .next()
+            .filter(|c| !matches!(c, 'a' | 'e' | 'i' | 'o' | 'u'))
+        {
+            out.push(first);
+        }
+    }
+    out.push_str(&latin);
 }
 
 fn is_hangul(c: char) -> bool {
@@ -200,13 +247,18 @@ fn fold_lookalikes(s: &str) -> String {
     out
 }
 
-/// Lower-case ASCII of `s`. Syllabic scripts get a space between
-/// syllables; Greek `ου` is `ou` (not `oy`); `german` spells `ä ö ü` as
+/// Lower-case ASCII of `s`. Han and Hangul get a space between syllables,
+/// a run of Kana is one word; Greek `ου` is `ou` (not `oy`); `german` spells `ä ö ü` as
 /// `ae oe ue`.
 fn transliterate(s: &str, german: bool) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     let mut chars = s.chars().peekable();
+    // A small `っ` asks for the next Kana's consonant twice.
+    let mut double_next = false;
     while let Some(c) = chars.next() {
+        if !is_kana(c) {
+            double_next = false;
+        }
         if c.is_ascii() {
             out.push(c.to_ascii_lowercase());
             continue;
@@ -252,6 +304,10 @@ fn transliterate(s: &str, german: bool) -> String {
                 out.push_str(v);
                 continue;
             }
+        }
+        if is_kana(c) {
+            push_kana(c, &mut out, &mut double_next);
+            continue;
         }
         if is_syllabic(c) {
             let latin = any_ascii::any_ascii_char(c);
@@ -393,22 +449,42 @@ mod tests {
     }
 
     #[test]
-    fn katakana_is_romanised_syllable_by_syllable() {
-        assert_eq!(main_form("トヨタ"), "to yo ta");
-        assert_eq!(main_form("スズキ"), "su zu ki");
-        // `ン` is a syllable of its own.
-        assert_eq!(main_form("ホンダ"), "ho n da");
+    fn a_katakana_word_is_one_word_so_it_meets_its_listed_spelling() {
+        // Syllable by syllable (`to yo ta`), a word of three syllables never
+        // met `Toyota`: only neighbouring pairs are joined.
+        assert_eq!(main_form("トヨタ"), "toyota");
+        assert_eq!(main_form("スズキ"), "suzuki");
+        assert_eq!(main_form("ホンダ"), "honda");
+        // The middle dot separates words, as punctuation does.
+        assert_eq!(main_form("トヨタ・ホンダ"), "toyota-honda");
+        let tokens = crate::tokenize(&main_form("トヨタ・ホンダ"));
+        let texts: Vec<&str> = tokens.tokens.iter().map(|t| t.text.as_str()).collect();
+        assert_eq!(texts, ["toyota", "honda"]);
     }
 
     #[test]
-    fn hiragana_is_romanised_syllable_by_syllable() {
+    fn a_hiragana_word_is_one_word() {
         // Miyazaki Hayao, family name first.
-        assert_eq!(main_form("みやざき はやお"), "mi ya za ki ha ya o");
+        assert_eq!(main_form("みやざき はやお"), "miyazaki hayao");
+    }
+
+    #[test]
+    fn small_kana_join_the_syllable_before_and_double_the_consonant_after() {
+        // Hepburn: `kya`, `sha`, `cho`, `ja`; a small `っ` doubles; the
+        // long-vowel mark is dropped.
+        assert_eq!(main_form("キャノン"), "kyanon");
+        assert_eq!(main_form("しゃちょう"), "shachou");
+        assert_eq!(main_form("ジャパン"), "japan");
+        assert_eq!(main_form("ニッポン"), "nippon");
+        assert_eq!(main_form("ソニー"), "soni");
+        // A small `っ` before a vowel, or at the end, doubles nothing.
+        assert_eq!(main_form("アッア"), "aa");
+        assert_eq!(main_form("アッ タ"), "a ta");
     }
 
     #[test]
     fn half_width_katakana_reads_as_full_width() {
-        assert_eq!(main_form("ﾄﾖﾀ"), "to yo ta");
+        assert_eq!(main_form("ﾄﾖﾀ"), "toyota");
     }
 
     #[test]

@@ -667,6 +667,14 @@ mod tests {
     }
 
     #[test]
+    fn a_katakana_name_meets_its_romanised_listing() {
+        // Three syllables and more: a word of Kana is one token.
+        assert_eq!(score("トヨタ", "Toyota"), 1.0);
+        assert_eq!(score("ニッポン", "NIPPON"), 1.0);
+        assert!(score("ミツビシ", "Mitsubishi") > 0.95);
+    }
+
+    #[test]
     fn a_name_cut_by_a_fixed_width_field_still_matches() {
         let (s, f) = Scorer::default().explain(
             &analyze("KISHKINOV Vitaliy Mi"),

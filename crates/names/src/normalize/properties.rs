@@ -226,16 +226,14 @@ proptest! {
         prop_assert_eq!(latin_forms(&raw), expected);
     }
 
-    /// Han (pinyin), Hangul and Kana: each character is a syllable, and
-    /// each syllable a word of Latin letters.
+    /// Han (pinyin) and Hangul: each character is a syllable, and each
+    /// syllable a word of Latin letters.
     #[test]
-    fn syllabic_scripts_give_one_word_per_character(
+    fn han_and_hangul_give_one_word_per_character(
         chars in prop::collection::vec(
             prop_oneof![
                 prop::char::range('\u{4E00}', '\u{9FA5}'),
                 prop::char::range('\u{AC00}', '\u{D7A3}'),
-                prop::char::range('\u{3041}', '\u{3096}'),
-                prop::char::range('\u{30A1}', '\u{30FA}'),
             ],
             1..12,
         ),
@@ -243,6 +241,32 @@ proptest! {
         let forms = latin_forms(&String::from_iter(&chars));
         let words: Vec<&str> = forms[0].split_whitespace().collect();
         prop_assert_eq!(words.len(), chars.len(), "{:?}", forms);
+        for word in words {
+            prop_assert!(word.bytes().all(|b| b.is_ascii_lowercase()), "{forms:?}");
+        }
+    }
+
+    /// A run of Kana is at most one word of Latin letters, whatever small
+    /// and long-vowel marks it holds; words separated by a space stay
+    /// separate.
+    #[test]
+    fn a_run_of_kana_gives_one_word(
+        runs in prop::collection::vec(
+            prop::collection::vec(
+                prop_oneof![
+                    prop::char::range('\u{3041}', '\u{3096}'),
+                    prop::char::range('\u{30A1}', '\u{30FA}'),
+                    Just('\u{30FC}'),
+                ],
+                1..8,
+            ),
+            1..4,
+        ),
+    ) {
+        let raw: Vec<String> = runs.iter().map(String::from_iter).collect();
+        let forms = latin_forms(&raw.join(" "));
+        let words: Vec<&str> = forms[0].split_whitespace().collect();
+        prop_assert!(words.len() <= runs.len(), "{:?} {:?}", raw, forms);
         for word in words {
             prop_assert!(word.bytes().all(|b| b.is_ascii_lowercase()), "{forms:?}");
         }
