@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fuzzes the HTTP API of `interdict serve` from its own OpenAPI description
-# (GET /openapi.json) with schemathesis. Not a test of the CI: run it by
-# hand, or from CI when there is time for it.
+# (GET /openapi.json) with schemathesis. .ci/run runs it as its last step,
+# with a budget of 120 s (FUZZ_API_MAX_TIME); run it by hand for a longer
+# pass, or with a seed to repeat one.
 #
 #   scripts/fuzz-api.sh [EXTRA SCHEMATHESIS ARGS...]
 #
@@ -31,11 +32,14 @@
 #   not_a_server_error          no 5xx, whatever is sent: the point of the pass.
 #   status_code_conformance     the status is one the operation declares.
 #   content_type_conformance    the Content-Type is the declared one.
-#   response_schema_conformance the body matches the declared schema; many
-#                               2xx bodies are declared as a bare `object`,
-#                               so for them this only says "a JSON object",
-#                               but the error bodies (ErrorBody) and the
-#                               search result are checked in full.
+#   response_schema_conformance the body matches the declared schema. Every
+#                               JSON answer has a schema of its own, field by
+#                               field (decisions, orders, alerts, entities,
+#                               records, dispositions, lists, health, ErrorBody);
+#                               left loose are a recorded decision's `input`
+#                               and `decision` and the description itself
+#                               (each a bare `object`), and the batch's NDJSON
+#                               and /metrics' text (each a `string`).
 #   negative_data_rejection     a request that breaks the schema is refused
 #                               with a 4xx (not accepted with 2xx).
 # Left out:

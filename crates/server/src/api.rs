@@ -17,7 +17,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
-use crate::extract::{date_or_today, media_type, parse_json, read_body, Admin, JsonBody, QueryParams, Screening};
+use crate::extract::{
+    date_or_today, media_type, parse_json, read_body, Admin, JsonBody, NoQuery, QueryParams, Screening,
+};
 use crate::screening::{self, AppRequest, BatchItem, PartyRequest, PaymentRequest, Screened1};
 use crate::state::{AppState, Live};
 use crate::{Error, ErrorBody};
@@ -49,6 +51,7 @@ fn count_decision(kind: &'static str, outcome: &'static str) {
 pub async fn screen_party(
     State(state): Shared,
     _: Screening,
+    _: NoQuery,
     JsonBody(req): JsonBody<PartyRequest>,
 ) -> Result<Response, Error> {
     let live = state.live()?;
@@ -68,6 +71,7 @@ pub async fn screen_party(
 pub async fn screen_payment(
     State(state): Shared,
     _: Screening,
+    _: NoQuery,
     JsonBody(req): JsonBody<PaymentRequest>,
 ) -> Result<Response, Error> {
     let live = state.live()?;
@@ -87,6 +91,7 @@ pub async fn screen_payment(
 pub async fn screen_app(
     State(state): Shared,
     _: Screening,
+    _: NoQuery,
     JsonBody(req): JsonBody<AppRequest>,
 ) -> Result<Response, Error> {
     let live = state.live()?;
@@ -140,7 +145,7 @@ const BATCH_CHUNK: usize = 64;
         (status = 400, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
         (status = 422, body = ErrorBody), (status = 429, body = ErrorBody), (status = 503, body = ErrorBody)),
     security((), ("bearer" = [])))]
-pub async fn screen_batch(State(state): Shared, _: Screening, req: Request) -> Result<Response, Error> {
+pub async fn screen_batch(State(state): Shared, _: Screening, _: NoQuery, req: Request) -> Result<Response, Error> {
     let ndjson = ["application/x-ndjson", "application/jsonl", "application/json-seq"];
     if !ndjson.contains(&media_type(req.headers())) {
         return Err(Error::new(
@@ -680,12 +685,13 @@ pub fn order_view<'a>(live: &'a Live, id: &str, as_of: Date) -> Result<OrderBody
     params(("id" = String, Path, description = "The decision id, such as `d-42-59494874805478df`: `d-`, the record's number in the audit log, `-` and 16 hex digits of its hash")),
     responses((status = 401, body = ErrorBody), (status = 429, body = ErrorBody), (status = 503, body = ErrorBody),
         (status = 200, description = "The audit record, with `input` and `decision` as JSON", body = DecisionRecordBody),
-        (status = 404, body = ErrorBody)),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
     security((), ("bearer" = [])))]
 pub async fn decision(
     State(state): Shared,
     _: Screening,
     Path(id): Path<String>,
+    _: NoQuery,
 ) -> Result<Json<DecisionRecordBody>, Error> {
     Ok(Json(decision_record(&state, id).await?))
 }
@@ -832,6 +838,7 @@ pub async fn dispose(
     State(state): Shared,
     _: Admin,
     Path(id): Path<String>,
+    _: NoQuery,
     JsonBody(req): JsonBody<DispositionRequest>,
 ) -> Result<Json<interdict_store::Disposition>, Error> {
     let status: AlertStatus = req.status.parse().map_err(|m| Error::invalid("status", m))?;
@@ -925,9 +932,10 @@ fn allow_entry(
 /// The snapshots in the store, and the live one.
 #[utoipa::path(get, path = "/v1/lists", tag = "lists",
     responses((status = 401, body = ErrorBody), (status = 429, body = ErrorBody), (status = 503, body = ErrorBody),
-        (status = 200, description = "The live lists and the stored snapshots", body = ListsBody)),
+        (status = 200, description = "The live lists and the stored snapshots", body = ListsBody),
+        (status = 422, body = ErrorBody)),
     security((), ("bearer" = [])))]
-pub async fn lists(State(state): Shared, _: Screening) -> Result<Json<ListsBody>, Error> {
+pub async fn lists(State(state): Shared, _: Screening, _: NoQuery) -> Result<Json<ListsBody>, Error> {
     let live = state.live.load_full();
     let snapshots = state.with_store(|s| Ok(s.snapshots()?)).await?;
     Ok(Json(ListsBody {
@@ -991,6 +999,7 @@ pub struct ImportRequest {
 pub async fn import(
     State(state): Shared,
     _: Admin,
+    _: NoQuery,
     JsonBody(req): JsonBody<ImportRequest>,
 ) -> Result<Json<ImportBody>, Error> {
     if req.files.is_empty() {
@@ -1069,6 +1078,7 @@ pub struct ActivateRequest {
 pub async fn activate(
     State(state): Shared,
     _: Admin,
+    _: NoQuery,
     JsonBody(req): JsonBody<ActivateRequest>,
 ) -> Result<Json<ActivateBody>, Error> {
     let key = req.snapshot.clone();
@@ -1095,8 +1105,8 @@ pub struct ActivateBody {
 
 /// Liveness: the process answers.
 #[utoipa::path(get, path = "/healthz", tag = "operations",
-    responses((status = 200, description = "The process answers", body = HealthBody)))]
-pub async fn healthz() -> Json<HealthBody> {
+    responses((status = 200, description = "The process answers", body = HealthBody), (status = 422, body = ErrorBody)))]
+pub async fn healthz(_: NoQuery) -> Json<HealthBody> {
     Json(HealthBody {
         status: "ok".to_string(),
     })
@@ -1111,8 +1121,9 @@ pub struct HealthBody {
 
 /// Readiness: a snapshot is loaded and screening can answer.
 #[utoipa::path(get, path = "/readyz", tag = "operations",
-    responses((status = 200, description = "A snapshot is loaded", body = ReadyBody), (status = 503, body = ErrorBody)))]
-pub async fn readyz(State(state): Shared) -> Result<Json<ReadyBody>, Error> {
+    responses((status = 200, description = "A snapshot is loaded", body = ReadyBody), (status = 422, body = ErrorBody),
+        (status = 503, body = ErrorBody)))]
+pub async fn readyz(State(state): Shared, _: NoQuery) -> Result<Json<ReadyBody>, Error> {
     let live = state.live()?;
     Ok(Json(ReadyBody {
         status: "ready".to_string(),
@@ -1137,7 +1148,7 @@ pub struct ReadyBody {
 #[openapi(
     info(title = "interdict", description = "Screening: is this party, app or payment prohibited, under which list or order, from which date, and why? Errors have one shape, ErrorBody; docs/api.md lists the codes."),
     paths(screen_party, screen_payment, screen_app, screen_batch, search, entity, orders, order, decision,
-          alerts, dispose, lists, import, activate, healthz, readyz),
+          alerts, dispose, lists, import, activate, healthz, readyz, metrics, openapi_json),
     components(schemas(ErrorBody, PartyRequest, PaymentRequest, AppRequest, BatchItem, SearchResult, SearchHit,
                        DispositionRequest, AllowRequest, ImportRequest, ActivateRequest,
                        PartyDecisionBody, PaymentDecisionBody, AppDecisionBody, OrdersBody, OrderSummary, AlertsBody,
@@ -1159,8 +1170,19 @@ impl utoipa::Modify for BearerAuth {
     }
 }
 
-/// The OpenAPI description as JSON.
-pub async fn openapi_json() -> Response {
+/// The server's counters and histograms, in Prometheus text.
+#[utoipa::path(get, path = "/metrics", tag = "operations",
+    responses((status = 200, description = "Prometheus text exposition format", content_type = "text/plain", body = String),
+        (status = 422, body = ErrorBody)))]
+pub async fn metrics(_: NoQuery) -> String {
+    crate::metrics_handle().render()
+}
+
+/// This description, as JSON.
+#[utoipa::path(get, path = "/openapi.json", tag = "operations",
+    responses((status = 200, description = "The OpenAPI 3.1 description of the API", body = Object),
+        (status = 422, body = ErrorBody)))]
+pub async fn openapi_json(_: NoQuery) -> Response {
     match ApiDoc::openapi().to_json() {
         Ok(text) => ([(header::CONTENT_TYPE, "application/json")], text).into_response(),
         Err(e) => Error::internal(e.to_string()).into_response(),

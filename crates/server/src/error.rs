@@ -4,6 +4,7 @@
 
 use std::fmt;
 
+use axum::extract::rejection::QueryRejection;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
@@ -100,14 +101,11 @@ impl Error {
                 format!("the body is not valid JSON: {message}"),
             );
         }
-        let quoted = |m: &str| m.split('`').nth(1).map(str::to_string);
-        let (code, field) = if message.starts_with("unknown field") {
-            // The path already ends at the unknown field.
-            ("unknown_field", join(&path, ""))
-        } else if message.starts_with("missing field") {
-            ("missing_field", join(&path, &quoted(&message).unwrap_or_default()))
-        } else {
-            ("invalid_field", join(&path, ""))
+        let code = field_code(&message);
+        let field = match code {
+            "missing_field" => join(&path, &quoted(&message).unwrap_or_default()),
+            // The path ends at the field at fault, an unknown one too.
+            _ => join(&path, ""),
         };
         // serde_json appends " at line L column C" to data errors; the
         // field path says where more usefully.
@@ -117,6 +115,49 @@ impl Error {
         };
         Error::new(StatusCode::UNPROCESSABLE_ENTITY, code, message).field(field)
     }
+
+    /// A query string that could not be read into the request type. The
+    /// codes are those of a JSON body's fields (422 `unknown_field`,
+    /// `missing_field`, `invalid_field`), and `field` names the parameter.
+    pub fn from_query(rejection: &QueryRejection) -> Error {
+        // "Failed to deserialize query string: " and what serde said,
+        // after the parameter's name when it knows it: "limt: unknown
+        // field `limt`, expected ...", "limit: why", "missing field `q`".
+        let text = rejection.body_text();
+        let detail = text.split_once("query string: ").map_or(text.as_str(), |(_, d)| d);
+        let (name, message) = match detail.split_once(": ") {
+            Some((name, why)) if !name.contains(' ') => (name, why),
+            _ => ("", detail),
+        };
+        let code = field_code(message);
+        let field = match (code, name) {
+            ("unknown_field" | "missing_field", "") => quoted(message).unwrap_or_default(),
+            _ => name.to_string(),
+        };
+        let error = Error::new(StatusCode::UNPROCESSABLE_ENTITY, code, message);
+        if field.is_empty() {
+            error
+        } else {
+            error.field(field)
+        }
+    }
+}
+
+/// The code of serde's message about a field: bodies and query strings
+/// get the same codes for the same faults.
+fn field_code(message: &str) -> &'static str {
+    if message.starts_with("unknown field") {
+        "unknown_field"
+    } else if message.starts_with("missing field") {
+        "missing_field"
+    } else {
+        "invalid_field"
+    }
+}
+
+/// The first name serde's message quotes in backticks: the field.
+fn quoted(message: &str) -> Option<String> {
+    message.split('`').nth(1).map(str::to_string)
 }
 
 impl fmt::Display for Error {

@@ -75,21 +75,32 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for QueryParams<T>
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Error> {
         axum::extract::Query::<T>::try_from_uri(&parts.uri)
             .map(|q| QueryParams(q.0))
-            .map_err(|e| {
-                // "Failed to deserialize query string: FIELD: why", or
-                // "...: unknown field `x`, ..." / "missing field `q`".
-                let text = e.body_text();
-                let detail = text.split_once("query string: ").map(|(_, d)| d).unwrap_or(&text);
-                let named = |d: &str| d.split('`').nth(1).map(str::to_string);
-                let (field, message) = if detail.starts_with("unknown field") || detail.starts_with("missing field") {
-                    (named(detail).unwrap_or_default(), detail.to_string())
-                } else {
-                    match detail.split_once(": ") {
-                        Some((f, why)) if !f.contains(' ') => (f.to_string(), why.to_string()),
-                        _ => (String::new(), detail.to_string()),
-                    }
-                };
-                Error::invalid(field, message)
+            .map_err(|e| Error::from_query(&e))
+    }
+}
+
+/// For the routes that take no query parameters: any parameter is refused
+/// with 422 `unknown_field`, as an unknown field of a body is. Ignored, a
+/// misspelt parameter would look accepted and change nothing.
+pub struct NoQuery;
+
+/// The parameters of a route that has none.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NoParams {}
+
+impl<S: Send + Sync> FromRequestParts<S> for NoQuery {
+    type Rejection = Error;
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Error> {
+        QueryParams::<NoParams>::from_request_parts(parts, state)
+            .await
+            .map(|_| NoQuery)
+            .map_err(|mut e| {
+                // serde's "there are no fields" says less than this.
+                if let Some(name) = &e.body.field {
+                    e.body.message = format!("unknown query parameter `{name}`: this route takes none");
+                }
+                e
             })
     }
 }

@@ -33,8 +33,8 @@ pub use api::ApiDoc;
 pub use error::{Error, ErrorBody};
 use state::AppState;
 
-/// How the server runs.
-#[derive(Clone, Debug)]
+/// How the server runs. Its `Debug` leaves the tokens out.
+#[derive(Clone)]
 pub struct Config {
     pub listen: SocketAddr,
     /// The store's folder.
@@ -87,9 +87,48 @@ impl Config {
     }
 }
 
+/// Says whether a token is set, never what it is: a configuration gets
+/// printed (in a log line, a panic, an error report), a token must not be.
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Destructured so that a field added later has to be placed here.
+        let Config {
+            listen,
+            data_dir,
+            orders,
+            admin_token,
+            screen_token,
+            max_body,
+            max_batch,
+            max_in_flight,
+            audit_queue,
+            audit_durability,
+            cors_origins,
+            access_log,
+            allowlist_refresh,
+        } = self;
+        let redacted = |token: &Option<String>| token.as_ref().map(|_| "<redacted>");
+        f.debug_struct("Config")
+            .field("listen", listen)
+            .field("data_dir", data_dir)
+            .field("orders", orders)
+            .field("admin_token", &redacted(admin_token))
+            .field("screen_token", &redacted(screen_token))
+            .field("max_body", max_body)
+            .field("max_batch", max_batch)
+            .field("max_in_flight", max_in_flight)
+            .field("audit_queue", audit_queue)
+            .field("audit_durability", audit_durability)
+            .field("cors_origins", cors_origins)
+            .field("access_log", access_log)
+            .field("allowlist_refresh", allowlist_refresh)
+            .finish()
+    }
+}
+
 /// The metrics recorder is process-wide: installed once, shared by every
 /// server the process starts (tests start several).
-fn metrics_handle() -> PrometheusHandle {
+pub(crate) fn metrics_handle() -> PrometheusHandle {
     static HANDLE: std::sync::OnceLock<PrometheusHandle> = std::sync::OnceLock::new();
     HANDLE
         .get_or_init(|| {
@@ -232,7 +271,8 @@ async fn shutdown_signal() {
 }
 
 fn router(state: Arc<AppState>) -> Router {
-    let handle = metrics_handle();
+    // Installed before the first request, so that every request is counted.
+    metrics_handle();
     let max_in_flight = state.config.max_in_flight;
     let in_flight = Arc::new(tokio::sync::Semaphore::new(max_in_flight));
     let v1 = Router::new()
@@ -257,7 +297,7 @@ fn router(state: Arc<AppState>) -> Router {
         .route("/healthz", get(api::healthz))
         .route("/readyz", get(api::readyz))
         .route("/openapi.json", get(api::openapi_json))
-        .route("/metrics", get(move || std::future::ready(handle.render())))
+        .route("/metrics", get(api::metrics))
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(state.clone(), observe))
         .layer(DefaultBodyLimit::max(state.config.max_body))
@@ -337,4 +377,71 @@ pub(crate) fn source_file(file: &interdict_lists::files::ReadFile) -> interdict_
         file.rejected.len() as u64,
         file.modified,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+    use tower::ServiceExt;
+
+    #[test]
+    fn a_configurations_debug_form_says_a_token_is_set_but_not_what_it_is() {
+        let mut config = Config::new("127.0.0.1:8080".parse().unwrap(), PathBuf::from("/srv/interdict"));
+        config.admin_token = Some("admin-s3cret-token".to_string());
+        config.screen_token = Some("screen-s3cret-token".to_string());
+        let text = format!("{config:?}");
+        assert!(!text.contains("s3cret"), "{text}");
+        assert!(
+            text.contains("admin_token: Some(\"<redacted>\"), screen_token: Some(\"<redacted>\")"),
+            "{text}"
+        );
+        // Everything else is shown.
+        assert!(
+            text.contains("listen: 127.0.0.1:8080, data_dir: \"/srv/interdict\""),
+            "{text}"
+        );
+        assert!(text.contains("max_in_flight: 512, audit_queue: 1024"), "{text}");
+        config.screen_token = None;
+        assert!(format!("{config:?}").contains("screen_token: None"));
+        assert!(!format!("{config:#?}").contains("s3cret"));
+    }
+
+    /// The window between binding and the first load, which `start` closes
+    /// before it returns: the state is opened and no snapshot loaded.
+    #[tokio::test]
+    async fn before_a_snapshot_is_loaded_readiness_and_screening_answer_503_not_ready() {
+        let dir = std::env::temp_dir().join(format!("interdict-not-ready-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let state = Arc::new(AppState::open(Config::new("127.0.0.1:0".parse().unwrap(), dir.clone())).unwrap());
+        let app = router(state);
+        let answer = |request: Request| {
+            let app = app.clone();
+            async move {
+                let response = app.oneshot(request).await.unwrap();
+                let status = response.status().as_u16();
+                let close = response.headers().get(header::CONNECTION).cloned();
+                let body = axum::body::to_bytes(response.into_body(), 1 << 20).await.unwrap();
+                (
+                    status,
+                    close,
+                    serde_json::from_slice::<serde_json::Value>(&body).unwrap(),
+                )
+            }
+        };
+        let (status, close, body) = answer(Request::get("/readyz").body(Body::empty()).unwrap()).await;
+        assert_eq!((status, body["code"].as_str()), (503, Some("not_ready")), "{body}");
+        assert_eq!(body.get("field"), None);
+        assert_eq!(close, Some(HeaderValue::from_static("close")));
+        let party = Request::post("/v1/screen/party")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(r#"{"names": ["Alipay.com Co., Ltd."]}"#))
+            .unwrap();
+        let (status, _, body) = answer(party).await;
+        assert_eq!((status, body["code"].as_str()), (503, Some("not_ready")), "{body}");
+        // Liveness does not wait for the lists.
+        let (status, _, body) = answer(Request::get("/healthz").body(Body::empty()).unwrap()).await;
+        assert_eq!((status, body), (200, serde_json::json!({"status": "ok"})));
+        std::fs::remove_dir_all(&dir).ok();
+    }
 }

@@ -293,10 +293,12 @@ fn respond(result: Result<String, Error>) -> Response {
     }
 }
 
+/// A page's query parameters. Pages read the ones they use and ignore the
+/// rest, so that a link carrying more still opens. Any query string reads
+/// as a map of strings (bad escapes decode lossily), but should one not,
+/// it is a bad parameter like any other: a 422 page.
 fn query(params: Params) -> Result<HashMap<String, String>, Error> {
-    params
-        .map(|Query(q)| q)
-        .map_err(|e| Error::new(StatusCode::BAD_REQUEST, "invalid_query", e.body_text()))
+    params.map(|Query(q)| q).map_err(|e| Error::from_query(&e))
 }
 
 /// The `as_of` parameter, or today.
@@ -3064,6 +3066,22 @@ mod tests {
         assert!(String::from_utf8(body.to_vec()).unwrap().contains("id=\"token-form\""));
     }
 
+    /// Any query string reads as a map of strings, so this cannot be
+    /// reached over HTTP; should it be, it is the 422 page of any bad
+    /// parameter, not a code of its own.
+    #[test]
+    fn a_query_string_that_cannot_be_read_is_a_bad_parameter() {
+        let uri: axum::http::Uri = "/ui/orders?as_of=yesterday".parse().unwrap();
+        let rejection = Query::<HashMap<String, u32>>::try_from_uri(&uri)
+            .map(|_| ())
+            .unwrap_err();
+        let e = query(Err(rejection)).unwrap_err();
+        assert_eq!(
+            (e.status, e.body.code, e.body.field.as_deref()),
+            (StatusCode::UNPROCESSABLE_ENTITY, "invalid_field", Some("as_of"))
+        );
+    }
+
     #[test]
     fn the_decision_page_explains_hits_feature_by_feature() {
         let view = json!({
@@ -3225,11 +3243,21 @@ mod tests {
                 assert_eq!((status, kind.as_str()), (404, html), "{url}");
                 assert!(body.contains("<h1>Not found</h1>"), "{url}");
             }
-            for url in ["/ui/orders/EO13971?as_of=yesterday", "/ui/alerts?status=closed"] {
+            for url in [
+                "/ui/orders/EO13971?as_of=yesterday",
+                "/ui/alerts?status=closed",
+                // Escapes that are not UTF-8 decode lossily, to a bad date.
+                "/ui/orders?as_of=%FF%FE&&=&%",
+            ] {
                 let (status, kind, body) = get(&format!("{base}{url}"), token);
                 assert_eq!((status, kind.as_str()), (422, html), "{url}");
                 assert!(body.contains("<h1>Not understood</h1>"), "{url}");
+                assert!(body.contains("data-code=\"invalid_field\""), "{url}: {body}");
             }
+            // A parameter no page uses is ignored, unlike in the API.
+            let (status, _, body) = get(&format!("{base}/ui/orders?as_of=2021-03-01&utm_source=mail"), token);
+            assert_eq!(status, 200);
+            assert!(body.contains("href=\"/ui/orders/EO13971?as_of=2021-03-01\""));
             let (status, kind, _) = get(&format!("{base}/ui/assets/ui.css"), None);
             assert_eq!((status, kind.as_str()), (200, "text/css; charset=utf-8"));
             let (status, kind, _) = get(&format!("{base}/ui/assets/ui.js"), None);
@@ -3244,5 +3272,69 @@ mod tests {
         running.stop().await;
         std::fs::remove_dir_all(&dir).ok();
         checks.unwrap();
+    }
+    /// On the data the server starts with (the built-in EO 13971 entities,
+    /// the bundled lists), Ant Group's page draws its coverage path from
+    /// the named app Alipay through Alipay.com Co., Ltd. in orange, and
+    /// leaves Alipay's second operator, which is not on that path, plain.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn on_the_built_in_data_ant_groups_page_marks_its_eo13971_path_from_alipay() {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .subsec_nanos();
+        let dir = std::env::temp_dir().join(format!("interdict-ui-builtin-{}-{nanos}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let running = crate::start(crate::Config::new("127.0.0.1:0".parse().unwrap(), dir.clone()))
+            .await
+            .unwrap();
+        let url = format!("http://{}/ui/entities/ant_group?as_of=2021-03-01", running.addr);
+        let page = tokio::task::spawn_blocking(move || get(&url, None)).await;
+        running.stop().await;
+        std::fs::remove_dir_all(&dir).ok();
+        let (status, _, page) = page.unwrap();
+        assert_eq!(status, 200, "{page}");
+        let start = page.find("<svg id=\"ownership-graph\"").expect("the graph");
+        let svg = &page[start..start + page[start..].find("</svg>").unwrap()];
+        assert_eq!(
+            edges_with_class(svg, "edge coverage"),
+            BTreeSet::from([
+                triple("alipay_com_co", "operates", "alipay"),
+                triple("ant_group", "controls", "alipay_com_co"),
+            ])
+        );
+        let plain = edges_with_class(svg, "edge");
+        assert!(
+            plain.contains(&triple("ant_group", "controls", "alipay_china_network_tech")),
+            "{plain:?}"
+        );
+        assert!(
+            plain.contains(&triple("alipay_china_network_tech", "operates", "alipay")),
+            "{plain:?}"
+        );
+        let class_of = |id: &str| {
+            tags(svg, "<g class=\"node")
+                .into_iter()
+                .find(|t| attr(t, "data-id") == id)
+                .map(|t| attr(t, "class"))
+                .unwrap_or_else(|| panic!("no node {id}"))
+        };
+        assert_eq!(class_of("ant_group"), "node focus coverage");
+        assert_eq!(class_of("alipay_com_co"), "node coverage");
+        assert_eq!(class_of("alipay"), "node coverage");
+        assert_eq!(class_of("alipay_china_network_tech"), "node");
+        // The legend says who is covered through whom (wrapped after "Ant Group").
+        let legend: Vec<&str> = svg
+            .split("<text class=\"legend-line\"")
+            .skip(1)
+            .map(|t| &t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()])
+            .collect();
+        assert_eq!(
+            legend,
+            [
+                "EO13971 (in force) covers it as controller: Alipay (app) ←operates— Alipay.com Co., Ltd. ←controls— Ant Group",
+                "Co., Ltd."
+            ]
+        );
     }
 }
