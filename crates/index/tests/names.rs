@@ -211,6 +211,29 @@ fn chinese_characters_find_the_pinyin_listing() {
 }
 
 #[test]
+fn a_han_word_finds_its_listing_written_as_one_word_and_back() {
+    // Entity 0 is an organisation; `Zhifu Bao` and `Alibaba` are written
+    // in Latin, `支付宝` in characters.
+    let index = NameIndex::build(&dataset(&[
+        ("Zhifubao".into(), vec![]),
+        ("Zhifu Baoxian".into(), vec![]),
+        ("阿里巴巴".into(), vec![]),
+    ]));
+    let hits = index.search("支付宝", &Evidence::default(), 0.8, 10);
+    assert_eq!(summary(&hits).iter().map(|h| h.0).collect::<Vec<_>>(), vec![0]);
+    let hits = index.search("ALIBABA", &Evidence::default(), 0.8, 10);
+    assert_eq!(summary(&hits).iter().map(|h| h.0).collect::<Vec<_>>(), vec![2]);
+    // What scoring every name finds, the index finds.
+    for query in ["支付宝", "ALIBABA", "阿里巴巴", "zhi fu bao"] {
+        assert_eq!(
+            summary(&index.search(query, &Evidence::default(), 0.5, 10)),
+            summary(&index.search_brute_force(query, &Evidence::default(), 0.5, 10)),
+            "{query}"
+        );
+    }
+}
+
+#[test]
 fn a_weak_alias_counts_less() {
     let index = NameIndex::build(&dataset(&[("Abu Ahmed".into(), vec!["x".into(), "Abu Bakr".into()])]));
     let hits = index.search("Abu Bakr", &Evidence::default(), 0.5, 10);

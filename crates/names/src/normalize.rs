@@ -3,8 +3,8 @@
 //!
 //! The output of [`latin_forms`] is what every later step works on: plain
 //! ASCII, lower case, words separated by spaces or punctuation (one or
-//! more: syllables of Han, Hangul and Kana come out as ` ma  yun `), which
-//! [`crate::tokenize`] splits on. A name can have two
+//! more), which [`crate::tokenize`] splits on; the syllables of one word of
+//! Han or Hangul are separated by [`SYLLABLE_JOINT`] (` ma\u{1F}yun`). A name can have two
 //! forms when a letter has two accepted spellings (German `ü` as `u` and as
 //! `ue`); screening compares every form and keeps the best.
 
@@ -81,6 +81,12 @@ fn latin_lookalike(c: char) -> Option<char> {
 fn is_cyrillic_or_greek(c: char) -> bool {
     matches!(c, '\u{0370}'..='\u{03FF}' | '\u{0400}'..='\u{052F}' | '\u{1F00}'..='\u{1FFF}')
 }
+
+/// Between two syllables of one written word of Han or Hangul, in place of
+/// a space: [`crate::tokenize`] splits there as at a space, and knows the
+/// tokens for one word, which lists may also write joined (阿里巴巴,
+/// `a li ba ba`, listed `Alibaba`).
+pub const SYLLABLE_JOINT: char = '\u{1F}';
 
 /// Han and Hangul: scripts whose transliteration comes out as syllables
 /// run together (`TengXun`), which are split into words here so that 腾讯
@@ -247,18 +253,27 @@ fn fold_lookalikes(s: &str) -> String {
     out
 }
 
-/// Lower-case ASCII of `s`. Han and Hangul get a space between syllables,
-/// a run of Kana is one word; Greek `ου` is `ou` (not `oy`); `german` spells `ä ö ü` as
+/// Lower-case ASCII of `s`. Han and Hangul get [`SYLLABLE_JOINT`] between
+/// the syllables of a word, a run of Kana is one word; Greek `ου` is `ou` (not `oy`); `german` spells `ä ö ü` as
 /// `ae oe ue`.
 fn transliterate(s: &str, german: bool) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     let mut chars = s.chars().peekable();
     // A small `っ` asks for the next Kana's consonant twice.
     let mut double_next = false;
+    // The last character was a Han or Hangul syllable: a syllable after it
+    // is of the same word, anything else starts another.
+    let mut after_syllable = false;
     while let Some(c) = chars.next() {
         if !is_kana(c) {
             double_next = false;
         }
+        let syllabic = is_syllabic(c);
+        let joint = after_syllable && syllabic;
+        if after_syllable && !syllabic {
+            out.push(' ');
+        }
+        after_syllable = syllabic;
         if c.is_ascii() {
             out.push(c.to_ascii_lowercase());
             continue;
@@ -309,15 +324,14 @@ fn transliterate(s: &str, german: bool) -> String {
             push_kana(c, &mut out, &mut double_next);
             continue;
         }
-        if is_syllabic(c) {
+        if syllabic {
             let latin = any_ascii::any_ascii_char(c);
-            out.push(' ');
+            out.push(if joint { SYLLABLE_JOINT } else { ' ' });
             if is_hangul(c) {
                 out.push_str(&korean_syllable(latin));
             } else {
                 out.push_str(&latin.to_ascii_lowercase());
             }
-            out.push(' ');
             continue;
         }
         let latin = any_ascii::any_ascii_char(c);
@@ -343,7 +357,8 @@ mod tests {
     fn main_form(s: &str) -> String {
         latin_forms(s)
             .remove(0)
-            .split_whitespace()
+            .split(|c: char| c.is_whitespace() || c == SYLLABLE_JOINT)
+            .filter(|w| !w.is_empty())
             .collect::<Vec<_>>()
             .join(" ")
     }
@@ -485,6 +500,15 @@ mod tests {
     #[test]
     fn half_width_katakana_reads_as_full_width() {
         assert_eq!(main_form("ﾄﾖﾀ"), "toyota");
+    }
+
+    #[test]
+    fn the_syllables_of_one_han_word_are_joined_by_the_syllable_joint() {
+        // Two words, of two and three syllables; the Latin word after them
+        // is a word of its own.
+        let form = latin_forms("马云 阿里巴巴 Group").remove(0);
+        let words: Vec<&str> = form.split(' ').filter(|w| !w.is_empty()).collect();
+        assert_eq!(words, ["ma\u{1F}yun", "a\u{1F}li\u{1F}ba\u{1F}ba", "group"]);
     }
 
     #[test]

@@ -75,6 +75,11 @@ pub struct Unit {
     pub weak: bool,
 }
 
+/// The most syllables of one written word (Han, Hangul) joined into one
+/// unit: four-character names and words are common, longer ones are
+/// compounds lists write in several words.
+const MAX_SYLLABLES_JOINED: usize = 4;
+
 /// The most edits the edit rule allows against a unit of `span` tokens:
 /// joined units allow none (they still meet by OCR, sound and vowel-dropped
 /// spelling). Their deletion keys would be most of an index's keys, and on
@@ -168,8 +173,10 @@ impl Analyzed {
             titles: tokens.titles,
             ..Analyzed::default()
         };
+        let mut same_word = Vec::with_capacity(tokens.tokens.len().min(MAX_TOKENS));
         for token in tokens.tokens.into_iter().take(MAX_TOKENS) {
             let w = weigh(&token.text, token.kind);
+            same_word.push(token.same_word);
             out.tokens.push((token.text, token.kind, w));
         }
         out.total_weight = out.tokens.iter().map(|t| t.2).sum();
@@ -220,6 +227,29 @@ impl Analyzed {
                 initial: false,
                 weak: ka.is_weak() && kb.is_weak(),
             });
+        }
+        // Three or four syllables of one written word of Han or Hangul,
+        // written as one (`a li ba ba`: `Alibaba`; `zhi fu bao`:
+        // `Zhifubao`); two are joined above, like any two tokens.
+        for span in 3..=MAX_SYLLABLES_JOINED {
+            for first in 0..out.tokens.len().saturating_sub(span - 1) {
+                let run = &out.tokens[first..first + span];
+                if !same_word[first + 1..first + span].iter().all(|&same| same)
+                    || run.iter().any(|t| t.1 == TokenKind::Initial)
+                {
+                    continue;
+                }
+                let text: String = run.iter().map(|t| t.0.as_str()).collect();
+                out.units.push(Unit {
+                    keys: keys_of(&text),
+                    text,
+                    first: first as u8,
+                    span: span as u8,
+                    weight: run.iter().map(|t| t.2).sum(),
+                    initial: false,
+                    weak: run.iter().all(|t| t.1.is_weak()),
+                });
+            }
         }
         out
     }
@@ -664,6 +694,17 @@ mod tests {
     fn han_characters_meet_pinyin() {
         assert_eq!(score("马云", "Ma Yun"), 1.0);
         assert!(score("腾讯", "Tengxun") > 0.95);
+    }
+
+    #[test]
+    fn a_han_word_of_three_or_four_syllables_meets_its_listing_written_as_one_word() {
+        // Joined pairs alone gave `zhifu` and `fubao`, never `zhifubao`.
+        assert!(score("支付宝", "Zhifubao") > 0.95, "{}", score("支付宝", "Zhifubao"));
+        assert!(score("阿里巴巴", "Alibaba") > 0.95, "{}", score("阿里巴巴", "Alibaba"));
+        // Both ways: the list may hold the characters.
+        assert!(score("Alibaba", "阿里巴巴") > 0.95, "{}", score("Alibaba", "阿里巴巴"));
+        // Syllables of two written words are not joined.
+        assert!(score("阿里 巴巴", "Alibaba") < 0.8, "{}", score("阿里 巴巴", "Alibaba"));
     }
 
     #[test]

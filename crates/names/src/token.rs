@@ -6,6 +6,8 @@ use std::sync::OnceLock;
 
 use serde::Serialize;
 
+use crate::normalize::SYLLABLE_JOINT;
+
 /// What a token of a name is. Only [`TokenKind::Word`] tokens carry a
 /// match: the others count for little, so that `CORP`, `TRADING` or `AL`
 /// never make two names look alike on their own.
@@ -54,6 +56,10 @@ impl TokenKind {
 pub struct Token {
     pub text: String,
     pub kind: TokenKind,
+    /// Written in one word with the token before it: a syllable of Han or
+    /// Hangul after another (`a li ba ba`), which lists may also write as
+    /// one word (`Alibaba`).
+    pub same_word: bool,
 }
 
 /// A name split into tokens. Titles and honorifics are taken out, since
@@ -328,10 +334,16 @@ fn listed(word: &str) -> Listed {
 /// their kinds. `S.A.` and `J.P.` become `sa` and `jp`; apostrophes vanish
 /// (`O'Brien` is `obrien`); every other non-alphanumeric splits.
 pub fn tokenize(latin: &str) -> Tokens {
-    let words = split_words(latin);
-    let words = merge_legal_phrases(words);
+    let (words, written_in) = split_words(latin);
+    let (words, written_in) = merge_legal_phrases(words, written_in);
     let count = words.len();
+    // A syllable of a word of several (Han, Hangul) is never an initial:
+    // 阿 is `a`.
+    let syllable =
+        |i: usize| (i > 0 && written_in[i - 1] == written_in[i]) || written_in.get(i + 1) == Some(&written_in[i]);
     let mut out = Tokens::default();
+    // The written word of the last token kept.
+    let mut last_written_in = None;
     for (i, word) in words.into_iter().enumerate() {
         let w = word.as_str();
         let last = i + 1 == count;
@@ -349,12 +361,18 @@ pub fn tokenize(latin: &str) -> Tokens {
             TokenKind::Generic
         } else if i > 0 && is_patronymic(w) {
             TokenKind::Patronymic
-        } else if w.len() == 1 && w.as_bytes()[0].is_ascii_alphabetic() {
+        } else if w.len() == 1 && w.as_bytes()[0].is_ascii_alphabetic() && !syllable(i) {
             TokenKind::Initial
         } else {
             TokenKind::Word
         };
-        out.tokens.push(Token { text: word, kind });
+        let same_word = last_written_in == Some(written_in[i]);
+        last_written_in = Some(written_in[i]);
+        out.tokens.push(Token {
+            text: word,
+            kind,
+            same_word,
+        });
     }
     out
 }
@@ -366,9 +384,13 @@ fn is_patronymic(w: &str) -> bool {
     (w.len() >= 7 && ENDINGS.iter().any(|e| w.ends_with(e))) || matches!(w, "ogly" | "oglu" | "ogli" | "kyzy" | "qizi")
 }
 
-fn split_words(latin: &str) -> Vec<String> {
+/// The words of `latin`, and for each the number of the written word it is
+/// in: words split at a [`SYLLABLE_JOINT`] are syllables of one.
+fn split_words(latin: &str) -> (Vec<String>, Vec<u32>) {
     let bytes = latin.as_bytes();
     let mut words: Vec<String> = Vec::new();
+    let mut written_in: Vec<u32> = Vec::new();
+    let mut written = 0u32;
     let mut current = String::new();
     // A run of single letters each followed by a dot (`s.a.`) is one word.
     let mut dotted_run = false;
@@ -379,6 +401,9 @@ fn split_words(latin: &str) -> Vec<String> {
             current.push(b as char);
         } else if b == b'\'' || b == b'`' {
             // inside a word: dropped without splitting
+        } else if b == SYLLABLE_JOINT as u8 {
+            dotted_run = false;
+            flush(&mut current, &mut words, &mut written_in, written);
         } else if b == b'.' {
             let single = current.len() == 1 || (dotted_run && !current.is_empty());
             let next_is_single_letter = i + 2 <= bytes.len()
@@ -388,43 +413,50 @@ fn split_words(latin: &str) -> Vec<String> {
                 dotted_run = true;
             } else {
                 dotted_run = false;
-                flush(&mut current, &mut words);
+                flush(&mut current, &mut words, &mut written_in, written);
+                written += 1;
             }
         } else {
             dotted_run = false;
-            flush(&mut current, &mut words);
+            flush(&mut current, &mut words, &mut written_in, written);
+            written += 1;
         }
         i += 1;
     }
-    flush(&mut current, &mut words);
-    words
+    flush(&mut current, &mut words, &mut written_in, written);
+    (words, written_in)
 }
 
-fn flush(current: &mut String, words: &mut Vec<String>) {
+fn flush(current: &mut String, words: &mut Vec<String>, written_in: &mut Vec<u32>, written: u32) {
     if !current.is_empty() {
         words.push(std::mem::take(current));
+        written_in.push(written);
     }
 }
 
-fn merge_legal_phrases(mut words: Vec<String>) -> Vec<String> {
+/// Joins the words of each legal phrase (`you xian gong si`) into one, in
+/// the written word of its first.
+fn merge_legal_phrases(mut words: Vec<String>, written_in: Vec<u32>) -> (Vec<String>, Vec<u32>) {
     if words.len() < 2 {
-        return words;
+        return (words, written_in);
     }
-    let mut out = Vec::with_capacity(words.len());
+    let (mut out, mut out_written) = (Vec::with_capacity(words.len()), Vec::with_capacity(words.len()));
     let mut i = 0;
     'outer: while i < words.len() {
         for phrase in LEGAL_PHRASES {
             let end = i + phrase.len();
             if end <= words.len() && words[i..end].iter().zip(phrase.iter()).all(|(w, p)| w == p) {
                 out.push(phrase.concat());
+                out_written.push(written_in[i]);
                 i = end;
                 continue 'outer;
             }
         }
         out.push(std::mem::take(&mut words[i]));
+        out_written.push(written_in[i]);
         i += 1;
     }
-    out
+    (out, out_written)
 }
 
 #[cfg(test)]

@@ -226,10 +226,11 @@ proptest! {
         prop_assert_eq!(latin_forms(&raw), expected);
     }
 
-    /// Han (pinyin) and Hangul: each character is a syllable, and each
-    /// syllable a word of Latin letters.
+    /// Han (pinyin) and Hangul: each character is a syllable of Latin
+    /// letters, and the syllables of one written word are one run, joined
+    /// by the syllable joint.
     #[test]
-    fn han_and_hangul_give_one_word_per_character(
+    fn han_and_hangul_give_one_syllable_per_character(
         chars in prop::collection::vec(
             prop_oneof![
                 prop::char::range('\u{4E00}', '\u{9FA5}'),
@@ -240,10 +241,17 @@ proptest! {
     ) {
         let forms = latin_forms(&String::from_iter(&chars));
         let words: Vec<&str> = forms[0].split_whitespace().collect();
-        prop_assert_eq!(words.len(), chars.len(), "{:?}", forms);
-        for word in words {
-            prop_assert!(word.bytes().all(|b| b.is_ascii_lowercase()), "{forms:?}");
+        prop_assert_eq!(words.len(), 1, "{:?}", forms);
+        let syllables: Vec<&str> = words[0].split(SYLLABLE_JOINT).collect();
+        prop_assert_eq!(syllables.len(), chars.len(), "{:?}", forms);
+        for syllable in syllables {
+            prop_assert!(!syllable.is_empty() && syllable.bytes().all(|b| b.is_ascii_lowercase()), "{forms:?}");
         }
+        // Tokens of one word (fewer when a title goes or a legal phrase
+        // is merged): each after the first is of the same word.
+        let tokens = &tokens_of(&String::from_iter(&chars))[0].tokens;
+        prop_assert!(tokens.len() <= chars.len(), "{:?}", tokens);
+        prop_assert!(tokens.iter().enumerate().all(|(i, t)| t.same_word == (i > 0)), "{:?}", tokens);
     }
 
     /// A run of Kana is at most one word of Latin letters, whatever small
