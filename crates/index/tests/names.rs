@@ -234,6 +234,28 @@ fn a_han_word_finds_its_listing_written_as_one_word_and_back() {
 }
 
 #[test]
+fn allah_in_arabic_script_meets_compounds_and_names_that_write_it_apart() {
+    // Read as the article and a word `lh`, الله met neither.
+    let index = NameIndex::build(&dataset(&[
+        ("x".into(), vec![]),
+        ("Abdullah".into(), vec![]),
+        ("Abd Allah".into(), vec![]),
+        ("RAHMAN, Inayatullah".into(), vec![]),
+    ]));
+    let found = |query: &str| {
+        let hits = index.search(query, &Evidence::default(), 0.8, 10);
+        assert_eq!(
+            summary(&hits),
+            summary(&index.search_brute_force(query, &Evidence::default(), 0.8, 10)),
+            "{query}"
+        );
+        summary(&hits)
+    };
+    assert_eq!(found("عبد الله"), vec![(2, 1.0), (1, 0.902)]);
+    assert_eq!(found("انيت الله رحمن"), vec![(3, 0.884)]);
+}
+
+#[test]
 fn a_weak_alias_counts_less() {
     let index = NameIndex::build(&dataset(&[("Abu Ahmed".into(), vec!["x".into(), "Abu Bakr".into()])]));
     let hits = index.search("Abu Bakr", &Evidence::default(), 0.5, 10);

@@ -212,7 +212,39 @@ fn latin_forms_of_unicode(raw: &str) -> Vec<String> {
             forms.push(expanded);
         }
     }
+    // الله as `llh` meets the compounds (`Abdullah`), as `allah` the names
+    // that write it apart (`Abd Allah`): both are forms of the name.
+    if unspoofed.contains(ALLAH) {
+        let apart = with_word_replaced(&forms[0], ALLAH_IN_COMPOUNDS, "allah");
+        if apart != forms[0] {
+            forms.push(apart);
+        }
+    }
     forms
+}
+
+/// The word Allah in Arabic script.
+const ALLAH: &str = "\u{0627}\u{0644}\u{0644}\u{0647}";
+
+/// How [`transliterate`] writes [`ALLAH`].
+const ALLAH_IN_COMPOUNDS: &str = "llh";
+
+/// `text` with every whole word `word` (between characters that are not
+/// letters or digits) replaced by `by`.
+fn with_word_replaced(text: &str, word: &str, by: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut rest = text;
+    while let Some(at) = rest.find(word) {
+        let before = rest[..at].chars().next_back();
+        let after = rest[at + word.len()..].chars().next();
+        let whole =
+            before.is_none_or(|c| !c.is_ascii_alphanumeric()) && after.is_none_or(|c| !c.is_ascii_alphanumeric());
+        out.push_str(&rest[..at]);
+        out.push_str(if whole { by } else { word });
+        rest = &rest[at + word.len()..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// NFKC makes the lunate sigma `ϲ` a final sigma `ς`, and the look-alike
@@ -294,6 +326,21 @@ fn transliterate(s: &str, german: bool) -> String {
             chars.next();
             out.push_str("ou");
             continue;
+        }
+        // The word الله (Allah) is no article and a word `lh`: in names it
+        // closes a compound, whose romanisations elide its first vowel
+        // (عبد الله `Abdullah`, انيت الله `Inayatullah`, نصر الله
+        // `Nasrallah`). As `llh`, joined to the word before, it meets
+        // them as Arabic script without vowels; a second form of the name
+        // spells it `allah` (see [`latin_forms_of_unicode`]).
+        if c == '\u{0627}' && out.chars().last().is_none_or(|p| !p.is_alphanumeric()) {
+            let mut ahead = chars.clone();
+            let word: String = ahead.by_ref().take(3).collect();
+            if word == ALLAH[2..] && ahead.peek().is_none_or(|n| !n.is_alphanumeric()) {
+                chars = ahead;
+                out.push_str(ALLAH_IN_COMPOUNDS);
+                continue;
+            }
         }
         // The Arabic article is written joined to its word (الغني):
         // split it off, as romanisations do (`al-Ghani`).
@@ -509,6 +556,20 @@ mod tests {
         let form = latin_forms("马云 阿里巴巴 Group").remove(0);
         let words: Vec<&str> = form.split(' ').filter(|w| !w.is_empty()).collect();
         assert_eq!(words, ["ma\u{1F}yun", "a\u{1F}li\u{1F}ba\u{1F}ba", "group"]);
+    }
+
+    #[test]
+    fn allah_in_a_compound_name_is_one_word_without_the_article() {
+        // Split as an article, it gave `al lh`, and `lh` met nothing. The
+        // second form writes it apart, as `Abd Allah` is listed.
+        assert_eq!(main_form("عبد الله"), "abd llh");
+        assert_eq!(
+            latin_forms("عبد الله"),
+            vec!["abd llh".to_string(), "abd allah".to_string()]
+        );
+        assert_eq!(main_form("انيت الله رحمن"), "anyt llh rhmn");
+        // Only the whole word: the article before another word stays.
+        assert_eq!(main_form("الغني"), "al ghny");
     }
 
     #[test]
