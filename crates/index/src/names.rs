@@ -770,6 +770,14 @@ struct Scratch {
     lookup: Lookup,
     /// Candidates ordered by bound.
     ordered: Vec<(u32, f32)>,
+    /// A plan's entries, their order by cost, which are left out, and the
+    /// lift left out per query unit.
+    entries: Vec<Entry>,
+    order: Vec<u64>,
+    skipped: Vec<bool>,
+    unit_lift: Vec<f32>,
+    /// A plan's candidates, handed back once they are scored.
+    candidates: Vec<(u32, f32)>,
     work: Work,
 }
 
@@ -1377,6 +1385,7 @@ impl NameIndex {
                 }
             }
             scratch.known_filter.clear();
+            scratch.candidates = candidates;
             knowns.push(plan.known);
         }
         // The hits are explained from the pairs their scores came from, not
@@ -1514,7 +1523,10 @@ impl NameIndex {
                 prefetch(&self.vocab, id as usize);
             }
         }
-        let mut entries: Vec<Entry> = Vec::new();
+        // The plan's own buffers, kept from query to query in the scratch
+        // (put back below): allocating them was a few percent of a search.
+        let mut entries = std::mem::take(&mut scratch.entries);
+        entries.clear();
         for (qi, unit) in form.units.iter().enumerate() {
             if unit.initial {
                 if let Some(slot) = letter_slot(unit.text.as_bytes()[0]) {
@@ -1552,17 +1564,24 @@ impl NameIndex {
         // Sorted as packed keys, most postings first, then in entry order:
         // plain integers sort several times faster than indices compared
         // through the entries.
-        let mut order: Vec<u64> = entries
-            .iter()
-            .enumerate()
-            .map(|(e, entry)| u64::from(u32::MAX - entry.cost.min(u32::MAX as usize) as u32) << 32 | e as u64)
-            .collect();
+        let mut order = std::mem::take(&mut scratch.order);
+        order.clear();
+        order.extend(
+            entries
+                .iter()
+                .enumerate()
+                .map(|(e, entry)| u64::from(u32::MAX - entry.cost.min(u32::MAX as usize) as u32) << 32 | e as u64),
+        );
         order.sort_unstable();
         // The units a score picks never share a token, so together their
         // query weights come to at most the weight of the tokens the
         // skipped units cover; the lifts add up per unit.
-        let mut skipped = vec![false; entries.len()];
-        let mut unit_lift = vec![0.0f32; form.units.len()];
+        let mut skipped = std::mem::take(&mut scratch.skipped);
+        skipped.clear();
+        skipped.resize(entries.len(), false);
+        let mut unit_lift = std::mem::take(&mut scratch.unit_lift);
+        unit_lift.clear();
+        unit_lift.resize(form.units.len(), 0.0);
         let (mut covered, mut covered_weight, mut lifts) = (0u32, 0.0f32, 0.0f32);
         for e in order.iter().map(|&key| key as u32 as usize) {
             let entry = &entries[e];
@@ -1630,7 +1649,8 @@ impl NameIndex {
         // Reach names through the other units, adding up for each name the
         // most each unit can give it.
         let mut reached = 0usize;
-        let mut candidates = Vec::new();
+        let mut candidates = std::mem::take(&mut scratch.candidates);
+        candidates.clear();
         {
             let sorted_candidates = &mut scratch.sorted_candidates;
             let (sums, touched, read_here, read_bits, read_lists, reading, blocks, denominators, candidate_bits) = (
@@ -1936,6 +1956,7 @@ impl NameIndex {
         // a stable sort by id merges those runs, and leaves the matches of
         // one id in unit order.
         known.sort_by_key(|k| k.0);
+        (scratch.entries, scratch.order, scratch.skipped, scratch.unit_lift) = (entries, order, skipped, unit_lift);
         Plan {
             candidates,
             known,
