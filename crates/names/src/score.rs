@@ -708,6 +708,16 @@ mod tests {
     }
 
     #[test]
+    fn a_chinese_company_meets_its_name_with_a_generic_word_and_legal_form() {
+        // `kong gu` (holding) weighed as two name words: 0.68.
+        assert!(
+            score("腾讯", "腾讯控股有限公司") > 0.9,
+            "{}",
+            score("腾讯", "腾讯控股有限公司")
+        );
+    }
+
+    #[test]
     fn a_katakana_name_meets_its_romanised_listing() {
         // Three syllables and more: a word of Kana is one token.
         assert_eq!(score("トヨタ", "Toyota"), 1.0);

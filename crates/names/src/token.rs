@@ -227,6 +227,30 @@ const LEGAL_PHRASES: &[&[&str]] = &[
     &["ji", "tuan"],
 ];
 
+/// Generic words of Chinese company names, by syllable (控股 `kong gu`,
+/// holding): merged into one generic token when written in characters, so
+/// that 腾讯 meets 腾讯控股有限公司 as `Tencent` meets `Tencent Holdings`.
+/// Only within one written word: `Ke Ji` in Latin may be a person.
+const CHINESE_GENERIC_WORDS: &[&[&str]] = &[
+    &["kong", "gu"],
+    &["ke", "ji"],
+    &["ji", "shu"],
+    &["mao", "yi"],
+    &["guo", "ji"],
+    &["tou", "zi"],
+    &["shi", "ye"],
+    &["fa", "zhan"],
+    &["yin", "hang"],
+    &["wang", "luo"],
+    &["xin", "xi"],
+    &["ruan", "jian"],
+    &["ji", "suan", "ji"],
+    &["xi", "tong"],
+    &["dian", "zi"],
+    &["fu", "wu"],
+    &["zhong", "xin"],
+];
+
 const GENERIC: &[&str] = &[
     "trading",
     "trade",
@@ -291,6 +315,23 @@ const GENERIC: &[&str] = &[
     "agency",
     "office",
     "jituan",
+    "konggu",
+    "keji",
+    "jishu",
+    "maoyi",
+    "guoji",
+    "touzi",
+    "shiye",
+    "fazhan",
+    "yinhang",
+    "wangluo",
+    "xinxi",
+    "ruanjian",
+    "jisuanji",
+    "xitong",
+    "dianzi",
+    "fuwu",
+    "zhongxin",
     "exchange",
     "consulting",
     "network",
@@ -435,7 +476,8 @@ fn flush(current: &mut String, words: &mut Vec<String>, written_in: &mut Vec<u32
 }
 
 /// Joins the words of each legal phrase (`you xian gong si`) into one, in
-/// the written word of its first.
+/// the written word of its first, and the syllables of a generic word of
+/// Chinese (`kong gu`) when they are of one written word.
 fn merge_legal_phrases(mut words: Vec<String>, written_in: Vec<u32>) -> (Vec<String>, Vec<u32>) {
     if words.len() < 2 {
         return (words, written_in);
@@ -452,6 +494,18 @@ fn merge_legal_phrases(mut words: Vec<String>, written_in: Vec<u32>) -> (Vec<Str
                 continue 'outer;
             }
         }
+        for phrase in CHINESE_GENERIC_WORDS {
+            let end = i + phrase.len();
+            if end <= words.len()
+                && written_in[i..end].iter().all(|&w| w == written_in[i])
+                && words[i..end].iter().zip(phrase.iter()).all(|(w, p)| w == p)
+            {
+                out.push(phrase.concat());
+                out_written.push(written_in[i]);
+                i = end;
+                continue 'outer;
+            }
+        }
         out.push(std::mem::take(&mut words[i]));
         out_written.push(written_in[i]);
         i += 1;
@@ -462,6 +516,25 @@ fn merge_legal_phrases(mut words: Vec<String>, written_in: Vec<u32>) -> (Vec<Str
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_chinese_generic_word_in_characters_is_one_generic_token() {
+        // 腾讯控股有限公司: `kong gu` (holding) weighed as two name words,
+        // and 腾讯 alone fell below the threshold against it.
+        let t = tokenize(&crate::latin_forms("腾讯控股有限公司")[0]);
+        assert_eq!(
+            texts(&t),
+            vec![
+                ("teng", TokenKind::Word),
+                ("xun", TokenKind::Word),
+                ("konggu", TokenKind::Generic),
+                ("youxiangongsi", TokenKind::LegalForm)
+            ]
+        );
+        // In Latin, two words may be a person's name.
+        let t = tokenize("ke ji");
+        assert_eq!(texts(&t), vec![("ke", TokenKind::Word), ("ji", TokenKind::Word)]);
+    }
 
     fn texts(t: &Tokens) -> Vec<(&str, TokenKind)> {
         t.tokens.iter().map(|t| (t.text.as_str(), t.kind)).collect()
