@@ -234,6 +234,20 @@ fn a_han_word_finds_its_listing_written_as_one_word_and_back() {
 }
 
 #[test]
+fn a_long_word_of_han_characters_is_searched_like_any_name() {
+    // Its units (syllables, and their pairs, threes and fours) once
+    // outnumbered what a search kept room for, and the search panicked.
+    let long: String = "阿里巴巴腾讯控股蚂蚁集团".chars().cycle().take(40).collect();
+    let index = NameIndex::build(&dataset(&[("x".into(), vec![]), (long.clone(), vec![])]));
+    let hits = index.search(&long, &Evidence::default(), 0.5, 10);
+    assert_eq!(summary(&hits), vec![(1, 1.0)]);
+    assert_eq!(
+        summary(&hits),
+        summary(&index.search_brute_force(&long, &Evidence::default(), 0.5, 10))
+    );
+}
+
+#[test]
 fn allah_in_arabic_script_meets_compounds_and_names_that_write_it_apart() {
     // Read as the article and a word `lh`, الله met neither.
     let index = NameIndex::build(&dataset(&[

@@ -6,9 +6,11 @@
 //! UTF-8, an oversized line) is reported with its file and line and the
 //! rest of the file still runs.
 
+use std::cell::Cell;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use crate::error::{Error, ErrorKind};
 use crate::inventory::csv_error;
@@ -20,6 +22,35 @@ pub const MAX_NAME_BYTES: usize = 1024;
 /// The longest line (a CSV row) read whole; a longer one is skipped with
 /// an error.
 pub const MAX_LINE_BYTES: usize = 64 * 1024;
+
+/// The most a CSV row may take while it is read: the CSV reader holds a
+/// whole row in memory before it can be checked, so a longer one (a field
+/// of gigabytes) stops the file with an error at its line. Between
+/// [`MAX_LINE_BYTES`] and this, a row is skipped and the rest is read.
+pub const MAX_CSV_ROW_READ_BYTES: usize = 1024 * 1024;
+
+/// The source of the CSV reader, counting what the row being read has
+/// taken: past [`MAX_CSV_ROW_READ_BYTES`] it fails instead of reading on.
+/// The count starts again at each row (the reader's read-ahead of a few
+/// kilobytes counts towards the row before).
+struct RowBudget {
+    source: Box<dyn Read>,
+    used: Rc<Cell<usize>>,
+}
+
+impl Read for RowBudget {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.used.get() > MAX_CSV_ROW_READ_BYTES {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("a row longer than {MAX_CSV_ROW_READ_BYTES} bytes: the rest of the file is not read"),
+            ));
+        }
+        let read = self.source.read(buf)?;
+        self.used.set(self.used.get() + read);
+        Ok(read)
+    }
+}
 
 /// One row of names input.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -74,7 +105,9 @@ enum Inner {
         done: bool,
     },
     Csv {
-        reader: csv::Reader<Box<dyn Read>>,
+        reader: csv::Reader<RowBudget>,
+        /// What the row being read has taken from the file.
+        row_bytes: Rc<Cell<usize>>,
         headers: Vec<String>,
         name: usize,
         record: csv::ByteRecord,
@@ -100,10 +133,14 @@ impl NamesReader {
                 done: false,
             },
             InputLayout::Csv => {
+                let row_bytes = Rc::new(Cell::new(0));
                 let mut reader = csv::ReaderBuilder::new()
                     .has_headers(true)
                     .flexible(true)
-                    .from_reader(source);
+                    .from_reader(RowBudget {
+                        source,
+                        used: Rc::clone(&row_bytes),
+                    });
                 let raw = reader.byte_headers().map_err(|e| csv_error(path, e))?.clone();
                 let mut headers = Vec::with_capacity(raw.len());
                 for (i, h) in raw.iter().enumerate() {
@@ -127,6 +164,7 @@ impl NamesReader {
                     })?;
                 Inner::Csv {
                     reader,
+                    row_bytes,
                     headers,
                     name,
                     record: csv::ByteRecord::new(),
@@ -286,6 +324,7 @@ impl NamesReader {
     fn next_csv(&mut self) -> Option<Result<NameRow, Error>> {
         let Inner::Csv {
             reader,
+            row_bytes,
             headers,
             name,
             record,
@@ -297,7 +336,18 @@ impl NamesReader {
         if *done {
             return None;
         }
+        row_bytes.set(0);
+        // Where the row starts, for an error that stops the file in it.
+        let starts_at = reader.position().line();
         match reader.read_byte_record(record) {
+            Err(e) if row_bytes.get() > MAX_CSV_ROW_READ_BYTES => {
+                *done = true;
+                Some(Err(Error::new(ErrorKind::Invalid(format!(
+                    "a row longer than {MAX_CSV_ROW_READ_BYTES} bytes: the rest of the file is not read ({e})"
+                )))
+                .at(&self.path)
+                .line(starts_at)))
+            }
             Err(e) => {
                 *done = true;
                 Some(Err(csv_error(&self.path, e)))
@@ -311,11 +361,13 @@ impl NamesReader {
                 // The same bound as a line of text: a row this long holds no
                 // name, whatever its columns.
                 if record.as_slice().len() > MAX_LINE_BYTES {
-                    return Some(Err(self.invalid(
-                        line,
-                        "name",
-                        format!("row longer than {MAX_LINE_BYTES} bytes: skipped"),
-                    )));
+                    // Its room goes back: the next row starts small again.
+                    *record = csv::ByteRecord::new();
+                    return Some(Err(Error::new(ErrorKind::Invalid(format!(
+                        "row longer than {MAX_LINE_BYTES} bytes: skipped"
+                    )))
+                    .at(&self.path)
+                    .line(line)));
                 }
                 let mut fields = Vec::with_capacity(record.len());
                 for (i, raw) in record.iter().enumerate() {
@@ -427,16 +479,46 @@ mod tests {
         // A name under the name limit, with a note that makes the row too
         // long: the row goes, whatever column made it long.
         let mut bytes = b"name,note\nfirst,x\nBank Rossiya,\"".to_vec();
-        bytes.extend(std::iter::repeat_n(b'a', 10 * 1024 * 1024));
+        bytes.extend(std::iter::repeat_n(b'a', 200 * 1024));
         bytes.extend(b"\"\nlast,y\n");
         let (_d, p) = write("in.csv", &bytes);
         let r = rows(&p);
         assert_eq!(r.len(), 3);
         assert_eq!(r[0].as_ref().unwrap().name, "first");
         let err = r[1].as_ref().unwrap_err();
-        assert!(err.contains(":3: field `name`: row longer than 65536 bytes"), "{err}");
+        assert!(err.contains(":3: row longer than 65536 bytes: skipped"), "{err}");
         assert_eq!(r[2].as_ref().unwrap().name, "last");
         assert_eq!(r[2].as_ref().unwrap().line, 4);
+    }
+
+    #[test]
+    fn a_csv_row_too_long_to_hold_stops_the_file_at_its_line_without_reading_it_whole() {
+        // A quoted field of 50 MB, over many lines: the reader would hold
+        // it all before the row could be checked.
+        let mut bytes = b"name,note\nfirst,x\nBank Rossiya,\"".to_vec();
+        for _ in 0..50 * 1024 {
+            bytes.extend(std::iter::repeat_n(b'a', 1023));
+            bytes.push(b'\n');
+        }
+        bytes.extend(b"\"\nlast,y\n");
+        let (_d, p) = write("in.csv", &bytes);
+        let mut reader = NamesReader::open(&p).expect("open");
+        assert_eq!(reader.next().unwrap().unwrap().name, "first");
+        let err = reader.next().unwrap().unwrap_err().to_string();
+        assert!(
+            err.contains(":3: a row longer than 1048576 bytes: the rest of the file is not read"),
+            "{err}"
+        );
+        assert!(reader.next().is_none());
+        // What the reader took: the budget and its read-ahead, not the row.
+        let Inner::Csv { record, .. } = &reader.inner else {
+            unreachable!()
+        };
+        assert!(
+            record.as_slice().len() < 2 * MAX_CSV_ROW_READ_BYTES,
+            "{}",
+            record.as_slice().len()
+        );
     }
 
     #[test]

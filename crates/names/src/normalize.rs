@@ -4,9 +4,10 @@
 //! The output of [`latin_forms`] is what every later step works on: plain
 //! ASCII, lower case, words separated by spaces or punctuation (one or
 //! more), which [`crate::tokenize`] splits on; the syllables of one word of
-//! Han or Hangul are separated by [`SYLLABLE_JOINT`] (` ma\u{1F}yun`). A name can have two
-//! forms when a letter has two accepted spellings (German `ü` as `u` and as
-//! `ue`); screening compares every form and keeps the best.
+//! Han or Hangul are separated by [`SYLLABLE_JOINT`] (` ma\u{1F}yun`). A
+//! name has more than one form when a word has two accepted spellings
+//! (German `ü` as `u` and as `ue`; Arabic الله as `llh` in compounds and as
+//! `allah`); screening compares every form and keeps the best.
 
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
@@ -89,9 +90,10 @@ fn is_cyrillic_or_greek(c: char) -> bool {
 pub const SYLLABLE_JOINT: char = '\u{1F}';
 
 /// Han and Hangul: scripts whose transliteration comes out as syllables
-/// run together (`TengXun`), which are split into words here so that 腾讯
-/// gives `teng xun` and meets both `Teng Xun` and `Tengxun` (a name of
-/// syllables meets its joined spelling through neighbouring pairs).
+/// run together (`TengXun`), which are split here, with a
+/// [`SYLLABLE_JOINT`] between the syllables of one written word, so that
+/// 腾讯 gives `teng xun` and meets both `Teng Xun` and `Tengxun` (the
+/// scorer joins up to four syllables of a word).
 fn is_syllabic(c: char) -> bool {
     matches!(c,
         '\u{3400}'..='\u{4DBF}'    // CJK extension A
@@ -184,7 +186,14 @@ pub fn latin_forms(raw: &str) -> Vec<String> {
     // changes nothing: NFKC leaves ASCII as it is, no ASCII character is
     // invisible or a look-alike, and there is no umlaut to expand.
     if raw.is_ascii() {
-        return vec![raw.to_ascii_lowercase()];
+        let mut form = raw.to_ascii_lowercase();
+        if form.bytes().any(|b| b.is_ascii_control()) {
+            form = form
+                .chars()
+                .map(|c| if c.is_ascii_control() { ' ' } else { c })
+                .collect();
+        }
+        return vec![form];
     }
     latin_forms_of_unicode(raw)
 }
@@ -194,9 +203,12 @@ fn latin_forms_of_unicode(raw: &str) -> Vec<String> {
     // Invisible characters go before NFKC, which would not join a letter
     // and its accent across one (`e`, U+200B, U+0301). NFKC makes no
     // invisible character of a visible one.
+    // A control character the input holds separates words, as a space
+    // does: as it is, U+001F would pass for a syllable joint.
     let visible: String = raw
         .chars()
         .filter(|c| !is_invisible(*c))
+        .map(|c| if c.is_ascii_control() { ' ' } else { c })
         .map(keep_lunate_sigma)
         .nfkc()
         .collect();
@@ -214,7 +226,7 @@ fn latin_forms_of_unicode(raw: &str) -> Vec<String> {
     }
     // الله as `llh` meets the compounds (`Abdullah`), as `allah` the names
     // that write it apart (`Abd Allah`): both are forms of the name.
-    if unspoofed.contains(ALLAH) {
+    if unspoofed.contains('\u{0644}') {
         let apart = with_word_replaced(&forms[0], ALLAH_IN_COMPOUNDS, "allah");
         if apart != forms[0] {
             forms.push(apart);
@@ -223,8 +235,14 @@ fn latin_forms_of_unicode(raw: &str) -> Vec<String> {
     forms
 }
 
-/// The word Allah in Arabic script.
+/// The word Allah in Arabic script, without vowel signs.
 const ALLAH: &str = "\u{0627}\u{0644}\u{0644}\u{0647}";
+
+/// Arabic vowel signs, the shadda and the dagger alef: written over and
+/// under letters, and left out of romanisations.
+fn is_arabic_vowel_sign(c: char) -> bool {
+    matches!(c, '\u{064B}'..='\u{065F}' | '\u{0670}')
+}
 
 /// How [`transliterate`] writes [`ALLAH`].
 const ALLAH_IN_COMPOUNDS: &str = "llh";
@@ -235,7 +253,9 @@ fn with_word_replaced(text: &str, word: &str, by: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     let mut rest = text;
     while let Some(at) = rest.find(word) {
-        let before = rest[..at].chars().next_back();
+        // The character before, in the whole text: a match right after
+        // another (`llhllh`) is inside a word.
+        let before = text[..text.len() - rest.len() + at].chars().next_back();
         let after = rest[at + word.len()..].chars().next();
         let whole =
             before.is_none_or(|c| !c.is_ascii_alphanumeric()) && after.is_none_or(|c| !c.is_ascii_alphanumeric());
@@ -334,9 +354,13 @@ fn transliterate(s: &str, german: bool) -> String {
         // them as Arabic script without vowels; a second form of the name
         // spells it `allah` (see [`latin_forms_of_unicode`]).
         if c == '\u{0627}' && out.chars().last().is_none_or(|p| !p.is_alphanumeric()) {
+            // Its vowel signs aside (اللّٰه, with a shadda and a dagger alef).
             let mut ahead = chars.clone();
-            let word: String = ahead.by_ref().take(3).collect();
-            if word == ALLAH[2..] && ahead.peek().is_none_or(|n| !n.is_alphanumeric()) {
+            let letters: String = ahead.by_ref().filter(|c| !is_arabic_vowel_sign(*c)).take(3).collect();
+            while ahead.peek().copied().is_some_and(is_arabic_vowel_sign) {
+                ahead.next();
+            }
+            if letters == ALLAH['\u{0627}'.len_utf8()..] && ahead.peek().is_none_or(|n| !n.is_alphanumeric()) {
                 chars = ahead;
                 out.push_str(ALLAH_IN_COMPOUNDS);
                 continue;
@@ -559,6 +583,14 @@ mod tests {
     }
 
     #[test]
+    fn a_syllable_joint_in_the_input_is_a_space() {
+        // Only transliteration puts joints, between the syllables of one
+        // written word; one in the input would join Latin words as such.
+        assert_eq!(latin_forms("a\u{1F}b\u{1F}c"), vec!["a b c".to_string()]);
+        assert_eq!(latin_forms("Müller\u{1F}x")[0], "muller x");
+    }
+
+    #[test]
     fn allah_in_a_compound_name_is_one_word_without_the_article() {
         // Split as an article, it gave `al lh`, and `lh` met nothing. The
         // second form writes it apart, as `Abd Allah` is listed.
@@ -570,6 +602,17 @@ mod tests {
         assert_eq!(main_form("انيت الله رحمن"), "anyt llh rhmn");
         // Only the whole word: the article before another word stays.
         assert_eq!(main_form("الغني"), "al ghny");
+        // With its vowel signs (a shadda and a dagger alef), the same.
+        assert_eq!(
+            latin_forms("عبد اللّٰه"),
+            vec!["abd llh".to_string(), "abd allah".to_string()]
+        );
+    }
+
+    #[test]
+    fn only_a_whole_word_is_replaced() {
+        assert_eq!(with_word_replaced("llhllh llh", "llh", "allah"), "llhllh allah");
+        assert_eq!(with_word_replaced("abd llh", "llh", "allah"), "abd allah");
     }
 
     #[test]

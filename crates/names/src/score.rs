@@ -11,8 +11,11 @@ use crate::token::{TokenKind, Tokens};
 /// one bit a token.
 pub const MAX_TOKENS: usize = 32;
 
-/// The most units a name has: its tokens, adjacent pairs and triples.
-pub const MAX_UNITS: usize = 3 * MAX_TOKENS;
+/// The most units a name has: its tokens (32), adjacent pairs (31), pairs
+/// joined across a particle (30), and the threes (30) and fours (29) of
+/// the syllables of one written word. A three across a particle that is a
+/// syllable is made once, so this bounds every name.
+pub const MAX_UNITS: usize = 5 * MAX_TOKENS;
 
 /// A concatenated or split token scores this fraction of its plain
 /// similarity: `JSCARGUMENT` is nearly, not quite, `JSC ARGUMENT`.
@@ -236,6 +239,8 @@ impl Analyzed {
                 let run = &out.tokens[first..first + span];
                 if !same_word[first + 1..first + span].iter().all(|&same| same)
                     || run.iter().any(|t| t.1 == TokenKind::Initial)
+                    // Made above, across the particle.
+                    || (span == 3 && run[1].1 == TokenKind::Particle)
                 {
                     continue;
                 }
@@ -705,6 +710,22 @@ mod tests {
         assert!(score("Alibaba", "阿里巴巴") > 0.95, "{}", score("Alibaba", "阿里巴巴"));
         // Syllables of two written words are not joined.
         assert!(score("阿里 巴巴", "Alibaba") < 0.8, "{}", score("阿里 巴巴", "Alibaba"));
+    }
+
+    #[test]
+    fn a_long_word_of_syllables_stays_within_the_units_a_name_can_have() {
+        // 40 characters: cut to MAX_TOKENS syllables, each a unit, with the
+        // pairs, threes and fours of one written word, and `de` (的) a
+        // particle whose three is made once.
+        let name: String = "的阿里巴巴腾讯控股蚂蚁集团".chars().cycle().take(40).collect();
+        let analyzed = analyze(&name);
+        assert_eq!(analyzed.tokens.len(), MAX_TOKENS);
+        assert!(analyzed.units.len() <= MAX_UNITS, "{}", analyzed.units.len());
+        let mut seen = std::collections::HashSet::new();
+        for unit in &analyzed.units {
+            assert!(seen.insert((unit.first, unit.span)), "{} twice", unit.text);
+        }
+        assert_eq!(score(&name, &name), 1.0);
     }
 
     #[test]

@@ -228,9 +228,12 @@ const LEGAL_PHRASES: &[&[&str]] = &[
 ];
 
 /// Generic words of Chinese company names, by syllable (控股 `kong gu`,
-/// holding): merged into one generic token when written in characters, so
-/// that 腾讯 meets 腾讯控股有限公司 as `Tencent` meets `Tencent Holdings`.
-/// Only within one written word: `Ke Ji` in Latin may be a person.
+/// holding): merged into one generic token when written in characters
+/// after the name they qualify, so that 腾讯 meets 腾讯控股有限公司 as
+/// `Tencent` meets `Tencent Holdings`. Only after another syllable of the
+/// same written word: 毛毅 (Mao Yi) and 中信 (Zhong Xin, CITIC) are names,
+/// and so is `Ke Ji` in Latin. The merged spellings are not generic words
+/// of their own: `Maoyi` in Latin is a name.
 const CHINESE_GENERIC_WORDS: &[&[&str]] = &[
     &["kong", "gu"],
     &["ke", "ji"],
@@ -315,23 +318,6 @@ const GENERIC: &[&str] = &[
     "agency",
     "office",
     "jituan",
-    "konggu",
-    "keji",
-    "jishu",
-    "maoyi",
-    "guoji",
-    "touzi",
-    "shiye",
-    "fazhan",
-    "yinhang",
-    "wangluo",
-    "xinxi",
-    "ruanjian",
-    "jisuanji",
-    "xitong",
-    "dianzi",
-    "fuwu",
-    "zhongxin",
     "exchange",
     "consulting",
     "network",
@@ -376,7 +362,11 @@ fn listed(word: &str) -> Listed {
 /// (`O'Brien` is `obrien`); every other non-alphanumeric splits.
 pub fn tokenize(latin: &str) -> Tokens {
     let (words, written_in) = split_words(latin);
-    let (words, written_in) = merge_legal_phrases(words, written_in);
+    let Merged {
+        words,
+        written_in,
+        chinese_generic,
+    } = merge_phrases(words, written_in);
     let count = words.len();
     // A syllable of a word of several (Han, Hangul) is never an initial:
     // 阿 is `a`.
@@ -398,7 +388,7 @@ pub fn tokenize(latin: &str) -> Tokens {
             TokenKind::Particle
         } else if tables.suffix && i > 0 {
             TokenKind::Suffix
-        } else if tables.generic {
+        } else if tables.generic || chinese_generic[i] {
             TokenKind::Generic
         } else if i > 0 && is_patronymic(w) {
             TokenKind::Patronymic
@@ -475,42 +465,52 @@ fn flush(current: &mut String, words: &mut Vec<String>, written_in: &mut Vec<u32
     }
 }
 
+/// Words after [`merge_phrases`]: each word, the written word it is in, and
+/// whether it is a generic word of Chinese merged from its syllables.
+struct Merged {
+    words: Vec<String>,
+    written_in: Vec<u32>,
+    chinese_generic: Vec<bool>,
+}
+
 /// Joins the words of each legal phrase (`you xian gong si`) into one, in
 /// the written word of its first, and the syllables of a generic word of
-/// Chinese (`kong gu`) when they are of one written word.
-fn merge_legal_phrases(mut words: Vec<String>, written_in: Vec<u32>) -> (Vec<String>, Vec<u32>) {
-    if words.len() < 2 {
-        return (words, written_in);
-    }
-    let (mut out, mut out_written) = (Vec::with_capacity(words.len()), Vec::with_capacity(words.len()));
+/// Chinese (`kong gu`) that follow another syllable of their written word.
+fn merge_phrases(mut words: Vec<String>, written_in: Vec<u32>) -> Merged {
+    let mut out = Merged {
+        words: Vec::with_capacity(words.len()),
+        written_in: Vec::with_capacity(words.len()),
+        chinese_generic: Vec::with_capacity(words.len()),
+    };
+    let push = |out: &mut Merged, word: String, written: u32, generic: bool| {
+        out.words.push(word);
+        out.written_in.push(written);
+        out.chinese_generic.push(generic);
+    };
     let mut i = 0;
     'outer: while i < words.len() {
-        for phrase in LEGAL_PHRASES {
+        let matches = |phrase: &[&str]| {
             let end = i + phrase.len();
-            if end <= words.len() && words[i..end].iter().zip(phrase.iter()).all(|(w, p)| w == p) {
-                out.push(phrase.concat());
-                out_written.push(written_in[i]);
-                i = end;
+            end <= words.len() && words[i..end].iter().zip(phrase.iter()).all(|(w, p)| w == p)
+        };
+        if let Some(phrase) = LEGAL_PHRASES.iter().find(|p| matches(p)) {
+            push(&mut out, phrase.concat(), written_in[i], false);
+            i += phrase.len();
+            continue 'outer;
+        }
+        let after_a_syllable = i > 0 && written_in[i - 1] == written_in[i];
+        if after_a_syllable {
+            let of_one_word = |phrase: &[&str]| written_in[i..i + phrase.len()].iter().all(|&w| w == written_in[i]);
+            if let Some(phrase) = CHINESE_GENERIC_WORDS.iter().find(|p| matches(p) && of_one_word(p)) {
+                push(&mut out, phrase.concat(), written_in[i], true);
+                i += phrase.len();
                 continue 'outer;
             }
         }
-        for phrase in CHINESE_GENERIC_WORDS {
-            let end = i + phrase.len();
-            if end <= words.len()
-                && written_in[i..end].iter().all(|&w| w == written_in[i])
-                && words[i..end].iter().zip(phrase.iter()).all(|(w, p)| w == p)
-            {
-                out.push(phrase.concat());
-                out_written.push(written_in[i]);
-                i = end;
-                continue 'outer;
-            }
-        }
-        out.push(std::mem::take(&mut words[i]));
-        out_written.push(written_in[i]);
+        push(&mut out, std::mem::take(&mut words[i]), written_in[i], false);
         i += 1;
     }
-    (out, out_written)
+    out
 }
 
 #[cfg(test)]
@@ -531,9 +531,21 @@ mod tests {
                 ("youxiangongsi", TokenKind::LegalForm)
             ]
         );
-        // In Latin, two words may be a person's name.
+        // In Latin, two words may be a person's name, and so may the
+        // syllables of a written word that starts with them: 毛毅 (Mao Yi),
+        // 中信 (CITIC).
         let t = tokenize("ke ji");
         assert_eq!(texts(&t), vec![("ke", TokenKind::Word), ("ji", TokenKind::Word)]);
+        for name in ["毛毅", "中信"] {
+            let t = tokenize(&crate::latin_forms(name)[0]);
+            assert!(
+                t.tokens.iter().all(|t| t.kind == TokenKind::Word),
+                "{name}: {:?}",
+                texts(&t)
+            );
+        }
+        let t = tokenize("maoyi");
+        assert_eq!(texts(&t), vec![("maoyi", TokenKind::Word)]);
     }
 
     fn texts(t: &Tokens) -> Vec<(&str, TokenKind)> {

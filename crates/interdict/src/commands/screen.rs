@@ -232,7 +232,7 @@ pub fn names(cli: &Cli, args: &ScreenNames) -> anyhow::Result<Finished> {
     let (mut screened, mut with_hits, mut rejected) = (0usize, 0usize, 0usize);
     let mut last_progress = Instant::now();
     for row in reader {
-        let rejection = match row {
+        let outcome = match row {
             Ok(row) => match row_evidence(&row) {
                 Ok(evidence) => Ok((row, evidence)),
                 Err((field, message)) => Err((
@@ -253,7 +253,7 @@ pub fn names(cli: &Cli, args: &ScreenNames) -> anyhow::Result<Finished> {
                 None,
             )),
         };
-        let (row, evidence) = match rejection {
+        let (row, evidence) = match outcome {
             Ok(screenable) => screenable,
             Err((rejection, row)) => {
                 eprintln!("error: {}", rejection.message);
