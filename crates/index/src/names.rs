@@ -20,7 +20,7 @@ use interdict_model::{Dataset, Entity, EntityKind, NameKind};
 use interdict_names::evidence::max_raise;
 use interdict_names::score::{
     is_truncated_name, max_edits, may_be_truncated, round3, unit_similarity, Candidate, Scorer, Shape, Unit, UnitView,
-    MAX_UNITS, TRUNCATED_NAME, WEAK_ONLY_CAP,
+    TRUNCATED_NAME, WEAK_ONLY_CAP,
 };
 use interdict_names::similarity::weight::INITIAL as INITIAL_SIMILARITY;
 use interdict_names::similarity::Keys;
@@ -778,6 +778,9 @@ struct Scratch {
     unit_lift: Vec<f32>,
     /// A plan's candidates, handed back once they are scored.
     candidates: Vec<(u32, f32)>,
+    /// While a candidate is bounded by its pairs: the best a query unit
+    /// gets from one of them.
+    best_per_unit: Vec<f32>,
     work: Work,
 }
 
@@ -1981,6 +1984,7 @@ impl NameIndex {
         let Scratch {
             work: Work { scorer, pairs },
             known_filter,
+            best_per_unit,
             ..
         } = scratch;
         let (head, _, shapes) = self.candidate(name_id);
@@ -1989,7 +1993,11 @@ impl NameIndex {
         // pair: names that cannot reach the floor even so are not aligned.
         let cut_short = plan.truncation && self.is_cut_short(form, &plan.leading, plan.first_token, name_id);
         if !cut_short {
-            let mut best = [0.0f32; MAX_UNITS];
+            // As long as the query's units, not the most a name can have
+            // (`MAX_UNITS`): zeroing that many for each candidate showed.
+            let best = best_per_unit;
+            best.clear();
+            best.resize(form.units.len(), 0.0);
             let mut strong = false;
             for &(qi, ci, sim, _) in pairs.iter() {
                 let (qu, cu) = (&form.units[qi as usize], &shapes[ci as usize]);
@@ -1999,7 +2007,7 @@ impl NameIndex {
             }
             let total = form.total_weight + head.total_weight;
             let mut bound = if total > 0.0 {
-                best[..form.units.len()].iter().sum::<f32>() / total
+                best.iter().sum::<f32>() / total
             } else {
                 0.0
             };

@@ -14,8 +14,10 @@ pub const MAX_TOKENS: usize = 32;
 /// The most units a name has: its tokens (32), adjacent pairs (31), pairs
 /// joined across a particle (30), and the threes (30) and fours (29) of
 /// the syllables of one written word. A three across a particle that is a
-/// syllable is made once, so this bounds every name.
+/// syllable is made once, so this bounds every name, and a unit's index
+/// fits in the byte that pairs of units keep it in.
 pub const MAX_UNITS: usize = 5 * MAX_TOKENS;
+const _: () = assert!(MAX_UNITS <= u8::MAX as usize + 1);
 
 /// A concatenated or split token scores this fraction of its plain
 /// similarity: `JSCARGUMENT` is nearly, not quite, `JSC ARGUMENT`.
