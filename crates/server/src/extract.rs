@@ -84,24 +84,23 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for QueryParams<T>
 /// misspelt parameter would look accepted and change nothing.
 pub struct NoQuery;
 
-/// The parameters of a route that has none.
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct NoParams {}
-
 impl<S: Send + Sync> FromRequestParts<S> for NoQuery {
     type Rejection = Error;
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Error> {
-        QueryParams::<NoParams>::from_request_parts(parts, state)
-            .await
-            .map(|_| NoQuery)
-            .map_err(|mut e| {
-                // serde's "there are no fields" says less than this.
-                if let Some(name) = &e.body.field {
-                    e.body.message = format!("unknown query parameter `{name}`: this route takes none");
-                }
-                e
-            })
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Error> {
+        // Any parameter is one too many, whatever its name holds (`a%20b`
+        // is `a b`, which serde's messages cannot name).
+        let pairs = axum::extract::Query::<Vec<(String, String)>>::try_from_uri(&parts.uri)
+            .map(|q| q.0)
+            .unwrap_or_default();
+        let Some((name, _)) = pairs.into_iter().next() else {
+            return Ok(NoQuery);
+        };
+        Err(Error::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unknown_field",
+            format!("unknown query parameter `{name}`: this route takes none"),
+        )
+        .field(name))
     }
 }
 

@@ -1110,6 +1110,11 @@ fn an_unknown_query_parameter_is_refused_on_every_api_route_as_unknown_field() {
         s.get("/v1/lists?bogus=1").1["message"],
         "unknown query parameter `bogus`: this route takes none"
     );
+    // A name serde's messages could not name, and a parameter without a
+    // value, are refused alike.
+    expect_unknown("a b", s.get("/v1/lists?a%20b=1"), "a b");
+    expect_unknown("x", s.get("/healthz?x"), "x");
+    assert_eq!(s.get("/healthz?").0, 200);
     let app = json!({"app_id": "com.eg.android.AlipayGphone", "as_of": "2021-03-01"});
     for (path, body) in [
         ("/v1/screen/party?bogus=1", alipay("2021-03-01")),
