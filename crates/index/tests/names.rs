@@ -51,6 +51,20 @@ const PARTS: &[&str] = &[
     "mhmd",
     "abdulrah",
     "rnohammed",
+    // Other scripts: syllables of one written word joined up to four,
+    // Allah's two forms, Kana as one word, a Chinese generic word.
+    "阿里巴巴",
+    "支付宝",
+    "腾讯控股",
+    "马云",
+    "alibaba",
+    "zhifubao",
+    "김정은",
+    "عبد",
+    "الله",
+    "abdullah",
+    "トヨタ",
+    "toyota",
 ];
 
 fn name_strategy() -> impl Strategy<Value = String> {
@@ -59,8 +73,9 @@ fn name_strategy() -> impl Strategy<Value = String> {
 
 /// A token from the parts with one random edit, to exercise the edit rule.
 fn typo_strategy() -> impl Strategy<Value = String> {
+    let ascii: Vec<&str> = PARTS.iter().copied().filter(|p| p.is_ascii()).collect();
     (
-        prop::sample::select(PARTS),
+        prop::sample::select(ascii),
         any::<prop::sample::Index>(),
         prop::sample::select(&b"aeioumnrstxz"[..]),
         0..3u8,
@@ -84,8 +99,12 @@ fn typo_strategy() -> impl Strategy<Value = String> {
 fn cut_strategy() -> impl Strategy<Value = String> {
     (name_strategy(), name_strategy(), any::<prop::sample::Index>()).prop_map(|(a, b, at)| {
         let name = format!("{a} {b}");
-        let keep = 12 + at.index(name.len().saturating_sub(12).max(1));
-        name[..keep.min(name.len())].to_string()
+        let mut keep = (12 + at.index(name.len().saturating_sub(12).max(1))).min(name.len());
+        // Parts of other scripts take several bytes a letter.
+        while !name.is_char_boundary(keep) {
+            keep -= 1;
+        }
+        name[..keep].to_string()
     })
 }
 
