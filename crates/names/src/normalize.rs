@@ -188,10 +188,7 @@ pub fn latin_forms(raw: &str) -> Vec<String> {
     if raw.is_ascii() {
         let mut form = raw.to_ascii_lowercase();
         if form.bytes().any(|b| b.is_ascii_control()) {
-            form = form
-                .chars()
-                .map(|c| if c.is_ascii_control() { ' ' } else { c })
-                .collect();
+            form = form.chars().map(control_as_space).collect();
         }
         return vec![form];
     }
@@ -203,12 +200,10 @@ fn latin_forms_of_unicode(raw: &str) -> Vec<String> {
     // Invisible characters go before NFKC, which would not join a letter
     // and its accent across one (`e`, U+200B, U+0301). NFKC makes no
     // invisible character of a visible one.
-    // A control character the input holds separates words, as a space
-    // does: as it is, U+001F would pass for a syllable joint.
     let visible: String = raw
         .chars()
         .filter(|c| !is_invisible(*c))
-        .map(|c| if c.is_ascii_control() { ' ' } else { c })
+        .map(control_as_space)
         .map(keep_lunate_sigma)
         .nfkc()
         .collect();
@@ -267,6 +262,16 @@ fn with_word_replaced(text: &str, word: &str, by: &str) -> String {
     out
 }
 
+/// A control character in a name separates words, as a space does: kept,
+/// U+001F would pass for a [`SYLLABLE_JOINT`].
+fn control_as_space(c: char) -> char {
+    if c.is_ascii_control() {
+        ' '
+    } else {
+        c
+    }
+}
+
 /// NFKC makes the lunate sigma `ϲ` a final sigma `ς`, and the look-alike
 /// of `c` would be lost: it becomes the Cyrillic `с` first, which NFKC
 /// keeps, is drawn the same and transliterates the same (`s`).
@@ -306,8 +311,8 @@ fn fold_lookalikes(s: &str) -> String {
 }
 
 /// Lower-case ASCII of `s`. Han and Hangul get [`SYLLABLE_JOINT`] between
-/// the syllables of a word, a run of Kana is one word; Greek `ου` is `ou` (not `oy`); `german` spells `ä ö ü` as
-/// `ae oe ue`.
+/// the syllables of a word, a run of Kana is one word; Greek `ου` is `ou`
+/// (not `oy`); `german` spells `ä ö ü` as `ae oe ue`.
 fn transliterate(s: &str, german: bool) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     let mut chars = s.chars().peekable();

@@ -158,6 +158,32 @@ pub fn screening_snapshot(cli: &Cli, lists: &[PathBuf]) -> anyhow::Result<(Snaps
     }
 }
 
+/// A row of the CSV output (`line,input,rank,entity_id,name,score,kind,
+/// error`): one per hit, ranked from 1; with no hit, the hit's columns are
+/// empty, and `error` is filled only for a rejected row.
+fn csv_row(line: &str, input: &str, hit: Option<(usize, &HitRecord)>, error: &str) -> [String; 8] {
+    let (rank, entity_id, name, score, kind) = match hit {
+        Some((rank, h)) => (
+            (rank + 1).to_string(),
+            h.entity_id.to_string(),
+            h.name.to_string(),
+            format!("{:.3}", h.score),
+            h.kind.to_string(),
+        ),
+        None => Default::default(),
+    };
+    [
+        line.to_string(),
+        input.to_string(),
+        rank,
+        entity_id,
+        name,
+        score,
+        kind,
+        error.to_string(),
+    ]
+}
+
 /// Writes the record of a rejected row in the chosen format: JSONL a
 /// [`RejectedRecord`], CSV a row with the `error` column filled and no hit,
 /// the table a row saying it was rejected.
@@ -186,16 +212,7 @@ fn write_rejected(
         }
         ScreenFormat::Csv => {
             let w = csv_out.expect("csv writer");
-            w.write_record([
-                line,
-                name,
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-                rejection.message.clone(),
-            ])?;
+            w.write_record(csv_row(&line, &name, None, &rejection.message))?;
         }
         ScreenFormat::Table => {
             table.row(vec![line, name, "-".into(), "-".into(), "rejected: see stderr".into()]);
@@ -288,29 +305,12 @@ pub fn names(cli: &Cli, args: &ScreenNames) -> anyhow::Result<Finished> {
             }
             ScreenFormat::Csv => {
                 let w = csv_out.as_mut().expect("csv writer");
+                let line = row.line.to_string();
                 if records.is_empty() {
-                    w.write_record([
-                        row.line.to_string(),
-                        row.name.clone(),
-                        String::new(),
-                        String::new(),
-                        String::new(),
-                        String::new(),
-                        String::new(),
-                        String::new(),
-                    ])?;
+                    w.write_record(csv_row(&line, &row.name, None, ""))?;
                 }
                 for (rank, h) in records.iter().enumerate() {
-                    w.write_record([
-                        row.line.to_string(),
-                        row.name.clone(),
-                        (rank + 1).to_string(),
-                        h.entity_id.to_string(),
-                        h.name.to_string(),
-                        format!("{:.3}", h.score),
-                        h.kind.to_string(),
-                        String::new(),
-                    ])?;
+                    w.write_record(csv_row(&line, &row.name, Some((rank, h)), ""))?;
                 }
             }
             ScreenFormat::Table => {
