@@ -142,6 +142,15 @@ fn summary(hits: &[interdict_index::NameHit]) -> Vec<(usize, f32)> {
     hits.iter().map(|h| (h.entity, h.score)).collect()
 }
 
+/// The summary of a search of `query` at `threshold`, once it is checked
+/// to be what scoring every name finds.
+fn checked_search(index: &NameIndex, query: &str, threshold: f32) -> Vec<(usize, f32)> {
+    let hits = summary(&index.search(query, &Evidence::default(), threshold, 10));
+    let full = summary(&index.search_brute_force(query, &Evidence::default(), threshold, 10));
+    assert_eq!(hits, full, "{query} at {threshold}");
+    hits
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
@@ -238,17 +247,17 @@ fn a_han_word_finds_its_listing_written_as_one_word_and_back() {
         ("Zhifu Baoxian".into(), vec![]),
         ("阿里巴巴".into(), vec![]),
     ]));
-    let hits = index.search("支付宝", &Evidence::default(), 0.8, 10);
-    assert_eq!(summary(&hits).iter().map(|h| h.0).collect::<Vec<_>>(), vec![0]);
-    let hits = index.search("ALIBABA", &Evidence::default(), 0.8, 10);
-    assert_eq!(summary(&hits).iter().map(|h| h.0).collect::<Vec<_>>(), vec![2]);
+    let entities = |query: &str| {
+        checked_search(&index, query, 0.8)
+            .iter()
+            .map(|h| h.0)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(entities("支付宝"), vec![0]);
+    assert_eq!(entities("ALIBABA"), vec![2]);
     // What scoring every name finds, the index finds.
     for query in ["支付宝", "ALIBABA", "阿里巴巴", "zhi fu bao"] {
-        assert_eq!(
-            summary(&index.search(query, &Evidence::default(), 0.5, 10)),
-            summary(&index.search_brute_force(query, &Evidence::default(), 0.5, 10)),
-            "{query}"
-        );
+        checked_search(&index, query, 0.5);
     }
 }
 
@@ -258,12 +267,7 @@ fn a_long_word_of_han_characters_is_searched_like_any_name() {
     // outnumbered what a search kept room for, and the search panicked.
     let long: String = "阿里巴巴腾讯控股蚂蚁集团".chars().cycle().take(40).collect();
     let index = NameIndex::build(&dataset(&[("x".into(), vec![]), (long.clone(), vec![])]));
-    let hits = index.search(&long, &Evidence::default(), 0.5, 10);
-    assert_eq!(summary(&hits), vec![(1, 1.0)]);
-    assert_eq!(
-        summary(&hits),
-        summary(&index.search_brute_force(&long, &Evidence::default(), 0.5, 10))
-    );
+    assert_eq!(checked_search(&index, &long, 0.5), vec![(1, 1.0)]);
 }
 
 #[test]
@@ -275,15 +279,7 @@ fn allah_in_arabic_script_meets_compounds_and_names_that_write_it_apart() {
         ("Abd Allah".into(), vec![]),
         ("RAHMAN, Inayatullah".into(), vec![]),
     ]));
-    let found = |query: &str| {
-        let hits = index.search(query, &Evidence::default(), 0.8, 10);
-        assert_eq!(
-            summary(&hits),
-            summary(&index.search_brute_force(query, &Evidence::default(), 0.8, 10)),
-            "{query}"
-        );
-        summary(&hits)
-    };
+    let found = |query: &str| checked_search(&index, query, 0.8);
     assert_eq!(found("عبد الله"), vec![(2, 1.0), (1, 0.902)]);
     assert_eq!(found("انيت الله رحمن"), vec![(3, 0.884)]);
 }
