@@ -1111,6 +1111,9 @@ impl NameIndex {
             pairs.push(tag(KeyKind::Phonetic, v.keys.phonetic), id);
             if v.keys.consonants_len >= 2 {
                 pairs.push(tag(KeyKind::Consonants, v.keys.consonants), id);
+                if v.keys.consonants_sounded != v.keys.consonants {
+                    pairs.push(tag(KeyKind::Consonants, v.keys.consonants_sounded), id);
+                }
             }
             deletion_keys(text, v.span, &mut variants);
             for &h in &variants {
@@ -2100,6 +2103,9 @@ impl NameIndex {
         keys.push(tag(KeyKind::Phonetic, unit.keys.phonetic));
         if unit.keys.consonants_len >= 2 {
             keys.push(tag(KeyKind::Consonants, unit.keys.consonants));
+            if unit.keys.consonants_sounded != unit.keys.consonants {
+                keys.push(tag(KeyKind::Consonants, unit.keys.consonants_sounded));
+            }
         }
         deletion_keys(unit.text, unit.span, variants);
         keys.extend(variants.iter().map(|&h| tag(KeyKind::Deletion, h)));

@@ -65,6 +65,15 @@ const PARTS: &[&str] = &[
     "abdullah",
     "トヨタ",
     "toyota",
+    // French romanisations: a `c` read as `s` or `k`, `ch` as `sh`.
+    "moncef",
+    "منصف",
+    "bechir",
+    "بشير",
+    "prvnc",
+    "province",
+    "escalon",
+    "back",
 ];
 
 fn name_strategy() -> impl Strategy<Value = String> {
@@ -282,6 +291,23 @@ fn allah_in_arabic_script_meets_compounds_and_names_that_write_it_apart() {
     let found = |query: &str| checked_search(&index, query, 0.8);
     assert_eq!(found("عبد الله"), vec![(2, 1.0), (1, 0.902)]);
     assert_eq!(found("انيت الله رحمن"), vec![(3, 0.884)]);
+}
+
+#[test]
+fn french_romanisations_meet_arabic_script() {
+    // Moncef and Bechir write س and ش as French does: as written, their
+    // consonants (`mncf`, `bchr`) met nothing Arabic script gives.
+    let index = NameIndex::build(&dataset(&[
+        ("x".into(), vec![]),
+        ("Moez Ben Moncef Ben Mohamed TRABELSI".into(), vec![]),
+        ("JAMMALI, Imed Ben Bechir Ben Hamda".into(), vec![]),
+        ("ISIS-Sinai Province".into(), vec![]),
+    ]));
+    let found = |query: &str| checked_search(&index, query, 0.8);
+    assert_eq!(found("مز بن منسف بن محمد تربلسي"), vec![(1, 0.9)]);
+    assert_eq!(found("امد بن بشير بن حمدة جملي"), vec![(2, 0.9)]);
+    // Written without vowels, a `c` still meets the word as written.
+    assert_eq!(found("ISIS-SINAI PRVNC"), vec![(3, 0.967)]);
 }
 
 #[test]

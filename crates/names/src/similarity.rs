@@ -66,8 +66,14 @@ pub struct Keys {
     pub ocr: u64,
     pub phonetic: u64,
     pub consonants: u64,
-    /// Length of the consonant skeleton; skeletons shorter than two letters
-    /// say nothing.
+    /// The consonants with each `c` read as the letter it sounds as (see
+    /// [`consonants_sounding_c`]); `consonants` when the token has no `c`.
+    /// Two tokens share their consonants when either skeleton of one is
+    /// either of the other's.
+    pub consonants_sounded: u64,
+    /// Length of the shorter consonant skeleton (a `c` read as `k` can
+    /// join the letter beside it); skeletons shorter than two letters say
+    /// nothing.
     pub consonants_len: u8,
     pub vowels: u8,
 }
@@ -86,12 +92,22 @@ impl Keys {
             let ocr = hash_bytes(spelling.as_bytes());
             phonetic_into(token, scratch, spelling);
             let phonetic = hash_bytes(spelling.as_bytes());
-            consonants_into(token, scratch, spelling);
+            consonants_into(token, false, scratch, spelling);
+            let consonants = hash_bytes(spelling.as_bytes());
+            let mut consonants_len = spelling.len();
+            let consonants_sounded = if token.contains('c') {
+                consonants_into(token, true, scratch, spelling);
+                consonants_len = consonants_len.min(spelling.len());
+                hash_bytes(spelling.as_bytes())
+            } else {
+                consonants
+            };
             Keys {
                 ocr,
                 phonetic,
-                consonants: hash_bytes(spelling.as_bytes()),
-                consonants_len: spelling.len().min(255) as u8,
+                consonants,
+                consonants_sounded,
+                consonants_len: consonants_len.min(255) as u8,
                 vowels: token
                     .bytes()
                     .filter(|b| matches!(b, b'a' | b'e' | b'i' | b'o' | b'u'))
@@ -241,18 +257,36 @@ fn collapse_doubles_into(s: &str, out: &mut String) {
 /// `Usamah`, `Usama`) dropped.
 pub fn consonants(token: &str) -> String {
     let (mut skeleton, mut out) = (String::new(), String::new());
-    consonants_into(token, &mut skeleton, &mut out);
+    consonants_into(token, false, &mut skeleton, &mut out);
     out
 }
 
-/// [`consonants`] into `collapsed`, with `out` for the skeleton before
-/// doubles are collapsed.
-fn consonants_into(token: &str, out: &mut String, collapsed: &mut String) {
+/// [`consonants`] with each `c` read as the letter Arabic script writes
+/// for it. French romanisations write ش as `ch` (Bechir, بشير) and س as
+/// `c` before a front vowel (Moncef, منصف; Youcef, يوسف); a `c` before
+/// any other letter or last is ك or ق (Escalon, اسكلون). It is a second
+/// skeleton, not the only one: written without vowels (`Prvnc`), a `c`
+/// has lost the letter it is read by, and only the `c` as written meets
+/// the listed spelling's (Province).
+pub fn consonants_sounding_c(token: &str) -> String {
+    let (mut skeleton, mut out) = (String::new(), String::new());
+    consonants_into(token, true, &mut skeleton, &mut out);
+    out
+}
+
+/// [`consonants`], or with `sound_c` [`consonants_sounding_c`], into
+/// `collapsed`, with `out` for the skeleton before doubles are collapsed.
+fn consonants_into(token: &str, sound_c: bool, out: &mut String, collapsed: &mut String) {
     out.clear();
-    for (i, b) in token.bytes().enumerate() {
+    let bytes = token.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
         let c = match b {
             b'a' | b'e' | b'i' | b'o' | b'u' => continue,
             b'w' | b'y' if i > 0 => continue,
+            b'c' if sound_c => match bytes.get(i + 1) {
+                Some(b'h' | b'e' | b'i' | b'y') => 's',
+                _ => 'k',
+            },
             // Arabic script has no `p` or `v`: `Tavallaei` is written with
             // an `f`, `Abdulpatta` with a `b`.
             b'q' => 'k',
@@ -358,14 +392,15 @@ pub fn similarity(a: &str, ka: &Keys, b: &str, kb: &Keys, max_edit: usize) -> Op
     if ka.phonetic == kb.phonetic && min_len >= 2 {
         offer(weight::PHONETIC, TokenMatch::Phonetic);
     }
-    if ka.consonants == kb.consonants && ka.consonants_len >= 2 {
+    let consonants_len = ka.consonants_len.min(kb.consonants_len);
+    if consonants_len >= 2 && shares_consonants(ka, kb) {
         // One side has (nearly) no vowels and is the shorter: written
         // without them (`mhmd`, `amd` for Imad), not a different name.
         let (fewer, more) = if ka.vowels <= kb.vowels { (ka, kb) } else { (kb, ka) };
         let dropped = fewer.vowels <= 1 && fewer.vowels < more.vowels;
-        if dropped && ka.consonants_len >= 2 {
+        if dropped {
             offer(weight::VOWEL_DROPPED, TokenMatch::VowelDropped);
-        } else if ka.consonants_len >= 3 {
+        } else if consonants_len >= 3 {
             offer(weight::CONSONANTS, TokenMatch::Consonants);
         }
     }
@@ -381,6 +416,14 @@ pub fn similarity(a: &str, ka: &Keys, b: &str, kb: &Keys, max_edit: usize) -> Op
         }
     }
     best
+}
+
+/// Whether either consonant skeleton of `a` is either of `b`'s.
+pub fn shares_consonants(a: &Keys, b: &Keys) -> bool {
+    a.consonants == b.consonants
+        || a.consonants == b.consonants_sounded
+        || a.consonants_sounded == b.consonants
+        || a.consonants_sounded == b.consonants_sounded
 }
 
 /// Whether `short` is `long` cut short: at least four letters, and at least
@@ -466,6 +509,40 @@ mod tests {
             sim("smh", "usama"),
             Some((weight::VOWEL_DROPPED, TokenMatch::VowelDropped))
         );
+    }
+
+    #[test]
+    fn french_c_and_ch_meet_the_s_and_sh_of_arabic_script() {
+        // As written, `Moncef` has the consonants `mncf`, and منصف `mnsf`:
+        // they met by nothing.
+        let dropped = Some((weight::VOWEL_DROPPED, TokenMatch::VowelDropped));
+        assert_eq!(sim("mnsf", "moncef"), dropped);
+        assert_eq!(sim("bshyr", "bechir"), dropped);
+        assert_eq!(sim("ysf", "youcef"), dropped);
+        assert_eq!(sim("sklwn", "escalon"), dropped);
+        // Two romanisations of one name, both with vowels.
+        assert_eq!(sim("bechir", "bashir").map(|s| s.1), Some(TokenMatch::Consonants));
+        assert_eq!(consonants_sounding_c("moncef"), "mnsf");
+        assert_eq!(consonants_sounding_c("escalon"), "skln");
+        assert_eq!(consonants("escalon"), "scln");
+    }
+
+    #[test]
+    fn a_c_written_without_its_vowel_still_meets_the_word() {
+        // Read by the letter after it, the last `c` of `Prvnc` is a `k` and
+        // the `c` of `Province` an `s`: only the skeletons as written meet.
+        let dropped = Some((weight::VOWEL_DROPPED, TokenMatch::VowelDropped));
+        assert_eq!(sim("prvnc", "province"), dropped);
+        assert_eq!(sim("avrc", "averica"), dropped);
+        assert_eq!(sim("dfnc", "defence"), dropped);
+    }
+
+    #[test]
+    fn a_skeleton_that_a_c_shortens_below_two_letters_says_nothing() {
+        // `ck` read as `kk` collapses to `k`: one letter, as `ak` has.
+        assert_eq!(Keys::of("ack").consonants_len, 1);
+        assert_eq!(sim("ack", "ak"), sim("ak", "ack"));
+        assert_ne!(sim("ack", "ok").map(|s| s.1), Some(TokenMatch::Consonants));
     }
 
     #[test]
@@ -567,6 +644,10 @@ mod tests {
             ("jon", "john"),
             ("abdulrah", "abdulrahman"),
             ("kaptan", "kapitan"),
+            ("mnsf", "moncef"),
+            ("prvnc", "province"),
+            ("bechir", "bashir"),
+            ("ack", "ak"),
         ] {
             assert_eq!(sim(a, b), sim(b, a), "{a} {b}");
         }
