@@ -291,8 +291,17 @@ pub fn unit_similarity(q: UnitView<'_>, c: UnitView<'_>) -> Option<(f32, TokenMa
     // A joined unit that only starts like a token, or only shares its
     // consonants, is a missing token, not a concatenation; written without
     // vowels it is Arabic script joining what romanisations join
-    // (عبد الله, `Abdullah`).
+    // (عبد الله, `Abdullah`). Arabic script keeps the vowel its words
+    // start with (`abd al krym`), so a joined unit with fewer vowels than
+    // words, and fewer than the other side, is written without them too
+    // (`Abdulkarim`).
+    let (joined_unit, other) = if q.span >= 2 { (q, c) } else { (c, q) };
+    let vowels = joined_unit.keys.vowels;
     match how {
+        TokenMatch::Consonants if vowels < joined_unit.span && vowels < other.keys.vowels => Some((
+            crate::similarity::weight::VOWEL_DROPPED * JOINED_FACTOR,
+            TokenMatch::VowelDropped,
+        )),
         TokenMatch::Truncated | TokenMatch::Consonants => None,
         _ => Some((score * JOINED_FACTOR, how)),
     }
@@ -778,6 +787,21 @@ mod tests {
         assert!(s > 0.85, "{s}");
         // شيخ is a title, as Sheikh is.
         assert_eq!(score("شيخ حسن داحر", "Hassan Dahir"), score("حسن داحر", "Hassan Dahir"));
+    }
+
+    #[test]
+    fn arabic_script_abd_al_joined_meets_the_compound_without_its_vowels() {
+        // `abd al bqy` joined keeps two vowels for three words, the
+        // initial alefs; its consonants are Abdulbaqi's. As consonants
+        // alone a joined unit meets nothing.
+        let (s, f) = Scorer::default().explain(&analyze("عبد البقي"), &analyze("Abdulbaqi"));
+        assert_eq!(f.aligned.len(), 1);
+        assert_eq!(f.aligned[0].how, TokenMatch::VowelDropped);
+        assert!(s > 0.85, "{s}");
+        // A joined unit with a vowel per word is written with them: two
+        // pinyin syllables do not meet a longer name by their consonants.
+        let (_, f) = Scorer::default().explain(&analyze("Ma Yun"), &analyze("Mayani"));
+        assert!(f.aligned.iter().all(|a| a.how != TokenMatch::VowelDropped), "{f:?}");
     }
 
     #[test]
