@@ -74,6 +74,11 @@ const PARTS: &[&str] = &[
     "province",
     "escalon",
     "back",
+    // A final `d` read as Turkish writes it.
+    "ahmet",
+    "ahmad",
+    "الاسد",
+    "assad",
 ];
 
 fn name_strategy() -> impl Strategy<Value = String> {

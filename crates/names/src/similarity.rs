@@ -254,7 +254,7 @@ fn collapse_doubles_into(s: &str, out: &mut String) {
 /// The consonants of a token, as Arabic and Hebrew script write it: no
 /// vowels, no `w` or `y` after the first letter (they stand for long
 /// vowels there), `q` as `k`, doubles collapsed, a final `h` (tā' marbūṭa:
-/// `Usamah`, `Usama`) dropped.
+/// `Usamah`, `Usama`) dropped, a final `d` read as `t`.
 pub fn consonants(token: &str) -> String {
     let (mut skeleton, mut out) = (String::new(), String::new());
     consonants_into(token, false, &mut skeleton, &mut out);
@@ -301,6 +301,12 @@ fn consonants_into(token: &str, sound_c: bool, out: &mut String, collapsed: &mut
         out.pop();
     }
     collapse_doubles_into(out, collapsed);
+    // Turkish writes a final `d` as the `t` it sounds as: Ahmet, Mehmet,
+    // Murat for Ahmad, Muhammad, Murad.
+    if collapsed.ends_with('d') {
+        collapsed.pop();
+        collapsed.push('t');
+    }
 }
 
 /// The longest edit distance [`similarity`] accepts between tokens whose
@@ -528,6 +534,22 @@ mod tests {
     }
 
     #[test]
+    fn turkish_ahmet_meets_ahmad_by_its_consonants() {
+        // `hmt` and `hmd` met by nothing: 2 edits in 5 letters, where 1 is
+        // allowed.
+        assert_eq!(sim("ahmet", "ahmad").map(|s| s.1), Some(TokenMatch::Consonants));
+        assert_eq!(sim("mehmet", "mohammed").map(|s| s.1), Some(TokenMatch::Consonants));
+        assert_eq!(consonants("mehmed"), "mhmt");
+        // Read after doubles count once, so that a name written with one
+        // letter meets the one written with two (الاسد, `Assad`).
+        assert_eq!(consonants("asd"), consonants("assad"));
+        assert_eq!(
+            sim("asd", "assad"),
+            Some((weight::VOWEL_DROPPED, TokenMatch::VowelDropped))
+        );
+    }
+
+    #[test]
     fn a_c_written_without_its_vowel_still_meets_the_word() {
         // Read by the letter after it, the last `c` of `Prvnc` is a `k` and
         // the `c` of `Province` an `s`: only the skeletons as written meet.
@@ -648,6 +670,7 @@ mod tests {
             ("prvnc", "province"),
             ("bechir", "bashir"),
             ("ack", "ak"),
+            ("ahmet", "ahmad"),
         ] {
             assert_eq!(sim(a, b), sim(b, a), "{a} {b}");
         }
