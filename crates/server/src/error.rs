@@ -174,18 +174,9 @@ impl std::error::Error for Error {}
 
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
-        // These are answered before the request body is read; the server
-        // then closes the connection, so it says so rather than let the
-        // client reuse a connection that is going away.
-        let before_body = matches!(self.status.as_u16(), 401 | 403 | 413 | 415 | 429 | 503);
-        let mut response = (self.status, axum::Json(self.body)).into_response();
-        if before_body {
-            response.headers_mut().insert(
-                axum::http::header::CONNECTION,
-                axum::http::HeaderValue::from_static("close"),
-            );
-        }
-        response
+        // An error answered before the request's body was read says that
+        // the connection closes: see `unread`.
+        (self.status, axum::Json(self.body)).into_response()
     }
 }
 

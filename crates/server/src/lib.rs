@@ -15,6 +15,7 @@ mod extract;
 mod screening;
 mod state;
 mod ui;
+mod unread;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -301,6 +302,7 @@ fn router(state: Arc<AppState>) -> Router {
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(state.clone(), observe))
         .layer(DefaultBodyLimit::max(state.config.max_body))
+        .layer(middleware::from_fn(unread::close_if_body_unread))
         .with_state(state)
 }
 
@@ -432,13 +434,17 @@ mod tests {
         let (status, close, body) = answer(Request::get("/readyz").body(Body::empty()).unwrap()).await;
         assert_eq!((status, body["code"].as_str()), (503, Some("not_ready")), "{body}");
         assert_eq!(body.get("field"), None);
-        assert_eq!(close, Some(HeaderValue::from_static("close")));
+        // Nothing of the request is left unread: the connection stays.
+        assert_eq!(close, None);
         let party = Request::post("/v1/screen/party")
             .header(header::CONTENT_TYPE, "application/json")
             .body(Body::from(r#"{"names": ["Alipay.com Co., Ltd."]}"#))
             .unwrap();
-        let (status, _, body) = answer(party).await;
+        let (status, close, body) = answer(party).await;
         assert_eq!((status, body["code"].as_str()), (503, Some("not_ready")), "{body}");
+        // Its body was read before it was refused: the connection stays
+        // (an answer before the body says it closes; tests/api.rs).
+        assert_eq!(close, None);
         // Liveness does not wait for the lists.
         let (status, _, body) = answer(Request::get("/healthz").body(Body::empty()).unwrap()).await;
         assert_eq!((status, body), (200, serde_json::json!({"status": "ok"})));
