@@ -1109,11 +1109,8 @@ impl NameIndex {
             }
             pairs.push(tag(KeyKind::Ocr, v.keys.ocr), id);
             pairs.push(tag(KeyKind::Phonetic, v.keys.phonetic), id);
-            if v.keys.consonants_len >= 2 {
-                pairs.push(tag(KeyKind::Consonants, v.keys.consonants), id);
-                if v.keys.consonants_sounded != v.keys.consonants {
-                    pairs.push(tag(KeyKind::Consonants, v.keys.consonants_sounded), id);
-                }
+            for key in v.keys.consonant_keys() {
+                pairs.push(tag(KeyKind::Consonants, key), id);
             }
             deletion_keys(text, v.span, &mut variants);
             for &h in &variants {
@@ -2101,12 +2098,7 @@ impl NameIndex {
         keys.push(tag(KeyKind::Exact, hash_bytes(text)));
         keys.push(tag(KeyKind::Ocr, unit.keys.ocr));
         keys.push(tag(KeyKind::Phonetic, unit.keys.phonetic));
-        if unit.keys.consonants_len >= 2 {
-            keys.push(tag(KeyKind::Consonants, unit.keys.consonants));
-            if unit.keys.consonants_sounded != unit.keys.consonants {
-                keys.push(tag(KeyKind::Consonants, unit.keys.consonants_sounded));
-            }
-        }
+        keys.extend(unit.keys.consonant_keys().map(|key| tag(KeyKind::Consonants, key)));
         deletion_keys(unit.text, unit.span, variants);
         keys.extend(variants.iter().map(|&h| tag(KeyKind::Deletion, h)));
         if unit.span == 1 {

@@ -116,6 +116,20 @@ impl Keys {
             }
         })
     }
+
+    /// The hashes an index keys this token's consonants under: both
+    /// skeletons (one when they are the same), none when the skeleton is
+    /// too short to say anything. Two tokens whose keys meet here share
+    /// consonants ([`shares_consonants`]).
+    pub fn consonant_keys(&self) -> impl Iterator<Item = u64> {
+        let keys = [self.consonants, self.consonants_sounded];
+        let count = match (self.consonants_len >= 2, self.consonants_sounded != self.consonants) {
+            (false, _) => 0,
+            (true, false) => 1,
+            (true, true) => 2,
+        };
+        keys.into_iter().take(count)
+    }
 }
 
 fn is_vowel(b: u8) -> bool {

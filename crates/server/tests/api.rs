@@ -1450,17 +1450,17 @@ fn confirmed_and_escalated_dispositions_set_the_alerts_status_and_are_audited() 
 /// parameter) left the connection looking reusable while the server
 /// closed it after answering: the client's next request on it, a POST it
 /// may not send again, failed with "peer disconnected" (seen as a rare
-/// failure of the test above, on a loaded machine, when the body came in
-/// a packet of its own). The answer must say the connection closes, or
-/// the connection must serve the next request.
+/// failure of `an_unknown_query_parameter_is_refused_on_every_api_route_as_unknown_field`
+/// on a loaded machine, when the body came in a packet of its own). The
+/// answer must say the connection closes, or the connection must serve the
+/// next request.
 #[test]
 fn a_request_refused_before_its_body_arrives_says_the_connection_closes() {
     use std::io::{Read, Write};
     let s = server("unread-body", |_| {});
     let body = alipay("2021-03-01").to_string();
     let address = s.base.trim_start_matches("http://");
-    let mut stream = std::net::TcpStream::connect(address).unwrap();
-    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let mut stream = connect(address);
     // The head alone: the body is sent only after the answer.
     write!(
         stream,
@@ -1469,15 +1469,7 @@ fn a_request_refused_before_its_body_arrives_says_the_connection_closes() {
     )
     .unwrap();
     let mut answer = Vec::new();
-    let mut chunk = [0u8; 4096];
-    let head_end = loop {
-        let n = stream.read(&mut chunk).unwrap();
-        assert!(n > 0, "the server closed before answering");
-        answer.extend_from_slice(&chunk[..n]);
-        if let Some(at) = answer.windows(4).position(|w| w == b"\r\n\r\n") {
-            break at + 4;
-        }
-    };
+    let head_end = read_head(&mut stream, &mut answer);
     let head = String::from_utf8_lossy(&answer[..head_end]).to_ascii_lowercase();
     assert!(head.starts_with("http/1.1 422"), "{head}");
     // A request whose body was read keeps its connection.
@@ -1493,6 +1485,7 @@ fn a_request_refused_before_its_body_arrives_says_the_connection_closes() {
         .find_map(|l| l.strip_prefix("content-length: "))
         .and_then(|v| v.trim().parse().ok())
         .unwrap();
+    let mut chunk = [0u8; 4096];
     while answer.len() < head_end + length {
         let n = stream.read(&mut chunk).unwrap();
         assert!(n > 0, "closed inside the answer");
@@ -1500,35 +1493,49 @@ fn a_request_refused_before_its_body_arrives_says_the_connection_closes() {
     }
     stream.write_all(body.as_bytes()).unwrap();
     stream.write_all(b"GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n").unwrap();
-    let mut next = Vec::new();
     let n = stream.read(&mut chunk).unwrap_or(0);
-    next.extend_from_slice(&chunk[..n]);
     assert!(
-        next.starts_with(b"HTTP/1.1 200"),
+        chunk[..n].starts_with(b"HTTP/1.1 200"),
         "the connection was kept open without saying so, but did not serve the next request: {:?}",
-        String::from_utf8_lossy(&next)
+        String::from_utf8_lossy(&chunk[..n])
     );
+}
+
+/// A connection to `address` whose reads give up after 10 s.
+fn connect(address: &str) -> std::net::TcpStream {
+    let stream = std::net::TcpStream::connect(address).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    stream
+}
+
+/// Reads from `stream` into `answer` until it holds an answer's head, and
+/// returns where the head ends.
+fn read_head(stream: &mut std::net::TcpStream, answer: &mut Vec<u8>) -> usize {
+    use std::io::Read;
+    let mut chunk = [0u8; 4096];
+    loop {
+        if let Some(at) = answer.windows(4).position(|w| w == b"\r\n\r\n") {
+            return at + 4;
+        }
+        let n = stream.read(&mut chunk).unwrap();
+        assert!(n > 0, "the server closed before the answer's head");
+        answer.extend_from_slice(&chunk[..n]);
+    }
 }
 
 /// POSTs `body` to /v1/screen/party in one write on a new connection:
 /// the status and the answer's head, lower-cased.
 fn raw_exchange(address: &str, body: &str) -> (u16, String) {
-    use std::io::{Read, Write};
-    let mut stream = std::net::TcpStream::connect(address).unwrap();
-    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    use std::io::Write;
+    let mut stream = connect(address);
     let request = format!(
         "POST /v1/screen/party HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
         body.len()
     );
     stream.write_all(request.as_bytes()).unwrap();
     let mut answer = Vec::new();
-    let mut chunk = [0u8; 4096];
-    while !answer.windows(4).any(|w| w == b"\r\n\r\n") {
-        let n = stream.read(&mut chunk).unwrap();
-        assert!(n > 0, "closed before the answer's head");
-        answer.extend_from_slice(&chunk[..n]);
-    }
-    let head = String::from_utf8_lossy(&answer).to_ascii_lowercase();
+    let head_end = read_head(&mut stream, &mut answer);
+    let head = String::from_utf8_lossy(&answer[..head_end]).to_ascii_lowercase();
     let status = head[9..12].parse().unwrap();
     (status, head)
 }
