@@ -79,6 +79,11 @@ fn a_bad_payment_is_named_by_line_and_the_rest_is_screened() {
             "\n",
             r#"{"id": "w", "date": "2021-03-01", "originator_agent": {"bic": "NOT A BIC"}}"#,
             "\n",
+            // Fields in order as an array: serde alone would read them.
+            r#"["v", "2021-03-01"]"#,
+            "\n",
+            r#"{"id": "u", "date": "2021-03-01", "beneficiary": ["Alipay"]}"#,
+            "\n",
         ),
     )
     .unwrap();
@@ -100,7 +105,15 @@ fn a_bad_payment_is_named_by_line_and_the_rest_is_screened() {
         "{err}"
     );
     assert!(err.contains("bad.jsonl:2: date: invalid date `2021-02-30`"), "{err}");
-    assert!(err.contains("4 rejected"), "{err}");
+    assert!(
+        err.contains("bad.jsonl:6: invalid type: sequence, expected an object"),
+        "{err}"
+    );
+    assert!(
+        err.contains("bad.jsonl:7: beneficiary: invalid type: sequence, expected an object"),
+        "{err}"
+    );
+    assert!(err.contains("6 rejected"), "{err}");
     let _ = fs::remove_dir_all(&dir);
 }
 

@@ -40,6 +40,21 @@ pub enum Format {
 }
 
 impl Format {
+    /// Every format, in the order [`Format::NAMES`] gives them.
+    pub const ALL: [Format; 11] = [
+        Format::Ftm,
+        Format::OfacSdn,
+        Format::OfacConsolidated,
+        Format::Un,
+        Format::Csl,
+        Format::CslJson,
+        Format::Dpl,
+        Format::Eu,
+        Format::Uk,
+        Format::UkSanctionsList,
+        Format::Native,
+    ];
+
     pub const NAMES: &'static str = "ftm, ofac-sdn, ofac-cons, un, csl, csl-json, dpl, eu, uk, uk-sl, interdict";
 
     pub fn as_str(self) -> &'static str {
@@ -220,5 +235,11 @@ mod tests {
         for name in Format::NAMES.split(", ") {
             assert_eq!(name.parse::<Format>().unwrap().as_str(), name);
         }
+    }
+
+    #[test]
+    fn the_list_of_all_formats_is_the_list_of_names() {
+        let all: Vec<&str> = Format::ALL.iter().map(|f| f.as_str()).collect();
+        assert_eq!(all.join(", "), Format::NAMES);
     }
 }

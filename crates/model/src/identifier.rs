@@ -218,16 +218,20 @@ impl FromStr for Identifier {
     }
 }
 
+/// An identifier as input gives it, before its value is checked and
+/// normalised: `{"type": "lei", "value": "..."}`.
+#[derive(Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub(crate) struct IdentifierInput {
+    #[serde(rename = "type")]
+    kind: IdentifierKind,
+    value: String,
+}
+
 impl<'de> Deserialize<'de> for Identifier {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Identifier, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(deny_unknown_fields)]
-        struct Raw {
-            #[serde(rename = "type")]
-            kind: IdentifierKind,
-            value: String,
-        }
-        let raw = Raw::deserialize(d)?;
+        let raw: IdentifierInput = crate::object::object(d)?;
         Identifier::new(raw.kind, &raw.value).map_err(serde::de::Error::custom)
     }
 }

@@ -20,10 +20,14 @@ pub struct AppInput {
 /// A payment, as JSON. The shape is stable: fields may be added, never
 /// removed or renamed. Unknown fields are rejected.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Payment {
     pub id: String,
     /// The payment's own date: what it is screened as of.
+    // Described as optional: the HTTP API, the one user of this
+    // description, fills it in from `as_of` or today when it is absent.
+    #[cfg_attr(feature = "openapi", schema(required = false))]
     pub date: Date,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<String>,
@@ -31,20 +35,49 @@ pub struct Payment {
     pub currency: Option<String>,
     /// Jurisdictions the payment touches (ISO codes); empty = `US`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^\s*[A-Za-z]{2}\s*$"))]
     pub jurisdiction: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::object::optional"
+    )]
     pub originator: Option<PaymentParty>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::object::optional"
+    )]
     pub originator_agent: Option<PaymentParty>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::object::optional"
+    )]
     pub beneficiary: Option<PaymentParty>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::object::optional"
+    )]
     pub beneficiary_agent: Option<PaymentParty>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::object::each"
+    )]
     pub intermediaries: Vec<PaymentParty>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::object::optional"
+    )]
     pub ultimate_originator: Option<PaymentParty>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::object::optional"
+    )]
     pub ultimate_beneficiary: Option<PaymentParty>,
     /// Apps or wallets the payment goes through: package names, bundle
     /// ids, store links or domains.
@@ -61,6 +94,7 @@ pub struct Payment {
 
 /// A party or agent of a payment.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PaymentParty {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -75,6 +109,7 @@ pub struct PaymentParty {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bic: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<crate::identifier::IdentifierInput>))]
     pub identifiers: Vec<Identifier>,
     /// Free text, screened for listed names like the remittance.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -16,6 +16,7 @@ mod entity;
 mod error;
 mod identifier;
 mod input;
+pub mod object;
 #[cfg(feature = "openapi")]
 mod openapi;
 mod order;

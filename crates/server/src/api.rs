@@ -243,6 +243,7 @@ pub async fn screen_batch(State(state): Shared, _: Screening, _: NoQuery, req: R
 #[serde(deny_unknown_fields)]
 pub struct SearchParams {
     /// The name to look for.
+    #[param(min_length = 1)]
     q: String,
     /// Hits at most (1 to 100, default 10).
     #[param(minimum = 1, maximum = 100)]
@@ -761,6 +762,7 @@ pub struct AlertParams {
     #[serde(default, deserialize_with = "crate::extract::query_number")]
     limit: Option<usize>,
     /// The id of the last alert of the previous page.
+    #[param(min_length = 1)]
     after: Option<String>,
 }
 
@@ -815,14 +817,29 @@ pub struct AllowRequest {
 #[serde(deny_unknown_fields)]
 pub struct DispositionRequest {
     /// `confirmed`, `false_positive` or `escalated`.
-    #[schema(example = "false_positive")]
+    #[schema(value_type = DispositionStatus, example = "false_positive")]
     status: String,
-    /// Why: what the analyst checked.
+    /// Why: what the analyst checked (at most 4,000 bytes).
+    #[schema(min_length = 1, max_length = 4000)]
     comment: String,
-    /// Who decided.
+    /// Who decided (at most 4,000 bytes).
+    #[schema(min_length = 1, max_length = 4000)]
     author: String,
     /// With `false_positive`: keep this hit from coming back.
+    #[serde(default, deserialize_with = "interdict_model::object::optional")]
     allowlist: Option<AllowRequest>,
+}
+
+/// What a disposition makes of an alert.
+// Only for the OpenAPI description: the handler reads `AlertStatus`, and a
+// test holds this to it less `open`.
+#[derive(ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum DispositionStatus {
+    Confirmed,
+    FalsePositive,
+    Escalated,
 }
 
 /// Disposes of an alert. Admin token needed. Audited.
@@ -975,13 +992,32 @@ pub struct LiveLists {
     names: usize,
 }
 
+/// A list format's name, or `auto`: for the OpenAPI description, from the
+/// readers' own list ([`interdict_lists::Format::ALL`]).
+pub struct ListFormat;
+
+impl utoipa::PartialSchema for ListFormat {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        let names = std::iter::once("auto").chain(interdict_lists::Format::ALL.iter().map(|f| f.as_str()));
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .description(Some(
+                "A list format, or `auto`: found from each file's name and first bytes.",
+            ))
+            .enum_values(Some(names))
+            .into()
+    }
+}
+impl ToSchema for ListFormat {}
+
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ImportRequest {
     /// List files or folders on the server's disk.
-    #[schema(value_type = Vec<String>)]
+    #[schema(value_type = Vec<String>, min_items = 1, min_length = 1)]
     files: Vec<PathBuf>,
-    /// A format name (`ofac-csv`, `ftm`, ...) or `auto` (the default).
+    /// A format name (`ftm`, `ofac-sdn`, ...) or `auto` (the default).
+    #[schema(value_type = Option<ListFormat>)]
     format: Option<String>,
     /// Reject a file at its first bad record (default false: skip bad ones).
     strict: Option<bool>,
@@ -1064,6 +1100,7 @@ pub struct ImportBody {
 #[serde(deny_unknown_fields)]
 pub struct ActivateRequest {
     /// A snapshot id, or a unique prefix of one.
+    #[schema(min_length = 1)]
     snapshot: String,
 }
 

@@ -113,7 +113,13 @@ impl Error {
             Some(i) => message[..i].to_string(),
             None => message,
         };
-        Error::new(StatusCode::UNPROCESSABLE_ENTITY, code, message).field(field)
+        let e = Error::new(StatusCode::UNPROCESSABLE_ENTITY, code, message);
+        // The body as a whole (an array, a number) has no field to name.
+        if field.is_empty() {
+            e
+        } else {
+            e.field(field)
+        }
     }
 
     /// A query string that could not be read into the request type. The

@@ -7,6 +7,7 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
+use interdict_model::object::Object;
 use interdict_model::Date;
 use serde::de::DeserializeOwned;
 
@@ -59,11 +60,12 @@ pub async fn read_body<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes,
     })
 }
 
-/// `bytes` as JSON read into `T`; fields are named under `prefix`.
+/// `bytes` as a JSON object read into `T`; fields are named under `prefix`.
+/// An array is refused, though serde would read a struct from one.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8], prefix: &str) -> Result<T, Error> {
     let de = &mut serde_json::Deserializer::from_slice(bytes);
-    let value = serde_path_to_error::deserialize(de).map_err(|e| Error::from_json(e, prefix))?;
-    Ok(value)
+    let value: Object<T> = serde_path_to_error::deserialize(de).map_err(|e| Error::from_json(e, prefix))?;
+    Ok(value.0)
 }
 
 /// Query parameters read into `T`; unknown or bad ones are a 422 naming

@@ -1,7 +1,8 @@
 //! Screening requests: a party, a payment or an app in, a recorded
 //! decision out. The same functions serve single calls and batches.
 
-use interdict_model::{Identifier, Jurisdiction, Outcome, Payment, Policy};
+use interdict_model::object::object;
+use interdict_model::{Date, Identifier, Jurisdiction, Outcome, PartialDate, Payment, Policy};
 use interdict_screen::record::{self, AuditInput, Screened, Used};
 use interdict_screen::{Context, Party, Thresholds};
 use interdict_store::{NewAlert, NewRecord};
@@ -22,15 +23,24 @@ pub struct PartyRequest {
     pub names: Vec<String>,
     /// `person`, `organization`, `vessel` or `aircraft`.
     #[serde(default, rename = "type")]
+    #[schema(value_type = Option<PartyType>)]
     pub kind: Option<String>,
     /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
     #[serde(default)]
+    #[schema(value_type = Option<PartialDate>)]
     pub birth_date: Option<String>,
-    /// ISO 3166 codes or country names.
+    /// ISO 3166-1 alpha-2 codes, in any case.
     #[serde(default)]
+    #[schema(pattern = r"^\s*[A-Za-z]{2}\s*$")]
     pub countries: Vec<String>,
-    /// `TYPE:VALUE`, such as `lei:5493001KJTIIGC8Y1R12`.
+    /// `TYPE:VALUE`, such as `lei:5493001KJTIIGC8Y1R12`; the types are
+    /// those of `IdentifierKind`.
     #[serde(default)]
+    // The pattern of `IdentifierKind` (with a country suffix in either
+    // case, as it is read), then a colon.
+    #[schema(
+        pattern = r"^(app\.(android|ios|store)|domain|email|lei|bic|iban|imo|mmsi|crypto\.[a-z0-9]{1,16}|(passport|national_id|tax_id|registration)(\.[A-Za-z]{2})?):"
+    )]
     pub identifiers: Vec<String>,
     /// The caller's own reference (a customer id), carried into the decision.
     #[serde(default)]
@@ -39,20 +49,43 @@ pub struct PartyRequest {
     #[serde(default)]
     #[schema(example = "2021-03-01", format = Date)]
     pub as_of: Option<String>,
-    /// Jurisdictions the transaction touches; `["US"]` when absent.
+    /// Jurisdictions the transaction touches: ISO 3166-1 alpha-2 codes, `EU`
+    /// or `UN`, in any case; `["US"]` when absent.
     #[serde(default)]
+    #[schema(pattern = r"^\s*[A-Za-z]{2}\s*$")]
     pub jurisdictions: Option<Vec<String>>,
-    /// `default` or `strict`.
+    /// `default` when absent.
     #[serde(default)]
+    #[schema(value_type = Option<Policy>)]
     pub policy: Option<String>,
     /// Name score from which a designated entity blocks (default 0.95).
     #[serde(default)]
     #[schema(minimum = 0.0, maximum = 1.0)]
     pub block: Option<f64>,
-    /// Name score from which a hit goes to review (default 0.80).
+    /// Name score from which a hit goes to review (default 0.80); not above
+    /// `block`.
     #[serde(default)]
     #[schema(minimum = 0.0, maximum = 1.0)]
     pub review: Option<f64>,
+}
+
+/// What a screened party is: `person`, `organization`, `vessel` or
+/// `aircraft`; `individual`, `organisation`, `company` and `entity` are
+/// read as the one they mean. Case and surrounding spaces do not matter.
+// Only for the OpenAPI description: the screen reads the text
+// (`interdict_screen`), and a test holds the two to the same words.
+#[derive(ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum PartyType {
+    Person,
+    Individual,
+    Organization,
+    Organisation,
+    Company,
+    Entity,
+    Vessel,
+    Aircraft,
 }
 
 /// An app to screen.
@@ -62,12 +95,17 @@ pub struct AppRequest {
     /// An Android package, iOS bundle id, App Store id, store link or domain.
     #[schema(example = "com.eg.android.AlipayGphone")]
     pub app_id: String,
+    /// The date to screen as of, `YYYY-MM-DD`; today (UTC) when absent.
     #[serde(default)]
     #[schema(format = Date)]
     pub as_of: Option<String>,
+    /// Jurisdictions, as for a party; `["US"]` when absent.
     #[serde(default)]
+    #[schema(pattern = r"^\s*[A-Za-z]{2}\s*$")]
     pub jurisdictions: Option<Vec<String>>,
+    /// `default` when absent.
     #[serde(default)]
+    #[schema(value_type = Option<Policy>)]
     pub policy: Option<String>,
 }
 
@@ -77,12 +115,15 @@ pub struct AppRequest {
 #[derive(Clone, Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PaymentRequest {
-    #[schema(value_type = Object)]
+    // Read as JSON first, so that `as_of` can stand in for its date.
+    #[schema(value_type = Payment)]
     pub payment: Value,
     #[serde(default)]
     #[schema(format = Date)]
     pub as_of: Option<String>,
+    /// `default` when absent.
     #[serde(default)]
+    #[schema(value_type = Option<Policy>)]
     pub policy: Option<String>,
     #[serde(default)]
     #[schema(minimum = 0.0, maximum = 1.0)]
@@ -96,9 +137,9 @@ pub struct PaymentRequest {
 #[derive(Clone, Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum BatchItem {
-    Party(PartyRequest),
-    Payment(PaymentRequest),
-    App(AppRequest),
+    Party(#[serde(deserialize_with = "object")] PartyRequest),
+    Payment(#[serde(deserialize_with = "object")] PaymentRequest),
+    App(#[serde(deserialize_with = "object")] AppRequest),
 }
 
 /// A screened item: its decision as JSON text and the audit record to
@@ -281,6 +322,12 @@ pub fn payment(live: &Live, req: &PaymentRequest) -> Result<Screened1, Error> {
     match &req.as_of {
         Some(d) => {
             let date = date_or_today(Some(d), "as_of")?;
+            // Replaced, but read all the same: a payment with a bad date
+            // is a bad payment, whatever it is screened as of.
+            if let Some(given) = fields.get("date") {
+                serde_json::from_value::<Date>(given.clone())
+                    .map_err(|e| Error::invalid("payment.date", e.to_string()))?;
+            }
             fields.insert("date".to_string(), Value::String(date.to_string()));
         }
         None if !fields.contains_key("date") => {

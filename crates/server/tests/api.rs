@@ -317,6 +317,146 @@ fn the_described_bounds_are_the_enforced_ones() {
     }
 }
 
+/// The request schemas say what the server reads: a request that breaks
+/// one is refused with 422 naming the field, and each word an enum offers
+/// is one the server takes. (A request that fits may still be refused: the
+/// pattern of a country code is two letters, the list of codes is the
+/// server's.) A schema looser than the server made generated requests fail
+/// for reasons it did not say, so a fuzz pass from it rarely got past them.
+#[test]
+fn requests_that_break_the_described_schemas_are_refused_and_the_enums_are_read() {
+    let s = server("request-schemas", |_| {});
+    let (_, spec) = s.get("/openapi.json");
+    let request_schema =
+        |route: &str| spec["paths"][route]["post"]["requestBody"]["content"]["application/json"]["schema"].clone();
+    let enum_of = |component: &str| -> Vec<String> {
+        spec["components"]["schemas"][component]["enum"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{component} has no enum"))
+            .iter()
+            .map(|v| v.as_str().unwrap().to_string())
+            .collect()
+    };
+    let party = request_schema("/v1/screen/party");
+    let nobody = |field: &str, value: Value| {
+        let mut body = json!({"names": ["Nobody"], "as_of": "2021-03-01"});
+        body[field] = value;
+        body
+    };
+    // (field, value, fits the schema, answered 200)
+    let cases: Vec<(&str, Value, bool, bool)> = vec![
+        ("type", json!("Person "), false, true),
+        ("type", json!("robot"), false, false),
+        ("policy", json!("strict"), true, true),
+        ("policy", json!("lenient"), false, false),
+        ("jurisdictions", json!(["gb", " EU "]), true, true),
+        ("jurisdictions", json!(["GBR"]), false, false),
+        ("jurisdictions", json!(["ZZ"]), true, false),
+        ("countries", json!(["cn"]), true, true),
+        ("countries", json!(["China"]), false, false),
+        ("identifiers", json!(["lei:5493001KJTIIGC8Y1R12"]), true, true),
+        ("identifiers", json!(["5493001KJTIIGC8Y1R12"]), false, false),
+        ("identifiers", json!(["passport.US:X1234567"]), true, true),
+        ("identifiers", json!(["vat:DE123456789"]), false, false),
+        ("birth_date", json!("1973-03"), true, true),
+        ("birth_date", json!("March 1973"), false, false),
+        ("extra", json!(1), false, false),
+    ];
+    for (field, value, fits, answered) in cases {
+        let body = nobody(field, value);
+        let broken = support::violations(&spec, &party, &body);
+        assert_eq!(broken.is_empty(), fits, "{body}: {broken:?}");
+        let (status, e) = s.post("/v1/screen/party", &body);
+        assert_eq!(status == 200, answered, "{body}: {status} {e}");
+        if !answered {
+            let named = e["field"].as_str().is_some_and(|f| f.starts_with(field));
+            assert_eq!((status, named), (422, true), "{body}: {e}");
+        }
+    }
+    // Every type the description offers is read; the list is the screen's.
+    for kind in enum_of("PartyType") {
+        let (status, e) = s.post("/v1/screen/party", &nobody("type", json!(kind)));
+        assert_eq!(status, 200, "{kind}: {e}");
+    }
+
+    // A payment is described field by field, as it is read.
+    let payment = request_schema("/v1/screen/payment");
+    for (body, fits, field) in [
+        (json!({"payment": {"id": "p-1"}, "as_of": "2021-03-01"}), true, None),
+        (
+            json!({"payment": {"id": "p-1", "date": "2021-03-01", "jurisdiction": ["us"]}}),
+            true,
+            None,
+        ),
+        (json!({"payment": {"date": "2021-03-01"}}), false, Some("payment.id")),
+        (json!({"payment": {"id": "p-1", "memo": "x"}}), false, Some("payment")),
+        (
+            json!({"payment": {"id": "p-1", "beneficiary": {"name": "Nobody", "iban": "x"}}}),
+            false,
+            Some("payment"),
+        ),
+        (
+            json!({"payment": {"id": "p-1", "jurisdiction": ["USA"]}}),
+            false,
+            Some("payment.jurisdiction"),
+        ),
+        // `as_of` stands in for the date, but a bad date is still refused.
+        (
+            json!({"payment": {"id": "p-1", "date": ""}, "as_of": "2021-03-01"}),
+            false,
+            Some("payment.date"),
+        ),
+    ] {
+        let broken = support::violations(&spec, &payment, &body);
+        assert_eq!(broken.is_empty(), fits, "{body}: {broken:?}");
+        let (status, e) = s.post("/v1/screen/payment", &body);
+        match field {
+            None => assert_eq!(status, 200, "{body}: {e}"),
+            Some(field) => assert_eq!(
+                (status, e["field"].as_str().map(|f| f.starts_with(field))),
+                (422, Some(true)),
+                "{body}: {e}"
+            ),
+        }
+    }
+
+    // The statuses a disposition takes are the store's, less `open`.
+    let mut dispositions = enum_of("AlertStatus");
+    dispositions.retain(|s| s != "open");
+    assert_eq!(enum_of("DispositionStatus"), dispositions);
+
+    // Every format the description offers is read: the import gets as far
+    // as the file, which is not there.
+    let formats = enum_of("ListFormat");
+    assert!(formats.len() > 10 && formats[0] == "auto", "{formats:?}");
+    let import = request_schema("/v1/lists/import");
+    let missing = s.dir.0.join("no-such-list").display().to_string();
+    for (format, fits) in formats.iter().map(|f| (f.as_str(), true)).chain([("pdf", false)]) {
+        let body = json!({"files": [missing], "format": format, "activate": false});
+        assert_eq!(support::violations(&spec, &import, &body).is_empty(), fits, "{body}");
+        let (status, e) = s.post_as("/v1/lists/import", Some(TOKEN), &body);
+        let want = if fits {
+            ("import_failed", "files[0]")
+        } else {
+            ("invalid_field", "format")
+        };
+        assert_eq!(
+            (status, e["code"].as_str(), e["field"].as_str()),
+            (422, Some(want.0), Some(want.1)),
+            "{body}: {e}"
+        );
+    }
+    for body in [json!({"files": []}), json!({"files": [""]})] {
+        assert!(!support::violations(&spec, &import, &body).is_empty(), "{body}");
+        let (status, e) = s.post_as("/v1/lists/import", Some(TOKEN), &body);
+        assert_eq!(status, 422, "{body}: {e}");
+    }
+    let activate = request_schema("/v1/lists/activate");
+    let body = json!({"snapshot": ""});
+    assert!(!support::violations(&spec, &activate, &body).is_empty());
+    assert_eq!(s.post_as("/v1/lists/activate", Some(TOKEN), &body).0, 404);
+}
+
 /// The schema `/openapi.json` gives for the 200 answer of `method` `route`.
 fn answer_schema<'a>(spec: &'a Value, method: &str, route: &str) -> &'a Value {
     &spec["paths"][route][method]["responses"]["200"]["content"]["application/json"]["schema"]
@@ -569,6 +709,8 @@ fn bad_requests_get_one_error_shape_naming_the_field() {
             Some("policy"),
         ),
         (json!({"names": [""]}), 422, "invalid_field", Some("names")),
+        // serde reads a struct from an array of its fields; the API does not.
+        (json!([["Alipay"]]), 422, "invalid_field", None),
     ];
     for (body, status, code, field) in cases {
         let (got, e) = s.post("/v1/screen/party", &body);
@@ -594,6 +736,35 @@ fn bad_requests_get_one_error_shape_naming_the_field() {
         (status, e["code"].as_str(), e["field"].as_str()),
         (422, Some("unknown_field"), Some("payment.colour"))
     );
+    for (route, body, field) in [
+        ("/v1/screen/app", json!(["com.eg.android.AlipayGphone"]), None),
+        (
+            "/v1/screen/payment",
+            json!({"payment": {"id": "p", "beneficiary": [null]}}),
+            Some("payment.beneficiary"),
+        ),
+        (
+            "/v1/screen/payment",
+            json!({"payment": {"id": "p", "intermediaries": [["Nobody"]]}}),
+            Some("payment.intermediaries[0]"),
+        ),
+        (
+            "/v1/screen/payment",
+            json!({"payment": {"id": "p", "beneficiary": {"identifiers": [["lei", "x"]]}}}),
+            Some("payment.beneficiary.identifiers[0]"),
+        ),
+    ] {
+        let (status, e) = s.post(route, &body);
+        assert_eq!(
+            (status, e["message"].as_str(), e["field"].as_str()),
+            (422, Some("invalid type: sequence, expected an object"), field),
+            "{body}"
+        );
+    }
+    let batch = "{\"app\": [\"com.eg.android.AlipayGphone\"]}\n";
+    let (status, text) = s.post_raw("/v1/screen/batch", "application/x-ndjson", None, batch);
+    let line: Value = serde_json::from_str(text.trim()).unwrap();
+    assert_eq!((status, &line["error"]["field"]), (200, &json!("app")), "{text}");
     // Nothing bad was recorded.
     assert_eq!(Store::open(&s.dir.0).unwrap().verify_audit().unwrap().records, 0);
 }

@@ -9,6 +9,7 @@ use std::time::Instant;
 
 use anyhow::Context as _;
 use interdict_index::NameIndex;
+use interdict_model::object::Object;
 use interdict_model::Outcome;
 use interdict_model::Payment;
 use interdict_screen::{Screener, Thresholds};
@@ -214,8 +215,8 @@ pub fn screen(cli: &Cli, args: &ScreenPayments) -> anyhow::Result<Finished> {
             "{path}: a JSON array is read whole, and this one is over {} MiB: write JSON lines instead",
             MAX_WHOLE_FILE >> 20
         );
-        let all: Vec<Payment> = serde_json::from_str(&text).with_context(|| path.clone())?;
-        Box::new(all.into_iter().enumerate().map(|(i, p)| (i as u64 + 1, Ok(p))))
+        let all: Vec<Object<Payment>> = serde_json::from_str(&text).with_context(|| path.clone())?;
+        Box::new(all.into_iter().enumerate().map(|(i, p)| (i as u64 + 1, Ok(p.0))))
     } else {
         Box::new(JsonLines { reader, line: 0 })
     };
@@ -464,15 +465,17 @@ impl<R: BufRead> Iterator for JsonLines<R> {
                 .and_then(|s| {
                     // The error names the field: `beneficiary.identifiers[0]`.
                     let mut de = serde_json::Deserializer::from_str(s);
-                    serde_path_to_error::deserialize::<_, Payment>(&mut de).map_err(|e| {
-                        let field = e.path().to_string();
-                        let inner = e.into_inner();
-                        if field == "." {
-                            inner.to_string()
-                        } else {
-                            format!("{field}: {inner}")
-                        }
-                    })
+                    serde_path_to_error::deserialize::<_, Object<Payment>>(&mut de)
+                        .map(|p| p.0)
+                        .map_err(|e| {
+                            let field = e.path().to_string();
+                            let inner = e.into_inner();
+                            if field == "." {
+                                inner.to_string()
+                            } else {
+                                format!("{field}: {inner}")
+                            }
+                        })
                 });
             return Some((self.line, parsed));
         }

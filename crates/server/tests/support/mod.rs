@@ -68,6 +68,24 @@ fn check(spec: &Value, schema: &Value, value: &Value, at: &str, out: &mut Vec<St
             out.push(format!("{at}: {text:?} does not match {pattern:?}"));
         }
     }
+    if let Some(text) = value.as_str() {
+        let chars = text.chars().count() as u64;
+        if let Some(min) = schema.get("minLength").and_then(Value::as_u64).filter(|&m| chars < m) {
+            out.push(format!("{at}: {text:?} is shorter than {min} characters"));
+        }
+        if let Some(max) = schema.get("maxLength").and_then(Value::as_u64).filter(|&m| chars > m) {
+            out.push(format!("{at}: {chars} characters, more than {max}"));
+        }
+    }
+    if let Some(items) = value.as_array() {
+        if let Some(min) = schema
+            .get("minItems")
+            .and_then(Value::as_u64)
+            .filter(|&m| (items.len() as u64) < m)
+        {
+            out.push(format!("{at}: {} items, fewer than {min}", items.len()));
+        }
+    }
     if schema.get("format").and_then(Value::as_str) == Some("date") {
         if let Some(text) = value.as_str() {
             let b = text.as_bytes();
@@ -84,11 +102,14 @@ fn check(spec: &Value, schema: &Value, value: &Value, at: &str, out: &mut Vec<St
                 out.push(format!("{at}: required field `{name}` is missing"));
             }
         }
-        if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
-            for (name, field) in fields {
-                if let Some(s) = properties.get(name) {
-                    check(spec, s, field, &format!("{at}.{name}"), out);
+        let properties = schema.get("properties").and_then(Value::as_object);
+        for (name, field) in fields {
+            match properties.and_then(|p| p.get(name)) {
+                Some(s) => check(spec, s, field, &format!("{at}.{name}"), out),
+                None if schema.get("additionalProperties") == Some(&Value::Bool(false)) => {
+                    out.push(format!("{at}: unknown field `{name}`"))
                 }
+                None => {}
             }
         }
     }
