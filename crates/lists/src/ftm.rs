@@ -19,6 +19,7 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
+use interdict_model::object::Object;
 use interdict_model::{
     CountryCode, Date, Designation, Entity, EntityKind, Identifier, IdentifierKind, IdentifierRecord, Name, NameKind,
     PartialDate, Relation, RelationKind,
@@ -122,8 +123,9 @@ pub fn read_from(path: &Path, reader: impl Read, mode: Strictness) -> Result<Rep
                 .line(line_no)
                 .field(field)
         };
-        let record: Record = match serde_json::from_str(text) {
-            Ok(r) => r,
+        // An object only: serde would also read a record from an array.
+        let record: Record = match serde_json::from_str::<Object<Record>>(text) {
+            Ok(r) => r.0,
             Err(e) => {
                 let message = if e.is_eof() {
                     "the line ends before its JSON does: is the file truncated?".to_string()
@@ -523,11 +525,12 @@ mod tests {
     #[test]
     fn bad_records_are_reported_with_their_lines_in_lenient_mode() {
         let text = format!(
-            "{SAMPLE}{}\n{}\n{}\n{}\n",
+            "{SAMPLE}{}\n{}\n{}\n{}\n{}\n",
             r#"{"id": "p1", "schema": "Person", "properties": {"name": ["dup"]}}"#,
             r#"{"id": "x1", "schema": "Spaceship", "properties": {"name": ["x"]}}"#,
             r#"{"id": "s9", "schema": "Sanction", "properties": {"entity": ["nobody"], "authority": ["X"]}}"#,
             r#"{"id": "t1", "schema": "Person", "properties": {"na"#,
+            r#"["a1", "Person"]"#,
         );
         let r = read_str(&text, Strictness::Lenient).unwrap();
         let msgs: Vec<String> = r.rejected.iter().map(|e| e.to_string()).collect();
@@ -537,6 +540,7 @@ mod tests {
                 "t.ftm.jsonl:8: field `id`: duplicate id `p1`",
                 "t.ftm.jsonl:9: field `schema`: unknown schema `Spaceship`",
                 "t.ftm.jsonl:11: the line ends before its JSON does: is the file truncated?",
+                "t.ftm.jsonl:12: not a FollowTheMoney entity: invalid type: sequence, expected an object at line 1 column 0",
                 "t.ftm.jsonl:10: field `entity`: refers to `nobody`, which is not in the file",
             ]
         );
