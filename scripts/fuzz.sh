@@ -171,6 +171,18 @@ JSONL
                 head -n 30 "$SHARED/formats/bis-dpl-2019/dpl.txt" >"$corpus/seed-shared-head.txt"
             fi
             ;;
+        names)
+            # The query, then the listed names: scripts, initials, legal
+            # forms, particles, cut-short and joined spellings.
+            printf '%s\n' "Mohamed Al Sayed" "Muhammad al-Sayyid" "محمد السيد" "Abd al Rahman" "AL-SAYED TRADING CO LTD" \
+                >"$corpus/seed-arabic.txt"
+            printf '%s\n' "Ma Yun" "马云" "Tencent Holdings" "腾讯控股有限公司" "Alipay.com Co., Ltd." "MA, Yun" \
+                >"$corpus/seed-han.txt"
+            printf '%s\n' "Yuri Ivanovich Petrov" "Юрий Иванович Петров" "Iurii Petrov" "I. PETROV" "JSCARGUMENT" "JSC ARGUMENT" \
+                >"$corpus/seed-cyrillic.txt"
+            printf '%s\n' "Jon Smith" "John Smith" "SMITH, John Jr." "CORP" "Smith Trading Corp" "Jonathan Smithers-Vanderbilt" \
+                >"$corpus/seed-latin.txt"
+            ;;
         *)
             # un, eu, uk and any later reader: tests/fixtures/<target>/.
             mapfile -t files < <(fixtures "$t")

@@ -316,7 +316,9 @@ struct Entry {
 struct Letter {
     /// The heaviest listed word with this first letter.
     word_weight: f32,
-    /// The heaviest listed initial of this letter.
+    /// The heaviest listed initial of this letter, or word of this one
+    /// letter: each meets the initial exactly (similarity 1), and a
+    /// one-letter word can weigh more than any initial (讍 is `e`).
     initial_weight: f32,
     /// Postings of those words and initials together.
     postings: usize,
@@ -1134,6 +1136,9 @@ impl NameIndex {
             for &id in ids {
                 let v = &vocab[id as usize];
                 letters[slot].word_weight = letters[slot].word_weight.max(v.weight);
+                if v.text.1 == 1 {
+                    letters[slot].initial_weight = letters[slot].initial_weight.max(v.weight);
+                }
                 letters[slot].postings += v.postings.1 as usize;
             }
         }
