@@ -1718,7 +1718,11 @@ impl NameIndex {
                 }
             }
             read_bits.clear(read_lists.iter().map(|list| list.0));
-            // An initial kept in meets every word of its letter.
+            // An initial kept in meets every word of its letter, and its
+            // own letter exactly, as an initial or a one-letter word. Each
+            // list adds what its own spelling can: the entry's value is the
+            // most any of them can, and most words weigh less than the
+            // heaviest.
             let initial_lists = entries
                 .iter()
                 .zip(&skipped)
@@ -1728,7 +1732,12 @@ impl NameIndex {
                     let letter = letter_slot(unit.text.as_bytes()[0]);
                     let ids = letter.map(|s| self.by_first_letter[s].as_slice()).unwrap_or(&[]);
                     let same = self.keys.get(tag(KeyKind::Exact, hash_bytes(unit.text.as_bytes())));
-                    ids.iter().chain(same).map(|&id| (id, entry.value))
+                    ids.iter().chain(same).map(move |&id| {
+                        let v = &self.vocab[id as usize];
+                        let exact = v.initial || v.text.1 == 1;
+                        let sim = if exact { 1.0 } else { INITIAL_SIMILARITY };
+                        (id, unit.weight + lift(entry.unit, sim, v.weight))
+                    })
                 });
             // A value is at least the smallest positive number, so that a
             // sum of zero means "not reached" (a bound a little looser than
