@@ -182,6 +182,10 @@ JSONL
                 >"$corpus/seed-cyrillic.txt"
             printf '%s\n' "Jon Smith" "John Smith" "SMITH, John Jr." "CORP" "Smith Trading Corp" "Jonathan Smithers-Vanderbilt" \
                 >"$corpus/seed-latin.txt"
+            # Facts after a tab: birth dates, countries, the query's kind.
+            printf '%s\n' $'Ivan Petrov\t1970-05\tRU\tperson' $'Ivan Petrov\t1970-05-01\tRU' $'Ivan Petrova\t1971\tUA' \
+                $'I. PETROV\t1975' $'Petrov Trading LLC\tRU' \
+                >"$corpus/seed-facts.txt"
             ;;
         *)
             # un, eu, uk and any later reader: tests/fixtures/<target>/.
