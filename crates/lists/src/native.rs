@@ -10,6 +10,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use interdict_model::object::Object;
 use interdict_model::{Dataset, Designation, Entity, ItemRef, Order, Relation, Source};
 use serde::Deserialize;
 use toml::Spanned;
@@ -26,16 +27,34 @@ const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 #[serde(deny_unknown_fields)]
 struct Document {
     format: Spanned<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "spanned_records")]
     sources: Vec<Spanned<Source>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "spanned_records")]
     orders: Vec<Spanned<Order>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "spanned_records")]
     entities: Vec<Spanned<Entity>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "spanned_records")]
     relations: Vec<Spanned<Relation>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "spanned_records")]
     designations: Vec<Spanned<Designation>>,
+}
+
+/// A list of records, each a table: serde would also read a record from
+/// an array of its field values (`entities = [["acme", "organization",
+/// "ACME"]]`), which the format does not allow.
+fn spanned_records<'de, D, T>(d: D) -> Result<Vec<Spanned<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    let records = Vec::<Spanned<Object<T>>>::deserialize(d)?;
+    Ok(records
+        .into_iter()
+        .map(|r| {
+            let span = r.span();
+            Spanned::new(span, r.into_inner().0)
+        })
+        .collect())
 }
 
 /// Where a record was read from; JSON gives no line per record.
@@ -50,15 +69,15 @@ struct Origin {
 #[serde(deny_unknown_fields)]
 struct JsonDocument {
     format: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "interdict_model::object::each")]
     sources: Vec<Source>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "interdict_model::object::each")]
     orders: Vec<Order>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "interdict_model::object::each")]
     entities: Vec<Entity>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "interdict_model::object::each")]
     relations: Vec<Relation>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "interdict_model::object::each")]
     designations: Vec<Designation>,
 }
 
@@ -441,6 +460,28 @@ scope = { apps = ["app1"] }
         assert!(
             err.to_string()
                 .contains("invalid app.android identifier `not a package`"),
+            "{err}"
+        );
+    }
+
+    /// serde reads a struct from an array of its field values in order;
+    /// a record of the format is a table (an object in JSON) only.
+    #[test]
+    fn a_record_written_as_an_array_is_refused_where_it_stands() {
+        let text = "format = \"interdict/1\"\nentities = [[\"acme\", \"organization\", \"ACME\"]]\n";
+        let err = load(text).unwrap_err();
+        assert_eq!((err.line_number(), err.column_number()), (Some(2), Some(13)));
+        assert!(
+            err.to_string()
+                .starts_with("t.toml:2:13: invalid type: sequence, expected an object"),
+            "{err}"
+        );
+        let mut l = Loader::new();
+        let json = "{\"format\": \"interdict/1\",\n \"entities\": [[\"acme\", \"organization\", \"ACME\"]]}";
+        let err = l.add_json(Path::new("t.json"), json).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("t.json:2:14: invalid type: sequence, expected an object"),
             "{err}"
         );
     }
