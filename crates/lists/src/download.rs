@@ -27,7 +27,8 @@ pub const SOURCES_FORMAT: &str = "interdict-sources/1";
 #[serde(deny_unknown_fields)]
 struct SourcesFile {
     format: String,
-    #[serde(default, rename = "source")]
+    // Each a table: serde would also read one from an array of its fields.
+    #[serde(default, rename = "source", deserialize_with = "interdict_model::object::each")]
     sources: Vec<SourceSpec>,
 }
 
@@ -38,6 +39,7 @@ pub struct SourceSpec {
     pub name: String,
     #[serde(deserialize_with = "format_name")]
     pub format: Format,
+    #[serde(deserialize_with = "interdict_model::object::each")]
     pub files: Vec<FileSpec>,
 }
 
@@ -272,5 +274,15 @@ mod tests {
         );
         let err = parse_sources(Path::new("s.toml"), "format = \"interdict-sources/1\"\n[[source]]\nname = \"x\"\nformat = \"un\"\nfiles = [{ name = \"../x\", url = \"u\" }]\n").unwrap_err();
         assert_eq!(err.to_string(), "s.toml: field `name`: `../x` is not a plain file name");
+        let err = parse_sources(
+            Path::new("s.toml"),
+            "format = \"interdict-sources/1\"\n[[source]]\nname = \"x\"\nformat = \"un\"\nfiles = [[\"un.xml\", \"https://example.org/un.xml\"]]\n",
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("s.toml:5: invalid type: sequence, expected an object"),
+            "{err}"
+        );
     }
 }
