@@ -476,6 +476,21 @@ scope = { apps = ["app1"] }
                 .starts_with("t.toml:2:13: invalid type: sequence, expected an object"),
             "{err}"
         );
+        // Inside a record too: an alias, an order's scope.
+        let alias = MINIMAL.replacen("name = ", "aliases = [[\"One\", \"en\", \"alias\"]]\nname = ", 1);
+        assert_ne!(alias, MINIMAL);
+        let err = load(&alias).unwrap_err();
+        assert!(
+            err.to_string().contains("invalid type: sequence, expected an object"),
+            "{err}"
+        );
+        let scope = MINIMAL.replace("scope = { apps = [\"app1\"] }", "scope = [[\"app1\"]]");
+        assert_ne!(scope, MINIMAL);
+        let err = load(&scope).unwrap_err();
+        assert!(
+            err.to_string().contains("invalid type: sequence, expected an object"),
+            "{err}"
+        );
         let mut l = Loader::new();
         let json = "{\"format\": \"interdict/1\",\n \"entities\": [[\"acme\", \"organization\", \"ACME\"]]}";
         let err = l.add_json(Path::new("t.json"), json).unwrap_err();

@@ -168,7 +168,12 @@ pub struct Entity {
     pub id: String,
     pub kind: EntityKind,
     pub name: String,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    // Each a table (an object), not an array of its fields; see `object`.
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::object::each"
+    )]
     pub aliases: Vec<Name>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>, pattern = "^[A-Z]{2}$"))]

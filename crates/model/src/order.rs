@@ -324,13 +324,27 @@ pub struct Order {
     pub sources: Vec<String>,
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub confidence: FieldConfidence,
-    #[serde(default)]
+    // Each a table (an object): serde alone would also read these from
+    // arrays of their field values; see `object`.
+    #[serde(default, deserialize_with = "crate::object::object")]
     pub scope: Scope,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::object::optional"
+    )]
     pub identification: Option<Identification>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::object::each"
+    )]
     pub enjoined: Vec<Injunction>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::object::each"
+    )]
     pub exemptions: Vec<Exemption>,
 }
 
