@@ -427,7 +427,7 @@ impl<S: Deref<Target = Snapshot>> Screener<S> {
 
 /// The party's secondary evidence; a value that cannot be read is an error
 /// naming its field.
-fn party_evidence(party: &Party) -> Result<Evidence, Error> {
+pub(crate) fn party_evidence(party: &Party) -> Result<Evidence, Error> {
     let mut evidence = Evidence::default();
     if let Some(kind) = &party.kind {
         evidence.kind = Some(match kind.trim().to_ascii_lowercase().as_str() {

@@ -123,23 +123,27 @@ impl<S: Deref<Target = Snapshot>> Screener<S> {
                 );
             }
             let names_given: Vec<String> = p.name.iter().filter(|n| !n.trim().is_empty()).cloned().collect();
-            if !names_given.is_empty() || !identifiers.is_empty() {
-                let party = Party {
-                    names: names_given,
-                    kind: p.kind.clone(),
-                    birth_date: p.birth_date.clone(),
-                    countries: p.country.iter().cloned().collect(),
-                    identifiers,
-                    reference: None,
-                };
-                let d = self
-                    .screen_party(&party, names, thresholds, &ctx)
-                    .map_err(|e| match e.kind() {
-                        crate::ErrorKind::InvalidParty { field: f, message } => {
-                            Error::invalid_party(format!("{field}.{f}"), message.clone())
-                        }
-                        _ => e,
-                    })?;
+            let in_field = |e: Error| match e.kind() {
+                crate::ErrorKind::InvalidParty { field: f, message } => {
+                    Error::invalid_party(format!("{field}.{f}"), message.clone())
+                }
+                _ => e,
+            };
+            let screen = !names_given.is_empty() || !identifiers.is_empty();
+            let party = Party {
+                names: names_given,
+                kind: p.kind.clone(),
+                birth_date: p.birth_date.clone(),
+                countries: p.country.iter().cloned().collect(),
+                identifiers,
+                reference: None,
+            };
+            if !screen {
+                // Nothing to screen it by, but what it says is read all the
+                // same: a bad type, date or country is a bad payment.
+                crate::party::party_evidence(&party).map_err(in_field)?;
+            } else {
+                let d = self.screen_party(&party, names, thresholds, &ctx).map_err(in_field)?;
                 warnings.extend(d.warnings);
                 let at = |hit| PaymentHit {
                     field: field.clone(),

@@ -400,6 +400,13 @@ fn requests_that_break_the_described_schemas_are_refused_and_the_enums_are_read(
             false,
             Some("payment.jurisdiction"),
         ),
+        // A party with nothing to screen it by is still read: a bad type
+        // is a bad payment (it was accepted).
+        (
+            json!({"payment": {"id": "p-1", "beneficiary": {"type": "robot"}}, "as_of": "2021-03-01"}),
+            true,
+            Some("payment.beneficiary.type"),
+        ),
         // `as_of` stands in for the date, but a bad date is still refused.
         (
             json!({"payment": {"id": "p-1", "date": ""}, "as_of": "2021-03-01"}),
