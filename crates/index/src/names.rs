@@ -137,6 +137,16 @@ struct VocabUnit {
     postings: (u32, u32),
 }
 
+impl VocabUnit {
+    /// Whether a query initial of this unit's first letter meets it
+    /// exactly (similarity 1): a listed initial, or a word of that one
+    /// letter (讍 is `e`); any other word of the letter meets it as an
+    /// initial meets a word.
+    fn meets_its_initial_exactly(&self) -> bool {
+        self.initial || self.text.1 == 1
+    }
+}
+
 /// The key maps: (key, vocabulary id) pairs, sorted. Keys are hashes, so
 /// their top bits spread them evenly, and a directory on those bits leads
 /// straight to a run of a few keys: no hash table, no probing, and about a
@@ -1136,7 +1146,7 @@ impl NameIndex {
             for &id in ids {
                 let v = &vocab[id as usize];
                 letters[slot].word_weight = letters[slot].word_weight.max(v.weight);
-                if v.text.1 == 1 {
+                if v.meets_its_initial_exactly() {
                     letters[slot].initial_weight = letters[slot].initial_weight.max(v.weight);
                 }
                 letters[slot].postings += v.postings.1 as usize;
@@ -1734,8 +1744,11 @@ impl NameIndex {
                     let same = self.keys.get(tag(KeyKind::Exact, hash_bytes(unit.text.as_bytes())));
                     ids.iter().chain(same).map(move |&id| {
                         let v = &self.vocab[id as usize];
-                        let exact = v.initial || v.text.1 == 1;
-                        let sim = if exact { 1.0 } else { INITIAL_SIMILARITY };
+                        let sim = if v.meets_its_initial_exactly() {
+                            1.0
+                        } else {
+                            INITIAL_SIMILARITY
+                        };
                         (id, unit.weight + lift(entry.unit, sim, v.weight))
                     })
                 });

@@ -35,7 +35,7 @@ pub struct Payment {
     pub currency: Option<String>,
     /// Jurisdictions the payment touches (ISO codes); empty = `US`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[cfg_attr(feature = "openapi", schema(pattern = r"^\s*[A-Za-z]{2}\s*$"))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<crate::openapi::TwoLetterCode>))]
     pub jurisdiction: Vec<String>,
     #[serde(
         default,

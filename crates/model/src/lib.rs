@@ -19,6 +19,8 @@ mod input;
 pub mod object;
 #[cfg(feature = "openapi")]
 mod openapi;
+#[cfg(feature = "openapi")]
+pub use openapi::{IdentifierText, TwoLetterCode};
 mod order;
 mod ownership;
 mod relation;

@@ -60,14 +60,56 @@ impl PartialSchema for IdentifierKind {
              mmsi, crypto.CHAIN, and passport, national_id, tax_id or registration, each with an optional \
              .cc country suffix.",
             None,
-            Some(
-                r"^(app\.(android|ios|store)|domain|email|lei|bic|iban|imo|mmsi|crypto\.[a-z0-9]{1,16}|(passport|national_id|tax_id|registration)(\.[a-z]{2})?)$",
-            ),
+            Some(&format!("^({})$", identifier_kinds("[a-z]{2}"))),
             "app.android",
         )
     }
 }
 impl ToSchema for IdentifierKind {}
+
+/// The identifier types as a pattern, `country` the pattern of the two
+/// letters of an optional country suffix: one list for the type as it is
+/// written out and as a request may give it.
+fn identifier_kinds(country: &str) -> String {
+    format!(
+        r"app\.(android|ios|store)|domain|email|lei|bic|iban|imo|mmsi|crypto\.[a-z0-9]{{1,16}}|(passport|national_id|tax_id|registration)(\.{country})?"
+    )
+}
+
+/// An identifier as a request gives it in one text, `TYPE:VALUE`: for the
+/// description only (the value is checked as its type says).
+pub struct IdentifierText;
+
+impl PartialSchema for IdentifierText {
+    fn schema() -> RefOr<Schema> {
+        string(
+            "An identifier as `TYPE:VALUE`, such as `lei:5493001KJTIIGC8Y1R12`: the type as `IdentifierKind`, \
+             its country suffix in either case.",
+            None,
+            // The value after the colon is checked as its type says.
+            Some(&format!("^({}):", identifier_kinds("[A-Za-z]{2}"))),
+            "lei:5493001KJTIIGC8Y1R12",
+        )
+    }
+}
+impl ToSchema for IdentifierText {}
+
+/// A country or jurisdiction code as a request gives it: for the
+/// description only (the codes themselves are checked against the list).
+pub struct TwoLetterCode;
+
+impl PartialSchema for TwoLetterCode {
+    fn schema() -> RefOr<Schema> {
+        string(
+            "An ISO 3166-1 alpha-2 code (and `EU` or `UN` where a jurisdiction is meant), in any case, \
+             spaces around it allowed.",
+            None,
+            Some(r"^\s*[A-Za-z]{2}\s*$"),
+            "US",
+        )
+    }
+}
+impl ToSchema for TwoLetterCode {}
 
 impl PartialSchema for Threshold {
     fn schema() -> RefOr<Schema> {

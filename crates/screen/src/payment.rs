@@ -138,11 +138,7 @@ impl<S: Deref<Target = Snapshot>> Screener<S> {
                 identifiers,
                 reference: None,
             };
-            if !screen {
-                // Nothing to screen it by, but what it says is read all the
-                // same: a bad type, date or country is a bad payment.
-                crate::party::party_evidence(&party).map_err(in_field)?;
-            } else {
+            if screen {
                 let d = self.screen_party(&party, names, thresholds, &ctx).map_err(in_field)?;
                 warnings.extend(d.warnings);
                 let at = |hit| PaymentHit {
@@ -152,6 +148,10 @@ impl<S: Deref<Target = Snapshot>> Screener<S> {
                 };
                 hits.extend(d.hits.into_iter().map(at));
                 suppressed.extend(d.suppressed.into_iter().map(at));
+            } else {
+                // Nothing to screen it by, but what it says is read all the
+                // same: a bad type, date or country is a bad payment.
+                crate::party::party_evidence(&party).map_err(in_field)?;
             }
             if let Some(address) = &p.address {
                 let path = payment.paths.get(field).map(|p| format!("{p}/address"));

@@ -2,7 +2,9 @@
 //! decision out. The same functions serve single calls and batches.
 
 use interdict_model::object::object;
-use interdict_model::{Date, Identifier, Jurisdiction, Outcome, PartialDate, Payment, Policy};
+use interdict_model::{
+    Date, Identifier, IdentifierText, Jurisdiction, Outcome, PartialDate, Payment, Policy, TwoLetterCode,
+};
 use interdict_screen::record::{self, AuditInput, Screened, Used};
 use interdict_screen::{Context, Party, Thresholds};
 use interdict_store::{NewAlert, NewRecord};
@@ -31,16 +33,12 @@ pub struct PartyRequest {
     pub birth_date: Option<String>,
     /// ISO 3166-1 alpha-2 codes, in any case.
     #[serde(default)]
-    #[schema(pattern = r"^\s*[A-Za-z]{2}\s*$")]
+    #[schema(value_type = Vec<TwoLetterCode>)]
     pub countries: Vec<String>,
     /// `TYPE:VALUE`, such as `lei:5493001KJTIIGC8Y1R12`; the types are
     /// those of `IdentifierKind`.
     #[serde(default)]
-    // The pattern of `IdentifierKind` (with a country suffix in either
-    // case, as it is read), then a colon.
-    #[schema(
-        pattern = r"^(app\.(android|ios|store)|domain|email|lei|bic|iban|imo|mmsi|crypto\.[a-z0-9]{1,16}|(passport|national_id|tax_id|registration)(\.[A-Za-z]{2})?):"
-    )]
+    #[schema(value_type = Vec<IdentifierText>)]
     pub identifiers: Vec<String>,
     /// The caller's own reference (a customer id), carried into the decision.
     #[serde(default)]
@@ -52,7 +50,7 @@ pub struct PartyRequest {
     /// Jurisdictions the transaction touches: ISO 3166-1 alpha-2 codes, `EU`
     /// or `UN`, in any case; `["US"]` when absent.
     #[serde(default)]
-    #[schema(pattern = r"^\s*[A-Za-z]{2}\s*$")]
+    #[schema(value_type = Option<Vec<TwoLetterCode>>)]
     pub jurisdictions: Option<Vec<String>>,
     /// `default` when absent.
     #[serde(default)]
@@ -101,7 +99,7 @@ pub struct AppRequest {
     pub as_of: Option<String>,
     /// Jurisdictions, as for a party; `["US"]` when absent.
     #[serde(default)]
-    #[schema(pattern = r"^\s*[A-Za-z]{2}\s*$")]
+    #[schema(value_type = Option<Vec<TwoLetterCode>>)]
     pub jurisdictions: Option<Vec<String>>,
     /// `default` when absent.
     #[serde(default)]
@@ -325,8 +323,7 @@ pub fn payment(live: &Live, req: &PaymentRequest) -> Result<Screened1, Error> {
             // Replaced, but read all the same: a payment with a bad date
             // is a bad payment, whatever it is screened as of.
             if let Some(given) = fields.get("date") {
-                serde_json::from_value::<Date>(given.clone())
-                    .map_err(|e| Error::invalid("payment.date", e.to_string()))?;
+                Date::deserialize(given).map_err(|e| Error::invalid("payment.date", e.to_string()))?;
             }
             fields.insert("date".to_string(), Value::String(date.to_string()));
         }
