@@ -99,11 +99,16 @@ pub struct Payment {
 pub struct PaymentParty {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Read as a screened party's `type` is.
     #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::PartyType>))]
     pub kind: Option<String>,
+    /// Where the party is: an ISO 3166-1 alpha-2 code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::TwoLetterCode>))]
     pub country: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::PartialDate>))]
     pub birth_date: Option<String>,
     /// A bank's BIC: met exactly, like any identifier.
     #[serde(default, skip_serializing_if = "Option::is_none")]

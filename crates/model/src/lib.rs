@@ -20,7 +20,7 @@ pub mod object;
 #[cfg(feature = "openapi")]
 mod openapi;
 #[cfg(feature = "openapi")]
-pub use openapi::{IdentifierText, TwoLetterCode};
+pub use openapi::{IdentifierText, PartyType, TwoLetterCode};
 mod order;
 mod ownership;
 mod relation;

@@ -122,3 +122,23 @@ impl PartialSchema for Threshold {
     }
 }
 impl ToSchema for Threshold {}
+
+/// What a screened party is: `person`, `organization`, `vessel` or
+/// `aircraft`; `individual`, `organisation`, `company` and `entity` are
+/// read as the one they mean. Case and surrounding spaces do not matter.
+// Only for the description of a party's and a payment party's `type`: the
+// screen reads the text (`interdict_screen`), and a test holds the two to
+// the same words.
+#[derive(utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum PartyType {
+    Person,
+    Individual,
+    Organization,
+    Organisation,
+    Company,
+    Entity,
+    Vessel,
+    Aircraft,
+}

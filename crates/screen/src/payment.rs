@@ -123,8 +123,11 @@ impl<S: Deref<Target = Snapshot>> Screener<S> {
                 );
             }
             let names_given: Vec<String> = p.name.iter().filter(|n| !n.trim().is_empty()).cloned().collect();
+            // A payment party has one `country`, read as a party's
+            // `countries` is: an error names the field the payment has.
             let in_field = |e: Error| match e.kind() {
                 crate::ErrorKind::InvalidParty { field: f, message } => {
+                    let f = if f == "countries" { "country" } else { f.as_str() };
                     Error::invalid_party(format!("{field}.{f}"), message.clone())
                 }
                 _ => e,

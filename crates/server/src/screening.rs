@@ -3,7 +3,7 @@
 
 use interdict_model::object::object;
 use interdict_model::{
-    Date, Identifier, IdentifierText, Jurisdiction, Outcome, PartialDate, Payment, Policy, TwoLetterCode,
+    Date, Identifier, IdentifierText, Jurisdiction, Outcome, PartialDate, PartyType, Payment, Policy, TwoLetterCode,
 };
 use interdict_screen::record::{self, AuditInput, Screened, Used};
 use interdict_screen::{Context, Party, Thresholds};
@@ -65,25 +65,6 @@ pub struct PartyRequest {
     #[serde(default)]
     #[schema(minimum = 0.0, maximum = 1.0)]
     pub review: Option<f64>,
-}
-
-/// What a screened party is: `person`, `organization`, `vessel` or
-/// `aircraft`; `individual`, `organisation`, `company` and `entity` are
-/// read as the one they mean. Case and surrounding spaces do not matter.
-// Only for the OpenAPI description: the screen reads the text
-// (`interdict_screen`), and a test holds the two to the same words.
-#[derive(ToSchema)]
-#[serde(rename_all = "snake_case")]
-#[allow(dead_code)]
-pub enum PartyType {
-    Person,
-    Individual,
-    Organization,
-    Organisation,
-    Company,
-    Entity,
-    Vessel,
-    Aircraft,
 }
 
 /// An app to screen.

@@ -401,11 +401,30 @@ fn requests_that_break_the_described_schemas_are_refused_and_the_enums_are_read(
             Some("payment.jurisdiction"),
         ),
         // A party with nothing to screen it by is still read: a bad type
-        // is a bad payment (it was accepted).
+        // is a bad payment (it was accepted). Its type, country and birth
+        // date are described as a screened party's are.
         (
             json!({"payment": {"id": "p-1", "beneficiary": {"type": "robot"}}, "as_of": "2021-03-01"}),
-            true,
+            false,
             Some("payment.beneficiary.type"),
+        ),
+        (
+            json!({"payment": {"id": "p-1", "originator": {"name": "Nobody", "type": "company", "country": " cn",
+                "birth_date": "1973-03"}}, "as_of": "2021-03-01"}),
+            true,
+            None,
+        ),
+        (
+            json!({"payment": {"id": "p-1", "originator": {"name": "Nobody", "country": "China"}},
+                "as_of": "2021-03-01"}),
+            false,
+            Some("payment.originator.country"),
+        ),
+        (
+            json!({"payment": {"id": "p-1", "originator": {"name": "Nobody", "birth_date": "March 1973"}},
+                "as_of": "2021-03-01"}),
+            false,
+            Some("payment.originator.birth_date"),
         ),
         // `as_of` stands in for the date, but a bad date is still refused.
         (
