@@ -603,7 +603,7 @@ pub fn load_screening_snapshot_at(
 /// directly. Returns it with one line saying which lists.
 pub fn load_list_snapshot(cli: &Cli, lists: &[PathBuf]) -> anyhow::Result<(Snapshot, String)> {
     let mut dataset = interdict_lists::native::load_with_builtin(&cli.orders)?;
-    let (lists_data, _) = commands::lists::read_all(lists, None, interdict_lists::Strictness::Lenient)?;
+    let (lists_data, _) = commands::lists::read_all(lists, None, interdict_lists::Strictness::Lenient, &dataset)?;
     dataset.extend(lists_data);
     let names: Vec<String> = lists.iter().map(|p| p.display().to_string()).collect();
     Ok((Snapshot::build(dataset)?, format!("lists: {}", names.join(", "))))

@@ -304,3 +304,74 @@ fn the_json_form_of_interdicts_format_imports_too() {
     assert_eq!(v["snapshots"][0]["counts"]["person"], 1);
     assert_eq!(v["snapshots"][0]["counts"]["designations"], 1);
 }
+
+fn list_fixture(path: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../lists/tests/fixtures")
+        .join(path)
+}
+
+/// OFAC's SDN files and the Consolidated Screening List (which carries the
+/// SDN list too) were imported and made active together, and then no
+/// screen could load the store: "duplicate source id `us_ofac_sdn`". They
+/// are one snapshot that screens.
+#[test]
+fn the_sdn_files_and_the_consolidated_screening_list_import_and_screen_together() {
+    let dir = DataDir::new("sdn-csl");
+    dir.cmd()
+        .args(["lists", "import"])
+        .arg(list_fixture("ofac/sdn"))
+        .arg(list_fixture("csl/2025.csv"))
+        .assert()
+        .success();
+    let names = dir.0.with_extension("names.txt");
+    std::fs::write(&names, "Nobody Atall\n").unwrap();
+    let out = dir
+        .cmd()
+        .args(["screen", "names", "--input"])
+        .arg(&names)
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let row: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(row["hits"], serde_json::json!([]), "{row}");
+    let _ = std::fs::remove_file(&names);
+}
+
+/// A list that gives an id the built-in data has was stored and made
+/// active, and every screen after failed: it is refused at its file and
+/// record, and the active snapshot stays.
+#[test]
+fn a_list_clashing_with_the_built_in_data_is_refused_and_the_active_snapshot_stays() {
+    let dir = DataDir::new("clash");
+    let good = import(&dir, "lists-v1.ftm.jsonl");
+    let list = dir.0.with_extension("clash.toml");
+    std::fs::write(
+        &list,
+        "format = \"interdict/1\"\n\n[[sources]]\nid = \"own\"\ntitle = \"Own list\"\n\n\
+         [[entities]]\nid = \"ant_group\"\nkind = \"organization\"\nname = \"Ant Group\"\nsources = [\"own\"]\n",
+    )
+    .unwrap();
+    let out = dir
+        .cmd()
+        .args(["lists", "import"])
+        .arg(&list)
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap().trim(),
+        format!(
+            "error: {}: field `id`: entity `ant_group`: the built-in data or an order file has this id too; \
+             give the list's record an id of its own",
+            list.display()
+        )
+    );
+    let v = show(&dir);
+    assert_eq!(v["snapshots"].as_array().unwrap().len(), 1, "{v}");
+    assert_eq!(v["snapshots"][0]["id"], good.as_str());
+    assert_eq!(v["snapshots"][0]["active"], true);
+    let _ = std::fs::remove_file(&list);
+}

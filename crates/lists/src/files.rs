@@ -8,7 +8,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use interdict_model::Dataset;
+use interdict_model::{Dataset, ItemRef};
 
 use crate::error::{Error, ErrorKind};
 use crate::formats::{self, Format};
@@ -32,16 +32,59 @@ pub struct ReadFile {
 
 /// Reads `files` (each in `format`, or its detected format) into one
 /// dataset. Fails on the first file that cannot be read, on an order among
-/// list files, and on an entity id that two files share.
+/// list files, on an entity id that two files share, and on records that
+/// do not hold together (see [`read_files_beside`]).
 pub fn read_files(
     files: &[PathBuf],
     format: Option<Format>,
     mode: Strictness,
 ) -> Result<(Dataset, Vec<ReadFile>), Error> {
-    let mut dataset = Dataset::default();
-    let mut read = Vec::new();
-    let mut owner: HashMap<String, PathBuf> = HashMap::new();
+    read_files_beside(files, format, mode, &Dataset::default())
+}
+
+/// As [`read_files`], for lists to be screened beside `base` (the built-in
+/// data and order files): the lists and `base` are checked together as the
+/// snapshot built from them will be, so that a snapshot that could never
+/// be loaded (an entity or source id that `base` has too, a reference that
+/// resolves nowhere) is refused when it is read, at its file and record,
+/// and never stored.
+///
+/// A source that several files describe under one id (the OFAC SDN list
+/// in its own files and in the Consolidated Screening List, or two
+/// vintages of one list) is one source: it is kept once, as the first file
+/// describes it, with a link or citation only a later one gives.
+pub fn read_files_beside(
+    files: &[PathBuf],
+    format: Option<Format>,
+    mode: Strictness,
+    base: &Dataset,
+) -> Result<(Dataset, Vec<ReadFile>), Error> {
+    let mut lists = ListFiles::default();
     for path in files {
+        lists.read(path, format, mode)?;
+    }
+    lists.finish(base)
+}
+
+/// The list files of one snapshot, read one at a time (each in a format of
+/// its own), then checked together by [`ListFiles::finish`].
+#[derive(Default)]
+pub struct ListFiles {
+    dataset: Dataset,
+    read: Vec<ReadFile>,
+    /// The file each entity id was read from.
+    owner: HashMap<String, usize>,
+    /// Where each source id is in `dataset.sources`.
+    source_at: HashMap<String, usize>,
+    /// Where each file's records start in the dataset, per kind: to name
+    /// the file of a record that breaks a rule.
+    starts: Vec<Counts>,
+}
+
+impl ListFiles {
+    /// Reads one file, in `format` or its detected format. A file that
+    /// fails adds nothing.
+    pub fn read(&mut self, path: &Path, format: Option<Format>, mode: Strictness) -> Result<(), Error> {
         // A FIFO or device would block the read, or never end: only
         // regular files and folders are lists.
         let meta = fs::metadata(path).map_err(|e| Error::new(ErrorKind::Io(e)).at(path))?;
@@ -72,27 +115,141 @@ pub fn read_files(
             )))
             .at(path));
         }
-        for e in &report.dataset.entities {
-            if let Some(first) = owner.insert(e.id.clone(), path.clone()) {
-                return Err(Error::new(ErrorKind::Invalid(format!(
-                    "entity `{}` is also in {}; ids must be unique across the files of one snapshot",
-                    e.id,
-                    first.display()
-                )))
-                .at(path));
-            }
+        if let Some((e, &first)) = report
+            .dataset
+            .entities
+            .iter()
+            .find_map(|e| Some((e, self.owner.get(&e.id)?)))
+        {
+            return Err(Error::new(ErrorKind::Invalid(format!(
+                "entity `{}` is also in {}; ids must be unique across the files of one snapshot",
+                e.id,
+                self.read[first].path.display()
+            )))
+            .at(path));
         }
-        read.push(ReadFile {
-            path: path.clone(),
+        let file = self.read.len();
+        self.read.push(ReadFile {
+            path: path.to_path_buf(),
             format,
             sha256: hash_path(path)?,
             records: report.records,
             rejected: report.rejected,
             modified: modified(path),
         });
-        dataset.extend(report.dataset);
+        let mut lists = report.dataset;
+        self.owner.extend(lists.entities.iter().map(|e| (e.id.clone(), file)));
+        let kept = &mut self.dataset.sources;
+        lists.sources.retain(|source| match self.source_at.get(&source.id) {
+            Some(&at) => {
+                let kept = &mut kept[at];
+                if kept.url.is_none() {
+                    kept.url.clone_from(&source.url);
+                }
+                if kept.citation.is_none() {
+                    kept.citation.clone_from(&source.citation);
+                }
+                false
+            }
+            None => true,
+        });
+        // Only now: two sources of one id in one file are that file's
+        // problem, reported by the check.
+        for (i, source) in lists.sources.iter().enumerate() {
+            self.source_at.entry(source.id.clone()).or_insert(kept.len() + i);
+        }
+        self.starts.push(Counts::of(&self.dataset));
+        self.dataset.extend(lists);
+        Ok(())
     }
-    Ok((dataset, read))
+
+    /// Checks the lists read beside `base` and gives them back, with the
+    /// files read.
+    pub fn finish(self, base: &Dataset) -> Result<(Dataset, Vec<ReadFile>), Error> {
+        check_beside(base, self.dataset, &self.read, &self.starts).map(|dataset| (dataset, self.read))
+    }
+}
+
+/// How many records of each kind a dataset holds: sources, entities,
+/// relations and designations.
+#[derive(Clone, Copy, Default)]
+struct Counts([usize; 4]);
+
+impl Counts {
+    fn of(d: &Dataset) -> Counts {
+        Counts([
+            d.sources.len(),
+            d.entities.len(),
+            d.relations.len(),
+            d.designations.len(),
+        ])
+    }
+}
+
+/// Checks `lists` beside `base` as one dataset, as a snapshot is built, and
+/// gives `lists` back. The records of `base` come first, so a rule two
+/// records break (a shared id) is reported at the list's.
+fn check_beside(base: &Dataset, lists: Dataset, read: &[ReadFile], starts: &[Counts]) -> Result<Dataset, Error> {
+    let before = Counts::of(base);
+    let mut all = base.clone();
+    all.extend(lists);
+    let issues = all.validate();
+    let errors: Vec<Error> = issues
+        .iter()
+        .take(20)
+        .map(|issue| {
+            // The record, and its kind and place among all records.
+            let (what, place) = match issue.item {
+                ItemRef::Source(i) => (format!("source `{}`", all.sources[i].id), Some((0, i))),
+                ItemRef::Entity(i) => (format!("entity `{}`", all.entities[i].id), Some((1, i))),
+                ItemRef::Relation(i) => {
+                    let r = &all.relations[i];
+                    (format!("relation `{} {} {}`", r.from, r.kind, r.to), Some((2, i)))
+                }
+                ItemRef::Designation(i) => (
+                    format!("designation of `{}`", all.designations[i].entity_id),
+                    Some((3, i)),
+                ),
+                ItemRef::Order(i) => (format!("order `{}`", all.orders[i].id), None),
+            };
+            let in_base = match issue.item {
+                ItemRef::Source(i) => base.sources.iter().any(|s| s.id == all.sources[i].id),
+                ItemRef::Entity(i) => base.entities.iter().any(|e| e.id == all.entities[i].id),
+                _ => false,
+            };
+            let message = if in_base && issue.field == "id" {
+                "the built-in data or an order file has this id too; give the list's record an id of its own"
+                    .to_string()
+            } else {
+                issue.message.clone()
+            };
+            let err = Error::new(ErrorKind::Invalid(format!("{what}: {message}"))).field(issue.field.clone());
+            // The last file whose records of that kind start at or before
+            // the record's place among the lists'.
+            let file = place.and_then(|(kind, i)| {
+                let at = i.checked_sub(before.0[kind])?;
+                starts.iter().rposition(|s| s.0[kind] <= at)
+            });
+            match file {
+                Some(file) => err.at(&read[file].path),
+                None => err,
+            }
+        })
+        .collect();
+    if errors.is_empty() {
+        let mut lists = all;
+        lists.sources.drain(..before.0[0]);
+        lists.orders.drain(..base.orders.len());
+        lists.entities.drain(..before.0[1]);
+        lists.relations.drain(..before.0[2]);
+        lists.designations.drain(..before.0[3]);
+        return Ok(lists);
+    }
+    Err(if errors.len() == 1 {
+        errors.into_iter().next().expect("one error")
+    } else {
+        Error::new(ErrorKind::Multiple(errors))
+    })
 }
 
 /// A file's hash, or for a folder the hash of its files' names and hashes

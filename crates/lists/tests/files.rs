@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use interdict_lists::files::read_files;
+use interdict_lists::files::{read_files, read_files_beside};
 use interdict_lists::Strictness;
 
 struct TempDir(PathBuf);
@@ -63,4 +63,55 @@ fn the_same_entity_id_in_two_files_is_refused() {
     let f = fixture("lists-v1.ftm.jsonl");
     let err = read_files(&[f.clone(), f], None, Strictness::Lenient).unwrap_err();
     assert!(err.to_string().contains("ids must be unique across the files"), "{err}");
+}
+
+fn list_fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+/// The Consolidated Screening List carries the OFAC SDN list too, under the
+/// same source id as OFAC's own files: read together they made a dataset
+/// that every screen then refused ("duplicate source id `us_ofac_sdn`"),
+/// although the import had stored it and made it active.
+#[test]
+fn a_source_two_files_describe_is_kept_once() {
+    let files = [list_fixture("ofac/sdn"), list_fixture("csl/2025.csv")];
+    let (dataset, read) = read_files(&files, None, Strictness::Lenient).unwrap();
+    assert_eq!(read.len(), 2);
+    let sdn: Vec<_> = dataset.sources.iter().filter(|s| s.id == "us_ofac_sdn").collect();
+    assert_eq!(sdn.len(), 1, "{:?}", dataset.sources);
+    assert!(sdn[0].title.contains("Specially Designated Nationals"), "{sdn:?}");
+    let mut all = interdict_lists::native::builtin().unwrap();
+    all.extend(dataset);
+    assert_eq!(all.validate(), Vec::new());
+}
+
+/// A list whose ids the built-in data has too was stored and made active,
+/// and every screen after failed on it: it is refused when read, at its
+/// file, field and record, and the lists alone are still read.
+#[test]
+fn a_list_sharing_an_id_with_the_built_in_data_is_refused_at_its_file() {
+    let dir = TempDir::new("clash");
+    let list = dir.0.join("deny.toml");
+    std::fs::write(
+        &list,
+        "format = \"interdict/1\"\n\n[[sources]]\nid = \"own\"\ntitle = \"Own list\"\n\n\
+         [[entities]]\nid = \"ant_group\"\nkind = \"organization\"\nname = \"Ant Group\"\nsources = [\"own\"]\n",
+    )
+    .unwrap();
+    let base = interdict_lists::native::builtin().unwrap();
+    assert!(base.entities.iter().any(|e| e.id == "ant_group"));
+    let files = [fixture("lists-v1.ftm.jsonl"), list.clone()];
+    let err = read_files_beside(&files, None, Strictness::Lenient, &base).unwrap_err();
+    assert_eq!(err.path(), Some(list.as_path()), "{err}");
+    assert_eq!(err.field_name(), Some("id"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("entity `ant_group`: the built-in data or an order file has this id too"),
+        "{err}"
+    );
+    let (alone, _) = read_files(&files, None, Strictness::Lenient).unwrap();
+    assert_eq!(alone.entities.len(), 4);
 }

@@ -1054,29 +1054,36 @@ pub async fn import(
         interdict_lists::Strictness::Lenient
     };
     let files = req.files.clone();
+    let orders = state.config.orders.clone();
     let (info, rejected) = state
         .with_store(move |store| {
-            // Read everything before touching the store: a failure leaves it as it was.
-            let (dataset, read) = interdict_lists::files::read_files(&files, format, mode).map_err(|e| {
-                let field = e
-                    .path()
-                    .and_then(|p| files.iter().position(|f| f == p))
-                    .map(|i| format!("files[{i}]"))
-                    .unwrap_or_else(|| "files".to_string());
-                Error::new(StatusCode::UNPROCESSABLE_ENTITY, "import_failed", e.to_string()).field(field)
-            })?;
+            // Read everything before touching the store: a failure leaves it
+            // as it was. The lists are checked beside the data they will be
+            // screened with.
+            let base = interdict_lists::native::load_with_builtin(&orders)
+                .map_err(|e| Error::new(StatusCode::UNPROCESSABLE_ENTITY, "load_failed", e.to_string()))?;
+            let (dataset, read) =
+                interdict_lists::files::read_files_beside(&files, format, mode, &base).map_err(|e| {
+                    let field = e
+                        .path()
+                        .and_then(|p| files.iter().position(|f| f == p))
+                        .map(|i| format!("files[{i}]"))
+                        .unwrap_or_else(|| "files".to_string());
+                    Error::new(StatusCode::UNPROCESSABLE_ENTITY, "import_failed", e.to_string()).field(field)
+                })?;
             let rejected: Vec<String> = read
                 .iter()
                 .flat_map(|f| f.rejected.iter().take(20).map(|e| e.to_string()))
                 .collect();
             let sources: Vec<interdict_store::SourceFile> = read.iter().map(crate::source_file).collect();
-            Ok((store.import(&dataset, &sources)?, rejected))
+            Ok((store.add(&dataset, &sources)?, rejected))
         })
         .await?;
-    let live = if req.activate.unwrap_or(true) {
-        Some(state.reload(Some(info.id.clone())).await?.snapshot.id().to_string())
+    let (info, live) = if req.activate.unwrap_or(true) {
+        let (info, live) = state.activate(info.id).await?;
+        (info, Some(live.snapshot.id().to_string()))
     } else {
-        None
+        (info, None)
     };
     Ok(Json(ImportBody {
         snapshot: info,
@@ -1119,13 +1126,10 @@ pub async fn activate(
     JsonBody(req): JsonBody<ActivateRequest>,
 ) -> Result<Json<ActivateBody>, Error> {
     let key = req.snapshot.clone();
-    let info = state
-        .with_store(move |s| {
-            let id = s.resolve(&key).map_err(|e| Error::from(e).field("snapshot"))?;
-            Ok(s.activate(&id)?)
-        })
+    let id = state
+        .with_store(move |s| s.resolve(&key).map_err(|e| Error::from(e).field("snapshot")))
         .await?;
-    let live = state.reload(Some(info.id.clone())).await?;
+    let (info, live) = state.activate(id).await?;
     Ok(Json(ActivateBody {
         snapshot: info,
         live_snapshot_id: live.snapshot.id().to_string(),

@@ -152,16 +152,35 @@ impl AppState {
     /// Requests in flight keep the snapshot they started with.
     pub async fn reload(self: &Arc<Self>, store_snapshot: Option<String>) -> Result<Arc<Live>, Error> {
         let _one_at_a_time = self.loading.lock().await;
+        let live = self.load(store_snapshot).await?;
+        self.swap_in(&live);
+        Ok(live)
+    }
+
+    /// Loads the stored snapshot `id`, and only once it has loaded makes
+    /// it the store's active one and swaps it in: a snapshot that cannot
+    /// be loaded is never left active, for a restart to fail on.
+    pub async fn activate(self: &Arc<Self>, id: String) -> Result<(interdict_store::SnapshotInfo, Arc<Live>), Error> {
+        let _one_at_a_time = self.loading.lock().await;
+        let live = self.load(Some(id.clone())).await?;
+        let info = self.with_store(move |s| Ok(s.activate(&id)?)).await?;
+        self.swap_in(&live);
+        Ok((info, live))
+    }
+
+    async fn load(self: &Arc<Self>, store_snapshot: Option<String>) -> Result<Arc<Live>, Error> {
         let dir: PathBuf = self.config.data_dir.clone();
         let orders = self.config.orders.clone();
         let live = tokio::task::spawn_blocking(move || Live::load(&dir, &orders, store_snapshot.as_deref()))
             .await
             .map_err(|e| Error::internal(format!("load task failed: {e}")))?
             .map_err(|m| Error::new(axum::http::StatusCode::UNPROCESSABLE_ENTITY, "load_failed", m))?;
-        let live = Arc::new(live);
+        Ok(Arc::new(live))
+    }
+
+    fn swap_in(&self, live: &Arc<Live>) {
         self.live.store(Some(live.clone()));
         metrics::counter!("interdict_snapshot_swaps_total").increment(1);
-        Ok(live)
     }
 
     /// Swaps in the live snapshot with the store's current allowlist when it

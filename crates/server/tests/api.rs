@@ -1211,6 +1211,72 @@ fn import_and_activation_swap_the_live_snapshot_without_failing_requests() {
     assert_eq!((status, e["code"].as_str()), (404, Some("not_found")));
 }
 
+/// An import with `activate: false` made its snapshot the store's active
+/// one all the same (the next start would have loaded it); and a list that
+/// no snapshot could be built from (an id the built-in data has) was stored
+/// and made active, for the next start to fail on.
+#[test]
+fn an_import_activates_only_when_asked_and_only_what_loads() {
+    let s = server("import-active", |_| {});
+    let active = |s: &Server| {
+        let (_, lists) = s.get("/v1/lists");
+        let active: Vec<String> = lists["snapshots"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|snapshot| snapshot["active"] == true)
+            .map(|snapshot| snapshot["id"].as_str().unwrap().to_string())
+            .collect();
+        (
+            active,
+            lists["live"]["snapshot_id"].clone(),
+            lists["snapshots"].as_array().unwrap().len(),
+        )
+    };
+    let before = active(&s);
+    assert_eq!(before.0.len(), 1, "{before:?}");
+
+    let (status, imported) = s.post_as(
+        "/v1/lists/import",
+        Some(TOKEN),
+        &json!({"files": [fixture("lists-v2.ftm.jsonl")], "activate": false}),
+    );
+    assert_eq!(status, 200, "{imported}");
+    assert_eq!(imported["live_snapshot_id"], Value::Null);
+    assert_eq!(imported["snapshot"]["active"], false, "{imported}");
+    let stored = imported["snapshot"]["id"].as_str().unwrap().to_string();
+    let after = active(&s);
+    assert_eq!((&after.0, &after.1, after.2), (&before.0, &before.1, 2));
+
+    let clash = s.dir.0.join("clash.toml");
+    std::fs::write(
+        &clash,
+        "format = \"interdict/1\"\n\n[[sources]]\nid = \"own\"\ntitle = \"Own list\"\n\n\
+         [[entities]]\nid = \"ant_group\"\nkind = \"organization\"\nname = \"Ant Group\"\nsources = [\"own\"]\n",
+    )
+    .unwrap();
+    let (status, e) = s.post_as("/v1/lists/import", Some(TOKEN), &json!({"files": [clash]}));
+    assert_eq!(
+        (status, e["code"].as_str(), e["field"].as_str()),
+        (422, Some("import_failed"), Some("files[0]")),
+        "{e}"
+    );
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("entity `ant_group`: the built-in data"),
+        "{e}"
+    );
+    assert_eq!(active(&s), after, "nothing stored, nothing activated");
+
+    let (status, activated) = s.post_as("/v1/lists/activate", Some(TOKEN), &json!({"snapshot": stored}));
+    assert_eq!(status, 200, "{activated}");
+    let now = active(&s);
+    assert_eq!(now.0, vec![stored]);
+    assert_eq!(now.1, activated["live_snapshot_id"]);
+}
+
 #[test]
 fn metrics_count_requests_by_route_and_decisions_by_outcome() {
     let s = server("metrics", |_| {});

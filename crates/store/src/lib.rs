@@ -243,6 +243,16 @@ impl Store {
     /// transaction. If the same data was imported before, that snapshot is
     /// made active again and no copy is made.
     pub fn import(&mut self, dataset: &Dataset, sources: &[SourceFile]) -> Result<SnapshotInfo, Error> {
+        self.put(dataset, sources, true)
+    }
+
+    /// As [`Store::import`], but leaves the active snapshot as it is: for
+    /// a snapshot to be activated later, or once it is known to load.
+    pub fn add(&mut self, dataset: &Dataset, sources: &[SourceFile]) -> Result<SnapshotInfo, Error> {
+        self.put(dataset, sources, false)
+    }
+
+    fn put(&mut self, dataset: &Dataset, sources: &[SourceFile], activate: bool) -> Result<SnapshotInfo, Error> {
         let id = snapshot_id(dataset)?;
         let path = self.path.clone();
         let sq = |e| Error::sqlite(&path, e);
@@ -311,11 +321,13 @@ impl Store {
                 }
             }
         }
-        // Two steps: the unique index on active rows is checked row by row.
-        tx.execute("UPDATE snapshots SET active = 0 WHERE active = 1 AND id <> ?1", [&id])
-            .map_err(sq)?;
-        tx.execute("UPDATE snapshots SET active = 1 WHERE id = ?1", [&id])
-            .map_err(sq)?;
+        if activate {
+            // Two steps: the unique index on active rows is checked row by row.
+            tx.execute("UPDATE snapshots SET active = 0 WHERE active = 1 AND id <> ?1", [&id])
+                .map_err(sq)?;
+            tx.execute("UPDATE snapshots SET active = 1 WHERE id = ?1", [&id])
+                .map_err(sq)?;
+        }
         tx.commit().map_err(sq)?;
         self.snapshot(&id)?.ok_or_else(|| Error::unknown_snapshot(&id))
     }

@@ -7,6 +7,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use anyhow::{bail, Context as _};
+use interdict_lists::files::{ListFiles, ReadFile};
 use interdict_lists::{download, Format, Strictness};
 use interdict_model::Dataset;
 use interdict_store::{EntityChange, SnapshotInfo, SourceFile, Store};
@@ -36,7 +37,8 @@ pub fn run(cli: &Cli, cmd: &ListsCommand) -> anyhow::Result<Finished> {
                 Strictness::Lenient
             };
             // Read everything before touching the store: a failure leaves it as it was.
-            let (dataset, sources) = read_all(files, format, mode)?;
+            let base = interdict_lists::native::load_with_builtin(&cli.orders)?;
+            let (dataset, sources) = read_all(files, format, mode, &base)?;
             let mut store = Store::open(&dir)?;
             let info = store.import(&dataset, &sources)?;
             eprintln!("{}", summary(&info));
@@ -78,7 +80,8 @@ pub fn run(cli: &Cli, cmd: &ListsCommand) -> anyhow::Result<Finished> {
                 timeout: Duration::from_secs(*timeout),
                 ..Default::default()
             };
-            update(&dir, &specs, offline.as_deref(), &retry, mode)
+            let base = interdict_lists::native::load_with_builtin(&cli.orders)?;
+            update(&dir, &specs, offline.as_deref(), &retry, mode, &base)
         }
         ListsCommand::Show { format } => {
             let store = Store::open(&dir)?;
@@ -156,10 +159,10 @@ fn update(
     offline: Option<&Path>,
     retry: &download::Retry,
     mode: Strictness,
+    base: &Dataset,
 ) -> anyhow::Result<Finished> {
     let downloads = dir.join("downloads");
-    let mut dataset = Dataset::default();
-    let mut sources = Vec::new();
+    let mut lists = ListFiles::default();
     let mut failures = Vec::new();
     for spec in specs {
         let folder = match offline {
@@ -188,38 +191,52 @@ fn update(
             continue;
         }
         let path = spec.read_path(&folder);
-        match read_all(std::slice::from_ref(&path), Some(spec.format), mode) {
-            Ok((d, mut s)) => {
-                dataset.extend(d);
-                sources.append(&mut s);
+        if let Err(e) = lists.read(&path, Some(spec.format), mode) {
+            failures.push(format!("source `{}`: {e:#}", spec.name));
+        }
+    }
+    if failures.is_empty() {
+        // The sources are checked together, as the snapshot holds them.
+        match lists.finish(base) {
+            Ok(read) => {
+                let (dataset, sources) = report_read(read);
+                let mut store = Store::open(dir)?;
+                let info = store.import(&dataset, &sources)?;
+                eprintln!("{}", summary(&info));
+                println!("{}", info.id);
+                return Ok(Finished::Ok);
             }
-            Err(e) => failures.push(format!("source `{}`: {e:#}", spec.name)),
+            Err(e) => failures.push(format!("{e:#}")),
         }
     }
-    if !failures.is_empty() {
-        for f in &failures {
-            eprintln!("error: {f}");
-        }
-        let store = Store::open(dir)?;
-        match store.active()? {
-            Some(active) => eprintln!("nothing imported; the active snapshot is still {}", active.id),
-            None => eprintln!("nothing imported; there is no active snapshot yet"),
-        }
-        return Ok(Finished::WithRejectedInput);
+    for f in &failures {
+        eprintln!("error: {f}");
     }
-    let mut store = Store::open(dir)?;
-    let info = store.import(&dataset, &sources)?;
-    eprintln!("{}", summary(&info));
-    println!("{}", info.id);
-    Ok(Finished::Ok)
+    let store = Store::open(dir)?;
+    match store.active()? {
+        Some(active) => eprintln!("nothing imported; the active snapshot is still {}", active.id),
+        None => eprintln!("nothing imported; there is no active snapshot yet"),
+    }
+    Ok(Finished::WithRejectedInput)
 }
 
+/// Reads list files to screen beside `base` (the built-in data and order
+/// files), reporting each bad record skipped; see
+/// [`interdict_lists::files::read_files_beside`].
 pub(crate) fn read_all(
     files: &[std::path::PathBuf],
     format: Option<Format>,
     mode: Strictness,
+    base: &Dataset,
 ) -> anyhow::Result<(Dataset, Vec<SourceFile>)> {
-    let (dataset, read) = interdict_lists::files::read_files(files, format, mode)?;
+    Ok(report_read(interdict_lists::files::read_files_beside(
+        files, format, mode, base,
+    )?))
+}
+
+/// Reports each bad record skipped in the files read, and gives the lists
+/// with the files as the store records them.
+fn report_read((dataset, read): (Dataset, Vec<ReadFile>)) -> (Dataset, Vec<SourceFile>) {
     for file in &read {
         for (i, e) in file.rejected.iter().enumerate() {
             if i == SHOWN_REJECTS {
@@ -233,7 +250,7 @@ pub(crate) fn read_all(
             eprintln!("warning: skipped: {e}");
         }
     }
-    Ok((dataset, read.iter().map(source_file).collect()))
+    (dataset, read.iter().map(source_file).collect())
 }
 
 /// A file as read, as the store records it.
