@@ -211,6 +211,33 @@ fn an_allowlist_entry_is_used_recorded_and_replayed() {
     );
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--entity nobody: no such entity"));
+
+    // An entry that would never apply is refused, and nothing is added.
+    let out = interdict(
+        &dir.0,
+        &[
+            "allowlist",
+            "add",
+            "--key",
+            "Kim Jong Un",
+            "--entity",
+            "us_ofac_sdn-20157",
+            "--reason",
+            "r",
+            "--author",
+            "a",
+            "--expires",
+            "2021-01-01",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: --expires: 2021-01-01 is not after today: the entry would never apply\n"
+    );
+    let out = interdict(&dir.0, &["allowlist", "list"]);
+    let listed = stdout(&out);
+    assert!(listed.contains("a-1") && !listed.contains("a-2"), "{listed}");
 }
 
 #[test]

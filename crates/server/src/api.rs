@@ -863,8 +863,8 @@ pub async fn dispose(
         if v.trim().is_empty() {
             return Err(Error::invalid(field, "must not be empty"));
         }
-        if v.len() > 4000 {
-            return Err(Error::invalid(field, "at most 4000 bytes"));
+        if v.chars().count() > 4000 {
+            return Err(Error::invalid(field, "at most 4000 characters"));
         }
     }
     let live = state.live()?;
@@ -872,7 +872,19 @@ pub async fn dispose(
         None => None,
         Some(a) => {
             let expires = match &a.expires {
-                Some(d) => Some(date_or_today(Some(d), "allowlist.expires")?),
+                Some(d) => {
+                    let expires = date_or_today(Some(d), "allowlist.expires")?;
+                    // The first day it no longer applies: one that is not
+                    // after today would close the alert on an entry that
+                    // never applies.
+                    if expires <= date_or_today(None, "allowlist.expires")? {
+                        return Err(Error::invalid(
+                            "allowlist.expires",
+                            format!("{expires} is not after today: the entry would never apply"),
+                        ));
+                    }
+                    Some(expires)
+                }
                 None => None,
             };
             let record = decision_record(&state, id.clone()).await?;
@@ -890,7 +902,7 @@ pub async fn dispose(
     };
     let with_entry = new.allow.is_some();
     let d = state.with_store(move |s| Ok(s.dispose(&new)?)).await?;
-    if with_entry {
+    if with_entry || !d.withdrawn_allow_entries.is_empty() {
         state.refresh_allowlist().await?;
     }
     metrics::counter!("interdict_dispositions_total", "status" => d.status.as_str()).increment(1);

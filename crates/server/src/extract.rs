@@ -131,7 +131,7 @@ pub fn date_or_today(raw: Option<&str>, field: &str) -> Result<Date, Error> {
         None => Ok(chrono::Utc::now().date_naive().into()),
         Some(s) => s
             .parse()
-            .map_err(|e| Error::invalid(field, format!("`{s}` is not a date: {e}; expected YYYY-MM-DD"))),
+            .map_err(|e| Error::invalid(field, format!("`{s}` is not a date: {e}"))),
     }
 }
 

@@ -1029,6 +1029,19 @@ fn dispositions_need_the_admin_token_are_audited_and_a_false_positive_allowlists
     );
     assert_eq!(status, 404, "{e}");
 
+    // An entry that would never apply is refused, and so is a comment over
+    // 4000 characters (not bytes: 4000 `€` are 12000 bytes and pass).
+    for expires in ["2021-01-01".to_string(), chrono::Utc::now().date_naive().to_string()] {
+        let body = json!({"status": "false_positive", "comment": "c", "author": "a",
+            "allowlist": {"expires": expires}});
+        let (status, e) = s.post_as(&path, Some(TOKEN), &body);
+        assert_eq!((status, e["field"].as_str()), (422, Some("allowlist.expires")), "{e}");
+    }
+    for (comment, status) in [("€".repeat(4000), 200), ("€".repeat(4001), 422)] {
+        let body = json!({"status": "escalated", "comment": comment, "author": "a"});
+        assert_eq!(s.post_as(&path, Some(TOKEN), &body).0, status);
+    }
+
     let (status, done) = s.post_as(&path, Some(TOKEN), &fp);
     assert_eq!(status, 200, "{done}");
     assert_eq!(done["status"], "false_positive");
@@ -1047,6 +1060,19 @@ fn dispositions_need_the_admin_token_are_audited_and_a_false_positive_allowlists
     let (_, again) = s.post("/v1/screen/party", &alipay("2021-03-01"));
     assert_eq!(again["outcome"], "allow", "{again}");
     assert_eq!(again["suppressed"][0]["suppressed_by"]["author"], "analyst-1");
+
+    // Confirmed after all: the false positive's entry is withdrawn, and the
+    // party is no longer allowed.
+    let (status, confirmed) = s.post_as(
+        &path,
+        Some(TOKEN),
+        &json!({"status": "confirmed", "comment": "it is the listed company after all", "author": "analyst-2"}),
+    );
+    assert_eq!(status, 200, "{confirmed}");
+    assert_eq!(confirmed["withdrawn_allow_entries"], json!([done["allow_entry"]["id"]]));
+    let (_, after) = s.post("/v1/screen/party", &alipay("2021-03-01"));
+    assert_eq!(after["outcome"], d["outcome"], "{after}");
+    assert_eq!(after["suppressed"], Value::Null, "{after}");
     assert_eq!(
         Store::open(&s.dir.0).unwrap().verify_audit().unwrap().first_broken,
         None

@@ -103,6 +103,10 @@ pub struct Disposition {
     pub author: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_entry: Option<AllowEntry>,
+    /// The allowlist entries that earlier dispositions of the alert added
+    /// and this one withdrew: a later disposition replaces an earlier one.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub withdrawn_allow_entries: Vec<String>,
     /// The disposition's own record in the audit log.
     pub audit_decision_id: String,
     pub created: String,
@@ -117,6 +121,8 @@ struct DispositionInput<'a> {
     author: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     allow_entry: Option<&'a AllowEntry>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    withdrawn_allow_entries: &'a [String],
 }
 
 fn alert_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(String, String, String, String, String, String, String)> {
@@ -188,7 +194,9 @@ impl Store {
             .conn
             .prepare_cached(
                 "SELECT d.id, alerts.decision_id, d.status, d.comment, d.author, d.allow_entry_id, audit.decision_id,
-                        d.created
+                        d.created,
+                        (SELECT group_concat('a-' || a.id) FROM
+                            (SELECT id FROM allowlist WHERE withdrawn_by = d.audit_seq ORDER BY id) a)
                  FROM dispositions d
                  JOIN alerts ON alerts.seq = d.alert_seq
                  JOIN audit ON audit.seq = d.audit_seq
@@ -206,13 +214,15 @@ impl Store {
                     r.get::<_, Option<String>>(5)?,
                     r.get::<_, String>(6)?,
                     r.get::<_, String>(7)?,
+                    r.get::<_, Option<String>>(8)?,
                 ))
             })
             .map_err(sqlite)?;
-        let entries = self.allow_entries()?;
+        let entries = self.all_allow_entries()?;
         let mut out = Vec::new();
         for row in rows {
-            let (id, alert_id, status, comment, author, allow_id, audit_decision_id, created) = row.map_err(sqlite)?;
+            let (id, alert_id, status, comment, author, allow_id, audit_decision_id, created, withdrawn) =
+                row.map_err(sqlite)?;
             out.push(Disposition {
                 id,
                 alert_id,
@@ -220,6 +230,9 @@ impl Store {
                 comment,
                 author,
                 allow_entry: allow_id.and_then(|a| entries.iter().find(|e| e.id == a).cloned()),
+                withdrawn_allow_entries: withdrawn
+                    .map(|w| w.split(',').map(str::to_string).collect())
+                    .unwrap_or_default(),
                 audit_decision_id,
                 created,
             });
@@ -228,8 +241,9 @@ impl Store {
     }
 
     /// Records a disposition of an alert, in one transaction: the allowlist
-    /// entry (if any), the disposition's audit record, the disposition, and
-    /// the alert's new status. An unknown alert is an error and changes
+    /// entry (if any), the disposition's audit record, the disposition, the
+    /// withdrawal of the entries earlier dispositions of the alert added
+    /// (the latest disposition stands), and the alert's new status. An unknown alert is an error and changes
     /// nothing; so is `open` as a disposition.
     pub fn dispose(&mut self, d: &NewDisposition) -> Result<Disposition, Error> {
         if d.status == AlertStatus::Open {
@@ -256,6 +270,16 @@ impl Store {
         let snapshot_id: String = tx
             .query_row("SELECT snapshot_id FROM audit WHERE seq = ?1", [seq], |r| r.get(0))
             .map_err(sqlite)?;
+        // The entries earlier dispositions of this alert added, still in
+        // force: this one replaces them.
+        let withdrawn: Vec<i64> = tx
+            .prepare(
+                "SELECT a.id FROM dispositions d JOIN allowlist a ON 'a-' || a.id = d.allow_entry_id
+                 WHERE d.alert_seq = ?1 AND a.withdrawn_by IS NULL ORDER BY a.id",
+            )
+            .and_then(|mut stmt| stmt.query_map([seq], |r| r.get(0))?.collect())
+            .map_err(sqlite)?;
+        let withdrawn_ids: Vec<String> = withdrawn.iter().map(|id| format!("a-{id}")).collect();
         let allow_entry = match &d.allow {
             Some(entry) => Some(insert_allow_entry(&tx, entry).map_err(sqlite)?),
             None => None,
@@ -266,6 +290,7 @@ impl Store {
             comment: &d.comment,
             author: &d.author,
             allow_entry: allow_entry.as_ref(),
+            withdrawn_allow_entries: &withdrawn_ids,
         })
         .map_err(Error::json)?;
         let record = NewRecord {
@@ -293,6 +318,13 @@ impl Store {
         )
         .map_err(sqlite)?;
         let id = tx.last_insert_rowid();
+        for entry in &withdrawn {
+            tx.execute(
+                "UPDATE allowlist SET withdrawn_by = ?2 WHERE id = ?1",
+                params![entry, audit.seq],
+            )
+            .map_err(sqlite)?;
+        }
         tx.execute(
             "UPDATE alerts SET status = ?2, updated = ?3 WHERE seq = ?1",
             params![seq, d.status.as_str(), audit.created],
@@ -306,6 +338,7 @@ impl Store {
             comment: d.comment.clone(),
             author: d.author.clone(),
             allow_entry,
+            withdrawn_allow_entries: withdrawn_ids,
             audit_decision_id: audit.decision_id.clone(),
             created: audit.created.clone(),
         })

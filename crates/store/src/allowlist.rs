@@ -58,15 +58,25 @@ impl Store {
         Ok(added)
     }
 
-    /// Every entry, oldest first.
+    /// Every entry in force (not withdrawn by a later disposition of its
+    /// alert), oldest first.
     pub fn allow_entries(&self) -> Result<Vec<AllowEntry>, Error> {
+        self.read_allow_entries("WHERE withdrawn_by IS NULL")
+    }
+
+    /// Every entry ever added, withdrawn or not, oldest first.
+    pub(crate) fn all_allow_entries(&self) -> Result<Vec<AllowEntry>, Error> {
+        self.read_allow_entries("")
+    }
+
+    fn read_allow_entries(&self, filter: &str) -> Result<Vec<AllowEntry>, Error> {
         let sqlite = |e| Error::sqlite(&self.path, e);
         let mut stmt = self
             .conn
-            .prepare(
+            .prepare(&format!(
                 "SELECT id, input_key, entity_id, entity_digest, reason, author, created, expires
-                 FROM allowlist ORDER BY id",
-            )
+                 FROM allowlist {filter} ORDER BY id"
+            ))
             .map_err(sqlite)?;
         let rows = stmt
             .query_map([], |r| {

@@ -166,6 +166,11 @@ const MIGRATIONS: &[&str] = &[
     // tables (SQLite keeps a blob in a text column as it is); the version
     // tells builds that read only text to refuse the store, not misread it.
     "-- no change to the tables",
+    // 10: a later disposition of an alert withdraws the allowlist entries
+    // its earlier ones added (a false positive confirmed after all must
+    // not stay allowlisted). An entry is kept, with the audit record of the
+    // disposition that withdrew it; NULL is in force.
+    "ALTER TABLE allowlist ADD COLUMN withdrawn_by INTEGER;",
 ];
 
 /// The schema version this build writes.
@@ -255,7 +260,7 @@ mod tests {
         version_7_store(&dir.join(DB_FILE));
 
         let mut store = Store::open(&dir).unwrap();
-        assert_eq!(store.schema_version().unwrap(), 9);
+        assert_eq!(store.schema_version().unwrap(), 10);
         let ids: Vec<String> = {
             let conn = Connection::open(dir.join(DB_FILE)).unwrap();
             let mut stmt = conn.prepare("SELECT decision_id FROM audit ORDER BY seq").unwrap();

@@ -110,6 +110,66 @@ fn a_false_positive_adds_its_allowlist_entry_in_the_same_transaction() {
     assert_eq!(store.dispositions(&id).unwrap()[0].allow_entry, Some(entry));
 }
 
+/// A false positive confirmed after all kept its allowlist entry, so the
+/// listed party it had hidden stayed allowed; and each repeated false
+/// positive added one more entry. The latest disposition stands: it
+/// withdraws the entries the earlier ones added, in its own transaction and
+/// audit record, and the history still shows them.
+#[test]
+fn a_later_disposition_withdraws_the_allowlist_entries_of_earlier_ones() {
+    let dir = TempDir::new("withdraw");
+    let mut store = Store::open(&dir.0).unwrap();
+    let ids: Vec<String> = store
+        .append_decisions(&[record("A", "review"), record("B", "review")])
+        .unwrap()
+        .into_iter()
+        .map(|r| r.decision_id)
+        .collect();
+    let false_positive = |id: &str| {
+        let mut fp = disposition(id, AlertStatus::FalsePositive);
+        fp.allow = Some(NewAllowEntry {
+            input_key: format!("name:{id}"),
+            entity_id: "E1".to_string(),
+            entity_digest: "sha256:e1".to_string(),
+            reason: "different birth date".to_string(),
+            author: "analyst-1".to_string(),
+            expires: None,
+        });
+        fp
+    };
+    let other = store.dispose(&false_positive(&ids[1])).unwrap().allow_entry.unwrap();
+    let first = store.dispose(&false_positive(&ids[0])).unwrap().allow_entry.unwrap();
+    let again = store.dispose(&false_positive(&ids[0])).unwrap();
+    assert_eq!(again.withdrawn_allow_entries, vec![first.id.clone()]);
+    let second = again.allow_entry.clone().unwrap();
+    let entries = |store: &Store| -> Vec<String> { store.allow_entries().unwrap().into_iter().map(|e| e.id).collect() };
+    assert_eq!(entries(&store), [other.id.clone(), second.id.clone()]);
+
+    let confirmed = store.dispose(&disposition(&ids[0], AlertStatus::Confirmed)).unwrap();
+    assert_eq!(confirmed.withdrawn_allow_entries, vec![second.id.clone()]);
+    assert_eq!(entries(&store), std::slice::from_ref(&other.id), "the other alert's entry stays");
+    let audited = store.decision(&confirmed.audit_decision_id).unwrap().unwrap();
+    assert!(
+        audited
+            .input
+            .contains(&format!(r#""withdrawn_allow_entries":["{}"]"#, second.id)),
+        "{}",
+        audited.input
+    );
+    let history = store.dispositions(&ids[0]).unwrap();
+    let withdrawn: Vec<&[String]> = history.iter().map(|d| d.withdrawn_allow_entries.as_slice()).collect();
+    assert_eq!(withdrawn, [&[][..], &[first.id.clone()][..], &[second.id.clone()][..]]);
+    assert_eq!(
+        history[1].allow_entry,
+        Some(second),
+        "a withdrawn entry is still in the history"
+    );
+    assert_eq!(history[2], confirmed);
+    let escalated = store.dispose(&disposition(&ids[0], AlertStatus::Escalated)).unwrap();
+    assert!(escalated.withdrawn_allow_entries.is_empty());
+    assert_eq!(store.verify_audit().unwrap().first_broken, None);
+}
+
 #[test]
 fn refused_dispositions_change_nothing() {
     let dir = TempDir::new("refused");

@@ -33,10 +33,18 @@ pub fn allowlist_add(cli: &Cli, args: &AllowlistAdd) -> anyhow::Result<Finished>
     anyhow::ensure!(!args.reason.trim().is_empty(), "--reason: give the reason");
     anyhow::ensure!(!args.author.trim().is_empty(), "--author: say who decided");
     let expires = match &args.expires {
-        Some(d) => Some(
-            d.parse::<interdict_model::Date>()
-                .with_context(|| "--expires".to_string())?,
-        ),
+        Some(d) => {
+            let expires = d
+                .parse::<interdict_model::Date>()
+                .with_context(|| "--expires".to_string())?;
+            // The first day it no longer applies.
+            let today: interdict_model::Date = chrono::Utc::now().date_naive().into();
+            anyhow::ensure!(
+                expires > today,
+                "--expires: {expires} is not after today: the entry would never apply"
+            );
+            Some(expires)
+        }
         None => None,
     };
     let (snapshot, _, _) = screening_snapshot_used(cli, &args.list)?;
