@@ -17,9 +17,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
-use crate::extract::{
-    date_or_today, media_type, parse_json, read_body, Admin, JsonBody, NoQuery, QueryParams, Screening,
-};
+use crate::extract::{date_or_today, media_type, read_body, Admin, JsonBody, NoQuery, QueryParams, Screening};
 use crate::screening::{self, AppRequest, BatchItem, PartyRequest, PaymentRequest, Screened1};
 use crate::state::{AppState, Live};
 use crate::{Error, ErrorBody};
@@ -186,7 +184,7 @@ pub async fn screen_batch(State(state): Shared, _: Screening, _: NoQuery, req: R
     }
     let items: Vec<(usize, Result<BatchItem, Error>)> = lines
         .into_iter()
-        .map(|(n, l)| (n, parse_json::<BatchItem>(l.as_bytes(), "")))
+        .map(|(n, l)| (n, BatchItem::parse(l.as_bytes())))
         .collect();
     let (tx, rx) = tokio::sync::mpsc::channel::<Bytes>(4);
     tokio::spawn(async move {
@@ -195,9 +193,12 @@ pub async fn screen_batch(State(state): Shared, _: Screening, _: NoQuery, req: R
             for (n, item) in chunk {
                 let screened = match item {
                     Err(e) => Err(e.clone()),
-                    Ok(BatchItem::Party(r)) => screening::party(&live, r),
-                    Ok(BatchItem::Payment(r)) => screening::payment(&live, r),
-                    Ok(BatchItem::App(r)) => screening::app(&live, r),
+                    Ok(item) => match item {
+                        BatchItem::Party(r) => screening::party(&live, r),
+                        BatchItem::Payment(r) => screening::payment(&live, r),
+                        BatchItem::App(r) => screening::app(&live, r),
+                    }
+                    .map_err(|e| e.within(item.kind())),
                 };
                 out.push((*n, screened));
             }

@@ -46,6 +46,15 @@ impl Error {
         self
     }
 
+    /// The error of a part of a request, the part at `prefix`: its field,
+    /// if it names one, named from the request's top.
+    pub fn within(mut self, prefix: &str) -> Error {
+        if let Some(field) = &mut self.body.field {
+            *field = format!("{prefix}.{field}");
+        }
+        self
+    }
+
     /// A field's value is wrong (422).
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Error {
         Error::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_field", message).field(field)

@@ -61,10 +61,20 @@ pub async fn read_body<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes,
 }
 
 /// `bytes` as a JSON object read into `T`; fields are named under `prefix`.
-/// An array is refused, though serde would read a struct from one.
+/// An array is refused, though serde would read a struct from one; and so
+/// is anything but white space after the object, which would otherwise be
+/// dropped unread (`{"names": ["x"]}{"names": ["Kim Jong Un"]}` screened
+/// `x` alone).
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8], prefix: &str) -> Result<T, Error> {
     let de = &mut serde_json::Deserializer::from_slice(bytes);
-    let value: Object<T> = serde_path_to_error::deserialize(de).map_err(|e| Error::from_json(e, prefix))?;
+    let value: Object<T> = serde_path_to_error::deserialize(&mut *de).map_err(|e| Error::from_json(e, prefix))?;
+    de.end().map_err(|e| {
+        Error::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_json",
+            format!("the body is not valid JSON: {e}"),
+        )
+    })?;
     Ok(value.0)
 }
 

@@ -1,7 +1,8 @@
 //! Screening requests: a party, a payment or an app in, a recorded
 //! decision out. The same functions serve single calls and batches.
 
-use interdict_model::object::object;
+use axum::http::StatusCode;
+use interdict_model::object::optional;
 use interdict_model::{
     Date, Identifier, IdentifierText, Jurisdiction, Outcome, PartialDate, PartyType, Payment, Policy, TwoLetterCode,
 };
@@ -50,7 +51,7 @@ pub struct PartyRequest {
     /// Jurisdictions the transaction touches: ISO 3166-1 alpha-2 codes, `EU`
     /// or `UN`, in any case; `["US"]` when absent.
     #[serde(default)]
-    #[schema(value_type = Option<Vec<TwoLetterCode>>)]
+    #[schema(value_type = Option<Vec<TwoLetterCode>>, min_items = 1)]
     pub jurisdictions: Option<Vec<String>>,
     /// `default` when absent.
     #[serde(default)]
@@ -80,7 +81,7 @@ pub struct AppRequest {
     pub as_of: Option<String>,
     /// Jurisdictions, as for a party; `["US"]` when absent.
     #[serde(default)]
-    #[schema(value_type = Option<Vec<TwoLetterCode>>)]
+    #[schema(value_type = Option<Vec<TwoLetterCode>>, min_items = 1)]
     pub jurisdictions: Option<Vec<String>>,
     /// `default` when absent.
     #[serde(default)]
@@ -113,12 +114,57 @@ pub struct PaymentRequest {
 }
 
 /// One line of a batch: exactly one of `party`, `payment` or `app`.
-#[derive(Clone, Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case", deny_unknown_fields)]
+#[derive(Clone, Debug, ToSchema)]
+#[serde(rename_all = "snake_case")]
 pub enum BatchItem {
-    Party(#[serde(deserialize_with = "object")] PartyRequest),
-    Payment(#[serde(deserialize_with = "object")] PaymentRequest),
-    App(#[serde(deserialize_with = "object")] AppRequest),
+    Party(PartyRequest),
+    Payment(PaymentRequest),
+    App(AppRequest),
+}
+
+/// A batch line as read: an object with one field per kind of item, so
+/// that an unknown field, or none, is named as in any other body (read as
+/// an enum, serde called a second field a syntax error).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BatchLine {
+    #[serde(default, deserialize_with = "optional")]
+    party: Option<PartyRequest>,
+    #[serde(default, deserialize_with = "optional")]
+    payment: Option<PaymentRequest>,
+    #[serde(default, deserialize_with = "optional")]
+    app: Option<AppRequest>,
+}
+
+impl BatchItem {
+    /// Reads one line of a batch.
+    pub fn parse(line: &[u8]) -> Result<BatchItem, Error> {
+        let read: BatchLine = parse_json(line, "")?;
+        match (read.party, read.payment, read.app) {
+            (Some(party), None, None) => Ok(BatchItem::Party(party)),
+            (None, Some(payment), None) => Ok(BatchItem::Payment(payment)),
+            (None, None, Some(app)) => Ok(BatchItem::App(app)),
+            (None, None, None) => Err(Error::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "missing_field",
+                "an item is one of `party`, `payment` or `app`: none was given",
+            )),
+            _ => Err(Error::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_field",
+                "an item is exactly one of `party`, `payment` or `app`: give each its own line",
+            )),
+        }
+    }
+
+    /// Where this item's fields are, for the errors of its screen.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            BatchItem::Party(_) => "party",
+            BatchItem::Payment(_) => "payment",
+            BatchItem::App(_) => "app",
+        }
+    }
 }
 
 /// A screened item: its decision as JSON text and the audit record to
@@ -139,6 +185,14 @@ fn used(live: &Live) -> Used {
 }
 
 fn jurisdictions(raw: &Option<Vec<String>>, field: &str) -> Result<(Vec<String>, Vec<Jurisdiction>), Error> {
+    // No jurisdiction at all would be no US nexus: every order set aside
+    // and the app or party allowed, although the request meant none of that.
+    if raw.as_ref().is_some_and(Vec::is_empty) {
+        return Err(Error::invalid(
+            field,
+            "give at least one jurisdiction, or leave the field out for `[\"US\"]`",
+        ));
+    }
     let raw = raw.clone().unwrap_or_else(|| vec!["US".to_string()]);
     let parsed = raw
         .iter()

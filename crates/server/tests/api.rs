@@ -352,6 +352,8 @@ fn requests_that_break_the_described_schemas_are_refused_and_the_enums_are_read(
         ("jurisdictions", json!(["gb", " EU "]), true, true),
         ("jurisdictions", json!(["GBR"]), false, false),
         ("jurisdictions", json!(["ZZ"]), true, false),
+        // None at all was no US nexus: every order set aside, and allowed.
+        ("jurisdictions", json!([]), false, false),
         ("countries", json!(["cn"]), true, true),
         ("countries", json!(["China"]), false, false),
         ("identifiers", json!(["lei:5493001KJTIIGC8Y1R12"]), true, true),
@@ -745,9 +747,24 @@ fn bad_requests_get_one_error_shape_naming_the_field() {
         assert_eq!(e["field"].as_str(), field, "{body}: {e}");
         assert!(!e["message"].as_str().unwrap().is_empty());
     }
-    let (status, text) = s.post_raw("/v1/screen/party", "application/json", None, "{\"names\": [");
-    let e: Value = serde_json::from_str(&text).unwrap();
-    assert_eq!((status, e["code"].as_str()), (400, Some("invalid_json")));
+    // Cut short, or with more after the object: a second object was
+    // dropped unread, so that `x` alone was screened.
+    for body in [
+        "{\"names\": [",
+        "{\"names\": [\"x\"]}{\"names\": [\"Kim Jong Un\"]}",
+        "{\"names\": [\"x\"]} garbage",
+    ] {
+        let (status, text) = s.post_raw("/v1/screen/party", "application/json", None, body);
+        let e: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!((status, e["code"].as_str()), (400, Some("invalid_json")), "{body}: {e}");
+    }
+    let (status, _) = s.post_raw(
+        "/v1/screen/party",
+        "application/json",
+        None,
+        "{\"names\": [\"x\"]}\r\n \n",
+    );
+    assert_eq!(status, 200, "white space after the object is fine");
     let (status, text) = s.post_raw("/v1/screen/party", "text/plain", None, "{}");
     let e: Value = serde_json::from_str(&text).unwrap();
     assert_eq!((status, e["code"].as_str()), (415, Some("unsupported_media_type")));
@@ -791,8 +808,8 @@ fn bad_requests_get_one_error_shape_naming_the_field() {
     let (status, text) = s.post_raw("/v1/screen/batch", "application/x-ndjson", None, batch);
     let line: Value = serde_json::from_str(text.trim()).unwrap();
     assert_eq!((status, &line["error"]["field"]), (200, &json!("app")), "{text}");
-    // Nothing bad was recorded.
-    assert_eq!(Store::open(&s.dir.0).unwrap().verify_audit().unwrap().records, 0);
+    // Nothing bad was recorded: the one record is the good body's.
+    assert_eq!(Store::open(&s.dir.0).unwrap().verify_audit().unwrap().records, 1);
 }
 
 #[test]
@@ -851,16 +868,65 @@ fn a_batch_streams_one_result_per_line_in_order() {
     assert!(lines[1]["decision"]["decision_id"].as_str().unwrap().starts_with("d-"));
     assert_eq!(
         (lines[2]["line"].as_u64(), lines[2]["error"]["code"].as_str()),
-        (Some(4), Some("invalid_field"))
+        (Some(4), Some("unknown_field"))
     );
+    assert_eq!(lines[2]["error"]["field"], "vessel");
     assert!(
         lines[2]["error"]["message"]
             .as_str()
             .unwrap()
-            .starts_with("unknown variant `vessel`"),
+            .starts_with("unknown field `vessel`, expected one of `party`, `payment`, `app`"),
         "{}",
         lines[2]
     );
+    assert_eq!(Store::open(&s.dir.0).unwrap().verify_audit().unwrap().records, 2);
+
+    // A bad line is named as a body is: codes as in the error table, fields
+    // from the line's top (they were `invalid_json` "trailing comma" for a
+    // second field, and a screen's errors lost their `party.`).
+    for (line, code, field) in [
+        (
+            r#"{"party": {"names": ["x"]}, "bogus": 1}"#,
+            "unknown_field",
+            Some("bogus"),
+        ),
+        (
+            r#"{"party": {"names": ["x"], "bogus": 1}}"#,
+            "unknown_field",
+            Some("party.bogus"),
+        ),
+        ("{}", "missing_field", None),
+        (
+            r#"{"party": {"names": ["x"]}, "app": {"app_id": "a.b"}}"#,
+            "invalid_field",
+            None,
+        ),
+        (
+            r#"{"party": {"names": ["x"], "as_of": "2021-02-30"}}"#,
+            "invalid_field",
+            Some("party.as_of"),
+        ),
+        (
+            r#"{"app": {"app_id": "a.b", "jurisdictions": ["ZZZ"]}}"#,
+            "invalid_field",
+            Some("app.jurisdictions[0]"),
+        ),
+        (
+            r#"{"app": {"app_id": "a.b"}}{"party": {"names": ["Kim Jong Un"]}}"#,
+            "invalid_json",
+            None,
+        ),
+        (r#"[{"app_id": "a.b"}]"#, "invalid_field", None),
+    ] {
+        let (status, text) = s.post_raw("/v1/screen/batch", "application/x-ndjson", None, line);
+        assert_eq!(status, 200, "{text}");
+        let answer: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(
+            (answer["error"]["code"].as_str(), answer["error"]["field"].as_str()),
+            (Some(code), field),
+            "{line}: {answer}"
+        );
+    }
     assert_eq!(Store::open(&s.dir.0).unwrap().verify_audit().unwrap().records, 2);
 
     let four = vec![json!({"app": {"app_id": "com.example.a"}}).to_string(); 4].join("\n");

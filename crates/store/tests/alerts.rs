@@ -147,7 +147,11 @@ fn a_later_disposition_withdraws_the_allowlist_entries_of_earlier_ones() {
 
     let confirmed = store.dispose(&disposition(&ids[0], AlertStatus::Confirmed)).unwrap();
     assert_eq!(confirmed.withdrawn_allow_entries, vec![second.id.clone()]);
-    assert_eq!(entries(&store), std::slice::from_ref(&other.id), "the other alert's entry stays");
+    assert_eq!(
+        entries(&store),
+        std::slice::from_ref(&other.id),
+        "the other alert's entry stays"
+    );
     let audited = store.decision(&confirmed.audit_decision_id).unwrap().unwrap();
     assert!(
         audited
