@@ -139,6 +139,16 @@ fn score(s: &str) -> Result<f32, String> {
     }
 }
 
+/// A count of at least one: a limit of 0 would report no hit for any row,
+/// an exact match included, and look like a clean screen.
+fn at_least_one(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(0) => Err("0 would report no hits at all: give at least 1".to_string()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("`{s}` is not a whole number")),
+    }
+}
+
 /// A refresh interval in seconds: 0 (off), or from a millisecond to a day.
 fn refresh_seconds(s: &str) -> Result<f64, String> {
     let seconds: f64 = s.parse().map_err(|_| format!("`{s}` is not a number of seconds"))?;
@@ -235,10 +245,10 @@ pub struct ScreenPayments {
     #[arg(long, value_enum, default_value_t = PolicyArg::Default)]
     pub policy: PolicyArg,
     /// Name scores at or above this block a designated entity.
-    #[arg(long, default_value_t = 0.95, value_name = "T", value_parser = score)]
+    #[arg(long, default_value_t = 0.95, value_name = "T", value_parser = score, allow_negative_numbers = true)]
     pub block: f32,
     /// Name scores from this up to `--block` go to review.
-    #[arg(long, default_value_t = DEFAULT_THRESHOLD, value_name = "T", value_parser = score)]
+    #[arg(long, default_value_t = DEFAULT_THRESHOLD, value_name = "T", value_parser = score, allow_negative_numbers = true)]
     pub review: f32,
     #[arg(long, value_enum, default_value_t = ScreenFormat::Jsonl)]
     pub format: ScreenFormat,
@@ -279,10 +289,10 @@ pub struct ScreenParty {
     #[arg(long, value_name = "FILE")]
     pub list: Vec<PathBuf>,
     /// Name scores at or above this block a designated entity.
-    #[arg(long, default_value_t = 0.95, value_name = "T", value_parser = score)]
+    #[arg(long, default_value_t = 0.95, value_name = "T", value_parser = score, allow_negative_numbers = true)]
     pub block: f32,
     /// Name scores from this up to `--block` go to review.
-    #[arg(long, default_value_t = DEFAULT_THRESHOLD, value_name = "T", value_parser = score)]
+    #[arg(long, default_value_t = DEFAULT_THRESHOLD, value_name = "T", value_parser = score, allow_negative_numbers = true)]
     pub review: f32,
     #[arg(long, value_enum, default_value_t = ShowFormat::Table)]
     pub format: ShowFormat,
@@ -303,10 +313,10 @@ pub struct ScreenNames {
     #[arg(long, value_name = "FILE")]
     pub list: Vec<PathBuf>,
     /// Lowest score reported, 0 to 1.
-    #[arg(long, default_value_t = DEFAULT_THRESHOLD, value_name = "T", value_parser = score)]
+    #[arg(long, default_value_t = DEFAULT_THRESHOLD, value_name = "T", value_parser = score, allow_negative_numbers = true)]
     pub threshold: f32,
-    /// Most hits per input row.
-    #[arg(long, default_value_t = 10, value_name = "N")]
+    /// Most hits per input row, at least 1.
+    #[arg(long, default_value_t = 10, value_name = "N", value_parser = at_least_one)]
     pub limit: usize,
     #[arg(long, value_enum, default_value_t = ScreenFormat::Jsonl)]
     pub format: ScreenFormat,
@@ -335,10 +345,10 @@ pub struct BenchNames {
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// Lowest score recorded per case.
-    #[arg(long, default_value_t = 0.5, value_name = "T", value_parser = score)]
+    #[arg(long, default_value_t = 0.5, value_name = "T", value_parser = score, allow_negative_numbers = true)]
     pub floor: f32,
     /// The threshold the latency pass screens at.
-    #[arg(long, default_value_t = DEFAULT_THRESHOLD, value_name = "T", value_parser = score)]
+    #[arg(long, default_value_t = DEFAULT_THRESHOLD, value_name = "T", value_parser = score, allow_negative_numbers = true)]
     pub threshold: f32,
     /// The latency pass's time and cost per case go here, as JSON lines
     /// `{"id", "micros", "reached", "scored"}`: what finds the slow queries.

@@ -213,6 +213,28 @@ fn threshold_outside_zero_to_one_is_an_error() {
             "{value}: {stderr}"
         );
     }
+    // Written apart from the flag, a negative value is the flag's value,
+    // not an unknown flag `-0`.
+    let out = screen(&dir, &input, &["--threshold", "-0.1"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr.contains("'-0.1' for '--threshold <T>'"), "{stderr}");
+}
+
+/// A limit of 0 reported no hit for any row, an exact match included, and
+/// exited 0: a clean screen to look at.
+#[test]
+fn a_limit_of_zero_is_a_usage_error() {
+    let dir = TempDir::new("limit");
+    let input = dir.file("names.txt", b"x\n");
+    let out = screen(&dir, &input, &["--limit", "0"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("'0' for '--limit <N>': 0 would report no hits at all"),
+        "{stderr}"
+    );
+    assert!(out.stdout.is_empty());
 }
 
 /// `bench names --passes N` times every case N times and reports each

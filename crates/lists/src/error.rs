@@ -146,11 +146,6 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match &self.inner.kind {
-            ErrorKind::Io(e) => Some(e),
-            _ => None,
-        }
-    }
-}
+// No `source`: the message already ends with the I/O error's, and a chain
+// printed whole (`{:#}`) would say it twice.
+impl std::error::Error for Error {}

@@ -35,22 +35,93 @@ pub const MAX_CSV_ROW_READ_BYTES: usize = 1024 * 1024;
 /// kilobytes counts towards the row before).
 struct RowBudget {
     source: Box<dyn Read>,
-    used: Rc<Cell<usize>>,
+    seen: Rc<Seen>,
+}
+
+/// What [`RowBudget`] has seen of the file, shared with the reader.
+#[derive(Default)]
+struct Seen {
+    /// What the row being read has taken.
+    row_bytes: Cell<usize>,
+    /// Quote characters so far: odd at the end when a quote was never
+    /// closed.
+    quotes: Cell<u64>,
+    /// The end of the file: a row finished after it is the last, cut off
+    /// by the end rather than by a line break.
+    ended: Cell<bool>,
 }
 
 impl Read for RowBudget {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        if self.used.get() > MAX_CSV_ROW_READ_BYTES {
+        let seen = &self.seen;
+        if seen.row_bytes.get() > MAX_CSV_ROW_READ_BYTES {
             return Err(std::io::Error::new(
                 std::io::ErrorKind::InvalidData,
                 format!("a row longer than {MAX_CSV_ROW_READ_BYTES} bytes: the rest of the file is not read"),
             ));
         }
         let read = self.source.read(buf)?;
-        self.used.set(self.used.get() + read);
+        seen.row_bytes.set(seen.row_bytes.get() + read);
+        let quotes = buf[..read].iter().filter(|&&b| b == b'"').count() as u64;
+        seen.quotes.set(seen.quotes.get() + quotes);
+        if read == 0 && !buf.is_empty() {
+            seen.ended.set(true);
+        }
         Ok(read)
     }
 }
+
+/// A JSON lines row: an object's fields in the order written (a map would
+/// sort them, and the echo keeps the input's order), or anything else.
+enum Fields {
+    Object(Vec<(String, serde_json::Value)>),
+    Other,
+}
+
+impl<'de> serde::Deserialize<'de> for Fields {
+    fn deserialize<D: serde::Deserializer<'de>>(de: D) -> Result<Fields, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Fields;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON value")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Fields, A::Error> {
+                let mut fields = Vec::new();
+                while let Some(field) = map.next_entry()? {
+                    fields.push(field);
+                }
+                Ok(Fields::Object(fields))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Fields, A::Error> {
+                while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                Ok(Fields::Other)
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Fields, E> {
+                Ok(Fields::Other)
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Fields, E> {
+                Ok(Fields::Other)
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Fields, E> {
+                Ok(Fields::Other)
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Fields, E> {
+                Ok(Fields::Other)
+            }
+            fn visit_str<E>(self, _: &str) -> Result<Fields, E> {
+                Ok(Fields::Other)
+            }
+            fn visit_unit<E>(self) -> Result<Fields, E> {
+                Ok(Fields::Other)
+            }
+        }
+        de.deserialize_any(Visit)
+    }
+}
+
+/// The fields a row is screened by; the others are echoed.
+const SCREENED_FIELDS: [&str; 4] = ["name", "type", "birth_date", "country"];
 
 /// One row of names input.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -106,8 +177,7 @@ enum Inner {
     },
     Csv {
         reader: csv::Reader<RowBudget>,
-        /// What the row being read has taken from the file.
-        row_bytes: Rc<Cell<usize>>,
+        seen: Rc<Seen>,
         headers: Vec<String>,
         name: usize,
         record: csv::ByteRecord,
@@ -122,6 +192,8 @@ impl NamesReader {
         let layout = InputLayout::of(path);
         let source: Box<dyn Read> = if path.as_os_str() == "-" {
             Box::new(std::io::stdin())
+        } else if path.is_dir() {
+            return Err(Error::new(ErrorKind::Invalid("a folder, not a file of names".to_string())).at(path));
         } else {
             Box::new(File::open(path).map_err(|e| Error::new(ErrorKind::Io(e)).at(path))?)
         };
@@ -133,16 +205,16 @@ impl NamesReader {
                 done: false,
             },
             InputLayout::Csv => {
-                let row_bytes = Rc::new(Cell::new(0));
+                let seen = Rc::new(Seen::default());
                 let mut reader = csv::ReaderBuilder::new()
                     .has_headers(true)
                     .flexible(true)
                     .from_reader(RowBudget {
                         source,
-                        used: Rc::clone(&row_bytes),
+                        seen: Rc::clone(&seen),
                     });
                 let raw = reader.byte_headers().map_err(|e| csv_error(path, e))?.clone();
-                let mut headers = Vec::with_capacity(raw.len());
+                let mut headers: Vec<String> = Vec::with_capacity(raw.len());
                 for (i, h) in raw.iter().enumerate() {
                     let h = std::str::from_utf8(h)
                         .map_err(|_| Error::new(ErrorKind::Encoding).at(path).line(1).column(i as u64 + 1))?;
@@ -150,6 +222,27 @@ impl NamesReader {
                 }
                 if headers.iter().all(|h| h.is_empty()) {
                     return Err(Error::new(ErrorKind::Empty).at(path));
+                }
+                // A column without a name is echoed by its place; two of one
+                // name (in any case) would screen one value and echo the
+                // other.
+                for (i, h) in headers.iter_mut().enumerate() {
+                    if h.is_empty() {
+                        *h = format!("column{}", i + 1);
+                    }
+                }
+                for (i, h) in headers.iter().enumerate() {
+                    if let Some(first) = headers[..i].iter().position(|earlier| earlier.eq_ignore_ascii_case(h)) {
+                        return Err(Error::new(ErrorKind::Invalid(format!(
+                            "the column `{h}` is named twice (columns {} and {}): which one the row means is unclear",
+                            first + 1,
+                            i + 1
+                        )))
+                        .at(path)
+                        .line(1)
+                        .column(i as u64 + 1)
+                        .field(h.clone()));
+                    }
                 }
                 let name = headers
                     .iter()
@@ -164,7 +257,7 @@ impl NamesReader {
                     })?;
                 Inner::Csv {
                     reader,
-                    row_bytes,
+                    seen,
                     headers,
                     name,
                     record: csv::ByteRecord::new(),
@@ -296,21 +389,31 @@ impl NamesReader {
     }
 
     fn json_row(&self, line: u64, text: &str) -> Result<NameRow, Error> {
-        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
-            Error::new(ErrorKind::Syntax(format!("not a JSON object: {e}")))
+        let value: Fields = serde_json::from_str(text).map_err(|e| {
+            // The place is the file's, given once: serde's own "at line 1
+            // column C" counts within the row.
+            let message = e.to_string();
+            let message = message.rfind(" at line ").map_or(&*message, |at| &message[..at]);
+            Error::new(ErrorKind::Syntax(format!("not a JSON object: {message}")))
                 .at(&self.path)
                 .line(line)
                 .column(e.column() as u64)
         })?;
-        let serde_json::Value::Object(map) = value else {
+        let Fields::Object(map) = value else {
             return Err(self.invalid(line, "name", "expected a JSON object with a `name` field"));
         };
-        let mut fields = Vec::with_capacity(map.len());
+        let mut fields: Vec<(String, String)> = Vec::with_capacity(map.len());
         for (k, v) in map {
+            if fields.iter().any(|(earlier, _)| earlier.eq_ignore_ascii_case(&k)) {
+                return Err(self.invalid(line, &k, "the field is given twice: which one the row means is unclear"));
+            }
             let v = match v {
                 serde_json::Value::String(s) => s,
                 serde_json::Value::Null => String::new(),
                 serde_json::Value::Number(n) => n.to_string(),
+                // The fields screened are text; any other is only echoed,
+                // as its JSON.
+                other if !SCREENED_FIELDS.iter().any(|f| k.eq_ignore_ascii_case(f)) => other.to_string(),
                 other => return Err(self.invalid(line, &k, format!("expected a string, found {other}"))),
             };
             fields.push((k, v));
@@ -324,7 +427,7 @@ impl NamesReader {
     fn next_csv(&mut self) -> Option<Result<NameRow, Error>> {
         let Inner::Csv {
             reader,
-            row_bytes,
+            seen,
             headers,
             name,
             record,
@@ -336,12 +439,12 @@ impl NamesReader {
         if *done {
             return None;
         }
-        row_bytes.set(0);
+        seen.row_bytes.set(0);
         // Where the row starts, for an error that stops the file in it.
         let starts_at = reader.position().line();
         match reader.read_byte_record(record) {
             // The budget's own error, whose text would say this again.
-            Err(_) if row_bytes.get() > MAX_CSV_ROW_READ_BYTES => {
+            Err(_) if seen.row_bytes.get() > MAX_CSV_ROW_READ_BYTES => {
                 *done = true;
                 Some(Err(Error::new(ErrorKind::Invalid(format!(
                     "a row longer than {MAX_CSV_ROW_READ_BYTES} bytes: the rest of the file is not read"
@@ -356,6 +459,19 @@ impl NamesReader {
             Ok(false) => {
                 *done = true;
                 None
+            }
+            // A quote never closed takes the rest of the file into one
+            // field, rows and all, and the reader says nothing of it: the
+            // rows it swallowed would go unscreened without a word.
+            Ok(true) if seen.ended.get() && seen.quotes.get() % 2 == 1 => {
+                *done = true;
+                Some(Err(Error::new(ErrorKind::Invalid(
+                    "a quote in this row is never closed, so the rest of the file was read as one field: \
+                     close the quote"
+                        .to_string(),
+                ))
+                .at(&self.path)
+                .line(starts_at)))
             }
             Ok(true) => {
                 let line = record.position().map_or(0, |p| p.line());
@@ -529,6 +645,44 @@ mod tests {
         assert!(err.contains("name") && err.contains(":1"), "{err}");
     }
 
+    /// An unclosed quote took the rest of the file into one name, and the
+    /// rows it swallowed went unscreened, without an error.
+    #[test]
+    fn csv_a_quote_never_closed_stops_the_file_at_its_row() {
+        let (_d, p) = write(
+            "in.csv",
+            b"id,name\n1,Acme Trading\n2,\"John Doe\n3,OCEAN STAR\n4,Usama bin Ladin\n",
+        );
+        let r = rows(&p);
+        assert_eq!(r.len(), 2, "{r:?}");
+        assert_eq!(r[0].as_ref().unwrap().name, "Acme Trading");
+        let err = r[1].as_ref().unwrap_err();
+        assert!(err.ends_with("in.csv:3: a quote in this row is never closed, so the rest of the file was read as one field: close the quote"), "{err}");
+        // Quotes closed, a line break inside one, quotes doubled, and no
+        // line break at the end: all read.
+        let (_d, p) = write("in.csv", b"id,name\n1,\"Acme \"\"Trading\"\"\"\n2,\"John\nDoe\"");
+        let names: Vec<String> = rows(&p).into_iter().map(|r| r.unwrap().name).collect();
+        assert_eq!(names, ["Acme \"Trading\"", "John\nDoe"]);
+    }
+
+    /// With a column named twice the row screened the first value and
+    /// echoed the last; a column without a name lost its value in the echo.
+    #[test]
+    fn csv_a_column_named_twice_is_refused_and_one_without_a_name_is_named_by_place() {
+        for header in ["name,name", "Name,name", "name,country,COUNTRY"] {
+            let (_d, p) = write("in.csv", format!("{header}\nJohn Doe,x,y\n").as_bytes());
+            let err = NamesReader::open(&p).err().expect("refused").to_string();
+            assert!(
+                err.contains("in.csv:1:") && err.contains("is named twice"),
+                "{header}: {err}"
+            );
+        }
+        let (_d, p) = write("in.csv", b"name,,\nJohn Doe,a,b\n");
+        let row = rows(&p).remove(0).unwrap();
+        let fields: Vec<(&str, &str)> = row.fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        assert_eq!(fields, [("name", "John Doe"), ("column2", "a"), ("column3", "b")]);
+    }
+
     #[test]
     fn csv_rows_carry_the_optional_columns() {
         let (_d, p) = write(
@@ -554,7 +708,42 @@ mod tests {
         let r = rows(&p);
         assert_eq!(r[0].as_ref().unwrap().country.as_deref(), Some("CN"));
         assert!(r[1].as_ref().unwrap_err().contains("no `name` field"));
-        assert!(r[2].as_ref().unwrap_err().contains(":3:"));
+        let err = r[2].as_ref().unwrap_err();
+        assert!(err.contains(":3:") && !err.contains("at line 1"), "{err}");
+    }
+
+    /// A field that is only echoed may hold any JSON; a row with a true,
+    /// an array or an object beside its name was refused, and the name
+    /// went unscreened. The fields screened must still be text.
+    #[test]
+    fn jsonl_fields_only_echoed_may_hold_any_json() {
+        let (_d, p) = write(
+            "in.jsonl",
+            b"{\"name\": \"John Doe\", \"is_customer\": true, \"tags\": [\"a\"], \"meta\": {\"k\": 1}}\n\
+              {\"name\": \"John Doe\", \"country\": [\"RU\"]}\n",
+        );
+        let r = rows(&p);
+        let fields: Vec<(&str, &str)> = r[0]
+            .as_ref()
+            .unwrap()
+            .fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                ("name", "John Doe"),
+                ("is_customer", "true"),
+                ("tags", "[\"a\"]"),
+                ("meta", "{\"k\":1}")
+            ]
+        );
+        let err = r[1].as_ref().unwrap_err();
+        assert!(err.contains("field `country`: expected a string"), "{err}");
+        let (_d, p) = write("in.jsonl", b"{\"name\": \"John Doe\", \"Name\": \"Acme\"}\n");
+        let err = rows(&p).remove(0).unwrap_err();
+        assert!(err.contains("field `Name`: the field is given twice"), "{err}");
     }
 
     #[test]

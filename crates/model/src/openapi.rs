@@ -124,8 +124,9 @@ impl PartialSchema for Threshold {
 impl ToSchema for Threshold {}
 
 /// What a screened party is: `person`, `organization`, `vessel` or
-/// `aircraft`; `individual`, `organisation`, `company` and `entity` are
-/// read as the one they mean. Case and surrounding spaces do not matter.
+/// `aircraft`; `individual`, `organisation`, `company`, `entity`,
+/// `legalentity`, `ship` and `airplane` are read as the one they mean. Case
+/// and surrounding spaces do not matter.
 // Only for the description of a party's and a payment party's `type`: the
 // screen reads the text (`interdict_screen`), and a test holds the two to
 // the same words.
@@ -139,6 +140,9 @@ pub enum PartyType {
     Organisation,
     Company,
     Entity,
+    Legalentity,
     Vessel,
+    Ship,
     Aircraft,
+    Airplane,
 }

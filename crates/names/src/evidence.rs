@@ -12,6 +12,35 @@ pub enum PartyKind {
     Aircraft,
 }
 
+impl PartyKind {
+    /// The words a request or an input row may give for a party's type,
+    /// each with the kind it means; case and surrounding spaces do not
+    /// matter. One list for every way in (the API, `screen party`,
+    /// `screen names`, payments).
+    pub const WORDS: [(&'static str, PartyKind); 11] = [
+        ("person", PartyKind::Person),
+        ("individual", PartyKind::Person),
+        ("organization", PartyKind::Organization),
+        ("organisation", PartyKind::Organization),
+        ("company", PartyKind::Organization),
+        ("entity", PartyKind::Organization),
+        ("legalentity", PartyKind::Organization),
+        ("vessel", PartyKind::Vessel),
+        ("ship", PartyKind::Vessel),
+        ("aircraft", PartyKind::Aircraft),
+        ("airplane", PartyKind::Aircraft),
+    ];
+
+    /// The kind `word` means (see [`PartyKind::WORDS`]).
+    pub fn from_word(word: &str) -> Option<PartyKind> {
+        let word = word.trim();
+        Self::WORDS
+            .iter()
+            .find(|(w, _)| w.eq_ignore_ascii_case(word))
+            .map(|&(_, kind)| kind)
+    }
+}
+
 /// A birth date as precise as it is known.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct BirthDate {
@@ -117,6 +146,17 @@ fn compare_dates(a: &BirthDate, b: &BirthDate) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `screen names` read `ship` and `airplane` while `screen party` and the
+    /// API refused them: one list now serves every way in.
+    #[test]
+    fn a_party_type_word_is_read_in_any_case_with_spaces_around() {
+        assert_eq!(PartyKind::from_word(" Ship "), Some(PartyKind::Vessel));
+        assert_eq!(PartyKind::from_word("LegalEntity"), Some(PartyKind::Organization));
+        assert_eq!(PartyKind::from_word("individual"), Some(PartyKind::Person));
+        assert_eq!(PartyKind::from_word("robot"), None);
+        assert_eq!(PartyKind::from_word(""), None);
+    }
 
     fn born(year: i32, month: Option<u8>, day: Option<u8>) -> Evidence {
         Evidence {

@@ -430,18 +430,12 @@ impl<S: Deref<Target = Snapshot>> Screener<S> {
 pub(crate) fn party_evidence(party: &Party) -> Result<Evidence, Error> {
     let mut evidence = Evidence::default();
     if let Some(kind) = &party.kind {
-        evidence.kind = Some(match kind.trim().to_ascii_lowercase().as_str() {
-            "person" | "individual" => PartyKind::Person,
-            "organization" | "organisation" | "company" | "entity" => PartyKind::Organization,
-            "vessel" => PartyKind::Vessel,
-            "aircraft" => PartyKind::Aircraft,
-            _ => {
-                return Err(Error::invalid_party(
-                    "type",
-                    format!("unknown `{kind}`: expected person, organization, vessel or aircraft"),
-                ))
-            }
-        });
+        evidence.kind = Some(PartyKind::from_word(kind).ok_or_else(|| {
+            Error::invalid_party(
+                "type",
+                format!("unknown `{kind}`: expected person, organization, vessel or aircraft"),
+            )
+        })?);
     }
     if let Some(date) = &party.birth_date {
         let parsed = interdict_index::names::parse_birth_date_input(date);

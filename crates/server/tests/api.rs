@@ -376,6 +376,8 @@ fn requests_that_break_the_described_schemas_are_refused_and_the_enums_are_read(
         }
     }
     // Every type the description offers is read; the list is the screen's.
+    let words: Vec<&str> = interdict_names::PartyKind::WORDS.iter().map(|(w, _)| *w).collect();
+    assert_eq!(enum_of("PartyType"), words);
     for kind in enum_of("PartyType") {
         let (status, e) = s.post("/v1/screen/party", &nobody("type", json!(kind)));
         assert_eq!(status, 200, "{kind}: {e}");

@@ -119,7 +119,7 @@ fn input_object(row: &NameRow) -> serde_json::Map<String, serde_json::Value> {
 pub fn row_evidence(row: &NameRow) -> Result<Evidence, (&'static str, String)> {
     let mut evidence = Evidence::default();
     if let Some(kind) = &row.kind {
-        evidence.kind = Some(parse_kind(kind).ok_or((
+        evidence.kind = Some(PartyKind::from_word(kind).ok_or((
             "type",
             format!("unknown type `{kind}`: expected person, organization, vessel or aircraft"),
         ))?);
@@ -136,16 +136,6 @@ pub fn row_evidence(row: &NameRow) -> Result<Evidence, (&'static str, String)> {
         evidence.countries.push(code.as_str().to_string());
     }
     Ok(evidence)
-}
-
-fn parse_kind(s: &str) -> Option<PartyKind> {
-    Some(match s.trim().to_ascii_lowercase().as_str() {
-        "person" | "individual" => PartyKind::Person,
-        "organization" | "organisation" | "company" | "entity" | "legalentity" => PartyKind::Organization,
-        "vessel" | "ship" => PartyKind::Vessel,
-        "aircraft" | "airplane" => PartyKind::Aircraft,
-        _ => return None,
-    })
 }
 
 /// The snapshot to screen against: `--list` files with the built-in data,
