@@ -97,6 +97,16 @@ pub struct Serve {
     /// Largest request body, in bytes (413 above it).
     #[arg(long, default_value_t = 1 << 20)]
     pub max_body: usize,
+    /// Seconds a request's body may take to arrive after its headers (408
+    /// past it): a client that stalls mid-body must not hold a place in
+    /// flight for good.
+    #[arg(long, default_value_t = 10.0, value_parser = body_seconds)]
+    pub body_timeout: f64,
+    /// Seconds a request's head may take to arrive (the connection is
+    /// closed past it): a client trickling its headers must not keep its
+    /// connection for good.
+    #[arg(long, default_value_t = 10.0, value_parser = body_seconds)]
+    pub header_timeout: f64,
     /// Most items in one batch (422 above it).
     #[arg(long, default_value_t = 1000)]
     pub max_batch: usize,
@@ -146,6 +156,16 @@ fn at_least_one(s: &str) -> Result<usize, String> {
         Ok(0) => Err("0 would report no hits at all: give at least 1".to_string()),
         Ok(n) => Ok(n),
         Err(_) => Err(format!("`{s}` is not a whole number")),
+    }
+}
+
+/// A body or head timeout in seconds: from a millisecond to an hour.
+fn body_seconds(s: &str) -> Result<f64, String> {
+    let seconds: f64 = s.parse().map_err(|_| format!("`{s}` is not a number of seconds"))?;
+    if (0.001..=3_600.0).contains(&seconds) {
+        Ok(seconds)
+    } else {
+        Err(format!("{s}: expected from 0.001 to 3600 seconds"))
     }
 }
 

@@ -43,7 +43,7 @@ fn count_decision(kind: &'static str, outcome: &'static str) {
     responses(
         (status = 401, body = ErrorBody),
         (status = 200, description = "The decision, with `decision_id` (docs/output.md, party decisions)", body = PartyDecisionBody),
-        (status = 400, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
+        (status = 400, body = ErrorBody), (status = 408, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
         (status = 422, body = ErrorBody), (status = 429, body = ErrorBody), (status = 503, body = ErrorBody)),
     security((), ("bearer" = [])))]
 pub async fn screen_party(
@@ -63,7 +63,7 @@ pub async fn screen_party(
     responses(
         (status = 401, body = ErrorBody),
         (status = 200, description = "The decision, with `decision_id` (docs/output.md, payment decisions)", body = PaymentDecisionBody),
-        (status = 400, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
+        (status = 400, body = ErrorBody), (status = 408, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
         (status = 422, body = ErrorBody), (status = 429, body = ErrorBody), (status = 503, body = ErrorBody)),
     security((), ("bearer" = [])))]
 pub async fn screen_payment(
@@ -83,7 +83,7 @@ pub async fn screen_payment(
     responses(
         (status = 401, body = ErrorBody),
         (status = 200, description = "The decision, with `decision_id` (docs/output.md, app decisions)", body = AppDecisionBody),
-        (status = 400, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
+        (status = 400, body = ErrorBody), (status = 408, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
         (status = 422, body = ErrorBody), (status = 429, body = ErrorBody), (status = 503, body = ErrorBody)),
     security((), ("bearer" = [])))]
 pub async fn screen_app(
@@ -140,7 +140,7 @@ const BATCH_CHUNK: usize = 64;
     responses(
         (status = 401, body = ErrorBody),
         (status = 200, description = "One result per input line, as NDJSON", content_type = "application/x-ndjson", body = String),
-        (status = 400, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
+        (status = 400, body = ErrorBody), (status = 408, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
         (status = 422, body = ErrorBody), (status = 429, body = ErrorBody), (status = 503, body = ErrorBody)),
     security((), ("bearer" = [])))]
 pub async fn screen_batch(State(state): Shared, _: Screening, _: NoQuery, req: Request) -> Result<Response, Error> {
@@ -849,7 +849,7 @@ pub enum DispositionStatus {
     request_body = DispositionRequest,
     responses((status = 200, description = "The disposition as recorded, with its own audit record's id", body = interdict_store::Disposition),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 408, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
         (status = 422, body = ErrorBody), (status = 429, body = ErrorBody), (status = 503, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn dispose(
@@ -1042,7 +1042,7 @@ pub struct ImportRequest {
 #[utoipa::path(post, path = "/v1/lists/import", tag = "lists", request_body = ImportRequest,
     responses((status = 200, description = "The stored snapshot, the first bad records of each file, and the live snapshot", body = ImportBody),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody),
+        (status = 408, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody),
         (status = 429, body = ErrorBody), (status = 503, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn import(
@@ -1129,7 +1129,7 @@ pub struct ActivateRequest {
 #[utoipa::path(post, path = "/v1/lists/activate", tag = "lists", request_body = ActivateRequest,
     responses((status = 200, description = "The snapshot made active, and the live screening snapshot", body = ActivateBody),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 408, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
         (status = 422, body = ErrorBody), (status = 429, body = ErrorBody), (status = 503, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn activate(

@@ -45,9 +45,34 @@ pub fn media_type(headers: &axum::http::HeaderMap) -> &str {
         .unwrap_or("")
 }
 
-/// The body's bytes, within the configured limit.
+/// How long a body may take to arrive, put on every request by the router
+/// (`Config::body_timeout`).
+#[derive(Clone, Copy)]
+pub struct BodyTimeout(pub std::time::Duration);
+
+impl BodyTimeout {
+    const DEFAULT: std::time::Duration = std::time::Duration::from_secs(10);
+}
+
+/// The body's bytes, within the configured limit and time.
 pub async fn read_body<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, Error> {
-    Bytes::from_request(req, state).await.map_err(|e| {
+    let timeout = req
+        .extensions()
+        .get::<BodyTimeout>()
+        .map_or(BodyTimeout::DEFAULT, |t| t.0);
+    let read = tokio::time::timeout(timeout, Bytes::from_request(req, state))
+        .await
+        .map_err(|_| {
+            Error::new(
+                StatusCode::REQUEST_TIMEOUT,
+                "body_timeout",
+                format!(
+                    "the body did not arrive within {} s of the headers (--body-timeout)",
+                    timeout.as_secs_f64()
+                ),
+            )
+        })?;
+    read.map_err(|e| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             Error::new(
                 StatusCode::PAYLOAD_TOO_LARGE,

@@ -10,6 +10,7 @@
 
 mod api;
 mod audit;
+mod connections;
 mod error;
 mod extract;
 mod screening;
@@ -49,6 +50,14 @@ pub struct Config {
     pub screen_token: Option<String>,
     /// Largest request body, in bytes.
     pub max_body: usize,
+    /// How long a request's body may take to arrive once its headers have;
+    /// past it, 408. A client that stalls mid-body would otherwise hold
+    /// one of the `max_in_flight` places for as long as it likes.
+    pub body_timeout: std::time::Duration,
+    /// How long a request's head may take to arrive; past it the
+    /// connection is closed. A client trickling its headers, or sending
+    /// none, would otherwise keep its connection for good.
+    pub header_timeout: std::time::Duration,
     /// Most items in one batch.
     pub max_batch: usize,
     /// Most requests in flight at once; beyond it, 429.
@@ -77,6 +86,8 @@ impl Config {
             admin_token: None,
             screen_token: None,
             max_body: 1 << 20,
+            body_timeout: std::time::Duration::from_secs(10),
+            header_timeout: std::time::Duration::from_secs(10),
             max_batch: 1000,
             max_in_flight: 512,
             audit_queue: 1024,
@@ -100,6 +111,8 @@ impl std::fmt::Debug for Config {
             admin_token,
             screen_token,
             max_body,
+            body_timeout,
+            header_timeout,
             max_batch,
             max_in_flight,
             audit_queue,
@@ -116,6 +129,8 @@ impl std::fmt::Debug for Config {
             .field("admin_token", &redacted(admin_token))
             .field("screen_token", &redacted(screen_token))
             .field("max_body", max_body)
+            .field("body_timeout", body_timeout)
+            .field("header_timeout", header_timeout)
             .field("max_batch", max_batch)
             .field("max_in_flight", max_in_flight)
             .field("audit_queue", audit_queue)
@@ -185,14 +200,7 @@ pub async fn start(config: Config) -> Result<Running, Error> {
     let state = Arc::new(AppState::open(config)?);
     let app = router(state.clone());
     let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        let serving = axum::serve(listener, app.into_make_service()).with_graceful_shutdown(async {
-            let _ = stopped.await;
-        });
-        if let Err(e) = serving.await {
-            eprintln!("error: server: {e}");
-        }
-    });
+    let task = tokio::spawn(connections::serve(listener, app, state.config.header_timeout, stopped));
     state.reload(None).await?;
     let refresh = state.config.allowlist_refresh.map(|every| {
         let state = state.clone();
@@ -302,6 +310,7 @@ fn router(state: Arc<AppState>) -> Router {
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(state.clone(), observe))
         .layer(DefaultBodyLimit::max(state.config.max_body))
+        .layer(axum::Extension(extract::BodyTimeout(state.config.body_timeout)))
         .layer(middleware::from_fn(unread::close_if_body_unread))
         .with_state(state)
 }

@@ -1896,3 +1896,63 @@ fn raw_exchange(address: &str, body: &str) -> (u16, String) {
     let status = head[9..12].parse().unwrap();
     (status, head)
 }
+
+/// A client that sent its headers and then stalled in its body held one of
+/// the places in flight for as long as it liked: `max_in_flight` of them
+/// kept every other client at 429. The body has `body_timeout` to arrive;
+/// then 408 in the one error shape, the connection closed, the place free.
+#[test]
+fn a_body_that_stalls_gets_408_and_frees_its_place() {
+    use std::io::{Read, Write};
+    let s = server("stall", |c| {
+        c.max_in_flight = 1;
+        c.body_timeout = Duration::from_millis(300);
+    });
+    let address = s.base.trim_start_matches("http://").to_string();
+    let mut stalled = connect(&address);
+    stalled
+        .write_all(
+            b"POST /v1/screen/party HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"na",
+        )
+        .unwrap();
+    // While it stalls, it holds the one place.
+    std::thread::sleep(Duration::from_millis(100));
+    assert_eq!(s.post("/v1/screen/party", &json!({"names": ["x"]})).0, 429);
+    let started = Instant::now();
+    let mut answer = Vec::new();
+    let head_end = read_head(&mut stalled, &mut answer);
+    let head = String::from_utf8_lossy(&answer[..head_end]).to_ascii_lowercase();
+    assert!(head.starts_with("http/1.1 408"), "{head}");
+    assert!(head.contains("connection: close"), "{head}");
+    let mut rest = Vec::new();
+    let _ = stalled.read_to_end(&mut rest);
+    answer.extend_from_slice(&rest);
+    let body: Value = serde_json::from_slice(&answer[head_end..]).unwrap();
+    assert_eq!(body["code"], "body_timeout", "{body}");
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert_eq!(s.post("/v1/screen/party", &json!({"names": ["x"]})).0, 200);
+}
+
+/// A client that opened a connection and trickled its request's head (or
+/// sent none) kept the connection for good: it is closed after
+/// `header_timeout`, and the server goes on answering.
+#[test]
+fn a_head_that_stalls_is_cut_off() {
+    use std::io::{Read, Write};
+    let s = server("head-stall", |c| c.header_timeout = Duration::from_millis(300));
+    let address = s.base.trim_start_matches("http://").to_string();
+    let mut trickling = connect(&address);
+    trickling
+        .write_all(b"POST /v1/screen/party HTTP/1.1\r\nHost: t\r\n")
+        .unwrap();
+    let silent = connect(&address);
+    let started = Instant::now();
+    for mut stream in [trickling, silent] {
+        let mut rest = Vec::new();
+        // Closed by the server (a read error after a reset counts too).
+        let _ = stream.read_to_end(&mut rest);
+        assert!(!String::from_utf8_lossy(&rest).contains("200 OK"), "{rest:?}");
+    }
+    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+    assert_eq!(s.post("/v1/screen/party", &json!({"names": ["x"]})).0, 200);
+}

@@ -18,6 +18,8 @@ pub fn run(cli: &Cli, args: &Serve) -> anyhow::Result<Finished> {
     config.admin_token = token("INTERDICT_ADMIN_TOKEN");
     config.screen_token = token("INTERDICT_SCREEN_TOKEN");
     config.max_body = args.max_body;
+    config.body_timeout = std::time::Duration::from_secs_f64(args.body_timeout);
+    config.header_timeout = std::time::Duration::from_secs_f64(args.header_timeout);
     config.max_batch = args.max_batch;
     config.max_in_flight = args.max_in_flight;
     config.audit_queue = args.audit_queue;
