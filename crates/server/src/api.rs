@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::body::{Body, Bytes};
-use axum::extract::{Path, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
-use crate::extract::{date_or_today, media_type, read_body, Admin, JsonBody, NoQuery, QueryParams, Screening};
+use crate::extract::{date_or_today, media_type, read_body, Admin, JsonBody, NoQuery, PathId, QueryParams, Screening};
 use crate::screening::{self, AppRequest, BatchItem, PartyRequest, PaymentRequest, Screened1};
 use crate::state::{AppState, Live};
 use crate::{Error, ErrorBody};
@@ -144,8 +144,8 @@ const BATCH_CHUNK: usize = 64;
         (status = 422, body = ErrorBody), (status = 429, body = ErrorBody), (status = 503, body = ErrorBody)),
     security((), ("bearer" = [])))]
 pub async fn screen_batch(State(state): Shared, _: Screening, _: NoQuery, req: Request) -> Result<Response, Error> {
-    let ndjson = ["application/x-ndjson", "application/jsonl", "application/json-seq"];
-    if !ndjson.contains(&media_type(req.headers())) {
+    let ndjson = ["application/x-ndjson", "application/jsonl"];
+    if !ndjson.contains(&media_type(req.headers()).as_str()) {
         return Err(Error::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported_media_type",
@@ -351,7 +351,7 @@ fn as_of_params(q: QueryParams<AsOfParams>) -> Result<Date, Error> {
 pub async fn entity(
     State(state): Shared,
     _: Screening,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     q: QueryParams<AsOfParams>,
 ) -> Result<Response, Error> {
     let as_of = as_of_params(q)?;
@@ -609,7 +609,7 @@ pub async fn orders(State(state): Shared, _: Screening, q: QueryParams<AsOfParam
 pub async fn order(
     State(state): Shared,
     _: Screening,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     q: QueryParams<AsOfParams>,
 ) -> Result<Response, Error> {
     let as_of = as_of_params(q)?;
@@ -692,7 +692,7 @@ pub fn order_view<'a>(live: &'a Live, id: &str, as_of: Date) -> Result<OrderBody
 pub async fn decision(
     State(state): Shared,
     _: Screening,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     _: NoQuery,
 ) -> Result<Json<DecisionRecordBody>, Error> {
     Ok(Json(decision_record(&state, id).await?))
@@ -855,7 +855,7 @@ pub enum DispositionStatus {
 pub async fn dispose(
     State(state): Shared,
     _: Admin,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     _: NoQuery,
     JsonBody(req): JsonBody<DispositionRequest>,
 ) -> Result<Json<interdict_store::Disposition>, Error> {

@@ -191,7 +191,22 @@ impl IntoResponse for Error {
     fn into_response(self) -> Response {
         // An error answered before the request's body was read says that
         // the connection closes: see `unread`.
-        (self.status, axum::Json(self.body)).into_response()
+        let mut response = (self.status, axum::Json(self.body)).into_response();
+        let headers = response.headers_mut();
+        match self.status {
+            StatusCode::UNAUTHORIZED => {
+                headers.insert(
+                    axum::http::header::WWW_AUTHENTICATE,
+                    axum::http::HeaderValue::from_static("Bearer realm=\"interdict\""),
+                );
+            }
+            // Load is shed in moments: a client may try again soon.
+            StatusCode::TOO_MANY_REQUESTS => {
+                headers.insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(1u32));
+            }
+            _ => {}
+        }
+        response
     }
 }
 

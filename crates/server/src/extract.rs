@@ -35,14 +35,15 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
     }
 }
 
-/// The request's media type, without parameters (`; charset=...`); empty
-/// when there is none.
-pub fn media_type(headers: &axum::http::HeaderMap) -> &str {
+/// The request's media type, without parameters (`; charset=...`), in
+/// lower case (media types are case-insensitive: `application/JSON` is
+/// JSON); empty when there is none.
+pub fn media_type(headers: &axum::http::HeaderMap) -> String {
     headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .map(|v| v.split(';').next().unwrap_or("").trim())
-        .unwrap_or("")
+        .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
+        .unwrap_or_default()
 }
 
 /// How long a body may take to arrive, put on every request by the router
@@ -101,6 +102,21 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8], prefix: &str) -> Result<T, 
         )
     })?;
     Ok(value.0)
+}
+
+/// A route's `{id}`. One that is not valid UTF-8 names nothing there is,
+/// so it is 404 in the one error shape (axum's own answer is a 400 in
+/// plain text).
+pub struct PathId(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for PathId {
+    type Rejection = Error;
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Error> {
+        axum::extract::Path::<String>::from_request_parts(parts, state)
+            .await
+            .map(|id| PathId(id.0))
+            .map_err(|_| Error::not_found("no such id: the id in the path is not valid UTF-8"))
+    }
 }
 
 /// Query parameters read into `T`; unknown or bad ones are a 422 naming
@@ -194,8 +210,12 @@ pub fn authorize(state: &AppState, parts: &Parts, role: Role) -> Result<(), Erro
         .headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim);
+        // The scheme's name is case-insensitive (RFC 9110): `bearer` too.
+        .and_then(|v| {
+            v.split_once(' ')
+                .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        })
+        .map(|(_, token)| token.trim());
     let admin = state.config.admin_token.as_deref();
     let screen = state.config.screen_token.as_deref();
     let matches =

@@ -308,11 +308,27 @@ fn router(state: Arc<AppState>) -> Router {
         .route("/openapi.json", get(api::openapi_json))
         .route("/metrics", get(api::metrics))
         .fallback(not_found)
+        .layer(middleware::from_fn(method_not_allowed))
         .layer(middleware::from_fn_with_state(state.clone(), observe))
         .layer(DefaultBodyLimit::max(state.config.max_body))
         .layer(axum::Extension(extract::BodyTimeout(state.config.body_timeout)))
         .layer(middleware::from_fn(unread::close_if_body_unread))
         .with_state(state)
+}
+
+/// axum answers a method a route does not take with an empty 405 (and
+/// adds the `Allow` header after this layer): it gets the one error shape.
+async fn method_not_allowed(req: Request, next: Next) -> Response {
+    let response = next.run(req).await;
+    if response.status() != axum::http::StatusCode::METHOD_NOT_ALLOWED {
+        return response;
+    }
+    Error::new(
+        axum::http::StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "this route does not take this method: the `Allow` header says which it takes",
+    )
+    .into_response()
 }
 
 async fn not_found() -> Error {
@@ -355,6 +371,13 @@ async fn observe(State(state): State<Arc<AppState>>, req: Request, next: Next) -
         .record(elapsed.as_secs_f64());
     if state.config.access_log {
         eprintln!("{method} {route} {status} {:.3}ms", elapsed.as_secs_f64() * 1000.0);
+    }
+    if !state.config.cors_origins.is_empty() {
+        // With CORS on, an answer depends on the origin asked from: a cache
+        // must keep one per origin.
+        response
+            .headers_mut()
+            .append(header::VARY, HeaderValue::from_static("origin"));
     }
     if let Some(origin) = origin {
         let allowed = origin

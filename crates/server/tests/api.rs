@@ -1915,9 +1915,18 @@ fn a_body_that_stalls_gets_408_and_frees_its_place() {
             b"POST /v1/screen/party HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"na",
         )
         .unwrap();
-    // While it stalls, it holds the one place.
+    // While it stalls, it holds the one place; a 429 says when to retry.
     std::thread::sleep(Duration::from_millis(100));
-    assert_eq!(s.post("/v1/screen/party", &json!({"names": ["x"]})).0, 429);
+    let shed = s
+        .agent
+        .post(format!("{}/v1/screen/party", s.base))
+        .header("Content-Type", "application/json")
+        .send(r#"{"names": ["x"]}"#)
+        .unwrap();
+    assert_eq!(
+        (shed.status().as_u16(), shed.headers()["retry-after"].to_str().unwrap()),
+        (429, "1")
+    );
     let started = Instant::now();
     let mut answer = Vec::new();
     let head_end = read_head(&mut stalled, &mut answer);
@@ -1955,4 +1964,67 @@ fn a_head_that_stalls_is_cut_off() {
     }
     assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
     assert_eq!(s.post("/v1/screen/party", &json!({"names": ["x"]})).0, 200);
+}
+
+/// What an HTTP client may count on, each found missing by a review: a
+/// method a route does not take, and an id that is not UTF-8, are answered
+/// in the one error shape (they were an empty 405 and a plain-text 400);
+/// `bearer` in any case is the scheme (it was 401); a 401 says which
+/// scheme and a 429 when to try again; `application/JSON` is JSON (it was
+/// 415); with CORS on, answers vary by origin.
+#[test]
+fn the_http_details_a_client_counts_on() {
+    let s = server("http", |c| c.cors_origins = vec!["https://ui.example".to_string()]);
+    let url = |path: &str| format!("{}{path}", s.base);
+    let shape = |r: &mut ureq::http::Response<ureq::Body>| -> Value {
+        serde_json::from_str(&r.body_mut().read_to_string().unwrap()).unwrap()
+    };
+
+    let mut r = s.agent.put(url("/v1/orders")).send("").unwrap();
+    assert_eq!(r.status().as_u16(), 405);
+    assert_eq!(r.headers()["allow"], "GET,HEAD");
+    let e = shape(&mut r);
+    assert_eq!(e["code"], "method_not_allowed", "{e}");
+
+    for path in ["/v1/entities/%FF", "/v1/orders/%FF", "/v1/decisions/%FF"] {
+        let mut r = s.agent.get(url(path)).call().unwrap();
+        assert_eq!(r.status().as_u16(), 404, "{path}");
+        assert_eq!(shape(&mut r)["code"], "not_found", "{path}");
+    }
+
+    let body = json!({"status": "confirmed", "comment": "c", "author": "a"}).to_string();
+    let dispose = |authorization: &str| {
+        let mut r = s
+            .agent
+            .post(url("/v1/alerts/d-0000000000000000/disposition"))
+            .header("Content-Type", "application/json")
+            .header("Authorization", authorization)
+            .send(body.as_str())
+            .unwrap();
+        let challenge = r
+            .headers()
+            .get("www-authenticate")
+            .map(|v| v.to_str().unwrap().to_string());
+        (r.status().as_u16(), challenge, shape(&mut r)["code"].clone())
+    };
+    assert_eq!(dispose(&format!("bearer {TOKEN}")), (404, None, json!("not_found")));
+    assert_eq!(dispose(&format!("BEARER {TOKEN}")).0, 404);
+    assert_eq!(
+        dispose("Bearer wrong"),
+        (
+            401,
+            Some("Bearer realm=\"interdict\"".to_string()),
+            json!("unauthorized")
+        )
+    );
+
+    let (status, _) = s.post_raw(
+        "/v1/screen/party",
+        "Application/JSON; charset=utf-8",
+        None,
+        r#"{"names": ["x"]}"#,
+    );
+    assert_eq!(status, 200);
+    let r = s.agent.get(url("/healthz")).call().unwrap();
+    assert_eq!(r.headers()["vary"], "origin");
 }
