@@ -243,8 +243,8 @@ pub async fn screen_batch(State(state): Shared, _: Screening, _: NoQuery, req: R
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct SearchParams {
-    /// The name to look for.
-    #[param(min_length = 1)]
+    /// The name to look for, at most 1000 characters.
+    #[param(min_length = 1, max_length = 1000)]
     q: String,
     /// Hits at most (1 to 100, default 10).
     #[param(minimum = 1, maximum = 100)]
@@ -294,8 +294,8 @@ pub fn search_names(live: &Live, q: &str, limit: Option<usize>, threshold: Optio
     if q.is_empty() {
         return Err(Error::invalid("q", "give a name to look for"));
     }
-    if q.len() > 1000 {
-        return Err(Error::invalid("q", "a name is at most 1000 bytes"));
+    if q.chars().count() > 1000 {
+        return Err(Error::invalid("q", "a name is at most 1000 characters"));
     }
     let limit = limit.unwrap_or(10);
     if !(1..=100).contains(&limit) {
@@ -786,6 +786,12 @@ pub async fn alerts(
     if !(1..=500).contains(&limit) {
         return Err(Error::invalid("limit", format!("{limit}: expected 1 to 500")));
     }
+    if p.after.as_deref() == Some("") {
+        return Err(Error::invalid(
+            "after",
+            "give the id of the previous page's last alert, or leave `after` out for the first page",
+        ));
+    }
     let alerts = state
         .with_store(move |s| Ok(s.alerts(status, limit, p.after.as_deref())?))
         .await?;
@@ -1054,6 +1060,9 @@ pub async fn import(
     if req.files.is_empty() {
         return Err(Error::invalid("files", "give at least one list file"));
     }
+    if let Some(at) = req.files.iter().position(|f| f.as_os_str().is_empty()) {
+        return Err(Error::invalid(format!("files[{at}]"), "an empty path names no file"));
+    }
     let format = match req.format.as_deref() {
         None | Some("auto") => None,
         Some(f) => Some(
@@ -1138,6 +1147,12 @@ pub async fn activate(
     _: NoQuery,
     JsonBody(req): JsonBody<ActivateRequest>,
 ) -> Result<Json<ActivateBody>, Error> {
+    if req.snapshot.trim().is_empty() {
+        return Err(Error::invalid(
+            "snapshot",
+            "give a snapshot id, or a unique prefix of one",
+        ));
+    }
     let key = req.snapshot.clone();
     let id = state
         .with_store(move |s| s.resolve(&key).map_err(|e| Error::from(e).field("snapshot")))

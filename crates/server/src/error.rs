@@ -113,6 +113,8 @@ impl Error {
         let code = field_code(&message);
         let field = match code {
             "missing_field" => join(&path, &quoted(&message).unwrap_or_default()),
+            // The path ends at the object holding the field given twice.
+            _ if message.starts_with("duplicate field") => join(&path, &quoted(&message).unwrap_or_default()),
             // The path ends at the field at fault, an unknown one too.
             _ => join(&path, ""),
         };

@@ -476,15 +476,32 @@ fn requests_that_break_the_described_schemas_are_refused_and_the_enums_are_read(
             "{body}: {e}"
         );
     }
-    for body in [json!({"files": []}), json!({"files": [""]})] {
+    // What breaks a least length or count is refused as a bad field (an
+    // empty path was `import_failed`, an empty snapshot 404).
+    for (body, field) in [(json!({"files": []}), "files"), (json!({"files": [""]}), "files[0]")] {
         assert!(!support::violations(&spec, &import, &body).is_empty(), "{body}");
         let (status, e) = s.post_as("/v1/lists/import", Some(TOKEN), &body);
-        assert_eq!(status, 422, "{body}: {e}");
+        assert_eq!(
+            (status, e["code"].as_str(), e["field"].as_str()),
+            (422, Some("invalid_field"), Some(field)),
+            "{body}: {e}"
+        );
     }
     let activate = request_schema("/v1/lists/activate");
     let body = json!({"snapshot": ""});
     assert!(!support::violations(&spec, &activate, &body).is_empty());
-    assert_eq!(s.post_as("/v1/lists/activate", Some(TOKEN), &body).0, 404);
+    let (status, e) = s.post_as("/v1/lists/activate", Some(TOKEN), &body);
+    assert_eq!((status, e["field"].as_str()), (422, Some("snapshot")), "{e}");
+    let (status, e) = s.get("/v1/alerts?after=");
+    assert_eq!((status, e["field"].as_str()), (422, Some("after")), "{e}");
+    // `q` is described and checked in characters: 1000 `é` are 2000 bytes.
+    let q = |n: usize| format!("/v1/search?q={}", "%C3%A9".repeat(n));
+    assert_eq!(s.get(&q(1000)).0, 200);
+    assert_eq!(s.get(&q(1001)).1["field"], "q");
+    assert_eq!(
+        spec["paths"]["/v1/search"]["get"]["parameters"][0]["schema"]["maxLength"],
+        1000
+    );
 }
 
 /// The schema `/openapi.json` gives for the 200 answer of `method` `route`.
@@ -749,6 +766,15 @@ fn bad_requests_get_one_error_shape_naming_the_field() {
         assert_eq!(e["field"].as_str(), field, "{body}: {e}");
         assert!(!e["message"].as_str().unwrap().is_empty());
     }
+    // A field given twice is named (it was refused with no field).
+    let (status, text) = s.post_raw(
+        "/v1/screen/party",
+        "application/json",
+        None,
+        r#"{"names": ["x"], "names": ["y"]}"#,
+    );
+    let e: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!((status, e["field"].as_str()), (422, Some("names")), "{e}");
     // Cut short, or with more after the object: a second object was
     // dropped unread, so that `x` alone was screened.
     for body in [
