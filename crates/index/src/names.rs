@@ -2026,11 +2026,17 @@ impl NameIndex {
             best.clear();
             best.resize(form.units.len(), 0.0);
             let mut strong = false;
+            // The query tokens some exact pair covers: a name of weak words
+            // met whole and exactly is not capped (see WEAK_ONLY_CAP).
+            let mut exact = 0u32;
             for &(qi, ci, sim, _) in pairs.iter() {
                 let (qu, cu) = (&form.units[qi as usize], &shapes[ci as usize]);
                 let slot = &mut best[qi as usize];
                 *slot = slot.max(sim * (qu.weight + cu.weight));
                 strong |= !qu.weak && !cu.weak;
+                if sim >= 1.0 {
+                    exact |= qu.shape().mask();
+                }
             }
             let total = form.total_weight + head.total_weight;
             let mut bound = if total > 0.0 {
@@ -2038,7 +2044,8 @@ impl NameIndex {
             } else {
                 0.0
             };
-            if !strong {
+            let may_be_whole = form.tokens.len() >= 2 && exact.count_ones() as usize == form.tokens.len();
+            if !strong && !may_be_whole {
                 bound = bound.min(WEAK_ONLY_CAP);
             }
             if bound < floor {

@@ -25,7 +25,16 @@ pub const JOINED_FACTOR: f32 = 0.97;
 
 /// A match made only of weak tokens (initials, particles, legal forms,
 /// generic words) scores at most this: `CORP` against `X CORP` is no hit.
+/// A listed name of two or more such words met whole and exactly
+/// (`INDUSTRIAL BANK` for `INDUSTRIAL BANK`) is not capped: every word of
+/// it is there, and nothing else.
 pub const WEAK_ONLY_CAP: f32 = 0.5;
+
+/// Whether the tokens in `used` (a bit each) are all of `count` tokens,
+/// two or more: a name met whole.
+fn is_whole(count: usize, used: u32) -> bool {
+    (2..32).contains(&count) && used == (1u32 << count) - 1
+}
 
 /// A query that is a listed name cut short by a fixed-width field (`LOU
 /// TRADING AND INVE`) scores at least this.
@@ -144,7 +153,8 @@ pub struct Shape {
 }
 
 impl Shape {
-    fn mask(&self) -> u32 {
+    /// The tokens the unit covers, a bit each.
+    pub fn mask(&self) -> u32 {
         ((1u32 << self.span) - 1) << self.first
     }
 }
@@ -531,6 +541,13 @@ impl Scorer {
         let (mut used_q, mut used_c) = (0u32, 0u32);
         let mut matched = 0.0f32;
         let mut strong = false;
+        let mut exact_only = true;
+        let candidate_tokens = candidate
+            .units
+            .iter()
+            .map(|u| usize::from(u.first) + usize::from(u.span))
+            .max()
+            .unwrap_or(0);
         let mut order: Vec<(u8, u8)> = Vec::new();
         for p in &self.picks {
             let (qu, cu) = (&query.units[p.q], &candidate.units[p.c]);
@@ -542,6 +559,7 @@ impl Scorer {
             used_c |= cu.mask();
             matched += p.value;
             strong |= !qu.weak && !cu.weak;
+            exact_only &= p.sim >= 1.0;
             if let Some((f, full)) = features.as_mut() {
                 order.push((qu.first, cu.first));
                 f.aligned.push(Aligned {
@@ -558,7 +576,9 @@ impl Scorer {
             }
         }
         let mut score = (matched / total).clamp(0.0, 1.0);
-        if !strong {
+        let capped =
+            !strong && !(exact_only && is_whole(query.tokens.len(), used_q) && is_whole(candidate_tokens, used_c));
+        if capped {
             score = score.min(WEAK_ONLY_CAP);
         }
         let truncated = score < TRUNCATED_NAME && truncated();
@@ -566,7 +586,7 @@ impl Scorer {
             score = TRUNCATED_NAME;
         }
         if let Some((f, full)) = features {
-            f.weak_only = !strong && matched > 0.0;
+            f.weak_only = capped && matched > 0.0;
             f.truncated = truncated;
             for (i, (t, _, w)) in query.tokens.iter().enumerate() {
                 if used_q & (1 << i) == 0 {
@@ -652,6 +672,21 @@ mod tests {
         assert!(score("CORP", "ACME CORP") <= WEAK_ONLY_CAP);
         assert!(score("CORP", "CORP") <= WEAK_ONLY_CAP);
         assert!(score("Trading Corp", "Zenith Trading Corp") <= WEAK_ONLY_CAP);
+    }
+
+    /// A listed name made only of generic words (`INDUSTRIAL BANK`, OFAC's
+    /// us_ofac_sdn-17243) typed exactly scored 0.5, as a loose one-word
+    /// match does, and was never a hit: the whole name met exactly is one.
+    /// Anything less of it stays capped.
+    #[test]
+    fn a_name_of_generic_words_met_whole_and_exactly_matches() {
+        let (s, f) = Scorer::default().explain(&analyze("Industrial Bank"), &analyze("INDUSTRIAL BANK"));
+        assert_eq!((s, f.weak_only), (1.0, false));
+        assert_eq!(score("Global Trading Group", "GLOBAL TRADING GROUP"), 1.0);
+        assert!(score("Industrial Bank", "INDUSTRIAL BANK OF IRAN") <= WEAK_ONLY_CAP);
+        assert!(score("Industrial Bank Iran", "INDUSTRIAL BANK") <= WEAK_ONLY_CAP);
+        assert!(score("Industrial Banks", "INDUSTRIAL BANK") <= WEAK_ONLY_CAP);
+        assert!(score("Bank Industrial", "INDUSTRIAL BANK") <= 1.0);
     }
 
     #[test]

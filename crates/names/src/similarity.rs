@@ -415,9 +415,27 @@ pub fn similarity(a: &str, ka: &Keys, b: &str, kb: &Keys, max_edit: usize) -> Op
     let consonants_len = ka.consonants_len.min(kb.consonants_len);
     if consonants_len >= 2 && shares_consonants(ka, kb) {
         // One side has (nearly) no vowels and is the shorter: written
-        // without them (`mhmd`, `amd` for Imad), not a different name.
-        let (fewer, more) = if ka.vowels <= kb.vowels { (ka, kb) } else { (kb, ka) };
-        let dropped = fewer.vowels <= 1 && fewer.vowels < more.vowels;
+        // without them (`mhmd`, `amd` for Imad, `erp` for Europe), not a
+        // different name. The one vowel such a spelling keeps is its first
+        // letter, the other's first letter too (or Arabic script's alef,
+        // `a`, for any vowel there); or inside it, an alef: `kim` is no
+        // `aqim` written without vowels, nor `ant` a `neda`, `spir` a
+        // `sibir` or `uvz` an `ovuiza`.
+        let (fewer, fewer_text, more, more_text) = if ka.vowels <= kb.vowels {
+            (ka, a, kb, b)
+        } else {
+            (kb, b, ka, a)
+        };
+        let plain_vowel = |c: u8| matches!(c, b'a' | b'e' | b'i' | b'o' | b'u');
+        let kept_vowel_fits = match fewer_text.bytes().position(plain_vowel) {
+            None => true,
+            Some(0) => {
+                let (kept, first) = (fewer_text.as_bytes()[0], more_text.as_bytes()[0]);
+                plain_vowel(first) && (kept == first || kept == b'a')
+            }
+            Some(at) => fewer_text.as_bytes()[at] == b'a',
+        };
+        let dropped = fewer.vowels <= 1 && fewer.vowels < more.vowels && kept_vowel_fits;
         if dropped {
             offer(weight::VOWEL_DROPPED, TokenMatch::VowelDropped);
         } else if consonants_len >= 3 {
@@ -529,6 +547,26 @@ mod tests {
             sim("smh", "usama"),
             Some((weight::VOWEL_DROPPED, TokenMatch::VowelDropped))
         );
+    }
+
+    /// `Kim` met the alias `AQIM` at 0.9, a review on its own, as if it
+    /// were `aqim` written without vowels; `ant` met `Neda` so.
+    #[test]
+    fn a_spelling_with_a_latin_vowel_or_a_misplaced_first_vowel_is_not_vowel_dropped() {
+        assert_eq!(sim("kim", "aqim"), None);
+        assert_ne!(sim("ant", "neda").map(|s| s.1), Some(TokenMatch::VowelDropped));
+        assert_ne!(sim("tom", "atom").map(|s| s.1), Some(TokenMatch::VowelDropped));
+        // Arabic script's own: an initial alef where the name starts with a
+        // vowel, a ya standing for a long vowel.
+        let dropped = Some((weight::VOWEL_DROPPED, TokenMatch::VowelDropped));
+        assert_eq!(sim("amd", "imad"), dropped);
+        assert_eq!(sim("bshyr", "bashir"), dropped);
+        // A Latin spelling without vowels keeps the first one.
+        assert_eq!(sim("erp", "europe"), dropped);
+        assert_eq!(sim("omr", "omar"), dropped);
+        assert_eq!(sim("ismyl", "ismail"), dropped);
+        assert_ne!(sim("spir", "sibir").map(|s| s.1), Some(TokenMatch::VowelDropped));
+        assert_ne!(sim("uvz", "ovuiza").map(|s| s.1), Some(TokenMatch::VowelDropped));
     }
 
     #[test]
