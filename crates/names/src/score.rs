@@ -576,8 +576,8 @@ impl Scorer {
             }
         }
         let mut score = (matched / total).clamp(0.0, 1.0);
-        let capped =
-            !strong && !(exact_only && is_whole(query.tokens.len(), used_q) && is_whole(candidate_tokens, used_c));
+        let whole = exact_only && is_whole(query.tokens.len(), used_q) && is_whole(candidate_tokens, used_c);
+        let capped = !strong && !whole;
         if capped {
             score = score.min(WEAK_ONLY_CAP);
         }
