@@ -158,69 +158,17 @@ impl Row {
 /// Splits the (UTF-8) bytes into rows, skipping lines whose fields are
 /// all empty.
 fn parse_rows(name: &Path, body: &[u8]) -> Result<Vec<Row>, Error> {
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(b'\t')
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(body);
-    let mut record = csv::ByteRecord::new();
     let mut rows = Vec::new();
-    // The csv crate's line numbers are one short after a CRLF line end, so
-    // lines are counted here from the record's byte offset.
-    let mut lines = LineCounter::new(body);
-    loop {
-        match reader.read_byte_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {
-                let line = record.position().map_or(0, |p| lines.line_at(p.byte()));
-                let fields: Vec<String> = record
-                    .iter()
-                    .map(|f| String::from_utf8_lossy(f).trim().to_string())
-                    .collect();
-                if fields.iter().any(|f| !f.is_empty()) {
-                    rows.push(Row { line, fields });
-                }
-            }
-            Err(e) => {
-                let line = e.position().map_or(0, |p| lines.line_at(p.byte()).max(p.line()));
-                return Err(Error::new(ErrorKind::Syntax(format!("malformed line: {e}")))
-                    .at(name)
-                    .line(line));
-            }
+    crate::csv_records::for_each(name, body, b'\t', |line, record| {
+        let fields: Vec<String> = record
+            .iter()
+            .map(|f| String::from_utf8_lossy(f).trim().to_string())
+            .collect();
+        if fields.iter().any(|f| !f.is_empty()) {
+            rows.push(Row { line, fields });
         }
-    }
+    })?;
     Ok(rows)
-}
-
-/// 1-based line numbers of byte offsets, asked in increasing order.
-struct LineCounter<'a> {
-    body: &'a [u8],
-    offset: usize,
-    line: u64,
-}
-
-impl<'a> LineCounter<'a> {
-    fn new(body: &'a [u8]) -> LineCounter<'a> {
-        LineCounter {
-            body,
-            offset: 0,
-            line: 1,
-        }
-    }
-
-    /// The line of the first byte at or after `byte` that is not a line end.
-    fn line_at(&mut self, byte: u64) -> u64 {
-        let mut target = usize::try_from(byte).unwrap_or(usize::MAX).min(self.body.len());
-        while matches!(self.body.get(target), Some(b'\r' | b'\n')) {
-            target += 1;
-        }
-        if target > self.offset {
-            let skipped = self.body.get(self.offset..target).unwrap_or(&[]);
-            self.line += skipped.iter().filter(|&&b| b == b'\n').count() as u64;
-            self.offset = target;
-        }
-        self.line
-    }
 }
 
 /// One party while the lines are read.
@@ -676,11 +624,16 @@ mod tests {
     }
 
     #[test]
-    fn a_quote_that_does_not_close_runs_to_the_end() {
+    fn a_quote_that_does_not_close_is_refused_at_its_line() {
         // The csv crate reads an unterminated quote as one field to the end
-        // of the input: the line has too few columns.
-        let r = read_text(&format!("{HEADER}\"X\t\"Y\"\n"), Strictness::Lenient).unwrap();
-        assert_eq!(strs(&r.rejected), ["t.txt:2: expected 12 columns, found 1"]);
+        // of the input, every line after it in one bad record: the file is
+        // refused instead.
+        let err = read_text(&format!("{HEADER}\"X\t\"Y\"\n"), Strictness::Lenient).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "t.txt:2: malformed CSV: a quote in this record is never closed, so the rest of the file was read as \
+             one field"
+        );
     }
 
     #[test]

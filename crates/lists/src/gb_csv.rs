@@ -11,7 +11,7 @@ use interdict_model::{
     CountryCode, Date, Entity, Identifier, IdentifierKind, IdentifierRecord, Name, NameKind, PartialDate,
 };
 
-use crate::error::{Error, ErrorKind};
+use crate::error::Error;
 
 /// One CSV row: its first line and its fields, decoded and trimmed.
 pub(crate) struct Row {
@@ -22,65 +22,14 @@ pub(crate) struct Row {
 /// Splits the bytes into rows, skipping rows whose fields are all empty.
 pub(crate) fn parse_rows(name: &Path, data: &[u8]) -> Result<Vec<Row>, Error> {
     let body: &[u8] = data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(data);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(body);
-    let mut record = csv::ByteRecord::new();
     let mut rows = Vec::new();
-    // The csv crate's line numbers are one short after a CRLF line end, so
-    // lines are counted here from the record's byte offset.
-    let mut lines = LineCounter::new(body);
-    loop {
-        match reader.read_byte_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {
-                let line = record.position().map_or(0, |p| lines.line_at(p.byte()));
-                let fields: Vec<String> = record.iter().map(field).collect();
-                if fields.iter().any(|f| !f.is_empty()) {
-                    rows.push(Row { line, fields });
-                }
-            }
-            Err(e) => {
-                let line = e.position().map_or(0, |p| lines.line_at(p.byte()).max(p.line()));
-                return Err(Error::new(ErrorKind::Syntax(format!("malformed CSV: {e}")))
-                    .at(name)
-                    .line(line));
-            }
+    crate::csv_records::for_each(name, body, b',', |line, record| {
+        let fields: Vec<String> = record.iter().map(field).collect();
+        if fields.iter().any(|f| !f.is_empty()) {
+            rows.push(Row { line, fields });
         }
-    }
+    })?;
     Ok(rows)
-}
-
-/// 1-based line numbers of byte offsets, asked in increasing order.
-struct LineCounter<'a> {
-    body: &'a [u8],
-    offset: usize,
-    line: u64,
-}
-
-impl<'a> LineCounter<'a> {
-    fn new(body: &'a [u8]) -> LineCounter<'a> {
-        LineCounter {
-            body,
-            offset: 0,
-            line: 1,
-        }
-    }
-
-    /// The line of the first byte at or after `byte` that is not a line end.
-    fn line_at(&mut self, byte: u64) -> u64 {
-        let mut target = usize::try_from(byte).unwrap_or(usize::MAX).min(self.body.len());
-        while matches!(self.body.get(target), Some(b'\r' | b'\n')) {
-            target += 1;
-        }
-        if target > self.offset {
-            let skipped = self.body.get(self.offset..target).unwrap_or(&[]);
-            self.line += skipped.iter().filter(|&&b| b == b'\n').count() as u64;
-            self.offset = target;
-        }
-        self.line
-    }
 }
 
 /// A field as text: UTF-8 where it is valid, Windows-1252 otherwise;

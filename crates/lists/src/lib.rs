@@ -7,6 +7,7 @@
 mod builtin;
 pub mod bundled;
 pub mod csl;
+mod csv_records;
 pub mod download;
 pub mod dpl;
 mod error;
