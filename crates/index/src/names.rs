@@ -2034,7 +2034,7 @@ impl NameIndex {
                 let slot = &mut best[qi as usize];
                 *slot = slot.max(sim * (qu.weight + cu.weight));
                 strong |= !qu.weak && !cu.weak;
-                if sim >= 1.0 {
+                if sim >= 1.0 && !qu.initial {
                     exact |= qu.shape().mask();
                 }
             }

@@ -2,6 +2,8 @@
 
 use std::io::{self, Write};
 
+use unicode_width::UnicodeWidthStr;
+
 /// Whether an error is only stdout closing early (`interdict ... | head`),
 /// which is not a failure.
 pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
@@ -52,24 +54,15 @@ impl Table {
     }
 
     fn write_inner(&self, out: &mut impl Write, with_header: bool) -> io::Result<()> {
-        let cut = |s: &str, max: usize| -> String {
-            if s.chars().count() <= max {
-                s.to_string()
-            } else {
-                let mut t: String = s.chars().take(max.saturating_sub(1)).collect();
-                t.push('…');
-                t
-            }
-        };
         let cells: Vec<Vec<String>> = self
             .rows
             .iter()
-            .map(|r| r.iter().zip(&self.max).map(|(c, &m)| cut(c, m)).collect())
+            .map(|r| r.iter().zip(&self.max).map(|(c, &m)| cell(c, m)).collect())
             .collect();
-        let mut widths: Vec<usize> = self.header.iter().map(|h| h.chars().count()).collect();
+        let mut widths: Vec<usize> = self.header.iter().map(|h| h.width()).collect();
         for r in &cells {
             for (w, c) in widths.iter_mut().zip(r) {
-                *w = (*w).max(c.chars().count());
+                *w = (*w).max(c.width());
             }
         }
         let line = |out: &mut dyn Write, r: &[String]| -> io::Result<()> {
@@ -78,7 +71,7 @@ impl Table {
                 if i == last {
                     write!(out, "{c}")?;
                 } else {
-                    write!(out, "{c}{}  ", " ".repeat(w - c.chars().count()))?;
+                    write!(out, "{c}{}  ", " ".repeat(w.saturating_sub(c.width())))?;
                 }
             }
             writeln!(out)
@@ -91,5 +84,46 @@ impl Table {
             line(out, r)?;
         }
         Ok(())
+    }
+}
+
+/// `text` as a table cell at most `max` columns wide: a line break or tab
+/// in it (a name may hold one) would break the row, so each control
+/// character shows as a space; past `max` it is cut, with `…`.
+fn cell(text: &str, max: usize) -> String {
+    let clean: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    if clean.width() <= max {
+        return clean;
+    }
+    let mut cut = String::new();
+    let mut width = 0;
+    for c in clean.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if width + w + 1 > max {
+            break;
+        }
+        width += w;
+        cut.push(c);
+    }
+    cut.push('…');
+    cut
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A name with a line break split its row in two, and Han characters,
+    /// two columns each, pushed the columns after them out of line.
+    #[test]
+    fn cells_stay_on_their_line_and_in_their_columns() {
+        let mut table = Table::new(&[("name", 10), ("score", 5)]);
+        table.row(vec!["马云".to_string(), "1".to_string()]);
+        table.row(vec!["Jack\nMa".to_string(), "0.9".to_string()]);
+        table.row(vec!["阿里巴巴集团控股有限公司".to_string(), "0.8".to_string()]);
+        let mut out = Vec::new();
+        table.write(&mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(text, "name       score\n马云       1\nJack Ma    0.9\n阿里巴巴…  0.8\n");
     }
 }

@@ -28,14 +28,21 @@ pub(crate) fn for_each(
     // The csv crate's line numbers are one short after a CRLF line end, so
     // lines are counted here from the record's byte offset.
     let mut lines = LineCounter::new(body);
-    let mut last = None;
     loop {
         match reader.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
                 let start = record.position().map_or(0, |p| p.byte());
                 let line = lines.line_at(start);
-                last = Some((start, line));
+                let end = reader.position().byte();
+                let raw = body
+                    .get(usize::try_from(start).unwrap_or(usize::MAX)..usize::try_from(end).unwrap_or(usize::MAX))
+                    .unwrap_or(&[]);
+                if let Some(problem) = quote_problem(raw, delimiter) {
+                    return Err(Error::new(ErrorKind::Syntax(format!("malformed CSV: {problem}")))
+                        .at(name)
+                        .line(line));
+                }
                 each(line, &record);
             }
             Err(e) => {
@@ -46,33 +53,59 @@ pub(crate) fn for_each(
             }
         }
     }
-    match last {
-        Some((start, line))
-            if quote_left_open(&body[usize::try_from(start).unwrap_or(usize::MAX).min(body.len())..]) =>
-        {
-            Err(Error::new(ErrorKind::Syntax(
-                "malformed CSV: a quote in this record is never closed, so the rest of the file was read as one field"
-                    .to_string(),
-            ))
-            .at(name)
-            .line(line))
-        }
-        _ => Ok(()),
-    }
+    Ok(())
 }
 
-/// Whether the last record, `tail` (its bytes to the end of the file),
-/// leaves a quoted field open: it opens one, at a field's start, and the
-/// quotes after that opening do not close it (an odd count, `""` being an
-/// escaped quote).
-fn quote_left_open(tail: &[u8]) -> bool {
-    tail.iter().filter(|&&b| b == b'"').count() % 2 == 1
-        && tail.iter().position(|&b| b == b'"').is_some_and(|at| {
-            // A quote starts a quoted field only at the field's start: the
-            // record's start, or after a delimiter. One inside an unquoted
-            // field (`5'10"`) is a plain character.
-            at == 0 || matches!(tail[at - 1], b',' | b'\t')
-        })
+/// What is wrong with the quotes of one record, given its raw bytes, read
+/// by the csv crate's rules: a quote opens a field only at the field's
+/// start (elsewhere it is a plain character), `""` inside a quoted field is
+/// a quote, and the field ends at the next lone quote. The crate says
+/// nothing of two shapes that mean a quote was left open:
+/// - the record ends inside a quoted field: it ran to the end of the file;
+/// - a quoted field holds a line break and its closing quote is followed
+///   by more text: it ran over lines up to some later field's quote.
+///
+/// Either way the records in between were read as one field.
+pub(crate) fn quote_problem(raw: &[u8], delimiter: u8) -> Option<&'static str> {
+    let mut at = 0;
+    let mut field_start = true;
+    while at < raw.len() {
+        let b = raw[at];
+        if field_start && b == b'"' {
+            // A quoted field: find its closing quote.
+            let mut i = at + 1;
+            let mut broken_line = false;
+            loop {
+                match raw.get(i) {
+                    None => {
+                        return Some(
+                            "a quote in this record is never closed, so the rest of the file was read as one field",
+                        )
+                    }
+                    Some(b'"') if raw.get(i + 1) == Some(&b'"') => i += 2,
+                    Some(b'"') => break,
+                    Some(b'\n' | b'\r') => {
+                        broken_line = true;
+                        i += 1;
+                    }
+                    Some(_) => i += 1,
+                }
+            }
+            let after = raw.get(i + 1).copied();
+            if broken_line && after.is_some_and(|c| c != delimiter && c != b'\r' && c != b'\n') {
+                return Some(
+                    "a quote in this record is not closed where its field ends, so the lines after it were read \
+                     into one field",
+                );
+            }
+            at = i + 1;
+            field_start = false;
+            continue;
+        }
+        field_start = b == delimiter;
+        at += 1;
+    }
+    None
 }
 
 /// 1-based line numbers of byte offsets, asked in increasing order.
@@ -132,6 +165,31 @@ mod tests {
             "list.csv:2: malformed CSV: a quote in this record is never closed, so the rest of the file was read \
              as one field"
         );
+    }
+
+    /// A quote left open up to a later field's quote: the rows between
+    /// were read into one name, and nothing was said.
+    #[test]
+    fn a_quote_closed_only_by_a_later_record_is_refused() {
+        let err = lines(b"1,ACME\n2,\"BETA\n3,GAMMA\n4,\"DELTA\"\n5,X\n").unwrap_err();
+        assert_eq!(
+            err,
+            "list.csv:2: malformed CSV: a quote in this record is not closed where its field ends, so the lines after \
+             it were read into one field"
+        );
+        // A quote inside an unquoted field, before the one left open.
+        let err = lines(b"1,5'10\",\"BETA\n2,X\n").unwrap_err();
+        assert!(
+            err.starts_with("list.csv:1: malformed CSV: a quote in this record is never closed"),
+            "{err}"
+        );
+        // Tab-separated: a quote after a comma inside a field is plain.
+        let mut read = Vec::new();
+        for_each(Path::new("list.txt"), b"1\tA,\"B\tC\n2\tD\n", b'\t', |line, _| {
+            read.push(line)
+        })
+        .unwrap();
+        assert_eq!(read, [1, 2]);
     }
 
     #[test]

@@ -624,11 +624,18 @@ mod tests {
     }
 
     #[test]
-    fn a_quote_that_does_not_close_is_refused_at_its_line() {
-        // The csv crate reads an unterminated quote as one field to the end
-        // of the input, every line after it in one bad record: the file is
-        // refused instead.
-        let err = read_text(&format!("{HEADER}\"X\t\"Y\"\n"), Strictness::Lenient).unwrap_err();
+    fn a_quote_closed_inside_its_field_leaves_a_short_line() {
+        // The quote opened before `X` closes before `Y`: the csv crate reads
+        // `X<tab>Y"` as one field, and the line has too few columns.
+        let r = read_text(&format!("{HEADER}\"X\t\"Y\"\n"), Strictness::Lenient).unwrap();
+        assert_eq!(strs(&r.rejected), ["t.txt:2: expected 12 columns, found 1"]);
+    }
+
+    /// A quote left open runs over the lines after it: every one of them
+    /// would be one bad record; the file is refused at the quote's line.
+    #[test]
+    fn a_quote_left_open_over_lines_is_refused_at_its_line() {
+        let err = read_text(&format!("{HEADER}\"X\tY\nA\tB\n"), Strictness::Lenient).unwrap_err();
         assert_eq!(
             err.to_string(),
             "t.txt:2: malformed CSV: a quote in this record is never closed, so the rest of the file was read as \

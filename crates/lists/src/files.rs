@@ -140,19 +140,26 @@ impl ListFiles {
         let mut lists = report.dataset;
         self.owner.extend(lists.entities.iter().map(|e| (e.id.clone(), file)));
         let kept = &mut self.dataset.sources;
-        lists.sources.retain(|source| match self.source_at.get(&source.id) {
-            Some(&at) => {
-                let kept = &mut kept[at];
-                if kept.url.is_none() {
-                    kept.url.clone_from(&source.url);
+        // Official lists name their sources themselves (the SDN list in
+        // OFAC's files and in the CSL); in interdict's own format a source
+        // is written by hand, and two files giving one id may mean two
+        // sources: that stays an error.
+        let shared = format != Format::Native;
+        lists
+            .sources
+            .retain(|source| match self.source_at.get(&source.id).filter(|_| shared) {
+                Some(&at) => {
+                    let kept = &mut kept[at];
+                    if kept.url.is_none() {
+                        kept.url.clone_from(&source.url);
+                    }
+                    if kept.citation.is_none() {
+                        kept.citation.clone_from(&source.citation);
+                    }
+                    false
                 }
-                if kept.citation.is_none() {
-                    kept.citation.clone_from(&source.citation);
-                }
-                false
-            }
-            None => true,
-        });
+                None => true,
+            });
         // Only now: two sources of one id in one file are that file's
         // problem, reported by the check.
         for (i, source) in lists.sources.iter().enumerate() {

@@ -43,12 +43,30 @@ struct RowBudget {
 struct Seen {
     /// What the row being read has taken.
     row_bytes: Cell<usize>,
-    /// Quote characters so far: odd at the end when a quote was never
-    /// closed.
-    quotes: Cell<u64>,
-    /// The end of the file: a row finished after it is the last, cut off
-    /// by the end rather than by a line break.
-    ended: Cell<bool>,
+    /// The bytes read from `raw_from` on: the row being read and the
+    /// reader's read-ahead, so that a row's own bytes can be looked at
+    /// (its quotes, which the reader does not check).
+    raw: std::cell::RefCell<Vec<u8>>,
+    raw_from: Cell<u64>,
+}
+
+impl Seen {
+    /// The bytes from `start` to `end` of the file (if still held), and
+    /// those before `end` let go.
+    fn take(&self, start: u64, end: u64) -> Vec<u8> {
+        let mut raw = self.raw.borrow_mut();
+        let from = self.raw_from.get();
+        let at = |offset: u64| {
+            usize::try_from(offset.saturating_sub(from))
+                .unwrap_or(usize::MAX)
+                .min(raw.len())
+        };
+        let (start, end) = (at(start), at(end));
+        let row = raw[start..end].to_vec();
+        raw.drain(..end);
+        self.raw_from.set(from + end as u64);
+        row
+    }
 }
 
 impl Read for RowBudget {
@@ -62,11 +80,7 @@ impl Read for RowBudget {
         }
         let read = self.source.read(buf)?;
         seen.row_bytes.set(seen.row_bytes.get() + read);
-        let quotes = buf[..read].iter().filter(|&&b| b == b'"').count() as u64;
-        seen.quotes.set(seen.quotes.get() + quotes);
-        if read == 0 && !buf.is_empty() {
-            seen.ended.set(true);
-        }
+        seen.raw.borrow_mut().extend_from_slice(&buf[..read]);
         Ok(read)
     }
 }
@@ -214,6 +228,8 @@ impl NamesReader {
                         seen: Rc::clone(&seen),
                     });
                 let raw = reader.byte_headers().map_err(|e| csv_error(path, e))?.clone();
+                // The header's bytes are not looked at again.
+                let _ = seen.take(0, reader.position().byte());
                 let mut headers: Vec<String> = Vec::with_capacity(raw.len());
                 for (i, h) in raw.iter().enumerate() {
                     let h = std::str::from_utf8(h)
@@ -460,20 +476,18 @@ impl NamesReader {
                 *done = true;
                 None
             }
-            // A quote never closed takes the rest of the file into one
-            // field, rows and all, and the reader says nothing of it: the
-            // rows it swallowed would go unscreened without a word.
-            Ok(true) if seen.ended.get() && seen.quotes.get() % 2 == 1 => {
-                *done = true;
-                Some(Err(Error::new(ErrorKind::Invalid(
-                    "a quote in this row is never closed, so the rest of the file was read as one field: \
-                     close the quote"
-                        .to_string(),
-                ))
-                .at(&self.path)
-                .line(starts_at)))
-            }
             Ok(true) => {
+                // A quote left open takes the rows after it into one field,
+                // and the reader says nothing of it: the rows it swallowed
+                // would go unscreened without a word.
+                let start = record.position().map_or(0, |p| p.byte());
+                let raw = seen.take(start, reader.position().byte());
+                if let Some(problem) = crate::csv_records::quote_problem(&raw, b',') {
+                    *done = true;
+                    return Some(Err(Error::new(ErrorKind::Invalid(problem.to_string()))
+                        .at(&self.path)
+                        .line(starts_at)));
+                }
                 let line = record.position().map_or(0, |p| p.line());
                 // The same bound as a line of text: a row this long holds no
                 // name, whatever its columns.
@@ -657,7 +671,25 @@ mod tests {
         assert_eq!(r.len(), 2, "{r:?}");
         assert_eq!(r[0].as_ref().unwrap().name, "Acme Trading");
         let err = r[1].as_ref().unwrap_err();
-        assert!(err.ends_with("in.csv:3: a quote in this row is never closed, so the rest of the file was read as one field: close the quote"), "{err}");
+        assert!(
+            err.ends_with(
+                "in.csv:3: a quote in this record is never closed, so the rest of the file was read as one field"
+            ),
+            "{err}"
+        );
+        // Closed only by a later row's quote: the rows between were one name.
+        let (_d, p) = write(
+            "in.csv",
+            b"id,name\n1,\"John Doe\n2,OCEAN STAR\n3,\"Usama bin Ladin\"\n4,X\n",
+        );
+        let r = rows(&p);
+        assert_eq!(r.len(), 1, "{r:?}");
+        assert!(
+            r[0].as_ref()
+                .unwrap_err()
+                .contains("in.csv:2: a quote in this record is not closed where its field ends"),
+            "{r:?}"
+        );
         // Quotes closed, a line break inside one, quotes doubled, and no
         // line break at the end: all read.
         let (_d, p) = write("in.csv", b"id,name\n1,\"Acme \"\"Trading\"\"\"\n2,\"John\nDoe\"");

@@ -115,3 +115,30 @@ fn a_list_sharing_an_id_with_the_built_in_data_is_refused_at_its_file() {
     let (alone, _) = read_files(&files, None, Strictness::Lenient).unwrap();
     assert_eq!(alone.entities.len(), 4);
 }
+
+/// Sources of interdict's own format are written by hand: two files giving
+/// one id may mean two sources, so that stays an error (official lists'
+/// shared sources are kept once).
+#[test]
+fn two_hand_written_lists_giving_one_source_id_are_refused() {
+    let dir = TempDir::new("own-sources");
+    let list = |name: &str, entity: &str| {
+        let path = dir.0.join(name);
+        std::fs::write(
+            &path,
+            format!(
+                "format = \"interdict/1\"\n\n[[sources]]\nid = \"own\"\ntitle = \"{name}\"\n\n\
+                 [[entities]]\nid = \"{entity}\"\nkind = \"organization\"\nname = \"{entity}\"\nsources = [\"own\"]\n"
+            ),
+        )
+        .unwrap();
+        path
+    };
+    let files = [list("a.toml", "acme"), list("b.toml", "beta")];
+    let err = read_files(&files, None, Strictness::Lenient).unwrap_err();
+    assert_eq!(err.path(), Some(files[1].as_path()), "{err}");
+    assert!(
+        err.to_string().contains("source `own`: duplicate source id `own`"),
+        "{err}"
+    );
+}

@@ -16,8 +16,10 @@ use tokio::sync::{oneshot, watch};
 
 /// Serves `app` on every connection `listener` accepts until `stop` fires;
 /// then stops accepting, lets each connection finish the request it is
-/// in, and returns once all have closed. A request's head must arrive
-/// within `header_timeout` of the server starting to read it.
+/// in, and returns once all have closed (or after [`DRAIN_DEADLINE`]). A
+/// request's head must arrive within `header_timeout` of the server
+/// starting to read it; hyper starts reading the next head as soon as an
+/// answer is sent, so it is also how long a kept-alive connection may idle.
 pub async fn serve(listener: TcpListener, app: Router, header_timeout: Duration, stop: oneshot::Receiver<()>) {
     // Every connection holds a receiver of `closing`: a value sent asks
     // them to finish, and `closed()` says when the last has gone.
@@ -32,8 +34,10 @@ pub async fn serve(listener: TcpListener, app: Router, header_timeout: Duration,
                 // client's affair.
                 Err(e) if is_the_connections_own(&e) => continue,
                 Err(_) => {
-                    tokio::time::sleep(Duration::from_millis(100)).await;
-                    continue;
+                    tokio::select! {
+                        _ = tokio::time::sleep(Duration::from_millis(100)) => continue,
+                        _ = &mut stop => break,
+                    }
                 }
             },
             _ = &mut stop => break,
@@ -59,8 +63,13 @@ pub async fn serve(listener: TcpListener, app: Router, header_timeout: Duration,
     drop(listener);
     drop(watching);
     let _ = closing.send(());
-    closing.closed().await;
+    // A client that stops reading its answer would hold its connection, and
+    // the stop, for good: the drain has a deadline.
+    let _ = tokio::time::timeout(DRAIN_DEADLINE, closing.closed()).await;
 }
+
+/// How long a stop waits for connections to finish their requests.
+const DRAIN_DEADLINE: Duration = Duration::from_secs(30);
 
 fn is_the_connections_own(e: &std::io::Error) -> bool {
     matches!(

@@ -158,10 +158,56 @@ pub(crate) fn metrics_handle() -> PrometheusHandle {
             let handle = recorder.handle();
             // Another recorder may be installed already (an embedding
             // program's); then this handle just renders nothing of ours.
-            let _ = metrics::set_global_recorder(recorder);
+            if metrics::set_global_recorder(recorder).is_ok() {
+                describe_metrics();
+            }
             handle
         })
         .clone()
+}
+
+/// Says what each metric counts (the `# HELP` lines), and starts the
+/// counters whose labels are known at zero, so that a rate over them has a
+/// start, and a dashboard a series, before the first event.
+fn describe_metrics() {
+    use metrics::{counter, describe_counter, describe_histogram, Unit};
+    describe_counter!(
+        "interdict_http_requests_total",
+        "HTTP requests answered, by route, method and status"
+    );
+    describe_histogram!(
+        "interdict_http_request_duration_seconds",
+        Unit::Seconds,
+        "Time to answer an HTTP request, by route"
+    );
+    describe_counter!(
+        "interdict_decisions_total",
+        "Decisions returned, by kind of input and outcome"
+    );
+    describe_counter!("interdict_dispositions_total", "Alert dispositions recorded, by status");
+    describe_counter!(
+        "interdict_shed_total",
+        "Requests refused with 429 to shed load, by reason (in_flight, audit_queue)"
+    );
+    describe_counter!("interdict_audit_records_total", "Decisions appended to the audit log");
+    describe_counter!("interdict_snapshot_swaps_total", "Screening snapshots swapped in");
+    describe_counter!(
+        "interdict_allowlist_swaps_total",
+        "Allowlists swapped in without a snapshot swap"
+    );
+    for status in ["confirmed", "false_positive", "escalated"] {
+        counter!("interdict_dispositions_total", "status" => status).absolute(0);
+    }
+    for reason in ["in_flight", "audit_queue"] {
+        counter!("interdict_shed_total", "reason" => reason).absolute(0);
+    }
+    for name in [
+        "interdict_audit_records_total",
+        "interdict_snapshot_swaps_total",
+        "interdict_allowlist_swaps_total",
+    ] {
+        counter!(name).absolute(0);
+    }
 }
 
 /// A started server: its address, and its state for tests.

@@ -161,11 +161,19 @@ impl AppState {
     /// it the store's active one and swaps it in: a snapshot that cannot
     /// be loaded is never left active, for a restart to fail on.
     pub async fn activate(self: &Arc<Self>, id: String) -> Result<(interdict_store::SnapshotInfo, Arc<Live>), Error> {
-        let _one_at_a_time = self.loading.lock().await;
-        let live = self.load(Some(id.clone())).await?;
-        let info = self.with_store(move |s| Ok(s.activate(&id)?)).await?;
-        self.swap_in(&live);
-        Ok((info, live))
+        // On a task of its own: a request whose client goes away is
+        // dropped at its next await, and between the store's activation
+        // and the swap that would leave the two disagreeing.
+        let state = self.clone();
+        tokio::spawn(async move {
+            let _one_at_a_time = state.loading.lock().await;
+            let live = state.load(Some(id.clone())).await?;
+            let info = state.with_store(move |s| Ok(s.activate(&id)?)).await?;
+            state.swap_in(&live);
+            Ok((info, live))
+        })
+        .await
+        .map_err(|e| Error::internal(format!("activation task failed: {e}")))?
     }
 
     async fn load(self: &Arc<Self>, store_snapshot: Option<String>) -> Result<Arc<Live>, Error> {

@@ -1424,6 +1424,22 @@ fn metrics_count_requests_by_route_and_decisions_by_outcome() {
             .any(|l| l.starts_with("interdict_decisions_total") && l.contains("outcome=\"review\"")),
         "{text}"
     );
+    // Every metric says what it counts, and the counters whose labels are
+    // known are there from the start, at zero if nothing happened yet.
+    for name in [
+        "interdict_http_requests_total",
+        "interdict_http_request_duration_seconds",
+        "interdict_decisions_total",
+        "interdict_shed_total",
+        "interdict_dispositions_total",
+    ] {
+        assert!(text.contains(&format!("# HELP {name} ")), "{name}: {text}");
+    }
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("interdict_shed_total{reason=\"audit_queue\"}")),
+        "{text}"
+    );
 }
 
 #[test]

@@ -230,9 +230,7 @@ impl Store {
                 comment,
                 author,
                 allow_entry: allow_id.and_then(|a| entries.iter().find(|e| e.id == a).cloned()),
-                withdrawn_allow_entries: withdrawn
-                    .map(|w| w.split(',').map(str::to_string).collect())
-                    .unwrap_or_default(),
+                withdrawn_allow_entries: withdrawn.map(|w| in_id_order(&w)).unwrap_or_default(),
                 audit_decision_id,
                 created,
             });
@@ -274,8 +272,10 @@ impl Store {
         // force: this one replaces them.
         let withdrawn: Vec<i64> = tx
             .prepare(
-                "SELECT a.id FROM dispositions d JOIN allowlist a ON 'a-' || a.id = d.allow_entry_id
-                 WHERE d.alert_seq = ?1 AND a.withdrawn_by IS NULL ORDER BY a.id",
+                "SELECT a.id FROM dispositions d
+                 JOIN allowlist a ON a.id = CAST(substr(d.allow_entry_id, 3) AS INTEGER)
+                 WHERE d.alert_seq = ?1 AND d.allow_entry_id IS NOT NULL AND a.withdrawn_by IS NULL
+                 ORDER BY a.id",
             )
             .and_then(|mut stmt| stmt.query_map([seq], |r| r.get(0))?.collect())
             .map_err(sqlite)?;
@@ -369,4 +369,12 @@ fn to_alert(
         created,
         updated,
     })
+}
+
+/// The entry ids of a `group_concat`, whose order SQLite does not promise,
+/// in the order they were added.
+fn in_id_order(ids: &str) -> Vec<String> {
+    let mut ids: Vec<&str> = ids.split(',').collect();
+    ids.sort_by_key(|id| id.trim_start_matches("a-").parse::<u64>().unwrap_or(u64::MAX));
+    ids.into_iter().map(str::to_string).collect()
 }

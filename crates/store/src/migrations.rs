@@ -169,8 +169,14 @@ const MIGRATIONS: &[&str] = &[
     // 10: a later disposition of an alert withdraws the allowlist entries
     // its earlier ones added (a false positive confirmed after all must
     // not stay allowlisted). An entry is kept, with the audit record of the
-    // disposition that withdrew it; NULL is in force.
-    "ALTER TABLE allowlist ADD COLUMN withdrawn_by INTEGER;",
+    // disposition that withdrew it; NULL is in force. Entries whose alert
+    // was disposed of again before this version are withdrawn here, by the
+    // first disposition after theirs.
+    "ALTER TABLE allowlist ADD COLUMN withdrawn_by INTEGER;
+     UPDATE allowlist SET withdrawn_by = (
+         SELECT min(later.audit_seq) FROM dispositions d
+         JOIN dispositions later ON later.alert_seq = d.alert_seq AND later.id > d.id
+         WHERE d.allow_entry_id = 'a-' || allowlist.id);",
 ];
 
 /// The schema version this build writes.
@@ -250,6 +256,54 @@ mod tests {
         )
         .unwrap();
         tx.commit().unwrap();
+    }
+
+    /// A false positive confirmed after all kept its allowlist entry until
+    /// version 10: stores of before are repaired by the migration, and an
+    /// entry no later disposition replaced stays in force.
+    #[test]
+    fn version_10_withdraws_the_entries_a_later_disposition_replaced() {
+        let dir = std::env::temp_dir().join(format!("interdict-migrate-v9-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        {
+            let mut conn = Connection::open(dir.join(DB_FILE)).unwrap();
+            run_to(&mut conn, 9).unwrap();
+            let tx = conn.transaction().unwrap();
+            // Two alerts (seq 1, 2), and the records of three dispositions.
+            append_in(
+                &tx,
+                &[
+                    record("Alpha"),
+                    record("Beta"),
+                    record("d1"),
+                    record("d2"),
+                    record("d3"),
+                ],
+            )
+            .unwrap();
+            tx.execute_batch(
+                "INSERT INTO allowlist (id, input_key, entity_id, entity_digest, reason, author, created)
+                     VALUES (1, 'name:alpha', 'E1', 'sha256:e1', 'r', 'a', '2026-01-01T00:00:00Z'),
+                            (2, 'name:beta', 'E2', 'sha256:e2', 'r', 'a', '2026-01-01T00:00:00Z');
+                 INSERT INTO dispositions (alert_seq, status, comment, author, allow_entry_id, audit_seq, created)
+                     VALUES (1, 'false_positive', 'c', 'a', 'a-1', 3, '2026-01-01T00:00:00Z'),
+                            (2, 'false_positive', 'c', 'a', 'a-2', 4, '2026-01-01T00:00:00Z'),
+                            (1, 'confirmed', 'it is them after all', 'b', NULL, 5, '2026-01-02T00:00:00Z');",
+            )
+            .unwrap();
+            tx.commit().unwrap();
+        }
+        let store = Store::open(&dir).unwrap();
+        assert_eq!(store.schema_version().unwrap(), 10);
+        let in_force: Vec<String> = store.allow_entries().unwrap().into_iter().map(|e| e.id).collect();
+        assert_eq!(in_force, ["a-2"]);
+        let alpha = store.alerts(None, 10, None).unwrap()[0].id.clone();
+        let history = store.dispositions(&alpha).unwrap();
+        let withdrawn: Vec<&[String]> = history.iter().map(|d| d.withdrawn_allow_entries.as_slice()).collect();
+        assert_eq!(withdrawn, [&[][..], &["a-1".to_string()][..]]);
+        drop(store);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
