@@ -290,12 +290,14 @@ pub async fn search(
 }
 
 pub fn search_names(live: &Live, q: &str, limit: Option<usize>, threshold: Option<f64>) -> Result<SearchResult, Error> {
+    // Counted as given, spaces around it too, as the description's
+    // `maxLength` counts.
+    if q.chars().count() > 1000 {
+        return Err(Error::invalid("q", "a name is at most 1000 characters"));
+    }
     let q = q.trim();
     if q.is_empty() {
         return Err(Error::invalid("q", "give a name to look for"));
-    }
-    if q.chars().count() > 1000 {
-        return Err(Error::invalid("q", "a name is at most 1000 characters"));
     }
     let limit = limit.unwrap_or(10);
     if !(1..=100).contains(&limit) {
