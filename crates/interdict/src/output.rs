@@ -7,9 +7,19 @@ use unicode_width::UnicodeWidthStr;
 /// Whether an error is only stdout closing early (`interdict ... | head`),
 /// which is not a failure.
 pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    // The writers wrap the I/O error: JSON lines in serde_json's, CSV in the
+    // csv crate's.
+    let broken = |kind: Option<io::ErrorKind>| kind == Some(io::ErrorKind::BrokenPipe);
     e.chain().any(|c| {
-        c.downcast_ref::<io::Error>()
-            .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+        broken(c.downcast_ref::<io::Error>().map(io::Error::kind))
+            || broken(
+                c.downcast_ref::<serde_json::Error>()
+                    .and_then(serde_json::Error::io_error_kind),
+            )
+            || broken(c.downcast_ref::<csv::Error>().and_then(|e| match e.kind() {
+                csv::ErrorKind::Io(io) => Some(io.kind()),
+                _ => None,
+            }))
     })
 }
 

@@ -293,3 +293,34 @@ fn bench_names_times_every_case_in_each_pass_and_keeps_one_timing_per_case() {
     assert_eq!(code, Some(2), "{stderr}");
     assert!(stderr.contains("--passes"), "{stderr}");
 }
+
+/// `interdict screen names ... | head -1` ended "error: Broken pipe" with
+/// exit 1, which the docs keep for bad input: a reader that has read
+/// enough is no failure, in JSON lines or CSV.
+#[test]
+fn a_reader_that_stops_early_is_no_error() {
+    use std::io::Read;
+    let dir = TempDir::new("pipe");
+    let list = dir.file("list.ftm.jsonl", LIST.as_bytes());
+    let input = dir.file("names.txt", "Usama bin Ladin\n".repeat(20_000).as_bytes());
+    for format in ["jsonl", "csv"] {
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("interdict"))
+            .env_remove("INTERDICT_ORDERS")
+            .env("INTERDICT_DATA_DIR", dir.0.join("store"))
+            .args(["screen", "names", "--format", format, "--input"])
+            .arg(&input)
+            .arg("--list")
+            .arg(&list)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = [0u8; 64];
+        child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+        // The pipe is closed here, with most of the output unwritten.
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{format}: {stderr}");
+        assert!(!stderr.contains("Broken pipe"), "{format}: {stderr}");
+    }
+}

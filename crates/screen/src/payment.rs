@@ -75,6 +75,13 @@ impl<S: Deref<Target = Snapshot>> Screener<S> {
         thresholds: Thresholds,
         policy: interdict_model::Policy,
     ) -> Result<PaymentDecision, Error> {
+        // The decision and its audit record name the payment by it.
+        if payment.id.trim().is_empty() {
+            return Err(Error::invalid_party(
+                "id",
+                "the payment has no id: give the id it is known by".to_string(),
+            ));
+        }
         let jurisdictions = if payment.jurisdiction.is_empty() {
             vec!["US".to_string()]
         } else {
