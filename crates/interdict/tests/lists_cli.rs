@@ -346,13 +346,7 @@ fn the_sdn_files_and_the_consolidated_screening_list_import_and_screen_together(
 fn a_list_clashing_with_the_built_in_data_is_refused_and_the_active_snapshot_stays() {
     let dir = DataDir::new("clash");
     let good = import(&dir, "lists-v1.ftm.jsonl");
-    let list = dir.0.with_extension("clash.toml");
-    std::fs::write(
-        &list,
-        "format = \"interdict/1\"\n\n[[sources]]\nid = \"own\"\ntitle = \"Own list\"\n\n\
-         [[entities]]\nid = \"ant_group\"\nkind = \"organization\"\nname = \"Ant Group\"\nsources = [\"own\"]\n",
-    )
-    .unwrap();
+    let list = fixture("clashes-with-builtin.toml");
     let out = dir
         .cmd()
         .args(["lists", "import"])
@@ -373,5 +367,4 @@ fn a_list_clashing_with_the_built_in_data_is_refused_and_the_active_snapshot_sta
     assert_eq!(v["snapshots"].as_array().unwrap().len(), 1, "{v}");
     assert_eq!(v["snapshots"][0]["id"], good.as_str());
     assert_eq!(v["snapshots"][0]["active"], true);
-    let _ = std::fs::remove_file(&list);
 }

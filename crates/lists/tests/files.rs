@@ -93,14 +93,7 @@ fn a_source_two_files_describe_is_kept_once() {
 /// file, field and record, and the lists alone are still read.
 #[test]
 fn a_list_sharing_an_id_with_the_built_in_data_is_refused_at_its_file() {
-    let dir = TempDir::new("clash");
-    let list = dir.0.join("deny.toml");
-    std::fs::write(
-        &list,
-        "format = \"interdict/1\"\n\n[[sources]]\nid = \"own\"\ntitle = \"Own list\"\n\n\
-         [[entities]]\nid = \"ant_group\"\nkind = \"organization\"\nname = \"Ant Group\"\nsources = [\"own\"]\n",
-    )
-    .unwrap();
+    let list = fixture("clashes-with-builtin.toml");
     let base = interdict_lists::native::builtin().unwrap();
     assert!(base.entities.iter().any(|e| e.id == "ant_group"));
     let files = [fixture("lists-v1.ftm.jsonl"), list.clone()];

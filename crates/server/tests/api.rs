@@ -1378,13 +1378,7 @@ fn an_import_activates_only_when_asked_and_only_what_loads() {
     let after = active(&s);
     assert_eq!((&after.0, &after.1, after.2), (&before.0, &before.1, 2));
 
-    let clash = s.dir.0.join("clash.toml");
-    std::fs::write(
-        &clash,
-        "format = \"interdict/1\"\n\n[[sources]]\nid = \"own\"\ntitle = \"Own list\"\n\n\
-         [[entities]]\nid = \"ant_group\"\nkind = \"organization\"\nname = \"Ant Group\"\nsources = [\"own\"]\n",
-    )
-    .unwrap();
+    let clash = fixture("clashes-with-builtin.toml");
     let (status, e) = s.post_as("/v1/lists/import", Some(TOKEN), &json!({"files": [clash]}));
     assert_eq!(
         (status, e["code"].as_str(), e["field"].as_str()),
