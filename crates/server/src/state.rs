@@ -88,16 +88,20 @@ impl Live {
     }
 
     /// The same snapshot and index with a new allowlist (after a false
-    /// positive added an entry).
+    /// positive added an entry). `loaded` stays the snapshot's: the lists
+    /// were not loaded again.
     pub fn with_allowlist(&self, allowlist: Vec<AllowEntry>) -> Live {
-        Live::assemble(
-            self.snapshot.clone(),
-            self.names.clone(),
-            self.store_snapshot.clone(),
-            self.lists.clone(),
-            allowlist,
-            self.orders.clone(),
-        )
+        Live {
+            loaded: self.loaded.clone(),
+            ..Live::assemble(
+                self.snapshot.clone(),
+                self.names.clone(),
+                self.store_snapshot.clone(),
+                self.lists.clone(),
+                allowlist,
+                self.orders.clone(),
+            )
+        }
     }
 }
 

@@ -1212,6 +1212,9 @@ fn an_allowlist_entry_added_outside_the_server_applies_at_its_next_refresh() {
     });
     let (_, before) = s.post("/v1/screen/party", &alipay("2021-03-01"));
     assert_eq!(before["outcome"], "review", "{before}");
+    let loaded = s.get("/readyz").1["loaded"].clone();
+    // `loaded` is to the second: a swap a second later would show.
+    std::thread::sleep(Duration::from_millis(1100));
     allow_alipay_outside(&s.dir.0, "analyst-2");
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
@@ -1222,6 +1225,8 @@ fn an_allowlist_entry_added_outside_the_server_applies_at_its_next_refresh() {
                 after["suppressed"][0]["suppressed_by"]["author"], "analyst-2",
                 "{after}"
             );
+            // The allowlist swapped, the lists did not load again.
+            assert_eq!(s.get("/readyz").1["loaded"], loaded);
             break;
         }
         assert!(Instant::now() < deadline, "the entry never applied: {after}");
