@@ -205,24 +205,33 @@ fn check_beside(base: &Dataset, lists: Dataset, read: &[ReadFile], starts: &[Cou
         .iter()
         .take(20)
         .map(|issue| {
-            // The record, and its kind and place among all records.
-            let (what, place) = match issue.item {
-                ItemRef::Source(i) => (format!("source `{}`", all.sources[i].id), Some((0, i))),
-                ItemRef::Entity(i) => (format!("entity `{}`", all.entities[i].id), Some((1, i))),
+            // The record, its kind and place among all records, and whether
+            // `base` has its id too.
+            let (what, place, in_base) = match issue.item {
+                ItemRef::Source(i) => {
+                    let id = &all.sources[i].id;
+                    let in_base = base.sources.iter().any(|s| &s.id == id);
+                    (format!("source `{id}`"), Some((0, i)), in_base)
+                }
+                ItemRef::Entity(i) => {
+                    let id = &all.entities[i].id;
+                    let in_base = base.entities.iter().any(|e| &e.id == id);
+                    (format!("entity `{id}`"), Some((1, i)), in_base)
+                }
                 ItemRef::Relation(i) => {
                     let r = &all.relations[i];
-                    (format!("relation `{} {} {}`", r.from, r.kind, r.to), Some((2, i)))
+                    (
+                        format!("relation `{} {} {}`", r.from, r.kind, r.to),
+                        Some((2, i)),
+                        false,
+                    )
                 }
                 ItemRef::Designation(i) => (
                     format!("designation of `{}`", all.designations[i].entity_id),
                     Some((3, i)),
+                    false,
                 ),
-                ItemRef::Order(i) => (format!("order `{}`", all.orders[i].id), None),
-            };
-            let in_base = match issue.item {
-                ItemRef::Source(i) => base.sources.iter().any(|s| s.id == all.sources[i].id),
-                ItemRef::Entity(i) => base.entities.iter().any(|e| e.id == all.entities[i].id),
-                _ => false,
+                ItemRef::Order(i) => (format!("order `{}`", all.orders[i].id), None, false),
             };
             let message = if in_base && issue.field == "id" {
                 "the built-in data or an order file has this id too; give the list's record an id of its own"

@@ -51,21 +51,33 @@ struct Seen {
 }
 
 impl Seen {
-    /// The bytes from `start` to `end` of the file (if still held), and
-    /// those before `end` let go.
-    fn take(&self, start: u64, end: u64) -> Vec<u8> {
-        let mut raw = self.raw.borrow_mut();
-        let from = self.raw_from.get();
-        let at = |offset: u64| {
-            usize::try_from(offset.saturating_sub(from))
-                .unwrap_or(usize::MAX)
-                .min(raw.len())
+    /// Where the file's byte `offset` is in `raw`, if still held (else at
+    /// its nearest end).
+    fn at(&self, raw: &[u8], offset: u64) -> usize {
+        usize::try_from(offset.saturating_sub(self.raw_from.get()))
+            .unwrap_or(usize::MAX)
+            .min(raw.len())
+    }
+
+    /// What is wrong with the quotes of the bytes from `start` to `end` of
+    /// the file (a row, see [`crate::csv_records::quote_problem`]); the
+    /// bytes before `end` are let go.
+    fn quote_problem(&self, start: u64, end: u64) -> Option<&'static str> {
+        let problem = {
+            let raw = self.raw.borrow();
+            let (start, end) = (self.at(&raw, start), self.at(&raw, end));
+            crate::csv_records::quote_problem(&raw[start..end], b',')
         };
-        let (start, end) = (at(start), at(end));
-        let row = raw[start..end].to_vec();
+        self.let_go(end);
+        problem
+    }
+
+    /// Lets go of the bytes before the file's byte `end`.
+    fn let_go(&self, end: u64) {
+        let mut raw = self.raw.borrow_mut();
+        let end = self.at(&raw, end);
         raw.drain(..end);
-        self.raw_from.set(from + end as u64);
-        row
+        self.raw_from.set(self.raw_from.get() + end as u64);
     }
 }
 
@@ -229,7 +241,7 @@ impl NamesReader {
                     });
                 let raw = reader.byte_headers().map_err(|e| csv_error(path, e))?.clone();
                 // The header's bytes are not looked at again.
-                let _ = seen.take(0, reader.position().byte());
+                seen.let_go(reader.position().byte());
                 let mut headers: Vec<String> = Vec::with_capacity(raw.len());
                 for (i, h) in raw.iter().enumerate() {
                     let h = std::str::from_utf8(h)
@@ -481,8 +493,7 @@ impl NamesReader {
                 // and the reader says nothing of it: the rows it swallowed
                 // would go unscreened without a word.
                 let start = record.position().map_or(0, |p| p.byte());
-                let raw = seen.take(start, reader.position().byte());
-                if let Some(problem) = crate::csv_records::quote_problem(&raw, b',') {
+                if let Some(problem) = seen.quote_problem(start, reader.position().byte()) {
                     *done = true;
                     return Some(Err(Error::new(ErrorKind::Invalid(problem.to_string()))
                         .at(&self.path)

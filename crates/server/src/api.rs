@@ -145,7 +145,8 @@ const BATCH_CHUNK: usize = 64;
     security((), ("bearer" = [])))]
 pub async fn screen_batch(State(state): Shared, _: Screening, _: NoQuery, req: Request) -> Result<Response, Error> {
     let ndjson = ["application/x-ndjson", "application/jsonl"];
-    if !ndjson.contains(&media_type(req.headers()).as_str()) {
+    let mime = media_type(req.headers());
+    if !ndjson.iter().any(|t| t.eq_ignore_ascii_case(mime)) {
         return Err(Error::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported_media_type",

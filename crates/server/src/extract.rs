@@ -23,7 +23,11 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Error> {
         let mime = media_type(req.headers());
-        if !(mime == "application/json" || mime.ends_with("+json")) {
+        let json_suffix = mime
+            .len()
+            .checked_sub(5)
+            .is_some_and(|at| mime.as_bytes()[at..].eq_ignore_ascii_case(b"+json"));
+        if !(mime.eq_ignore_ascii_case("application/json") || json_suffix) {
             return Err(Error::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "unsupported_media_type",
@@ -35,15 +39,15 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
     }
 }
 
-/// The request's media type, without parameters (`; charset=...`), in
-/// lower case (media types are case-insensitive: `application/JSON` is
-/// JSON); empty when there is none.
-pub fn media_type(headers: &axum::http::HeaderMap) -> String {
+/// The request's media type, without parameters (`; charset=...`); empty
+/// when there is none. Media types are case-insensitive (`application/JSON`
+/// is JSON): compare it with `eq_ignore_ascii_case`.
+pub fn media_type(headers: &axum::http::HeaderMap) -> &str {
     headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
-        .unwrap_or_default()
+        .map(|v| v.split(';').next().unwrap_or("").trim())
+        .unwrap_or("")
 }
 
 /// How long a body may take to arrive, put on every request by the router
