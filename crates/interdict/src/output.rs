@@ -23,6 +23,18 @@ pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
+/// `text` as a CSV cell that a spreadsheet shows as text: a cell starting
+/// with `=`, `+`, `-`, `@`, a tab or a carriage return is read as a formula
+/// by Excel, LibreOffice and Google Sheets, and names and messages echo
+/// what customers typed (`=HYPERLINK(...)`). Such a cell gets a leading
+/// `'`, which the spreadsheet hides; every other cell is as given.
+pub fn spreadsheet_safe(text: String) -> String {
+    match text.as_bytes().first() {
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => format!("'{text}"),
+        _ => text,
+    }
+}
+
 /// A plain text table with a header row; cells are cut at `max` characters.
 pub struct Table {
     header: Vec<&'static str>,
@@ -125,6 +137,22 @@ mod tests {
 
     /// A name with a line break split its row in two, and Han characters,
     /// two columns each, pushed the columns after them out of line.
+    /// A customer's name `=HYPERLINK("http://x","y")` came out of the CSV
+    /// as it was, and a spreadsheet opening it ran the formula.
+    #[test]
+    fn csv_cells_that_a_spreadsheet_would_run_start_with_a_quote() {
+        let safe = |s: &str| spreadsheet_safe(s.to_string());
+        assert_eq!(safe("=HYPERLINK(\"http://x\",\"y\")"), "'=HYPERLINK(\"http://x\",\"y\")");
+        assert_eq!(safe("+1"), "'+1");
+        assert_eq!(safe("-2+3"), "'-2+3");
+        assert_eq!(safe("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(safe("\t=1"), "'\t=1");
+        assert_eq!(safe("\r=1"), "'\r=1");
+        assert_eq!(safe("Kim = Jong Un"), "Kim = Jong Un");
+        assert_eq!(safe("0.800"), "0.800");
+        assert_eq!(safe(""), "");
+    }
+
     #[test]
     fn cells_stay_on_their_line_and_in_their_columns() {
         let mut table = Table::new(&[("name", 10), ("score", 5)]);

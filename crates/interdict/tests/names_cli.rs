@@ -324,3 +324,25 @@ fn a_reader_that_stops_early_is_no_error() {
         assert!(!stderr.contains("Broken pipe"), "{format}: {stderr}");
     }
 }
+
+/// A name a customer typed as a formula reached the CSV as it was, and a
+/// spreadsheet opening the output ran it. The JSON lines keep it exact.
+#[test]
+fn csv_output_keeps_formulas_from_running_in_a_spreadsheet() {
+    let dir = TempDir::new("formula");
+    let input = dir.file("names.txt", b"=HYPERLINK(\"http://x\",\"BANK ROSSIYA\")\n@BANK ROSSIYA\n");
+    let out = screen(&dir, &input, &["--format", "csv", "--threshold", "0.5"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut reader = csv::Reader::from_reader(out.stdout.as_slice());
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(&rows[0][1], "'=HYPERLINK(\"http://x\",\"BANK ROSSIYA\")");
+    let last = rows.last().unwrap();
+    assert_eq!(&last[1], "'@BANK ROSSIYA");
+    assert_eq!(&last[3], "ros-1");
+    assert_eq!(&last[4], "BANK ROSSIYA");
+
+    let out = screen(&dir, &input, &[]);
+    let rows = records(&out.stdout);
+    assert_eq!(rows[0]["input"]["name"], "=HYPERLINK(\"http://x\",\"BANK ROSSIYA\")");
+    assert_eq!(rows[1]["input"]["name"], "@BANK ROSSIYA");
+}

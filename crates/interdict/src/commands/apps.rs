@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use crate::args::{parse_jurisdictions, AppsScreen, Cli, Finished, ScreenFormat};
 use crate::commands::audit::{self, screening_snapshot_used};
-use crate::output::Table;
+use crate::output::{spreadsheet_safe, Table};
 use interdict_screen::record::{AuditInput, Screened};
 
 /// One line of `--format jsonl`.
@@ -248,6 +248,9 @@ fn csv_row(row: &AppRow, d: &Decision) -> Vec<String> {
         warnings_cell(d),
         d.snapshot_id.clone(),
     ]
+    .into_iter()
+    .map(spreadsheet_safe)
+    .collect()
 }
 
 fn write_table(rows: &[(AppRow, Decision)], out: &mut impl Write) -> io::Result<()> {

@@ -16,7 +16,7 @@ use interdict_screen::{Screener, Thresholds};
 
 use crate::args::{Cli, Finished, ScreenFormat, ScreenPayments};
 use crate::commands::audit::{self, screening_snapshot_used};
-use crate::output::Table;
+use crate::output::{spreadsheet_safe, Table};
 use interdict_screen::record::{AuditInput, Screened};
 
 /// The largest file read whole (a JSON array, a pacs.008 or MT103 file);
@@ -421,7 +421,7 @@ fn flush(
             ScreenFormat::Csv => {
                 row.insert(1, id.unwrap_or_default());
                 let mut w = csv::Writer::from_writer(Vec::new());
-                w.write_record(&row)?;
+                w.write_record(row.into_iter().map(spreadsheet_safe))?;
                 out.write_all(&w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)?;
             }
         }

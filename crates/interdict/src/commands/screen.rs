@@ -19,7 +19,7 @@ use interdict_names::{Adjustment, Evidence, Features, PartyKind};
 use serde::Serialize;
 
 use crate::args::{load_list_snapshot, load_screening_snapshot, Cli, Finished, ScreenFormat, ScreenNames};
-use crate::output::Table;
+use crate::output::{spreadsheet_safe, Table};
 
 /// How often a long run reports progress on stderr.
 const PROGRESS_EVERY: Duration = Duration::from_secs(2);
@@ -172,6 +172,7 @@ fn csv_row(line: &str, input: &str, hit: Option<(usize, &HitRecord)>, error: &st
         kind,
         error.to_string(),
     ]
+    .map(spreadsheet_safe)
 }
 
 /// Writes the record of a rejected row in the chosen format: JSONL a
