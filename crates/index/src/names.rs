@@ -911,11 +911,35 @@ pub fn entity_evidence(entity: &Entity) -> Evidence {
     }
 }
 
+/// The earliest birth year read from a party: before it, a year is a
+/// typing slip (`0000`, `0973`), not a customer's birth.
+pub const EARLIEST_BIRTH_YEAR: i32 = 1800;
+
 /// A birth date as a user gives it: a valid `YYYY`, `YYYY-MM` or
-/// `YYYY-MM-DD` (a calendar date), else `None`.
-pub fn parse_birth_date_input(s: &str) -> Option<BirthDate> {
-    let date = s.parse::<interdict_model::PartialDate>().ok()?;
-    parse_birth_date(date.as_str())
+/// `YYYY-MM-DD` (a calendar date) from [`EARLIEST_BIRTH_YEAR`] on, and not
+/// after `latest` (the date screened for: nobody is born after it). The
+/// error says which of these it is not.
+pub fn parse_birth_date_input(s: &str, latest: interdict_model::Date) -> Result<BirthDate, String> {
+    let not_a_date = || format!("`{s}` is not a date: expected YYYY, YYYY-MM or YYYY-MM-DD");
+    let date = s.parse::<interdict_model::PartialDate>().map_err(|_| not_a_date())?;
+    let birth = parse_birth_date(date.as_str()).ok_or_else(not_a_date)?;
+    if birth.year < EARLIEST_BIRTH_YEAR {
+        return Err(format!("`{s}` is before {EARLIEST_BIRTH_YEAR}: not a birth date"));
+    }
+    // The first day the date can be: a year or a month is after `latest`
+    // only when all of it is.
+    let first_day = interdict_model::Date::from_ymd(
+        birth.year,
+        birth.month.map_or(1, u32::from),
+        birth.day.map_or(1, u32::from),
+    )
+    .ok_or_else(not_a_date)?;
+    if first_day > latest {
+        return Err(format!(
+            "`{s}` is after {latest}, the date screened for: not a birth date"
+        ));
+    }
+    Ok(birth)
 }
 
 /// `1973`, `1973-03` or `1973-03-25` as a [`BirthDate`].

@@ -142,7 +142,10 @@ mod tests {
     #[test]
     fn csv_cells_that_a_spreadsheet_would_run_start_with_a_quote() {
         let safe = |s: &str| spreadsheet_safe(s.to_string());
-        assert_eq!(safe("=HYPERLINK(\"http://x\",\"y\")"), "'=HYPERLINK(\"http://x\",\"y\")");
+        assert_eq!(
+            safe("=HYPERLINK(\"http://x\",\"y\")"),
+            "'=HYPERLINK(\"http://x\",\"y\")"
+        );
         assert_eq!(safe("+1"), "'+1");
         assert_eq!(safe("-2+3"), "'-2+3");
         assert_eq!(safe("@SUM(A1)"), "'@SUM(A1)");

@@ -330,7 +330,10 @@ fn a_reader_that_stops_early_is_no_error() {
 #[test]
 fn csv_output_keeps_formulas_from_running_in_a_spreadsheet() {
     let dir = TempDir::new("formula");
-    let input = dir.file("names.txt", b"=HYPERLINK(\"http://x\",\"BANK ROSSIYA\")\n@BANK ROSSIYA\n");
+    let input = dir.file(
+        "names.txt",
+        b"=HYPERLINK(\"http://x\",\"BANK ROSSIYA\")\n@BANK ROSSIYA\n",
+    );
     let out = screen(&dir, &input, &["--format", "csv", "--threshold", "0.5"]);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let mut reader = csv::Reader::from_reader(out.stdout.as_slice());
@@ -345,4 +348,38 @@ fn csv_output_keeps_formulas_from_running_in_a_spreadsheet() {
     let rows = records(&out.stdout);
     assert_eq!(rows[0]["input"]["name"], "=HYPERLINK(\"http://x\",\"BANK ROSSIYA\")");
     assert_eq!(rows[1]["input"]["name"], "@BANK ROSSIYA");
+}
+
+/// A birth date of `0000` or a year to come moved scores as if it were
+/// real; such a row is now refused on `birth_date`, and the rest run.
+#[test]
+fn birth_dates_no_one_can_have_are_refused_on_their_field() {
+    let dir = TempDir::new("births");
+    let input = dir.file(
+        "names.csv",
+        b"name,birth_date\nBANK ROSSIYA,0000\nBANK ROSSIYA,2999-01\nBANK ROSSIYA,1800\n",
+    );
+    let out = screen(&dir, &input, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let rows = records(&out.stdout);
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[0]["error"]["field"], "birth_date");
+    assert!(
+        rows[0]["error"]["message"]
+            .as_str()
+            .unwrap()
+            .ends_with("`0000` is before 1800: not a birth date"),
+        "{}",
+        rows[0]
+    );
+    assert_eq!(rows[1]["error"]["field"], "birth_date");
+    assert!(
+        rows[1]["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("`2999-01` is after "),
+        "{}",
+        rows[1]
+    );
+    assert_eq!(top(&rows[2]), Some(("ros-1".into(), 1.0)));
 }

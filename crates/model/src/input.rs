@@ -109,6 +109,8 @@ pub struct PaymentParty {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::TwoLetterCode>))]
     pub country: Option<String>,
+    /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, from 1800 and not after the
+    /// payment's date.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::PartialDate>))]
     pub birth_date: Option<String>,

@@ -182,7 +182,7 @@ impl<S: Deref<Target = Snapshot>> Screener<S> {
                 "a party needs a name or an identifier".to_string(),
             ));
         }
-        let evidence = party_evidence(party)?;
+        let evidence = party_evidence(party, ctx.as_of)?;
         let snapshot: &Snapshot = &self.snapshot;
         let entities = &snapshot.dataset().entities;
 
@@ -425,9 +425,9 @@ impl<S: Deref<Target = Snapshot>> Screener<S> {
     }
 }
 
-/// The party's secondary evidence; a value that cannot be read is an error
-/// naming its field.
-pub(crate) fn party_evidence(party: &Party) -> Result<Evidence, Error> {
+/// The party's secondary evidence on `as_of`; a value that cannot be read
+/// (or a birth after `as_of`) is an error naming its field.
+pub(crate) fn party_evidence(party: &Party, as_of: Date) -> Result<Evidence, Error> {
     let mut evidence = Evidence::default();
     if let Some(kind) = &party.kind {
         evidence.kind = Some(PartyKind::from_word(kind).ok_or_else(|| {
@@ -438,13 +438,10 @@ pub(crate) fn party_evidence(party: &Party) -> Result<Evidence, Error> {
         })?);
     }
     if let Some(date) = &party.birth_date {
-        let parsed = interdict_index::names::parse_birth_date_input(date);
-        evidence.birth_dates.push(parsed.ok_or_else(|| {
-            Error::invalid_party(
-                "birth_date",
-                format!("`{date}` is not a date: expected YYYY, YYYY-MM or YYYY-MM-DD"),
-            )
-        })?);
+        let parsed = interdict_index::names::parse_birth_date_input(date, as_of);
+        evidence
+            .birth_dates
+            .push(parsed.map_err(|message| Error::invalid_party("birth_date", message))?);
     }
     for country in &party.countries {
         let code: interdict_model::CountryCode = country

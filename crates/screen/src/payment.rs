@@ -161,7 +161,7 @@ impl<S: Deref<Target = Snapshot>> Screener<S> {
             } else {
                 // Nothing to screen it by, but what it says is read all the
                 // same: a bad type, date or country is a bad payment.
-                crate::party::party_evidence(&party).map_err(in_field)?;
+                crate::party::party_evidence(&party, ctx.as_of).map_err(in_field)?;
             }
             if let Some(address) = &p.address {
                 let path = payment.paths.get(field).map(|p| format!("{p}/address"));

@@ -203,6 +203,35 @@ fn bad_party_fields_are_named() {
         .screen_party(&party, &s.names, Thresholds::default(), &ctx)
         .unwrap_err();
     assert!(e.to_string().starts_with("birth_date: "), "{e}");
+    // 0000 and a year to come were read as birth dates and raised or
+    // lowered scores; a birth after the date screened for is no birth.
+    let born = |date: &str| {
+        let party = Party {
+            names: vec!["X".to_string()],
+            birth_date: Some(date.to_string()),
+            ..Party::default()
+        };
+        screener
+            .screen_party(&party, &s.names, Thresholds::default(), &ctx)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    };
+    assert_eq!(
+        born("0000"),
+        Err("birth_date: `0000` is before 1800: not a birth date".to_string())
+    );
+    assert_eq!(
+        born("2999"),
+        Err("birth_date: `2999` is after 2022-06-01, the date screened for: not a birth date".to_string())
+    );
+    assert_eq!(
+        born("2022-06-02"),
+        Err("birth_date: `2022-06-02` is after 2022-06-01, the date screened for: not a birth date".to_string())
+    );
+    assert_eq!(born("1800"), Ok(()));
+    assert_eq!(born("2022"), Ok(()));
+    assert_eq!(born("2022-06"), Ok(()));
+    assert_eq!(born("2022-06-01"), Ok(()));
     let e = screener
         .screen_party(&Party::default(), &s.names, Thresholds::default(), &ctx)
         .unwrap_err();

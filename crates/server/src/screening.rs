@@ -28,7 +28,7 @@ pub struct PartyRequest {
     #[serde(default, rename = "type")]
     #[schema(value_type = Option<PartyType>)]
     pub kind: Option<String>,
-    /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+    /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, from 1800 and not after `as_of`.
     #[serde(default)]
     #[schema(value_type = Option<PartialDate>)]
     pub birth_date: Option<String>,

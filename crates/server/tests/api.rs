@@ -362,6 +362,11 @@ fn requests_that_break_the_described_schemas_are_refused_and_the_enums_are_read(
         ("identifiers", json!(["vat:DE123456789"]), false, false),
         ("birth_date", json!("1973-03"), true, true),
         ("birth_date", json!("March 1973"), false, false),
+        // The pattern takes any four digits; a birth before 1800 or after
+        // the date screened for is refused all the same.
+        ("birth_date", json!("0000"), true, false),
+        ("birth_date", json!("2021-03-02"), true, false),
+        ("birth_date", json!("2021-03"), true, true),
         ("extra", json!(1), false, false),
     ];
     for (field, value, fits, answered) in cases {

@@ -14,7 +14,7 @@ use anyhow::Context as _;
 use interdict_index::names::parse_birth_date_input;
 use interdict_index::{NameHit, NameIndex, Snapshot};
 use interdict_lists::names_input::{NameRow, NamesReader};
-use interdict_model::CountryCode;
+use interdict_model::{CountryCode, Date};
 use interdict_names::{Adjustment, Evidence, Features, PartyKind};
 use serde::Serialize;
 
@@ -114,9 +114,10 @@ fn input_object(row: &NameRow) -> serde_json::Map<String, serde_json::Value> {
         .collect()
 }
 
-/// The secondary evidence of an input row; a value that cannot be read is
-/// an error naming its field.
-pub fn row_evidence(row: &NameRow) -> Result<Evidence, (&'static str, String)> {
+/// The secondary evidence of an input row, screened on `today`; a value
+/// that cannot be read (or a birth after `today`) is an error naming its
+/// field.
+pub fn row_evidence(row: &NameRow, today: Date) -> Result<Evidence, (&'static str, String)> {
     let mut evidence = Evidence::default();
     if let Some(kind) = &row.kind {
         evidence.kind = Some(PartyKind::from_word(kind).ok_or((
@@ -125,10 +126,7 @@ pub fn row_evidence(row: &NameRow) -> Result<Evidence, (&'static str, String)> {
         ))?);
     }
     if let Some(date) = &row.birth_date {
-        let parsed = parse_birth_date_input(date).ok_or((
-            "birth_date",
-            format!("`{date}` is not a date: expected YYYY, YYYY-MM or YYYY-MM-DD"),
-        ))?;
+        let parsed = parse_birth_date_input(date, today).map_err(|message| ("birth_date", message))?;
         evidence.birth_dates.push(parsed);
     }
     if let Some(country) = &row.country {
@@ -214,6 +212,7 @@ fn write_rejected(
 
 pub fn names(cli: &Cli, args: &ScreenNames) -> anyhow::Result<Finished> {
     let started = Instant::now();
+    let today: Date = chrono::Utc::now().date_naive().into();
     let (snapshot, lists_notice) = screening_snapshot(cli, &args.list)?;
     let built = Instant::now();
     let index = NameIndex::build(snapshot.dataset());
@@ -241,7 +240,7 @@ pub fn names(cli: &Cli, args: &ScreenNames) -> anyhow::Result<Finished> {
     let mut last_progress = Instant::now();
     for row in reader {
         let outcome = match row {
-            Ok(row) => match row_evidence(&row) {
+            Ok(row) => match row_evidence(&row, today) {
                 Ok(evidence) => Ok((row, evidence)),
                 Err((field, message)) => Err((
                     Rejection {
