@@ -383,3 +383,25 @@ fn birth_dates_no_one_can_have_are_refused_on_their_field() {
     );
     assert_eq!(top(&rows[2]), Some(("ros-1".into(), 1.0)));
 }
+
+/// A JSONL row's fields came back as strings: `"ref": 5` as `"5"`, an
+/// object as its JSON text, and `"type": null` as `""`. They are echoed
+/// as written, in input order, and null is no type.
+#[test]
+fn jsonl_fields_are_echoed_as_written() {
+    let dir = TempDir::new("echo");
+    let input = dir.file(
+        "names.jsonl",
+        br#"{"ref": 5, "name": "BANK ROSSIYA", "type": null, "meta": {"z": 1, "a": [true]}}
+"#,
+    );
+    let out = screen(&dir, &input, &[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.starts_with(
+            r#"{"line":1,"input":{"ref":5,"name":"BANK ROSSIYA","type":null,"meta":{"z":1,"a":[true]}},"hits":[{"entity_id":"ros-1","#
+        ),
+        "{text}"
+    );
+}

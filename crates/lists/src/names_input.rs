@@ -159,8 +159,9 @@ pub struct NameRow {
     pub kind: Option<String>,
     pub birth_date: Option<String>,
     pub country: Option<String>,
-    /// Every column or field, in input order, echoed in the output.
-    pub fields: Vec<(String, String)>,
+    /// Every column or field, in input order, echoed in the output: a CSV
+    /// cell or a text line as a string, a JSONL field as written.
+    pub fields: Vec<(String, serde_json::Value)>,
 }
 
 /// How the input is laid out.
@@ -307,12 +308,18 @@ impl NamesReader {
     }
 
     /// Checks a row's name and builds the row.
-    fn row(&self, line: u64, fields: Vec<(String, String)>) -> Result<NameRow, Error> {
+    fn row(&self, line: u64, fields: Vec<(String, serde_json::Value)>) -> Result<NameRow, Error> {
+        // A screened field is text (a JSON number is read as its digits);
+        // null or blank is no value.
         let get = |key: &str| {
             fields
                 .iter()
                 .find(|(k, _)| k.eq_ignore_ascii_case(key))
-                .map(|(_, v)| v.trim().to_string())
+                .and_then(|(_, v)| match v {
+                    serde_json::Value::String(s) => Some(s.trim().to_string()),
+                    serde_json::Value::Number(n) => Some(n.to_string()),
+                    _ => None,
+                })
                 .filter(|v| !v.is_empty())
         };
         let name = get("name").ok_or_else(|| self.invalid(line, "name", "empty name: nothing to screen"))?;
@@ -410,7 +417,7 @@ impl NamesReader {
                 continue;
             }
             if !is_jsonl {
-                return Some(self.row(at, vec![("name".into(), text.trim().to_string())]));
+                return Some(self.row(at, vec![("name".into(), text.trim().into())]));
             }
             return Some(self.json_row(at, &text));
         }
@@ -430,20 +437,22 @@ impl NamesReader {
         let Fields::Object(map) = value else {
             return Err(self.invalid(line, "name", "expected a JSON object with a `name` field"));
         };
-        let mut fields: Vec<(String, String)> = Vec::with_capacity(map.len());
+        let mut fields: Vec<(String, serde_json::Value)> = Vec::with_capacity(map.len());
         for (k, v) in map {
             if fields.iter().any(|(earlier, _)| earlier.eq_ignore_ascii_case(&k)) {
                 return Err(self.invalid(line, &k, "the field is given twice: which one the row means is unclear"));
             }
-            let v = match v {
-                serde_json::Value::String(s) => s,
-                serde_json::Value::Null => String::new(),
-                serde_json::Value::Number(n) => n.to_string(),
-                // The fields screened are text; any other is only echoed,
-                // as its JSON.
-                other if !SCREENED_FIELDS.iter().any(|f| k.eq_ignore_ascii_case(f)) => other.to_string(),
-                other => return Err(self.invalid(line, &k, format!("expected a string, found {other}"))),
-            };
+            // The fields screened are text (or a number, or null for none);
+            // any other is only echoed, and may hold any JSON.
+            let screened = SCREENED_FIELDS.iter().any(|f| k.eq_ignore_ascii_case(f));
+            if screened
+                && !matches!(
+                    v,
+                    serde_json::Value::String(_) | serde_json::Value::Number(_) | serde_json::Value::Null
+                )
+            {
+                return Err(self.invalid(line, &k, format!("expected a string, found {v}")));
+            }
             fields.push((k, v));
         }
         if !fields.iter().any(|(k, _)| k.eq_ignore_ascii_case("name")) {
@@ -515,7 +524,7 @@ impl NamesReader {
                 for (i, raw) in record.iter().enumerate() {
                     let header = headers.get(i).cloned().unwrap_or_else(|| format!("column{}", i + 1));
                     match std::str::from_utf8(raw) {
-                        Ok(v) => fields.push((header, v.to_string())),
+                        Ok(v) => fields.push((header, v.into())),
                         Err(_) => {
                             return Some(Err(Error::new(ErrorKind::Encoding)
                                 .at(&self.path)
@@ -722,8 +731,15 @@ mod tests {
         }
         let (_d, p) = write("in.csv", b"name,,\nJohn Doe,a,b\n");
         let row = rows(&p).remove(0).unwrap();
-        let fields: Vec<(&str, &str)> = row.fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        assert_eq!(fields, [("name", "John Doe"), ("column2", "a"), ("column3", "b")]);
+        let fields: Vec<(&str, Option<&str>)> = row.fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        assert_eq!(
+            fields,
+            [
+                ("name", Some("John Doe")),
+                ("column2", Some("a")),
+                ("column3", Some("b"))
+            ]
+        );
     }
 
     #[test]
@@ -766,20 +782,20 @@ mod tests {
               {\"name\": \"John Doe\", \"country\": [\"RU\"]}\n",
         );
         let r = rows(&p);
-        let fields: Vec<(&str, &str)> = r[0]
+        let fields: Vec<(&str, String)> = r[0]
             .as_ref()
             .unwrap()
             .fields
             .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .map(|(k, v)| (k.as_str(), v.to_string()))
             .collect();
         assert_eq!(
             fields,
             [
-                ("name", "John Doe"),
-                ("is_customer", "true"),
-                ("tags", "[\"a\"]"),
-                ("meta", "{\"k\":1}")
+                ("name", "\"John Doe\"".to_string()),
+                ("is_customer", "true".to_string()),
+                ("tags", "[\"a\"]".to_string()),
+                ("meta", "{\"k\":1}".to_string())
             ]
         );
         let err = r[1].as_ref().unwrap_err();

@@ -108,10 +108,7 @@ struct Rejection {
 }
 
 fn input_object(row: &NameRow) -> serde_json::Map<String, serde_json::Value> {
-    row.fields
-        .iter()
-        .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
-        .collect()
+    row.fields.iter().cloned().collect()
 }
 
 /// The secondary evidence of an input row, screened on `today`; a value
