@@ -1080,29 +1080,33 @@ pub async fn import(
     };
     let files = req.files.clone();
     let orders = state.config.orders.clone();
-    let (info, rejected) = state
-        .with_store(move |store| {
-            // Read everything before touching the store: a failure leaves it
-            // as it was. The lists are checked beside the data they will be
-            // screened with.
-            let base = interdict_lists::native::load_with_builtin(&orders)
-                .map_err(|e| Error::new(StatusCode::UNPROCESSABLE_ENTITY, "load_failed", e.to_string()))?;
-            let (dataset, read) =
-                interdict_lists::files::read_files_beside(&files, format, mode, &base).map_err(|e| {
-                    let field = e
-                        .path()
-                        .and_then(|p| files.iter().position(|f| f == p))
-                        .map(|i| format!("files[{i}]"))
-                        .unwrap_or_else(|| "files".to_string());
-                    Error::new(StatusCode::UNPROCESSABLE_ENTITY, "import_failed", e.to_string()).field(field)
-                })?;
-            let rejected: Vec<String> = read
-                .iter()
-                .flat_map(|f| f.rejected.iter().take(20).map(|e| e.to_string()))
-                .collect();
-            let sources: Vec<interdict_store::SourceFile> = read.iter().map(crate::source_file).collect();
-            Ok((store.add(&dataset, &sources)?, rejected))
-        })
+    let _one_at_a_time = state.importing.lock().await;
+    // Read everything before touching the store: a failure leaves it as it
+    // was. The lists are checked beside the data they will be screened
+    // with. Reading a large list takes seconds: it runs off the store's
+    // connection, which alerts and dispositions would otherwise wait on.
+    let (dataset, sources, rejected) = tokio::task::spawn_blocking(move || {
+        let base = interdict_lists::native::load_with_builtin(&orders)
+            .map_err(|e| Error::new(StatusCode::UNPROCESSABLE_ENTITY, "load_failed", e.to_string()))?;
+        let (dataset, read) = interdict_lists::files::read_files_beside(&files, format, mode, &base).map_err(|e| {
+            let field = e
+                .path()
+                .and_then(|p| files.iter().position(|f| f == p))
+                .map(|i| format!("files[{i}]"))
+                .unwrap_or_else(|| "files".to_string());
+            Error::new(StatusCode::UNPROCESSABLE_ENTITY, "import_failed", e.to_string()).field(field)
+        })?;
+        let rejected: Vec<String> = read
+            .iter()
+            .flat_map(|f| f.rejected.iter().take(20).map(|e| e.to_string()))
+            .collect();
+        let sources: Vec<interdict_store::SourceFile> = read.iter().map(crate::source_file).collect();
+        Ok::<_, Error>((dataset, sources, rejected))
+    })
+    .await
+    .map_err(|e| Error::internal(format!("import task failed: {e}")))??;
+    let info = state
+        .with_store(move |store| Ok(store.add(&dataset, &sources)?))
         .await?;
     let (info, live) = if req.activate.unwrap_or(true) {
         let (info, live) = state.activate(info.id).await?;

@@ -115,6 +115,9 @@ pub struct AppState {
     pub store: std::sync::Mutex<Store>,
     /// Serialises snapshot loads so two activations do not race.
     pub loading: tokio::sync::Mutex<()>,
+    /// Serialises imports: each holds a whole list in memory while it
+    /// reads, and two at once would hold two.
+    pub importing: tokio::sync::Mutex<()>,
 }
 
 impl AppState {
@@ -128,6 +131,7 @@ impl AppState {
             audit,
             store: std::sync::Mutex::new(store),
             loading: tokio::sync::Mutex::new(()),
+            importing: tokio::sync::Mutex::new(()),
 
             config,
         })
