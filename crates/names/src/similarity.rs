@@ -76,6 +76,10 @@ pub struct Keys {
     /// nothing.
     pub consonants_len: u8,
     pub vowels: u8,
+    /// The skeleton ended in `d`, read as `t` (see [`consonants_into`]):
+    /// a spelling without vowels keeps its letters, so it meets a word
+    /// whose skeleton ends in the same letter, not in the other.
+    pub ends_in_d: bool,
 }
 
 impl Keys {
@@ -92,7 +96,7 @@ impl Keys {
             let ocr = hash_bytes(spelling.as_bytes());
             phonetic_into(token, scratch, spelling);
             let phonetic = hash_bytes(spelling.as_bytes());
-            consonants_into(token, false, scratch, spelling);
+            let ends_in_d = consonants_into(token, false, scratch, spelling);
             let consonants = hash_bytes(spelling.as_bytes());
             let mut consonants_len = spelling.len();
             let consonants_sounded = if token.contains('c') {
@@ -113,6 +117,7 @@ impl Keys {
                     .filter(|b| matches!(b, b'a' | b'e' | b'i' | b'o' | b'u'))
                     .count()
                     .min(255) as u8,
+                ends_in_d,
             }
         })
     }
@@ -290,7 +295,7 @@ pub fn consonants_sounding_c(token: &str) -> String {
 
 /// [`consonants`], or with `sound_c` [`consonants_sounding_c`], into
 /// `collapsed`, with `out` for the skeleton before doubles are collapsed.
-fn consonants_into(token: &str, sound_c: bool, out: &mut String, collapsed: &mut String) {
+fn consonants_into(token: &str, sound_c: bool, out: &mut String, collapsed: &mut String) -> bool {
     out.clear();
     let bytes = token.as_bytes();
     for (i, &b) in bytes.iter().enumerate() {
@@ -317,10 +322,12 @@ fn consonants_into(token: &str, sound_c: bool, out: &mut String, collapsed: &mut
     collapse_doubles_into(out, collapsed);
     // Turkish writes a final `d` as the `t` it sounds as: Ahmet, Mehmet,
     // Murat for Ahmad, Muhammad, Murad.
-    if collapsed.ends_with('d') {
+    let ends_in_d = collapsed.ends_with('d');
+    if ends_in_d {
         collapsed.pop();
         collapsed.push('t');
     }
+    ends_in_d
 }
 
 /// The longest edit distance [`similarity`] accepts between tokens whose
@@ -435,7 +442,8 @@ pub fn similarity(a: &str, ka: &Keys, b: &str, kb: &Keys, max_edit: usize) -> Op
             }
             Some(at) => fewer_text.as_bytes()[at] == b'a',
         };
-        let dropped = fewer.vowels <= 1 && fewer.vowels < more.vowels && kept_vowel_fits;
+        let dropped =
+            fewer.vowels <= 1 && fewer.vowels < more.vowels && kept_vowel_fits && fewer.ends_in_d == more.ends_in_d;
         if dropped {
             offer(weight::VOWEL_DROPPED, TokenMatch::VowelDropped);
         } else if consonants_len >= 3 {
@@ -567,6 +575,21 @@ mod tests {
         assert_eq!(sim("ismyl", "ismail"), dropped);
         assert_ne!(sim("spir", "sibir").map(|s| s.1), Some(TokenMatch::VowelDropped));
         assert_ne!(sim("uvz", "ovuiza").map(|s| s.1), Some(TokenMatch::VowelDropped));
+    }
+
+    /// `Ant Group` found the vessel ANDIA at 0.85, above Ant Group itself:
+    /// `andia`'s final `d`, read as Turkish's `t`, made `ant` its spelling
+    /// without vowels.
+    #[test]
+    fn a_spelling_without_vowels_keeps_its_last_consonant() {
+        assert_eq!(sim("ant", "andia"), None);
+        let dropped = Some((weight::VOWEL_DROPPED, TokenMatch::VowelDropped));
+        assert_eq!(sim("frnnd", "fernando"), dropped);
+        assert_eq!(sim("mhmd", "muhammad"), dropped);
+        assert_eq!(
+            sim("mhmt", "muhammad"),
+            Some((weight::CONSONANTS, TokenMatch::Consonants))
+        );
     }
 
     #[test]

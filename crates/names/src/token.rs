@@ -205,6 +205,8 @@ const LEGAL_FORMS: &[&str] = &[
     "anonim",
     "youxiangongsi",
     "gufenyouxiangongsi",
+    "youxianzerengongsi",
+    "coltd",
     "gongsi",
     "establishment",
     "est",
@@ -216,7 +218,8 @@ const TRAILING_LEGAL_FORMS: &[&str] = &[
     "ab", "ag", "as", "asa", "sa", "ad", "dd", "kk", "sl", "pp", "ao", "co", "nv", "bv", "oy", "kg", "ug", "lp", "sal",
 ];
 
-/// Words of legal forms written out in several tokens, merged into one.
+/// Words of legal forms written out in several tokens, merged into one
+/// (each merged spelling is a legal form or a generic word above).
 const LEGAL_PHRASES: &[&[&str]] = &[
     &["gu", "fen", "you", "xian", "gong", "si"],
     &["you", "xian", "ze", "ren", "gong", "si"],
@@ -516,6 +519,27 @@ fn merge_phrases(mut words: Vec<String>, written_in: Vec<u32>) -> Merged {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `Co., Ltd.` merged into `coltd`, which no table held: it weighed as
+    /// a rare name word, so `Bank Rossiya Co., Ltd.` scored 0.809 against
+    /// BANK ROSSIYA and `Ant Group` 0.805 against `Ant Group Co., Ltd.`.
+    #[test]
+    fn every_merged_legal_phrase_is_a_legal_form_or_generic() {
+        for phrase in LEGAL_PHRASES {
+            let merged = phrase.concat();
+            let tables = listed(&merged);
+            assert!(tables.legal_form || tables.generic, "{merged}");
+        }
+        let t = tokenize("ant group co ltd");
+        assert_eq!(
+            texts(&t),
+            vec![
+                ("ant", TokenKind::Word),
+                ("group", TokenKind::Generic),
+                ("coltd", TokenKind::LegalForm)
+            ]
+        );
+    }
 
     #[test]
     fn a_chinese_generic_word_in_characters_is_one_generic_token() {
