@@ -298,6 +298,9 @@ pub enum WarningCode {
     AllowlistStale,
     /// An allowlist entry for a hit expired on `date`.
     AllowlistExpired,
+    /// An allowlist entry keyed on a name was set aside: the party's birth
+    /// date or country agrees with the listed entity's.
+    AllowlistEvidenceAgrees,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

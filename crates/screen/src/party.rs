@@ -362,7 +362,9 @@ impl<S: Deref<Target = Snapshot>> Screener<S> {
     /// suppresses. An entry applies to a hit when its key is the party's
     /// reference, the name that matched, or the identifier that matched; it
     /// holds until it expires, and only while the entity is as it was when
-    /// the entry was made.
+    /// the entry was made. An entry keyed on a name is for the namesakes of
+    /// a listed person: it does not clear a party whose birth date or
+    /// country agrees with the entity's, who may be that person.
     fn apply_allowlist(
         &self,
         party: &Party,
@@ -381,6 +383,12 @@ impl<S: Deref<Target = Snapshot>> Screener<S> {
                 Evidenced::Identifier { identifier } => keys.push(identifier.to_string()),
             }
             let digest = self.snapshot.entity_digest(&hit.entity_id);
+            let evidence_agrees = match &hit.evidenced {
+                Evidenced::Name { evidence, .. } => {
+                    evidence.birth_date.is_some_and(|v| v > 0.0) || evidence.country.is_some_and(|v| v > 0.0)
+                }
+                Evidenced::Identifier { .. } => false,
+            };
             let mut used = None;
             for entry in self
                 .allowlist
@@ -393,6 +401,18 @@ impl<S: Deref<Target = Snapshot>> Screener<S> {
                         order: None,
                         date: Some(expired),
                         message: format!("allowlist entry {} for {} expired on {expired}", entry.id, hit.name),
+                    });
+                } else if evidence_agrees && party.reference.as_deref() != Some(entry.input_key.as_str()) {
+                    warnings.push(Warning {
+                        code: WarningCode::AllowlistEvidenceAgrees,
+                        order: None,
+                        date: None,
+                        message: format!(
+                            "allowlist entry {} (for the name `{}`) does not clear this party: its birth date or \
+                             country agrees with {} ({}); an entry keyed on the party's reference clears one \
+                             party",
+                            entry.id, entry.input_key, hit.name, hit.entity_id
+                        ),
                     });
                 } else if digest.as_deref() != Some(entry.entity_digest.as_str()) {
                     warnings.push(Warning {

@@ -293,6 +293,52 @@ fn an_allowlist_entry_suppresses_its_hit_and_says_so() {
     assert_eq!(d.outcome, Outcome::Allow);
 }
 
+/// An entry keyed on `Kim Jong Un` cleared the listed Kim Jong Un himself,
+/// given with his birth date. A name entry is for namesakes: a party whose
+/// birth date or country agrees with the entity's is not cleared by it,
+/// and the decision says why; a reference entry still clears its party.
+#[test]
+fn a_name_entry_does_not_clear_a_party_whose_birth_date_agrees() {
+    let s = setup();
+    let mut party = named("Ivan Sergeyevich PETROV");
+    party.birth_date = Some("1961-04-02".to_string());
+    let d = screen_with(
+        &s,
+        vec![entry(&s, "ivan sergeyevich petrov", "petrov", None)],
+        &party,
+        "2022-06-01",
+    );
+    assert_eq!(d.outcome, Outcome::Block);
+    assert!(d.suppressed.is_empty());
+    let warning = d
+        .warnings
+        .iter()
+        .find(|w| w.code == WarningCode::AllowlistEvidenceAgrees)
+        .expect("the entry set aside is named");
+    assert!(
+        warning
+            .message
+            .starts_with("allowlist entry a-1 (for the name `ivan sergeyevich petrov`)"),
+        "{}",
+        warning.message
+    );
+    // Born another year: a namesake, cleared.
+    party.birth_date = Some("1990".to_string());
+    let d = screen_with(
+        &s,
+        vec![entry(&s, "ivan sergeyevich petrov", "petrov", None)],
+        &party,
+        "2022-06-01",
+    );
+    assert_eq!(d.outcome, Outcome::Allow);
+    // The party's own reference clears it, birth date or not.
+    party.birth_date = Some("1961-04-02".to_string());
+    party.reference = Some("cust-42".to_string());
+    let d = screen_with(&s, vec![entry(&s, "cust-42", "petrov", None)], &party, "2022-06-01");
+    assert_eq!(d.outcome, Outcome::Allow);
+    assert_eq!(d.suppressed.len(), 1);
+}
+
 #[test]
 fn an_allowlist_entry_expires() {
     let s = setup();
