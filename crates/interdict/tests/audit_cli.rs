@@ -191,8 +191,33 @@ fn an_allowlist_entry_is_used_recorded_and_replayed() {
     let out = interdict(&dir.0, &["explain", id, "--format", "json"]);
     let stored: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(stored["suppressed"][0]["suppressed_by"]["entry_id"], "a-1");
+    // The text says so too: it read "no hits", hiding the hit and the
+    // entry that cleared it.
+    let text = stdout(&interdict(&dir.0, &["explain", id]));
+    assert!(
+        text.contains("KIM, Jong Un (us_ofac_sdn-20157), score 1")
+            && text.contains(
+                "    suppressed by allowlist entry a-1 (analyst.kim: a different person, born 1990 in Seoul)\n"
+            )
+            && !text.contains("no hits"),
+        "{text}"
+    );
     let out = interdict(&dir.0, &["replay", id]);
     assert!(out.status.success(), "{}", stdout(&out));
+
+    // Given with the listed birth date, the party may be Kim Jong Un
+    // himself: the name entry does not clear him, and the text says why.
+    let mut with_birth = screen.to_vec();
+    with_birth.extend(["--birth-date", "1984-01-08"]);
+    let out = interdict(&dir.0, &with_birth);
+    let d: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(d["outcome"], "block", "{d}");
+    assert!(d["suppressed"].is_null(), "{d}");
+    let text = stdout(&interdict(&dir.0, &["explain", d["decision_id"].as_str().unwrap()]));
+    assert!(
+        text.contains("\nwarning allowlist_evidence_agrees: allowlist entry a-1 (for the name `kim jong un`)"),
+        "{text}"
+    );
 
     let out = interdict(
         &dir.0,

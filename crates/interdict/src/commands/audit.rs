@@ -203,7 +203,11 @@ pub fn explain(cli: &Cli, args: &Explain) -> anyhow::Result<Finished> {
         decision["outcome"].as_str().unwrap_or("?").to_uppercase()
     )?;
     let hits = decision["hits"].as_array().cloned().unwrap_or_default();
-    for hit in &hits {
+    // Suppressed hits decided the outcome as much as the others: an
+    // auditor reading the text must see them and the entry that cleared
+    // each.
+    let suppressed = decision["suppressed"].as_array().cloned().unwrap_or_default();
+    for hit in hits.iter().chain(&suppressed) {
         let field = hit["field"].as_str().map(|f| format!("{f}: ")).unwrap_or_default();
         writeln!(
             out,
@@ -215,6 +219,16 @@ pub fn explain(cli: &Cli, args: &Explain) -> anyhow::Result<Finished> {
             hit["score"],
             hit["reason"].as_str().unwrap_or("")
         )?;
+        let by = &hit["suppressed_by"];
+        if by.is_object() {
+            writeln!(
+                out,
+                "    suppressed by allowlist entry {} ({}: {})",
+                by["entry_id"].as_str().unwrap_or("?"),
+                by["author"].as_str().unwrap_or("?"),
+                by["reason"].as_str().unwrap_or("")
+            )?;
+        }
         if let Some(aligned) = hit["features"]["aligned"].as_array() {
             for a in aligned {
                 writeln!(
@@ -253,8 +267,16 @@ pub fn explain(cli: &Cli, args: &Explain) -> anyhow::Result<Finished> {
     if let Some(path) = decision["path_text"].as_str().filter(|p| !p.is_empty()) {
         writeln!(out, "  path: {path}")?;
     }
-    if hits.is_empty() && decision["orders"].as_array().is_none_or(|o| o.is_empty()) {
+    if hits.is_empty() && suppressed.is_empty() && decision["orders"].as_array().is_none_or(|o| o.is_empty()) {
         writeln!(out, "no hits")?;
+    }
+    for w in decision["warnings"].as_array().into_iter().flatten() {
+        writeln!(
+            out,
+            "warning {}: {}",
+            w["code"].as_str().unwrap_or("?"),
+            w["message"].as_str().unwrap_or("")
+        )?;
     }
     Ok(Finished::Ok)
 }
