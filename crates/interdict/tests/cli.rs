@@ -239,11 +239,18 @@ fn csv_and_table_formats_carry_the_same_outcomes() {
             "reason",
             "path",
             "warnings",
-            "snapshot_id"
+            "snapshot_id",
+            "decision_id"
         ]
     );
     let rows: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 10);
+    // Each row names its decision in the audit log, for `explain`.
+    let is_decision_id = |id: &str| {
+        let parts: Vec<&str> = id.split('-').collect();
+        parts.len() == 3 && parts[0] == "d" && parts[1].parse::<u64>().is_ok() && parts[2].len() == 16
+    };
+    assert!(rows.iter().all(|r| is_decision_id(&r[9])), "{rows:?}");
     assert_eq!(&rows[1][1], "com.tencent.mm");
     assert_eq!(&rows[1][3], "review");
     assert!(
@@ -268,6 +275,13 @@ fn csv_and_table_formats_carry_the_same_outcomes() {
     );
     assert_eq!(table.matches("REVIEW").count(), 8, "{table}");
     assert!(table.contains("Paths:"));
+    // The table names each decision whole: an id cut short is no id.
+    let ids: Vec<&str> = table
+        .lines()
+        .filter_map(|l| l.split_whitespace().find(|w| w.starts_with("d-")))
+        .collect();
+    assert_eq!(ids.len(), 10, "{table}");
+    assert!(ids.iter().all(|id| is_decision_id(id)), "{table}");
 }
 
 #[test]

@@ -207,3 +207,24 @@ fn payments_as_csv_follow_the_order_on_their_dates() {
         .collect();
     assert_eq!(outcomes, ["review", "allow"]);
 }
+
+/// The table cut decision ids to 18 characters (`d-55-eeb0779c1096…`),
+/// which `explain` then could not find.
+#[test]
+fn the_table_shows_each_decision_id_whole() {
+    let out = run(&examples(), &["--format", "table"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let table = String::from_utf8(out.stdout).unwrap();
+    let ids: Vec<&str> = table
+        .lines()
+        .filter_map(|l| l.split_whitespace().find(|w| w.starts_with("d-")))
+        .collect();
+    assert_eq!(ids.len(), 4, "{table}");
+    for id in ids {
+        let hash = id.rsplit('-').next().unwrap();
+        assert!(
+            hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()),
+            "{table}"
+        );
+    }
+}

@@ -36,7 +36,7 @@ struct Record<'a> {
 enum Sink<W: Write> {
     Jsonl(W),
     Csv(Box<csv::Writer<W>>),
-    Table(Vec<(AppRow, Decision)>),
+    Table(Vec<(AppRow, Decision, Option<String>)>),
 }
 
 pub fn screen(cli: &Cli, args: &AppsScreen) -> anyhow::Result<Finished> {
@@ -65,6 +65,7 @@ pub fn screen(cli: &Cli, args: &AppsScreen) -> anyhow::Result<Finished> {
                 "path",
                 "warnings",
                 "snapshot_id",
+                "decision_id",
             ])?;
             Sink::Csv(Box::new(w))
         }
@@ -176,8 +177,8 @@ fn flush<W: Write>(cli: &Cli, pending: &mut Vec<Pending>, sink: &mut Sink<W>) ->
                 )?;
                 writeln!(out)?;
             }
-            Sink::Csv(w) => w.write_record(csv_row(&row, &decision))?,
-            Sink::Table(rows) => rows.push((row, decision)),
+            Sink::Csv(w) => w.write_record(csv_row(&row, &decision, decision_id.as_deref()))?,
+            Sink::Table(rows) => rows.push((row, decision, decision_id)),
         }
     }
     Ok(())
@@ -236,7 +237,7 @@ fn code_name(code: WarningCode) -> String {
         .unwrap_or_default()
 }
 
-fn csv_row(row: &AppRow, d: &Decision) -> Vec<String> {
+fn csv_row(row: &AppRow, d: &Decision, decision_id: Option<&str>) -> Vec<String> {
     vec![
         row.line.to_string(),
         row.app_id.clone(),
@@ -247,14 +248,15 @@ fn csv_row(row: &AppRow, d: &Decision) -> Vec<String> {
         d.path_text.clone(),
         warnings_cell(d),
         d.snapshot_id.clone(),
+        decision_id.unwrap_or_default().to_string(),
     ]
     .into_iter()
     .map(spreadsheet_safe)
     .collect()
 }
 
-fn write_table(rows: &[(AppRow, Decision)], out: &mut impl Write) -> io::Result<()> {
-    let Some((_, first)) = rows.first() else {
+fn write_table(rows: &[(AppRow, Decision, Option<String>)], out: &mut impl Write) -> io::Result<()> {
+    let Some((_, first, _)) = rows.first() else {
         return writeln!(out, "(no rows)");
     };
     let jurisdictions: Vec<String> = first.jurisdictions.iter().map(|j| j.to_string()).collect();
@@ -265,8 +267,15 @@ fn write_table(rows: &[(AppRow, Decision)], out: &mut impl Write) -> io::Result<
         jurisdictions.join(","),
         first.policy.as_str()
     )?;
-    let mut t = Table::new(&[("LINE", 6), ("APP", 40), ("OUTCOME", 7), ("ORDERS", 60), ("WHY", 400)]);
-    for (row, d) in rows {
+    let mut t = Table::new(&[
+        ("LINE", 6),
+        ("APP", 40),
+        ("OUTCOME", 7),
+        ("DECISION", 32),
+        ("ORDERS", 60),
+        ("WHY", 400),
+    ]);
+    for (row, d, decision_id) in rows {
         let label = match (&row.name, d.matches.first()) {
             (Some(n), _) => format!("{} ({n})", row.app_id),
             (None, Some(m)) => format!("{} ({})", row.app_id, m.name),
@@ -282,24 +291,25 @@ fn write_table(rows: &[(AppRow, Decision)], out: &mut impl Write) -> io::Result<
             row.line.to_string(),
             label,
             d.outcome.to_string().to_uppercase(),
+            decision_id.clone().unwrap_or_else(|| "-".into()),
             if orders.is_empty() { "-".into() } else { orders },
             reason_cell(d),
         ]);
     }
     t.write(out)?;
-    let with_paths: Vec<_> = rows.iter().filter(|(_, d)| !d.path.is_empty()).collect();
+    let with_paths: Vec<_> = rows.iter().filter(|(_, d, _)| !d.path.is_empty()).collect();
     if !with_paths.is_empty() {
         writeln!(out)?;
         writeln!(out, "Paths:")?;
-        for (row, d) in with_paths {
+        for (row, d, _) in with_paths {
             writeln!(out, "  line {}: {}", row.line, d.path_text)?;
         }
     }
-    let warned: Vec<_> = rows.iter().filter(|(_, d)| !warnings_cell(d).is_empty()).collect();
+    let warned: Vec<_> = rows.iter().filter(|(_, d, _)| !warnings_cell(d).is_empty()).collect();
     if !warned.is_empty() {
         writeln!(out)?;
         writeln!(out, "Warnings:")?;
-        for (row, d) in warned {
+        for (row, d, _) in warned {
             writeln!(out, "  line {}: {}", row.line, warnings_cell(d))?;
         }
     }

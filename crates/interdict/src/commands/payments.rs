@@ -254,7 +254,7 @@ pub fn screen(cli: &Cli, args: &ScreenPayments) -> anyhow::Result<Finished> {
     };
     let mut table = Table::new(&[
         ("id", 24),
-        ("decision", 18),
+        ("decision", 32),
         ("date", 10),
         ("outcome", 7),
         ("hits", 160),
