@@ -368,3 +368,35 @@ fn a_list_clashing_with_the_built_in_data_is_refused_and_the_active_snapshot_sta
     assert_eq!(v["snapshots"][0]["id"], good.as_str());
     assert_eq!(v["snapshots"][0]["active"], true);
 }
+
+/// A deny list imported alone became the whole snapshot, so OFAC and the
+/// UN were no longer screened, and nothing said so. It still imports (it
+/// may be meant), with a warning; beside an official list, no warning.
+#[test]
+fn a_deny_list_alone_is_imported_with_a_warning() {
+    let dir = DataDir::new("deny-alone");
+    let out = dir
+        .cmd()
+        .args(["lists", "import"])
+        .arg(fixture("deny-list.toml"))
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("warning: no official list among these files"),
+        "{stderr}"
+    );
+    let out = dir
+        .cmd()
+        .args(["lists", "import"])
+        .arg(fixture("deny-list.toml"))
+        .arg(fixture("lists-v1.ftm.jsonl"))
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("no official list"), "{stderr}");
+}

@@ -237,6 +237,15 @@ pub(crate) fn read_all(
 /// Reports each bad record skipped in the files read, and gives the lists
 /// with the files as the store records them.
 fn report_read((dataset, read): (Dataset, Vec<ReadFile>)) -> (Dataset, Vec<SourceFile>) {
+    // Lists read together are all that is screened: an internal deny list
+    // alone leaves OFAC, the UN and the rest out, bundled lists included.
+    if !read.is_empty() && read.iter().all(|f| f.format == Format::Native) {
+        eprintln!(
+            "warning: no official list among these files: screening with them checks only their own \
+             entries (and the built-in orders), not OFAC, the UN or the bundled lists; read the official \
+             lists with them to screen against both"
+        );
+    }
     for file in &read {
         for (i, e) in file.rejected.iter().enumerate() {
             if i == SHOWN_REJECTS {
