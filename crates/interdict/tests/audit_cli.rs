@@ -67,6 +67,9 @@ fn decisions_are_recorded_chained_explained_and_replayed() {
     assert!(out.status.success());
     let text = stdout(&out);
     assert!(text.contains("outcome: REVIEW"), "{text}");
+    // Which lists: the decision's snapshot id is the lists with the
+    // orders, and names no stored snapshot; the text says what it was.
+    assert!(text.contains("\nlists: the bundled lists\n"), "{text}");
     assert!(
         text.contains("beneficiary: review Alipay.com Co., Ltd. (alipay_com_co)"),
         "{text}"

@@ -400,3 +400,36 @@ fn a_deny_list_alone_is_imported_with_a_warning() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains("no official list"), "{stderr}");
 }
+
+/// A decision's `snapshot_id` (the lists with the orders) is no id that
+/// `lists show` knows; `explain` names the stored snapshot it screened on.
+#[test]
+fn explain_names_the_stored_snapshot_a_decision_used() {
+    let dir = DataDir::new("explain-stored");
+    let stored = import(&dir, "lists-v1.ftm.jsonl");
+    let out = dir
+        .cmd()
+        .args([
+            "screen",
+            "party",
+            "--name",
+            "John Doe",
+            "--as-of",
+            "2021-03-01",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let decision: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_ne!(decision["snapshot_id"], stored.as_str());
+    let out = dir
+        .cmd()
+        .args(["explain", decision["decision_id"].as_str().unwrap()])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains(&format!("\nlists: stored snapshot {stored}\n")), "{text}");
+}

@@ -197,6 +197,18 @@ pub fn explain(cli: &Cli, args: &Explain) -> anyhow::Result<Finished> {
     }
     writeln!(out, "decision {} ({}), recorded {}", r.decision_id, r.kind, r.created)?;
     writeln!(out, "as of {} on snapshot {}", r.as_of, r.snapshot_id)?;
+    // The screening snapshot is the lists with the orders: its id is not
+    // the stored list snapshot's, which `lists show` names.
+    if let Ok(input) = serde_json::from_str::<AuditInput>(&r.input) {
+        match (&input.used.store_snapshot, input.used.lists.as_slice()) {
+            (Some(stored), _) => writeln!(out, "lists: stored snapshot {stored}")?,
+            (None, []) => writeln!(out, "lists: the bundled lists")?,
+            (None, files) => {
+                let files: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+                writeln!(out, "lists: the files {}", files.join(", "))?
+            }
+        }
+    }
     writeln!(
         out,
         "outcome: {}",
