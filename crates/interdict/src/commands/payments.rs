@@ -470,10 +470,19 @@ impl<R: BufRead> Iterator for JsonLines<R> {
                         .map_err(|e| {
                             let field = e.path().to_string();
                             let inner = e.into_inner();
+                            // serde's "at line 1 column C" counts within the
+                            // line, and contradicted the file's line given
+                            // before it: the column alone is kept.
+                            let text = inner.to_string();
+                            let text = text.rfind(" at line ").map_or(&*text, |at| &text[..at]);
+                            let at = match inner.column() {
+                                0 => String::new(),
+                                column => format!(" (column {column})"),
+                            };
                             if field == "." {
-                                inner.to_string()
+                                format!("{text}{at}")
                             } else {
-                                format!("{field}: {inner}")
+                                format!("{field}: {text}{at}")
                             }
                         })
                 });
