@@ -656,6 +656,24 @@ impl Finished {
     }
 }
 
+/// A flag given a value the command cannot use (`--review` above
+/// `--block`): bad usage, exit 2, like the values clap itself refuses.
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+/// [`UsageError`] as the commands return it.
+pub fn usage(message: impl Into<String>) -> anyhow::Error {
+    UsageError(message.into()).into()
+}
+
 pub fn run() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -713,7 +731,11 @@ pub fn run() -> ExitCode {
             for line in chain.join(": ").lines() {
                 eprintln!("error: {line}");
             }
-            ExitCode::from(1)
+            if e.chain().any(|c| c.is::<UsageError>()) {
+                ExitCode::from(2)
+            } else {
+                ExitCode::from(1)
+            }
         }
     }
 }

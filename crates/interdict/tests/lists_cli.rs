@@ -206,12 +206,12 @@ fn unknown_formats_and_snapshots_are_one_line_errors() {
         .cmd()
         .args(["lists", "import", "x.jsonl", "--format", "pdf"])
         .assert()
-        .code(1)
+        .code(2)
         .get_output()
         .clone();
     assert!(String::from_utf8(out.stderr)
         .unwrap()
-        .starts_with("error: --format: unknown format `pdf`"));
+        .starts_with("error: --format: unknown format `pdf`: expected one of ftm, ofac-sdn, ofac-cons, un, csl, csl-json, dpl, eu, uk, uk-sl, interdict, or auto"));
 }
 
 #[test]

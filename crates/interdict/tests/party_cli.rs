@@ -51,15 +51,37 @@ fn an_unknown_name_is_allowed_with_no_hits() {
     assert_eq!(d["hits"].as_array().unwrap().len(), 0);
 }
 
+/// A bad flag value is bad usage, exit 2, as clap's own refusals are, and
+/// the error names the flag: it named the screener's field (`birth_date`,
+/// `countries`) and exited 1, while `--block 2` exited 2.
 #[test]
-fn bad_flags_are_named_and_exit_1() {
+fn bad_flags_are_named_and_exit_2() {
+    let stderr = |out: &std::process::Output| String::from_utf8_lossy(&out.stderr).to_string();
     let out = party(&["--name", "x", "--birth-date", "1961-13-01"]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("birth_date: `1961-13-01` is not a date"));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).starts_with("error: --birth-date: `1961-13-01` is not a date"),
+        "{}",
+        stderr(&out)
+    );
+    let out = party(&["--name", "x", "--country", "ZZZ"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).starts_with("error: --country: invalid country `ZZZ`"),
+        "{}",
+        stderr(&out)
+    );
+    let out = party(&["--name", "x", "--type", "ship2"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).starts_with("error: --type: unknown `ship2`"),
+        "{}",
+        stderr(&out)
+    );
     let out = party(&["--name", "x", "--id", "lei:foo"]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--id `lei:foo`"));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).starts_with("error: --id `lei:foo`: "), "{}", stderr(&out));
     let out = party(&["--name", "x", "--review", "0.99", "--block", "0.9"]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--review 0.99 is above --block 0.9"));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--review 0.99 is above --block 0.9"));
 }

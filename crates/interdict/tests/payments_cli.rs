@@ -112,7 +112,9 @@ fn a_bad_payment_is_named_by_line_and_the_rest_is_screened() {
         "{err}"
     );
     assert!(
-        err.contains("bad.jsonl:2: date: invalid date `2021-02-30`: expected a calendar date as YYYY-MM-DD (column 32)\n"),
+        err.contains(
+            "bad.jsonl:2: date: invalid date `2021-02-30`: expected a calendar date as YYYY-MM-DD (column 32)\n"
+        ),
         "{err}"
     );
     assert!(

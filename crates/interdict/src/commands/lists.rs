@@ -27,8 +27,7 @@ pub fn run(cli: &Cli, cmd: &ListsCommand) -> anyhow::Result<Finished> {
                 other => Some(
                     other
                         .parse::<Format>()
-                        .map_err(anyhow::Error::msg)
-                        .context("--format")?,
+                        .map_err(|e| crate::args::usage(format!("--format: {e}, or auto")))?,
                 ),
             };
             let mode = if *strict {

@@ -3,24 +3,43 @@
 
 use std::io::{self, Write};
 
-use anyhow::Context as _;
 use interdict_index::NameIndex;
 use interdict_model::Identifier;
 use interdict_screen::{Context, Evidenced, Party, Screener, Thresholds};
 
-use crate::args::{parse_jurisdictions, Cli, Finished, ScreenParty, ShowFormat};
+use crate::args::{parse_jurisdictions, usage, Cli, Finished, ScreenParty, ShowFormat};
 use crate::commands::audit::{self, screening_snapshot_used};
 use crate::output::Table;
 use interdict_screen::record::{AuditInput, Screened};
 
-/// A threshold error, naming the flag.
+/// A threshold error, naming the flag: bad usage (exit 2).
 pub fn setting_error(e: interdict_screen::Error) -> anyhow::Error {
     match e.kind() {
         interdict_screen::ErrorKind::ThresholdOutOfRange { field, value } => {
-            anyhow::anyhow!("--{field} {value}: expected a score from 0 to 1")
+            usage(format!("--{field} {value}: expected a score from 0 to 1"))
         }
-        interdict_screen::ErrorKind::ReviewAboveBlock { review, block } => {
-            anyhow::anyhow!("--review {review} is above --block {block}: review must be the lower threshold")
+        interdict_screen::ErrorKind::ReviewAboveBlock { review, block } => usage(format!(
+            "--review {review} is above --block {block}: review must be the lower threshold"
+        )),
+        _ => e.into(),
+    }
+}
+
+/// A party field the screener refused, named by the flag that gave it
+/// (`birth_date` is `--birth-date`): bad usage (exit 2).
+fn party_flag_error(e: interdict_screen::Error) -> anyhow::Error {
+    match e.kind() {
+        interdict_screen::ErrorKind::InvalidParty { field, message } => {
+            let flag = match field.as_str() {
+                "names" => "--name",
+                "type" => "--type",
+                "birth_date" => "--birth-date",
+                "countries" => "--country",
+                "identifiers" => "--id",
+                "jurisdiction" => "--jurisdiction",
+                _ => return e.into(),
+            };
+            usage(format!("{flag}: {message}"))
         }
         _ => e.into(),
     }
@@ -36,7 +55,10 @@ pub fn screen(cli: &Cli, args: &ScreenParty) -> anyhow::Result<Finished> {
         identifiers: args
             .identifiers
             .iter()
-            .map(|raw| raw.parse::<Identifier>().with_context(|| format!("--id `{raw}`")))
+            .map(|raw| {
+                raw.parse::<Identifier>()
+                    .map_err(|e| usage(format!("--id `{raw}`: {e}")))
+            })
             .collect::<anyhow::Result<_>>()?,
         reference: args.reference.clone(),
     };
@@ -50,7 +72,8 @@ pub fn screen(cli: &Cli, args: &ScreenParty) -> anyhow::Result<Finished> {
     let entries = audit::allowlist(cli)?;
     let decision = Screener::new(&snapshot)
         .with_allowlist(entries.clone())
-        .screen_party(&party, &names, thresholds, &ctx)?;
+        .screen_party(&party, &names, thresholds, &ctx)
+        .map_err(party_flag_error)?;
     let value = interdict_screen::record::to_json_value(&decision)?;
     let decision_id = if args.no_audit {
         None
