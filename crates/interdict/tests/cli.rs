@@ -488,6 +488,24 @@ fn orders_show_gives_status_reason_identification_and_coverage() {
         ),
         "{text}"
     );
+
+    // Two courts, each from its own date: the TikTok order was enjoined
+    // whole only once the second injunction began.
+    let out = interdict()
+        .args(["orders", "show", "EO13942", "--as-of", "2020-11-15"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(
+        text.contains(
+            "enjoined since 2020-10-30 by TikTok Inc. v. Trump (D.D.C.) from 2020-09-27; Marland v. Trump (E.D. Pa., \
+             2:20-cv-04597) from 2020-10-30"
+        ),
+        "{text}"
+    );
 }
 
 #[test]

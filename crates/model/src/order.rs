@@ -438,6 +438,15 @@ impl Order {
     }
 
     /// The injunctions in effect on `date`.
+    /// The injunction in effect on `date` that stops transactions of
+    /// `kind`, the earliest if several do.
+    pub fn injunction_of(&self, kind: &str, date: Date) -> Option<&Injunction> {
+        self.enjoined
+            .iter()
+            .filter(|i| i.active_on(date) && i.covers(kind))
+            .min_by_key(|i| i.from)
+    }
+
     pub fn injunctions_on(&self, date: Date) -> Vec<&Injunction> {
         self.enjoined.iter().filter(|i| i.active_on(date)).collect()
     }
@@ -535,7 +544,12 @@ impl Order {
             OrderStatus::Enjoined => {
                 let active = self.injunctions_on(date);
                 let since = self.enjoined_since(date).unwrap_or(date);
-                let cases: Vec<String> = active.iter().map(|i| i.citation()).collect();
+                // Each case with its own start: the order is enjoined as a
+                // whole from the latest, and the cases began apart.
+                let cases: Vec<String> = active
+                    .iter()
+                    .map(|i| format!("{} from {}", i.citation(), i.from))
+                    .collect();
                 format!("enjoined since {since} by {}", cases.join("; "))
             }
             OrderStatus::Revoked => match &self.revoked_by {

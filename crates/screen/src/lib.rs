@@ -523,7 +523,15 @@ fn judge(order: &Order, ctx: &Context) -> Judgement {
                         format!("`{}` is prohibited from {}", t.kind, t.effective),
                     )),
                     TransactionStatus::Enjoined => {
-                        warnings.push(warn(WarningCode::Enjoined, None, format!("`{}` is enjoined", t.kind)))
+                        let by = order.injunction_of(&t.kind, date);
+                        warnings.push(warn(
+                            WarningCode::Enjoined,
+                            by.map(|i| i.from),
+                            match by {
+                                Some(i) => format!("`{}` is enjoined since {} by {}", t.kind, i.from, i.citation()),
+                                None => format!("`{}` is enjoined", t.kind),
+                            },
+                        ))
                     }
                     _ => {}
                 }
