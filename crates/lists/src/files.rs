@@ -66,6 +66,69 @@ pub fn read_files_beside(
     lists.finish(base)
 }
 
+/// The first bad record that is the last line of a file ending without a
+/// line break: the file was cut inside it. Files are checked only when a
+/// record was bad and the file does not end in a line break (OFAC's files
+/// end with a DOS end-of-file mark after it); lines are then counted.
+fn cut_short(rejected: &[Error]) -> Option<Error> {
+    let mut last_bad: Vec<(&Path, u64, &Error)> = Vec::new();
+    for e in rejected {
+        let (Some(path), Some(line)) = (e.path(), e.line_number()) else {
+            continue;
+        };
+        match last_bad.iter_mut().find(|(p, _, _)| *p == path) {
+            Some(seen) if seen.1 < line => *seen = (path, line, e),
+            Some(_) => {}
+            None => last_bad.push((path, line, e)),
+        }
+    }
+    for (path, line, e) in last_bad {
+        if !ends_without_line_break(path).unwrap_or(false) {
+            continue;
+        }
+        if lines_in(path).ok() == Some(line) {
+            return Some(
+                Error::new(ErrorKind::Invalid(format!(
+                    "the file ends inside this record, without a line break: it looks cut short (an \
+                     interrupted download?), so none of it is imported ({e})"
+                )))
+                .at(path)
+                .line(line),
+            );
+        }
+    }
+    None
+}
+
+/// Whether the file's last byte (before a DOS end-of-file mark) is not a
+/// line break; read from the end, not the whole file.
+fn ends_without_line_break(path: &Path) -> std::io::Result<bool> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut file = fs::File::open(path)?;
+    let len = file.metadata()?.len();
+    let take = len.min(2);
+    file.seek(SeekFrom::Start(len - take))?;
+    let mut tail = Vec::with_capacity(2);
+    file.read_to_end(&mut tail)?;
+    let tail = tail.strip_suffix(b"\x1a").unwrap_or(&tail);
+    Ok(!tail.is_empty() && !tail.ends_with(b"\n"))
+}
+
+/// The number of lines of a file that does not end in a line break.
+fn lines_in(path: &Path) -> std::io::Result<u64> {
+    use std::io::Read;
+    let mut file = fs::File::open(path)?;
+    let mut buf = vec![0u8; 1 << 16];
+    let mut breaks = 0u64;
+    loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            return Ok(breaks + 1);
+        }
+        breaks += buf[..n].iter().filter(|&&b| b == b'\n').count() as u64;
+    }
+}
+
 /// The list files of one snapshot, read one at a time (each in a format of
 /// its own), then checked together by [`ListFiles::finish`].
 #[derive(Default)]
@@ -99,6 +162,25 @@ impl ListFiles {
             None => formats::detect(path)?,
         };
         let report = formats::read(path, format, mode)?;
+        // A file cut short (an interrupted download) ends inside a record,
+        // which lenient mode would skip like any bad one: the rest of the
+        // list, perhaps most of it, would silently be gone.
+        if let Some(cut) = cut_short(&report.rejected) {
+            return Err(cut);
+        }
+        let nothing = report.dataset.entities.is_empty()
+            && report.dataset.relations.is_empty()
+            && report.dataset.designations.is_empty();
+        if nothing && report.rejected.is_empty() {
+            // An empty list, well formed or not, would replace the lists
+            // screened against with nothing.
+            return Err(Error::new(ErrorKind::Invalid(
+                "it holds no records: an empty list is not imported, as it would replace the lists screened \
+                 against with nothing"
+                    .to_string(),
+            ))
+            .at(path));
+        }
         if report.dataset.entities.is_empty() && !report.rejected.is_empty() {
             // Not a list with some bad records but no list at all: importing
             // it would replace the live lists with nothing.

@@ -135,3 +135,74 @@ fn two_hand_written_lists_giving_one_source_id_are_refused() {
         "{err}"
     );
 }
+
+/// A list cut short by an interrupted download ended inside a record, which
+/// lenient mode skipped like any bad record: the file imported, active,
+/// with the rest of the list gone (40% of the SDN list in one case), exit 0.
+#[test]
+fn a_file_cut_inside_its_last_record_is_refused_in_lenient_mode_too() {
+    let dir = TempDir::new("cut");
+    let whole = std::fs::read(fixture("lists-v1.ftm.jsonl")).unwrap();
+    let cut = dir.0.join("cut.ftm.jsonl");
+    std::fs::write(&cut, &whole[..whole.len() - 30]).unwrap();
+    let err = read_files(&[cut.clone()], None, Strictness::Lenient).unwrap_err();
+    assert_eq!(err.path(), Some(cut.as_path()));
+    assert_eq!(err.line_number(), Some(5));
+    assert!(err.to_string().contains("the file ends inside this record"), "{err}");
+
+    // The same bad last line, but ending with its line break: one bad
+    // record, skipped; the file is whole.
+    let mut with_break = whole[..whole.len() - 30].to_vec();
+    with_break.push(b'\n');
+    std::fs::write(&cut, &with_break).unwrap();
+    let (_, read) = read_files(&[cut.clone()], None, Strictness::Lenient).unwrap();
+    assert_eq!(read[0].rejected.len(), 1);
+
+    // OFAC's folder, its sdn.csv cut in its last row between two fields
+    // (a cut inside a quoted field is an unclosed quote, refused anyway).
+    let sdn = dir.0.join("sdn");
+    std::fs::create_dir_all(&sdn).unwrap();
+    let source = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ofac/sdn");
+    for f in ["add.csv", "alt.csv", "sdn.csv", "sdn_comments.csv"] {
+        std::fs::copy(source.join(f), sdn.join(f)).unwrap();
+    }
+    let (whole, _) = read_files(&[sdn.clone()], None, Strictness::Lenient).unwrap();
+    let text = std::fs::read(sdn.join("sdn.csv")).unwrap();
+    let body = text.strip_suffix(b"\r\n\x1a").expect("OFAC's end");
+    let last_line = body.iter().rposition(|&b| b == b'\n').unwrap() + 1;
+    let after_second_field = last_line
+        + body[last_line..]
+            .windows(2)
+            .enumerate()
+            .filter(|(_, w)| w == b"\",")
+            .nth(1)
+            .unwrap()
+            .0
+        + 2;
+    std::fs::write(sdn.join("sdn.csv"), &text[..after_second_field]).unwrap();
+    let err = read_files(&[sdn.clone()], None, Strictness::Lenient).unwrap_err();
+    assert!(err.to_string().contains("the file ends inside this record"), "{err}");
+    assert_eq!(err.path(), Some(sdn.join("sdn.csv").as_path()));
+    assert!(!whole.entities.is_empty());
+}
+
+/// An empty list, well formed, imported as the active snapshot: every
+/// screen allowed, even with `--strict`.
+#[test]
+fn a_list_with_no_records_is_refused() {
+    let dir = TempDir::new("empty");
+    let un = dir.0.join("empty-un.xml");
+    std::fs::write(
+        &un,
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<CONSOLIDATED_LIST><INDIVIDUALS></INDIVIDUALS><ENTITIES/></CONSOLIDATED_LIST>\n",
+    )
+    .unwrap();
+    for mode in [Strictness::Lenient, Strictness::Strict] {
+        let err = read_files(&[un.clone()], None, mode).unwrap_err();
+        assert!(err.to_string().contains("it holds no records"), "{err}");
+    }
+    let toml = dir.0.join("deny.toml");
+    std::fs::write(&toml, "format = \"interdict/1\"\n").unwrap();
+    let err = read_files(&[toml], None, Strictness::Lenient).unwrap_err();
+    assert!(err.to_string().contains("it holds no records"), "{err}");
+}
