@@ -219,6 +219,7 @@ impl From<interdict_store::Error> for Error {
             ErrorKind::UnknownAlert(_) | ErrorKind::UnknownSnapshot(_) => Error::not_found(e.to_string()),
             ErrorKind::AmbiguousSnapshot(_) => Error::invalid("snapshot", e.to_string()),
             ErrorKind::Invalid { field, message } => Error::invalid(field.clone(), message.clone()),
+            ErrorKind::Altered { .. } => Error::new(StatusCode::INTERNAL_SERVER_ERROR, "audit_altered", e.to_string()),
             _ => Error::internal(format!("store: {e}")),
         }
     }

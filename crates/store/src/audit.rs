@@ -295,8 +295,46 @@ impl Store {
         Ok(out)
     }
 
-    /// The record of `decision_id`.
+    /// The record of `decision_id`, checked: its content must match its
+    /// hash and its id, and the next record (if any) must link to it, or
+    /// the answer is [`ErrorKind::Altered`](crate::ErrorKind::Altered).
+    /// A record is shown only as it was appended.
     pub fn decision(&self, decision_id: &str) -> Result<Option<AuditRecord>, Error> {
+        let Some(record) = self.decision_unchecked(decision_id)? else {
+            return Ok(None);
+        };
+        let stored = NewRecord {
+            kind: record.kind.clone(),
+            snapshot_id: record.snapshot_id.clone(),
+            as_of: record.as_of.clone(),
+            input: record.input.clone(),
+            decision: record.decision.clone(),
+            alert: None,
+        };
+        let why = if record_hash(&record.prev_hash, record.seq, &record.created, &stored) != record.hash {
+            Some("its content does not match its hash".to_string())
+        } else if record.decision_id != self::decision_id(record.seq, &record.hash)
+            && record.decision_id != id_before_v8(&record.hash)
+        {
+            Some("its id does not match its hash".to_string())
+        } else {
+            let next: Option<String> = self
+                .conn
+                .query_row("SELECT prev_hash FROM audit WHERE seq = ?1", [record.seq + 1], |r| {
+                    r.get(0)
+                })
+                .optional()
+                .map_err(|e| Error::sqlite(&self.path, e))?;
+            next.filter(|link| *link != record.hash)
+                .map(|_| "the record after it does not link to it".to_string())
+        };
+        match why {
+            Some(why) => Err(Error::altered(&record.decision_id, why)),
+            None => Ok(Some(record)),
+        }
+    }
+
+    fn decision_unchecked(&self, decision_id: &str) -> Result<Option<AuditRecord>, Error> {
         let sqlite = |e| Error::sqlite(&self.path, e);
         let Some(seq) = seq_of(&self.conn, decision_id).map_err(sqlite)? else {
             return Ok(None);

@@ -30,6 +30,12 @@ pub enum ErrorKind {
     },
     /// A stored value this build cannot read.
     Corrupt(String),
+    /// An audit record that no longer matches its hash or its place in the
+    /// chain: the log was changed outside interdict.
+    Altered {
+        decision_id: String,
+        why: String,
+    },
 }
 
 impl Error {
@@ -96,6 +102,15 @@ impl Error {
             kind: ErrorKind::Corrupt(message),
         }
     }
+    pub(crate) fn altered(decision_id: &str, why: String) -> Error {
+        Error {
+            path: None,
+            kind: ErrorKind::Altered {
+                decision_id: decision_id.to_string(),
+                why,
+            },
+        }
+    }
     pub(crate) fn with_path(mut self, path: &Path) -> Error {
         self.path.get_or_insert_with(|| path.to_path_buf());
         self
@@ -123,6 +138,11 @@ impl fmt::Display for Error {
             ErrorKind::UnknownAlert(id) => write!(f, "no alert `{id}`"),
             ErrorKind::Invalid { field, message } => write!(f, "{field}: {message}"),
             ErrorKind::Corrupt(m) => write!(f, "stored data cannot be read: {m}"),
+            ErrorKind::Altered { decision_id, why } => write!(
+                f,
+                "audit record {decision_id} was altered: {why}; it is not shown as a decision (`interdict audit \
+                 verify` names the first broken record)"
+            ),
         }
     }
 }
