@@ -329,7 +329,12 @@ impl Store {
                 .map(|_| "the record after it does not link to it".to_string())
         };
         match why {
-            Some(why) => Err(Error::altered(&record.decision_id, why)),
+            Some(why) => Err(Error::altered(
+                &format!("audit record {}", record.decision_id),
+                format!(
+                    "{why}; it is not shown as a decision (`interdict audit verify` names the first broken record)"
+                ),
+            )),
             None => Ok(Some(record)),
         }
     }

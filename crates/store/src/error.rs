@@ -33,7 +33,8 @@ pub enum ErrorKind {
     /// An audit record that no longer matches its hash or its place in the
     /// chain: the log was changed outside interdict.
     Altered {
-        decision_id: String,
+        /// `audit record d-…` or `snapshot sha256:…`.
+        what: String,
         why: String,
     },
 }
@@ -102,11 +103,11 @@ impl Error {
             kind: ErrorKind::Corrupt(message),
         }
     }
-    pub(crate) fn altered(decision_id: &str, why: String) -> Error {
+    pub(crate) fn altered(what: &str, why: String) -> Error {
         Error {
             path: None,
             kind: ErrorKind::Altered {
-                decision_id: decision_id.to_string(),
+                what: what.to_string(),
                 why,
             },
         }
@@ -138,11 +139,7 @@ impl fmt::Display for Error {
             ErrorKind::UnknownAlert(id) => write!(f, "no alert `{id}`"),
             ErrorKind::Invalid { field, message } => write!(f, "{field}: {message}"),
             ErrorKind::Corrupt(m) => write!(f, "stored data cannot be read: {m}"),
-            ErrorKind::Altered { decision_id, why } => write!(
-                f,
-                "audit record {decision_id} was altered: {why}; it is not shown as a decision (`interdict audit \
-                 verify` names the first broken record)"
-            ),
+            ErrorKind::Altered { what, why } => write!(f, "{what} was altered: {why}"),
         }
     }
 }

@@ -273,6 +273,7 @@ impl Store {
                 params![id, created, counts],
             )
             .map_err(sq)?;
+            let mut digest = RowsDigest::default();
             {
                 let mut ins = tx
                     .prepare("INSERT INTO snapshot_sources (snapshot_id, position, path, format, sha256, records, rejected, modified) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
@@ -303,6 +304,7 @@ impl Store {
                         designations: by_entity.remove(e.id.as_str()).unwrap_or_default(),
                     };
                     let body = serde_json::to_string(&row).map_err(Error::json)?;
+                    digest.add("entities", &body);
                     ins.execute(params![id, e.id, e.kind.as_str(), body]).map_err(sq)?;
                 }
                 let mut ins = tx
@@ -310,6 +312,7 @@ impl Store {
                     .map_err(sq)?;
                 for (i, s) in dataset.sources.iter().enumerate() {
                     let body = serde_json::to_string(s).map_err(Error::json)?;
+                    digest.add("sources", &body);
                     ins.execute(params![id, i as i64, body]).map_err(sq)?;
                 }
                 let mut ins = tx
@@ -317,9 +320,15 @@ impl Store {
                     .map_err(sq)?;
                 for (i, r) in dataset.relations.iter().enumerate() {
                     let body = serde_json::to_string(r).map_err(Error::json)?;
+                    digest.add("relations", &body);
                     ins.execute(params![id, i as i64, body]).map_err(sq)?;
                 }
             }
+            tx.execute(
+                "UPDATE snapshots SET rows_sha256 = ?1 WHERE id = ?2",
+                params![digest.finish(), id],
+            )
+            .map_err(sq)?;
         }
         if activate {
             // Two steps: the unique index on active rows is checked row by row.
@@ -448,13 +457,20 @@ impl Store {
         if self.snapshot(id)?.is_none() {
             return Err(Error::unknown_snapshot(id));
         }
+        let recorded: Option<String> = self
+            .conn
+            .query_row("SELECT rows_sha256 FROM snapshots WHERE id = ?1", [id], |r| r.get(0))
+            .map_err(sq)?;
+        let mut digest = RowsDigest::default();
         let mut dataset = Dataset::default();
         let mut stmt = self
             .conn
             .prepare("SELECT body FROM entities WHERE snapshot_id = ?1 ORDER BY rowid")
             .map_err(sq)?;
         for body in stmt.query_map([id], |r| r.get::<_, String>(0)).map_err(sq)? {
-            let row: EntityRow = serde_json::from_str(&body.map_err(sq)?).map_err(Error::json)?;
+            let body = body.map_err(sq)?;
+            digest.add("entities", &body);
+            let row: EntityRow = serde_json::from_str(&body).map_err(Error::json)?;
             dataset.designations.extend(row.designations);
             dataset.entities.push(row.entity);
         }
@@ -463,17 +479,29 @@ impl Store {
             .prepare("SELECT body FROM sources WHERE snapshot_id = ?1 ORDER BY position")
             .map_err(sq)?;
         for body in stmt.query_map([id], |r| r.get::<_, String>(0)).map_err(sq)? {
-            dataset
-                .sources
-                .push(serde_json::from_str(&body.map_err(sq)?).map_err(Error::json)?);
+            let body = body.map_err(sq)?;
+            digest.add("sources", &body);
+            dataset.sources.push(serde_json::from_str(&body).map_err(Error::json)?);
         }
         let mut stmt = self
             .conn
             .prepare("SELECT body FROM relations WHERE snapshot_id = ?1 ORDER BY position")
             .map_err(sq)?;
         for body in stmt.query_map([id], |r| r.get::<_, String>(0)).map_err(sq)? {
-            let r: Relation = serde_json::from_str(&body.map_err(sq)?).map_err(Error::json)?;
+            let body = body.map_err(sq)?;
+            digest.add("relations", &body);
+            let r: Relation = serde_json::from_str(&body).map_err(Error::json)?;
             dataset.relations.push(r);
+        }
+        if let Some(recorded) = recorded {
+            if digest.finish() != recorded {
+                return Err(Error::altered(
+                    &format!("snapshot {id}"),
+                    "its stored rows no longer match the digest recorded when it was imported (a row was changed, \
+                     added or deleted outside interdict); it is not loaded"
+                        .to_string(),
+                ));
+            }
         }
         Ok(dataset)
     }
@@ -563,6 +591,27 @@ fn use_wal(conn: &Connection) -> rusqlite::Result<()> {
             }
             Err(e) => return Err(e),
         }
+    }
+}
+
+/// The digest of a snapshot's rows as the store holds them: each entity,
+/// source and relation body in the order it is read back, with its length.
+/// Recorded at import and checked at every load, so that a snapshot
+/// changed in the database is refused rather than screened with under the
+/// id of what it was.
+#[derive(Default)]
+struct RowsDigest(Sha256);
+
+impl RowsDigest {
+    fn add(&mut self, table: &str, body: &str) {
+        self.0.update((table.len() as u64).to_le_bytes());
+        self.0.update(table.as_bytes());
+        self.0.update((body.len() as u64).to_le_bytes());
+        self.0.update(body.as_bytes());
+    }
+
+    fn finish(self) -> String {
+        format!("sha256:{:x}", self.0.finalize())
     }
 }
 

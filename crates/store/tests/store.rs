@@ -149,7 +149,7 @@ fn snapshots_resolve_by_prefix_and_unknown_ones_are_clear_errors() {
 fn migrations_are_versioned_and_a_newer_database_is_refused() {
     let dir = TempDir::new("migrate");
     let store = Store::open(&dir.0).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 10);
+    assert_eq!(store.schema_version().unwrap(), 11);
     let path = store.path().to_path_buf();
     drop(store);
     let conn = rusqlite::Connection::open(&path).unwrap();
@@ -158,7 +158,7 @@ fn migrations_are_versioned_and_a_newer_database_is_refused() {
     let err = Store::open(&dir.0).err().unwrap();
     assert!(
         err.to_string()
-            .ends_with("the store has schema version 99, newer than this interdict supports (10); upgrade interdict"),
+            .ends_with("the store has schema version 99, newer than this interdict supports (11); upgrade interdict"),
         "{err}"
     );
 }
@@ -184,7 +184,7 @@ fn a_version_1_database_is_migrated_to_the_latest_and_keeps_its_snapshots() {
         .unwrap();
     }
     let store = Store::open(&dir.0).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 10);
+    assert_eq!(store.schema_version().unwrap(), 11);
     let active = store.active().unwrap().unwrap();
     assert_eq!(active.id, "sha256:aa");
     let d = store.load("sha256:aa").unwrap();
@@ -207,7 +207,7 @@ fn many_openers_of_a_new_store_at_once_migrate_it_exactly_once() {
             .collect();
         handles.into_iter().map(|h| h.join().unwrap()).collect()
     });
-    assert!(opened.iter().all(|r| r == &Ok(10)), "{opened:?}");
+    assert!(opened.iter().all(|r| r == &Ok(11)), "{opened:?}");
 }
 
 #[test]
@@ -315,4 +315,41 @@ fn a_log_starts_again_only_after_a_checkpoint_copied_all_of_it() {
         frames[0]
     );
     assert_eq!(checkpointer.verify_audit().unwrap().records, n as u64 + 1);
+}
+
+/// A row of a stored snapshot changed in the database (an entity deleted,
+/// a name edited) was loaded and screened with under the snapshot's id, as
+/// if it were what was imported. The rows are checked against the digest
+/// recorded at import.
+#[test]
+fn a_snapshot_changed_outside_the_store_is_refused_at_load() {
+    let dir = TempDir::new("altered");
+    let mut store = Store::open(&dir.0).unwrap();
+    let info = store
+        .import(&dataset(&[("a", "Alpha"), ("b", "Beta")]), &[source("a.jsonl")])
+        .unwrap();
+    assert_eq!(store.load(&info.id).unwrap().entities.len(), 2);
+    drop(store);
+    let db = dir.0.join(interdict_store::DB_FILE);
+    for tamper in [
+        "UPDATE entities SET body = replace(body, 'Beta', 'Gamma') WHERE entity_id = 'b'",
+        "DELETE FROM entities WHERE entity_id = 'b'",
+    ] {
+        let copy = TempDir::new("altered-copy");
+        std::fs::create_dir_all(&copy.0).unwrap();
+        std::fs::copy(&db, copy.0.join(interdict_store::DB_FILE)).unwrap();
+        let conn = rusqlite::Connection::open(copy.0.join(interdict_store::DB_FILE)).unwrap();
+        assert_eq!(conn.execute(tamper, []).unwrap(), 1, "{tamper}");
+        drop(conn);
+        let store = Store::open(&copy.0).unwrap();
+        let err = store.load(&info.id).unwrap_err();
+        assert!(matches!(err.kind(), ErrorKind::Altered { .. }), "{tamper}: {err}");
+        assert!(
+            err.to_string().starts_with(&format!(
+                "snapshot {} was altered: its stored rows no longer match",
+                info.id
+            )),
+            "{err}"
+        );
+    }
 }
