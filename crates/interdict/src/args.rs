@@ -130,10 +130,11 @@ pub struct Serve {
     /// (never bodies or query strings, which may hold names).
     #[arg(long)]
     pub access_log: bool,
-    /// Seconds between reads of the store's allowlist, so that entries
-    /// added with `interdict allowlist add` while the server runs apply
-    /// without an activation; 0: only at start, activation and
-    /// dispositions.
+    /// Seconds between reads of the store's allowlist and active snapshot,
+    /// so that entries added with `interdict allowlist add`, and snapshots
+    /// made active by `interdict lists import` or `lists update`, while the
+    /// server runs apply without an activation; 0: only at start,
+    /// activation and dispositions.
     #[arg(long, default_value_t = 5.0, value_parser = refresh_seconds)]
     pub allowlist_refresh: f64,
 }

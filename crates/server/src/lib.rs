@@ -261,6 +261,21 @@ pub async fn start(config: Config) -> Result<Running, Error> {
                 if let Err(e) = state.refresh_allowlist().await {
                     eprintln!("warning: allowlist not read again: {}", e.body.message);
                 }
+                match state.follow_active_snapshot().await {
+                    Ok(true) => {
+                        let id = state.live.load_full().and_then(|l| l.store_snapshot.clone());
+                        eprintln!(
+                            "the store's active snapshot changed: now screening with {}",
+                            id.unwrap_or_default()
+                        );
+                    }
+                    Ok(false) => {}
+                    Err(e) => eprintln!(
+                        "warning: the store's new active snapshot cannot be loaded; still screening with the \
+                         live one: {}",
+                        e.body.message
+                    ),
+                }
             }
         })
     });

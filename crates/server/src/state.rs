@@ -118,6 +118,9 @@ pub struct AppState {
     /// Serialises imports: each holds a whole list in memory while it
     /// reads, and two at once would hold two.
     pub importing: tokio::sync::Mutex<()>,
+    /// The store's active snapshot that last failed to load, not tried
+    /// again until another is active.
+    failed_to_follow: std::sync::Mutex<Option<String>>,
 }
 
 impl AppState {
@@ -132,6 +135,7 @@ impl AppState {
             store: std::sync::Mutex::new(store),
             loading: tokio::sync::Mutex::new(()),
             importing: tokio::sync::Mutex::new(()),
+            failed_to_follow: std::sync::Mutex::new(None),
 
             config,
         })
@@ -197,6 +201,43 @@ impl AppState {
     fn swap_in(&self, live: &Arc<Live>) {
         self.live.store(Some(live.clone()));
         metrics::counter!("interdict_snapshot_swaps_total").increment(1);
+    }
+
+    /// Loads and swaps in the store's active snapshot when it is not the
+    /// live one: `interdict lists import` or `lists update` run beside the
+    /// server make a new snapshot active in the store, which the server
+    /// would otherwise screen past until a restart. Whether it swapped; a
+    /// snapshot that fails to load is reported once, and the live one stays.
+    pub async fn follow_active_snapshot(self: &Arc<Self>) -> Result<bool, Error> {
+        let active = self.with_store(|s| Ok(s.active()?.map(|info| info.id))).await?;
+        let Some(live) = self.live.load_full() else {
+            return Ok(false);
+        };
+        if active.is_none() || live.store_snapshot == active {
+            return Ok(false);
+        }
+        {
+            let mut failed = self.failed_to_follow.lock().unwrap_or_else(|p| p.into_inner());
+            if *failed == active {
+                return Ok(false);
+            }
+            *failed = None;
+        }
+        let _one_at_a_time = self.loading.lock().await;
+        // An activation through the API may have swapped it in meanwhile.
+        if self.live.load_full().is_some_and(|l| l.store_snapshot == active) {
+            return Ok(false);
+        }
+        match self.load(active.clone()).await {
+            Ok(loaded) => {
+                self.swap_in(&loaded);
+                Ok(true)
+            }
+            Err(e) => {
+                *self.failed_to_follow.lock().unwrap_or_else(|p| p.into_inner()) = active;
+                Err(e)
+            }
+        }
     }
 
     /// Swaps in the live snapshot with the store's current allowlist when it

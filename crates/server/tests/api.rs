@@ -1239,6 +1239,30 @@ fn an_allowlist_entry_added_outside_the_server_applies_at_its_next_refresh() {
     }
 }
 
+/// `interdict lists import` beside a running server made a new snapshot
+/// active in the store, and the server screened on the old one until a
+/// restart while the CLI said "active". It now follows the store's active
+/// snapshot on the refresh interval.
+#[test]
+fn a_snapshot_made_active_outside_the_server_goes_live_at_its_next_refresh() {
+    let s = server("follow-active", |c| {
+        c.allowlist_refresh = Some(Duration::from_millis(50))
+    });
+    let first = s.get("/v1/lists").1["live"]["store_snapshot"].clone();
+    let second = import(&s.dir.0, &[fixture("lists-v2.ftm.jsonl")]);
+    assert_ne!(first, second.as_str());
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let (status, lists) = s.get("/v1/lists");
+        assert_eq!(status, 200, "{lists}");
+        if lists["live"]["store_snapshot"] == second.as_str() {
+            break;
+        }
+        assert!(Instant::now() < deadline, "never followed: {lists}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 #[test]
 fn without_refreshes_an_entry_added_outside_waits_for_the_next_activation() {
     let s = server("allow-no-refresh", |c| c.allowlist_refresh = None);
