@@ -162,10 +162,17 @@ fn no_audit_records_nothing_and_unknown_ids_are_named() {
     );
     assert!(out.status.success());
     assert!(!stdout(&out).contains("decision d-"));
-    assert_eq!(
-        stdout(&interdict(&dir.0, &["audit", "verify"])),
-        "audit log intact: 0 records\n"
+    // Nothing was recorded, so no store was made: `verify` says so rather
+    // than making an empty one and calling it intact (as it did for any
+    // mistyped --data-dir).
+    let out = interdict(&dir.0, &["audit", "verify"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).starts_with("error: no store in "),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
     );
+    assert!(!dir.0.join("interdict.db").exists());
     let out = interdict(&dir.0, &["explain", "d-0000000000000000"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no decision `d-0000000000000000` in the audit log"));

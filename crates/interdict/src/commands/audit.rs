@@ -163,7 +163,15 @@ pub fn append_each(cli: &Cli, records: &[Option<NewRecord>]) -> anyhow::Result<V
 }
 
 pub fn verify(cli: &Cli) -> anyhow::Result<Finished> {
-    let store = Store::open(&cli.data_dir()?)?;
+    let dir = cli.data_dir()?;
+    // Opening would create an empty store, and "intact: 0 records" for a
+    // mistyped directory reads like a clean log.
+    anyhow::ensure!(
+        dir.join(interdict_store::DB_FILE).exists(),
+        "no store in {}: nothing was ever recorded there (is --data-dir or INTERDICT_DATA_DIR right?)",
+        dir.display()
+    );
+    let store = Store::open(&dir)?;
     let check = store.verify_audit()?;
     match &check.first_broken {
         None => {
