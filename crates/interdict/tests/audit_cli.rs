@@ -131,18 +131,40 @@ fn a_tampered_record_is_found_and_never_shown_as_a_decision() {
     let before = decisions[1]["decision_id"].as_str().unwrap();
     assert_eq!(interdict(&dir.0, &["explain", before]).status.code(), Some(0));
 
-    // A record whose stored hash was rewritten matches neither its content
-    // nor its id.
-    let second = decisions[1]["decision_id"].as_str().unwrap().to_string();
+    // Record 1 stays whole, but the record after it no longer links to it
+    // (its `prev_hash` was rewritten): record 1 is refused too.
+    let first = decisions[0]["decision_id"].as_str().unwrap().to_string();
     let conn = rusqlite::Connection::open(dir.0.join("interdict.db")).unwrap();
     conn.execute(
-        "UPDATE audit SET hash = 'ff' || substr(hash, 3) WHERE decision_id = ?1",
-        [&second],
+        "UPDATE audit SET prev_hash = 'x' || substr(prev_hash, 2) WHERE seq = 2",
+        [],
     )
     .unwrap();
     drop(conn);
-    let err = String::from_utf8_lossy(&interdict(&dir.0, &["explain", &second]).stderr).to_string();
-    assert!(err.contains("was altered"), "{err}");
+    let err = String::from_utf8_lossy(&interdict(&dir.0, &["explain", &first]).stderr).to_string();
+    assert!(
+        err.contains(&format!(
+            "audit record {first} was altered: the record after it does not link to it"
+        )),
+        "{err}"
+    );
+
+    // The last record, its id rewritten (its content and hash as they
+    // were): found by the new id, refused as not its hash's.
+    let last = decisions[3]["decision_id"].as_str().unwrap().to_string();
+    let forged = format!("d-4-{}", "0".repeat(16));
+    assert_ne!(last, forged);
+    let conn = rusqlite::Connection::open(dir.0.join("interdict.db")).unwrap();
+    conn.execute("UPDATE audit SET decision_id = ?1 WHERE seq = 4", [&forged])
+        .unwrap();
+    drop(conn);
+    let err = String::from_utf8_lossy(&interdict(&dir.0, &["explain", &forged]).stderr).to_string();
+    assert!(
+        err.contains(&format!(
+            "audit record {forged} was altered: its id does not match its hash"
+        )),
+        "{err}"
+    );
 }
 
 #[test]
@@ -197,9 +219,27 @@ fn an_allowlist_entry_is_used_recorded_and_replayed() {
         ],
     );
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // The entry is in the hash chain, as a disposition's is: it was not
+    // audited at all.
+    let added = stdout(&out);
+    let audited = added
+        .strip_prefix("added a-1: `kim jong un` is not us_ofac_sdn-20157 (KIM, Jong Un); audit record ")
+        .unwrap_or_else(|| panic!("{added}"))
+        .trim()
+        .to_string();
+    assert!(audited.starts_with("d-1-"), "{added}");
+    let text = stdout(&interdict(&dir.0, &["explain", &audited]));
+    assert!(
+        text.contains("(allowlist)")
+            && text.contains("author: analyst.kim\n")
+            && text.contains("allowlist entry a-1: `kim jong un` is not us_ofac_sdn-20157\n"),
+        "{text}"
+    );
+    let out = interdict(&dir.0, &["replay", &audited]);
+    assert_eq!(out.status.code(), Some(1));
     assert_eq!(
-        stdout(&out),
-        "added a-1: `kim jong un` is not us_ofac_sdn-20157 (KIM, Jong Un)\n"
+        stdout(&interdict(&dir.0, &["audit", "verify"])),
+        "audit log intact: 1 records\n"
     );
 
     let screen = &[

@@ -66,16 +66,20 @@ pub fn read_files_beside(
     lists.finish(base)
 }
 
-/// The first bad record that is the last line of a file ending without a
-/// line break: the file was cut inside it. Files are checked only when a
-/// record was bad and the file does not end in a line break (OFAC's files
-/// end with a DOS end-of-file mark after it); lines are then counted.
+/// The first record that does not parse (JSON that ends early, a row
+/// short of columns) and is the last line of a file ending without a line
+/// break: the file was cut inside it. A record that parses but breaks a
+/// rule (a duplicate id, a bad date) is skipped as ever, wherever it is.
+/// Files are checked only when such a record was bad and the file does not
+/// end in a line break (OFAC's files end with a DOS end-of-file mark after
+/// it); lines are then counted.
 fn cut_short(rejected: &[Error]) -> Option<Error> {
-    let mut last_bad: Vec<(&Path, u64, &Error)> = Vec::new();
+    let mut last_bad: Vec<(&Path, u64, &str)> = Vec::new();
     for e in rejected {
-        let (Some(path), Some(line)) = (e.path(), e.line_number()) else {
+        let (Some(path), Some(line), ErrorKind::Syntax(message)) = (e.path(), e.line_number(), e.kind()) else {
             continue;
         };
+        let e = message.as_str();
         match last_bad.iter_mut().find(|(p, _, _)| *p == path) {
             Some(seen) if seen.1 < line => *seen = (path, line, e),
             Some(_) => {}
@@ -171,9 +175,10 @@ impl ListFiles {
         let nothing = report.dataset.entities.is_empty()
             && report.dataset.relations.is_empty()
             && report.dataset.designations.is_empty();
-        if nothing && report.rejected.is_empty() {
-            // An empty list, well formed or not, would replace the lists
-            // screened against with nothing.
+        if nothing && report.rejected.is_empty() && format != Format::Native {
+            // An empty official list is a failed download or the wrong
+            // file, never a list. (An empty deny list beside others is
+            // harmless; a snapshot of nothing at all is refused below.)
             return Err(Error::new(ErrorKind::Invalid(
                 "it holds no records: an empty list is not imported, as it would replace the lists screened \
                  against with nothing"
@@ -255,6 +260,20 @@ impl ListFiles {
     /// Checks the lists read beside `base` and gives them back, with the
     /// files read.
     pub fn finish(self, base: &Dataset) -> Result<(Dataset, Vec<ReadFile>), Error> {
+        if self.dataset.entities.is_empty() && self.dataset.relations.is_empty() && self.dataset.designations.is_empty()
+        {
+            // Imported, it would replace the lists screened against with
+            // nothing.
+            let mut err = Error::new(ErrorKind::Invalid(
+                "the files hold no records: an empty snapshot is not imported, as it would replace the lists \
+                 screened against with nothing"
+                    .to_string(),
+            ));
+            if let [one] = self.read.as_slice() {
+                err = err.at(&one.path);
+            }
+            return Err(err);
+        }
         check_beside(base, self.dataset, &self.read, &self.starts).map(|dataset| (dataset, self.read))
     }
 }

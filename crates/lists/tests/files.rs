@@ -145,7 +145,7 @@ fn a_file_cut_inside_its_last_record_is_refused_in_lenient_mode_too() {
     let whole = std::fs::read(fixture("lists-v1.ftm.jsonl")).unwrap();
     let cut = dir.0.join("cut.ftm.jsonl");
     std::fs::write(&cut, &whole[..whole.len() - 30]).unwrap();
-    let err = read_files(&[cut.clone()], None, Strictness::Lenient).unwrap_err();
+    let err = read_files(std::slice::from_ref(&cut), None, Strictness::Lenient).unwrap_err();
     assert_eq!(err.path(), Some(cut.as_path()));
     assert_eq!(err.line_number(), Some(5));
     assert!(err.to_string().contains("the file ends inside this record"), "{err}");
@@ -155,7 +155,7 @@ fn a_file_cut_inside_its_last_record_is_refused_in_lenient_mode_too() {
     let mut with_break = whole[..whole.len() - 30].to_vec();
     with_break.push(b'\n');
     std::fs::write(&cut, &with_break).unwrap();
-    let (_, read) = read_files(&[cut.clone()], None, Strictness::Lenient).unwrap();
+    let (_, read) = read_files(std::slice::from_ref(&cut), None, Strictness::Lenient).unwrap();
     assert_eq!(read[0].rejected.len(), 1);
 
     // OFAC's folder, its sdn.csv cut in its last row between two fields
@@ -166,7 +166,7 @@ fn a_file_cut_inside_its_last_record_is_refused_in_lenient_mode_too() {
     for f in ["add.csv", "alt.csv", "sdn.csv", "sdn_comments.csv"] {
         std::fs::copy(source.join(f), sdn.join(f)).unwrap();
     }
-    let (whole, _) = read_files(&[sdn.clone()], None, Strictness::Lenient).unwrap();
+    let (whole, _) = read_files(std::slice::from_ref(&sdn), None, Strictness::Lenient).unwrap();
     let text = std::fs::read(sdn.join("sdn.csv")).unwrap();
     let body = text.strip_suffix(b"\r\n\x1a").expect("OFAC's end");
     let last_line = body.iter().rposition(|&b| b == b'\n').unwrap() + 1;
@@ -180,7 +180,7 @@ fn a_file_cut_inside_its_last_record_is_refused_in_lenient_mode_too() {
             .0
         + 2;
     std::fs::write(sdn.join("sdn.csv"), &text[..after_second_field]).unwrap();
-    let err = read_files(&[sdn.clone()], None, Strictness::Lenient).unwrap_err();
+    let err = read_files(std::slice::from_ref(&sdn), None, Strictness::Lenient).unwrap_err();
     assert!(err.to_string().contains("the file ends inside this record"), "{err}");
     assert_eq!(err.path(), Some(sdn.join("sdn.csv").as_path()));
     assert!(!whole.entities.is_empty());
@@ -198,11 +198,15 @@ fn a_list_with_no_records_is_refused() {
     )
     .unwrap();
     for mode in [Strictness::Lenient, Strictness::Strict] {
-        let err = read_files(&[un.clone()], None, mode).unwrap_err();
+        let err = read_files(std::slice::from_ref(&un), None, mode).unwrap_err();
         assert!(err.to_string().contains("it holds no records"), "{err}");
     }
+    // An empty deny list alone is an empty snapshot; beside a list, it is
+    // harmless and read.
     let toml = dir.0.join("deny.toml");
     std::fs::write(&toml, "format = \"interdict/1\"\n").unwrap();
-    let err = read_files(&[toml], None, Strictness::Lenient).unwrap_err();
-    assert!(err.to_string().contains("it holds no records"), "{err}");
+    let err = read_files(std::slice::from_ref(&toml), None, Strictness::Lenient).unwrap_err();
+    assert!(err.to_string().contains("the files hold no records"), "{err}");
+    let (dataset, read) = read_files(&[toml, fixture("lists-v1.ftm.jsonl")], None, Strictness::Lenient).unwrap();
+    assert_eq!((read.len(), dataset.entities.len()), (2, 3));
 }

@@ -437,7 +437,6 @@ impl Order {
         }
     }
 
-    /// The injunctions in effect on `date`.
     /// The injunction in effect on `date` that stops transactions of
     /// `kind`, the earliest if several do.
     pub fn injunction_of(&self, kind: &str, date: Date) -> Option<&Injunction> {
@@ -447,6 +446,7 @@ impl Order {
             .min_by_key(|i| i.from)
     }
 
+    /// The injunctions in effect on `date`.
     pub fn injunctions_on(&self, date: Date) -> Vec<&Injunction> {
         self.enjoined.iter().filter(|i| i.active_on(date)).collect()
     }

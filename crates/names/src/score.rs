@@ -309,9 +309,9 @@ pub fn unit_similarity(q: UnitView<'_>, c: UnitView<'_>) -> Option<(f32, TokenMa
     // written without vowels.
     let (joined_unit, other) = if q.span >= 2 { (q, c) } else { (c, q) };
     let vowels = joined_unit.keys.vowels;
-    let words_only = !joined_unit.text.bytes().any(|b| b.is_ascii_digit());
+    let words_only = || !joined_unit.text.bytes().any(|b| b.is_ascii_digit());
     match how {
-        TokenMatch::Consonants if words_only && vowels < joined_unit.span && vowels < other.keys.vowels => Some((
+        TokenMatch::Consonants if vowels < joined_unit.span && vowels < other.keys.vowels && words_only() => Some((
             crate::similarity::weight::VOWEL_DROPPED * JOINED_FACTOR,
             TokenMatch::VowelDropped,
         )),

@@ -377,7 +377,11 @@ impl<S: Deref<Target = Snapshot>> Screener<S> {
         }
         let (mut kept, mut suppressed) = (Vec::new(), Vec::new());
         for mut hit in hits {
-            let mut keys: Vec<String> = party.reference.iter().cloned().collect();
+            // A reference as given (a disposition keys on it so), and as
+            // `allowlist add` keys any text without a `:`, in lower case
+            // with spaces collapsed: `CUST-1042` added by hand is found.
+            let references: Vec<String> = party.reference.iter().flat_map(|r| [r.clone(), allow_key(r)]).collect();
+            let mut keys: Vec<String> = references.clone();
             match &hit.evidenced {
                 Evidenced::Name { input, .. } => keys.push(allow_key(input)),
                 Evidenced::Identifier { identifier } => keys.push(identifier.to_string()),
@@ -402,7 +406,7 @@ impl<S: Deref<Target = Snapshot>> Screener<S> {
                         date: Some(expired),
                         message: format!("allowlist entry {} for {} expired on {expired}", entry.id, hit.name),
                     });
-                } else if evidence_agrees && party.reference.as_deref() != Some(entry.input_key.as_str()) {
+                } else if evidence_agrees && !references.contains(&entry.input_key) {
                     warnings.push(Warning {
                         code: WarningCode::AllowlistEvidenceAgrees,
                         order: None,

@@ -337,6 +337,11 @@ fn a_name_entry_does_not_clear_a_party_whose_birth_date_agrees() {
     let d = screen_with(&s, vec![entry(&s, "cust-42", "petrov", None)], &party, "2022-06-01");
     assert_eq!(d.outcome, Outcome::Allow);
     assert_eq!(d.suppressed.len(), 1);
+    // `allowlist add --key CUST-42` stores the key as a name is stored, in
+    // lower case; the reference `CUST-42` never met it.
+    party.reference = Some("CUST-42".to_string());
+    let d = screen_with(&s, vec![entry(&s, "cust-42", "petrov", None)], &party, "2022-06-01");
+    assert_eq!(d.outcome, Outcome::Allow, "{:?}", d.warnings);
 }
 
 #[test]

@@ -950,7 +950,23 @@ fn allow_entry(
     let key = match (reference, hit["by"].as_str()) {
         (Some(r), _) => r.to_string(),
         (None, Some("identifier")) => hit["identifier"].as_str().unwrap_or_default().to_string(),
-        _ => allow_key(hit["input"].as_str().unwrap_or_default()),
+        _ => {
+            // A name entry clears namesakes only: for a party whose birth
+            // date or country agreed with the entity's it would never
+            // apply, and the alert would come back at every screen.
+            let agreed = |fact: &str| hit["evidence"][fact].as_f64().is_some_and(|v| v > 0.0);
+            if agreed("birth_date") || agreed("country") {
+                return Err(Error::invalid(
+                    "allowlist",
+                    format!(
+                        "the party's birth date or country agrees with {entity}: an entry keyed on its name would \
+                         not clear it; screen the party with a `reference` and dispose of that alert to clear this \
+                         one party"
+                    ),
+                ));
+            }
+            allow_key(hit["input"].as_str().unwrap_or_default())
+        }
     };
     if key.is_empty() {
         return Err(Error::invalid(
@@ -1080,34 +1096,45 @@ pub async fn import(
     };
     let files = req.files.clone();
     let orders = state.config.orders.clone();
-    let _one_at_a_time = state.importing.lock().await;
-    // Read everything before touching the store: a failure leaves it as it
-    // was. The lists are checked beside the data they will be screened
-    // with. Reading a large list takes seconds: it runs off the store's
-    // connection, which alerts and dispositions would otherwise wait on.
-    let (dataset, sources, rejected) = tokio::task::spawn_blocking(move || {
-        let base = interdict_lists::native::load_with_builtin(&orders)
-            .map_err(|e| Error::new(StatusCode::UNPROCESSABLE_ENTITY, "load_failed", e.to_string()))?;
-        let (dataset, read) = interdict_lists::files::read_files_beside(&files, format, mode, &base).map_err(|e| {
-            let field = e
-                .path()
-                .and_then(|p| files.iter().position(|f| f == p))
-                .map(|i| format!("files[{i}]"))
-                .unwrap_or_else(|| "files".to_string());
-            Error::new(StatusCode::UNPROCESSABLE_ENTITY, "import_failed", e.to_string()).field(field)
-        })?;
-        let rejected: Vec<String> = read
-            .iter()
-            .flat_map(|f| f.rejected.iter().take(20).map(|e| e.to_string()))
-            .collect();
-        let sources: Vec<interdict_store::SourceFile> = read.iter().map(crate::source_file).collect();
-        Ok::<_, Error>((dataset, sources, rejected))
+    // On a task of its own, holding the import lock to its end: a client
+    // that goes away would drop the handler at an await, releasing the lock
+    // while the read still held a whole list in memory.
+    let importer = state.clone();
+    let (info, rejected) = tokio::spawn(async move {
+        let state = importer;
+        let _one_at_a_time = state.importing.lock().await;
+        // Read everything before touching the store: a failure leaves it as it
+        // was. The lists are checked beside the data they will be screened
+        // with. Reading a large list takes seconds: it runs off the store's
+        // connection, which alerts and dispositions would otherwise wait on.
+        let (dataset, sources, rejected) = tokio::task::spawn_blocking(move || {
+            let base = interdict_lists::native::load_with_builtin(&orders)
+                .map_err(|e| Error::new(StatusCode::UNPROCESSABLE_ENTITY, "load_failed", e.to_string()))?;
+            let (dataset, read) =
+                interdict_lists::files::read_files_beside(&files, format, mode, &base).map_err(|e| {
+                    let field = e
+                        .path()
+                        .and_then(|p| files.iter().position(|f| f == p))
+                        .map(|i| format!("files[{i}]"))
+                        .unwrap_or_else(|| "files".to_string());
+                    Error::new(StatusCode::UNPROCESSABLE_ENTITY, "import_failed", e.to_string()).field(field)
+                })?;
+            let rejected: Vec<String> = read
+                .iter()
+                .flat_map(|f| f.rejected.iter().take(20).map(|e| e.to_string()))
+                .collect();
+            let sources: Vec<interdict_store::SourceFile> = read.iter().map(crate::source_file).collect();
+            Ok::<_, Error>((dataset, sources, rejected))
+        })
+        .await
+        .map_err(|e| Error::internal(format!("import task failed: {e}")))??;
+        let info = state
+            .with_store(move |store| Ok(store.add(&dataset, &sources)?))
+            .await?;
+        Ok::<_, Error>((info, rejected))
     })
     .await
     .map_err(|e| Error::internal(format!("import task failed: {e}")))??;
-    let info = state
-        .with_store(move |store| Ok(store.add(&dataset, &sources)?))
-        .await?;
     let (info, live) = if req.activate.unwrap_or(true) {
         let (info, live) = state.activate(info.id).await?;
         (info, Some(live.snapshot.id().to_string()))

@@ -219,6 +219,8 @@ impl From<interdict_store::Error> for Error {
             ErrorKind::UnknownAlert(_) | ErrorKind::UnknownSnapshot(_) => Error::not_found(e.to_string()),
             ErrorKind::AmbiguousSnapshot(_) => Error::invalid("snapshot", e.to_string()),
             ErrorKind::Invalid { field, message } => Error::invalid(field.clone(), message.clone()),
+            // Only audit records reach a route through here; a snapshot is
+            // loaded through `Live::load`, whose errors are `load_failed`.
             ErrorKind::Altered { .. } => Error::new(StatusCode::INTERNAL_SERVER_ERROR, "audit_altered", e.to_string()),
             _ => Error::internal(format!("store: {e}")),
         }

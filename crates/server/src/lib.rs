@@ -71,9 +71,10 @@ pub struct Config {
     /// One line per request on stderr (method, route, status, time; never
     /// bodies or query strings, which may hold names).
     pub access_log: bool,
-    /// How often the store's allowlist is read again, so that entries
-    /// added outside the server (`interdict allowlist add`, another
-    /// server on the same store) apply without an activation; `None`: never.
+    /// How often the store's allowlist and active snapshot are read again,
+    /// so that entries added and snapshots made active outside the server
+    /// (`interdict allowlist add`, `lists import`, another server on the
+    /// same store) apply without an activation; `None`: never.
     pub allowlist_refresh: Option<std::time::Duration>,
 }
 

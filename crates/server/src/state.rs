@@ -105,6 +105,10 @@ impl Live {
     }
 }
 
+/// How long a store's active snapshot that failed to load waits before the
+/// server tries it again (a locked store or a passing I/O error clears).
+const FOLLOW_RETRY_AFTER: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// Everything a handler reaches.
 pub struct AppState {
     pub live: ArcSwapOption<Live>,
@@ -118,9 +122,10 @@ pub struct AppState {
     /// Serialises imports: each holds a whole list in memory while it
     /// reads, and two at once would hold two.
     pub importing: tokio::sync::Mutex<()>,
-    /// The store's active snapshot that last failed to load, not tried
-    /// again until another is active.
-    failed_to_follow: std::sync::Mutex<Option<String>>,
+    /// The store's active snapshot that last failed to load, and when: not
+    /// tried again for [`FOLLOW_RETRY_AFTER`] (a load of a large list takes
+    /// seconds and memory), unless another becomes active.
+    failed_to_follow: std::sync::Mutex<Option<(String, std::time::Instant)>>,
 }
 
 impl AppState {
@@ -209,32 +214,38 @@ impl AppState {
     /// would otherwise screen past until a restart. Whether it swapped; a
     /// snapshot that fails to load is reported once, and the live one stays.
     pub async fn follow_active_snapshot(self: &Arc<Self>) -> Result<bool, Error> {
-        let active = self.with_store(|s| Ok(s.active()?.map(|info| info.id))).await?;
-        let Some(live) = self.live.load_full() else {
-            return Ok(false);
+        let differs = |active: &Option<String>| {
+            active.is_some() && self.live.load_full().is_some_and(|l| l.store_snapshot != *active)
         };
-        if active.is_none() || live.store_snapshot == active {
+        let active = self.with_store(|s| Ok(s.active()?.map(|info| info.id))).await?;
+        if !differs(&active) {
+            return Ok(false);
+        }
+        let _one_at_a_time = self.loading.lock().await;
+        // Read again under the lock: an activation through the API may have
+        // made another snapshot active (and live) meanwhile, and the one
+        // read before would undo it.
+        let active = self.with_store(|s| Ok(s.active()?.map(|info| info.id))).await?;
+        if !differs(&active) {
             return Ok(false);
         }
         {
-            let mut failed = self.failed_to_follow.lock().unwrap_or_else(|p| p.into_inner());
-            if *failed == active {
-                return Ok(false);
+            let failed = self.failed_to_follow.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some((id, at)) = &*failed {
+                if Some(id) == active.as_ref() && at.elapsed() < FOLLOW_RETRY_AFTER {
+                    return Ok(false);
+                }
             }
-            *failed = None;
-        }
-        let _one_at_a_time = self.loading.lock().await;
-        // An activation through the API may have swapped it in meanwhile.
-        if self.live.load_full().is_some_and(|l| l.store_snapshot == active) {
-            return Ok(false);
         }
         match self.load(active.clone()).await {
             Ok(loaded) => {
+                *self.failed_to_follow.lock().unwrap_or_else(|p| p.into_inner()) = None;
                 self.swap_in(&loaded);
                 Ok(true)
             }
             Err(e) => {
-                *self.failed_to_follow.lock().unwrap_or_else(|p| p.into_inner()) = active;
+                *self.failed_to_follow.lock().unwrap_or_else(|p| p.into_inner()) =
+                    active.map(|id| (id, std::time::Instant::now()));
                 Err(e)
             }
         }

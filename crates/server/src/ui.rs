@@ -2117,6 +2117,11 @@ fn render_decision(view: &Value) -> String {
         out.push_str(&render_audit(view));
         return out;
     }
+    if kind == "allowlist" {
+        out.push_str(&render_allowlist_record(view));
+        out.push_str(&render_audit(view));
+        return out;
+    }
     w!(
         out,
         "<p class=\"lead\"><span id=\"decision-outcome\">{}</span> {} decision as of <strong id=\"decision-as-of\">{}</strong></p>\n",
@@ -2350,6 +2355,38 @@ fn render_disposition_record(view: &Value) -> String {
                 format!(", until {expires}")
             })
         );
+    }
+    out.push_str("</dl>\n");
+    out
+}
+
+/// An allowlist entry added outside a disposition (`interdict allowlist
+/// add`): who cleared whom, and why.
+fn render_allowlist_record(view: &Value) -> String {
+    let input = &view["input"];
+    let entry = &input["allow_entry"];
+    let mut out = format!(
+        "<p class=\"lead\">Allowlist entry <code>{}</code> added: <q>{}</q> is not <a href=\"{}\">{}</a></p>\n<dl class=\"facts\">\n",
+        esc(&st(&entry["id"])),
+        esc(&st(&entry["input_key"])),
+        esc(&entity_href(&st(&entry["entity_id"]), "")),
+        esc(&st(&entry["entity_id"]))
+    );
+    let expires = st(&entry["expires"]);
+    for (label, value) in [
+        ("Author", st(&input["author"])),
+        ("Reason", st(&input["comment"])),
+        (
+            "Expires",
+            if expires.is_empty() {
+                "never".to_string()
+            } else {
+                expires
+            },
+        ),
+        ("Recorded", st(&view["created"])),
+    ] {
+        w!(out, "<dt>{}</dt><dd>{}</dd>\n", esc(label), esc(&value));
     }
     out.push_str("</dl>\n");
     out

@@ -1151,6 +1151,33 @@ fn dispositions_need_the_admin_token_are_audited_and_a_false_positive_allowlists
         assert_eq!(s.post_as(&path, Some(TOKEN), &body).0, status);
     }
 
+    // Screened with the entity's own country and no reference, the party
+    // may be the entity: an entry on its name would never clear it (and the
+    // alert would come back at every screen), so it is refused.
+    let (_, same_country) = s.post(
+        "/v1/screen/party",
+        &json!({"names": ["Alipay.com Co., Ltd."], "countries": ["CN"], "as_of": "2021-03-01"}),
+    );
+    assert!(
+        same_country["hits"][0]["evidence"]["country"].as_f64().unwrap_or(0.0) > 0.0,
+        "{same_country}"
+    );
+    let other = format!(
+        "/v1/alerts/{}/disposition",
+        same_country["decision_id"].as_str().unwrap()
+    );
+    let (status, e) = s.post_as(&other, Some(TOKEN), &fp);
+    assert_eq!((status, e["field"].as_str()), (422, Some("allowlist")), "{e}");
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("screen the party with a `reference`"),
+        "{e}"
+    );
+    let escalate = json!({"status": "escalated", "comment": "same country", "author": "analyst-1"});
+    assert_eq!(s.post_as(&other, Some(TOKEN), &escalate).0, 200);
+
     let (status, done) = s.post_as(&path, Some(TOKEN), &fp);
     assert_eq!(status, 200, "{done}");
     assert_eq!(done["status"], "false_positive");
@@ -1199,14 +1226,18 @@ fn allow_alipay_outside(dir: &Path, author: &str) {
     dataset.extend(store.load(&active.id).unwrap());
     let snapshot = interdict_index::Snapshot::build(dataset).unwrap();
     store
-        .add_allow_entry(&NewAllowEntry {
-            input_key: "alipay.com co., ltd.".to_string(),
-            entity_id: "alipay_com_co".to_string(),
-            entity_digest: snapshot.entity_digest("alipay_com_co").unwrap(),
-            reason: "our customer is a different company".to_string(),
-            author: author.to_string(),
-            expires: None,
-        })
+        .add_allow_entry(
+            &NewAllowEntry {
+                input_key: "alipay.com co., ltd.".to_string(),
+                entity_id: "alipay_com_co".to_string(),
+                entity_digest: snapshot.entity_digest("alipay_com_co").unwrap(),
+                reason: "our customer is a different company".to_string(),
+                author: author.to_string(),
+                expires: None,
+            },
+            snapshot.id(),
+            "2021-03-01",
+        )
         .unwrap();
 }
 

@@ -48,14 +48,51 @@ pub struct NewAllowEntry {
     pub expires: Option<Date>,
 }
 
+/// The audit record of an entry added directly (not by a disposition).
+#[derive(serde::Serialize)]
+struct AddedInput<'a> {
+    allow_entry: &'a AllowEntry,
+    author: &'a str,
+    comment: &'a str,
+}
+
 impl Store {
-    /// Adds an entry and returns it as stored.
-    pub fn add_allow_entry(&mut self, entry: &NewAllowEntry) -> Result<AllowEntry, Error> {
+    /// Adds an entry and returns it as stored, with the id of the audit
+    /// record (kind `allowlist`) appended with it in one transaction: who
+    /// cleared whom, and why, is in the hash chain, as a disposition's
+    /// entry is. `snapshot_id` and `as_of` are the screening snapshot the
+    /// entry was made against, and the day.
+    pub fn add_allow_entry(
+        &mut self,
+        entry: &NewAllowEntry,
+        snapshot_id: &str,
+        as_of: &str,
+    ) -> Result<(AllowEntry, String), Error> {
         let path = self.path.clone();
-        let tx = self.conn.transaction().map_err(|e| Error::sqlite(&path, e))?;
-        let added = insert_allow_entry(&tx, entry).map_err(|e| Error::sqlite(&path, e))?;
-        tx.commit().map_err(|e| Error::sqlite(&path, e))?;
-        Ok(added)
+        let sqlite = |e| Error::sqlite(&path, e);
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(sqlite)?;
+        let added = insert_allow_entry(&tx, entry).map_err(sqlite)?;
+        let input = serde_json::to_string(&AddedInput {
+            allow_entry: &added,
+            author: &added.author,
+            comment: &added.reason,
+        })
+        .map_err(Error::json)?;
+        let record = crate::audit::NewRecord {
+            kind: "allowlist".to_string(),
+            snapshot_id: snapshot_id.to_string(),
+            as_of: as_of.to_string(),
+            input,
+            decision: serde_json::json!({ "added": added.id }).to_string(),
+            alert: None,
+        };
+        let audited = crate::audit::append_in(&tx, std::slice::from_ref(&record)).map_err(sqlite)?;
+        tx.commit().map_err(sqlite)?;
+        let decision_id = audited[0].decision_id.clone();
+        Ok((added, decision_id))
     }
 
     /// Every entry in force (not withdrawn by a later disposition of its

@@ -31,7 +31,8 @@ pub enum ErrorKind {
     /// A stored value this build cannot read.
     Corrupt(String),
     /// An audit record that no longer matches its hash or its place in the
-    /// chain: the log was changed outside interdict.
+    /// chain, or a snapshot whose rows no longer match their digest: the
+    /// store was changed outside interdict.
     Altered {
         /// `audit record d-…` or `snapshot sha256:…`.
         what: String,

@@ -273,7 +273,6 @@ impl Store {
                 params![id, created, counts],
             )
             .map_err(sq)?;
-            let mut digest = RowsDigest::default();
             {
                 let mut ins = tx
                     .prepare("INSERT INTO snapshot_sources (snapshot_id, position, path, format, sha256, records, rejected, modified) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
@@ -291,44 +290,33 @@ impl Store {
                     ])
                     .map_err(sq)?;
                 }
-                let mut by_entity: BTreeMap<&str, Vec<Designation>> = BTreeMap::new();
-                for d in &dataset.designations {
-                    by_entity.entry(d.entity_id.as_str()).or_default().push(d.clone());
-                }
-                let mut ins = tx
-                    .prepare("INSERT INTO entities (snapshot_id, entity_id, kind, body) VALUES (?1, ?2, ?3, ?4)")
-                    .map_err(sq)?;
-                for e in &dataset.entities {
-                    let row = EntityRow {
-                        entity: e.clone(),
-                        designations: by_entity.remove(e.id.as_str()).unwrap_or_default(),
-                    };
-                    let body = serde_json::to_string(&row).map_err(Error::json)?;
-                    digest.add("entities", &body);
-                    ins.execute(params![id, e.id, e.kind.as_str(), body]).map_err(sq)?;
-                }
-                let mut ins = tx
-                    .prepare("INSERT INTO sources (snapshot_id, position, body) VALUES (?1, ?2, ?3)")
-                    .map_err(sq)?;
-                for (i, s) in dataset.sources.iter().enumerate() {
-                    let body = serde_json::to_string(s).map_err(Error::json)?;
-                    digest.add("sources", &body);
-                    ins.execute(params![id, i as i64, body]).map_err(sq)?;
-                }
-                let mut ins = tx
-                    .prepare("INSERT INTO relations (snapshot_id, position, body) VALUES (?1, ?2, ?3)")
-                    .map_err(sq)?;
-                for (i, r) in dataset.relations.iter().enumerate() {
-                    let body = serde_json::to_string(r).map_err(Error::json)?;
-                    digest.add("relations", &body);
-                    ins.execute(params![id, i as i64, body]).map_err(sq)?;
-                }
             }
+            let digest = write_rows(&tx, &id, dataset).map_err(|e| e.with_path(&path))?;
             tx.execute(
                 "UPDATE snapshots SET rows_sha256 = ?1 WHERE id = ?2",
-                params![digest.finish(), id],
+                params![digest, id],
             )
             .map_err(sq)?;
+        } else {
+            // The same data again. Rows changed in place are caught at load,
+            // against the digest; but a digest cleared or rewritten with
+            // them would let them pass, so one that is not this data's
+            // makes the rows be written again, as imported.
+            let recorded: Option<String> = tx
+                .query_row("SELECT rows_sha256 FROM snapshots WHERE id = ?1", [&id], |r| r.get(0))
+                .map_err(sq)?;
+            if recorded.as_deref() != Some(rows_digest(dataset)?.as_str()) {
+                for table in ["entities", "sources", "relations"] {
+                    tx.execute(&format!("DELETE FROM {table} WHERE snapshot_id = ?1"), [&id])
+                        .map_err(sq)?;
+                }
+                let digest = write_rows(&tx, &id, dataset).map_err(|e| e.with_path(&path))?;
+                tx.execute(
+                    "UPDATE snapshots SET rows_sha256 = ?1 WHERE id = ?2",
+                    params![digest, id],
+                )
+                .map_err(sq)?;
+            }
         }
         if activate {
             // Two steps: the unique index on active rows is checked row by row.
@@ -463,34 +451,52 @@ impl Store {
             .map_err(sq)?;
         let mut digest = RowsDigest::default();
         let mut dataset = Dataset::default();
+        // A body that does not read was written whole by interdict: the row
+        // was changed since, and the error names it.
+        let unreadable = |table: &str, key: &str, e: serde_json::Error| {
+            Error::corrupt(&self.path, format!("snapshot {id}, {table} {key}: {e}"))
+        };
         let mut stmt = self
             .conn
-            .prepare("SELECT body FROM entities WHERE snapshot_id = ?1 ORDER BY rowid")
+            .prepare("SELECT entity_id, body FROM entities WHERE snapshot_id = ?1 ORDER BY rowid")
             .map_err(sq)?;
-        for body in stmt.query_map([id], |r| r.get::<_, String>(0)).map_err(sq)? {
-            let body = body.map_err(sq)?;
+        for row in stmt
+            .query_map([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .map_err(sq)?
+        {
+            let (entity_id, body) = row.map_err(sq)?;
             digest.add("entities", &body);
-            let row: EntityRow = serde_json::from_str(&body).map_err(Error::json)?;
+            let row: EntityRow =
+                serde_json::from_str(&body).map_err(|e| unreadable("entity", &format!("`{entity_id}`"), e))?;
             dataset.designations.extend(row.designations);
             dataset.entities.push(row.entity);
         }
         let mut stmt = self
             .conn
-            .prepare("SELECT body FROM sources WHERE snapshot_id = ?1 ORDER BY position")
+            .prepare("SELECT position, body FROM sources WHERE snapshot_id = ?1 ORDER BY position")
             .map_err(sq)?;
-        for body in stmt.query_map([id], |r| r.get::<_, String>(0)).map_err(sq)? {
-            let body = body.map_err(sq)?;
+        for row in stmt
+            .query_map([id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
+            .map_err(sq)?
+        {
+            let (position, body) = row.map_err(sq)?;
             digest.add("sources", &body);
-            dataset.sources.push(serde_json::from_str(&body).map_err(Error::json)?);
+            dataset
+                .sources
+                .push(serde_json::from_str(&body).map_err(|e| unreadable("source", &format!("at {position}"), e))?);
         }
         let mut stmt = self
             .conn
-            .prepare("SELECT body FROM relations WHERE snapshot_id = ?1 ORDER BY position")
+            .prepare("SELECT position, body FROM relations WHERE snapshot_id = ?1 ORDER BY position")
             .map_err(sq)?;
-        for body in stmt.query_map([id], |r| r.get::<_, String>(0)).map_err(sq)? {
-            let body = body.map_err(sq)?;
+        for row in stmt
+            .query_map([id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
+            .map_err(sq)?
+        {
+            let (position, body) = row.map_err(sq)?;
             digest.add("relations", &body);
-            let r: Relation = serde_json::from_str(&body).map_err(Error::json)?;
+            let r: Relation =
+                serde_json::from_str(&body).map_err(|e| unreadable("relation", &format!("at {position}"), e))?;
             dataset.relations.push(r);
         }
         if let Some(recorded) = recorded {
@@ -592,6 +598,75 @@ fn use_wal(conn: &Connection) -> rusqlite::Result<()> {
             Err(e) => return Err(e),
         }
     }
+}
+
+/// The rows of `dataset` as a snapshot stores them, in the order they are
+/// read back: each entity with its designations, then sources, then
+/// relations, each given to `row` with its table, key and body.
+fn each_row(dataset: &Dataset, mut row: impl FnMut(&str, RowKey<'_>, &str) -> Result<(), Error>) -> Result<(), Error> {
+    let mut by_entity: BTreeMap<&str, Vec<Designation>> = BTreeMap::new();
+    for d in &dataset.designations {
+        by_entity.entry(d.entity_id.as_str()).or_default().push(d.clone());
+    }
+    for e in &dataset.entities {
+        let stored = EntityRow {
+            entity: e.clone(),
+            designations: by_entity.remove(e.id.as_str()).unwrap_or_default(),
+        };
+        let body = serde_json::to_string(&stored).map_err(Error::json)?;
+        row("entities", RowKey::Entity(e), &body)?;
+    }
+    for (i, s) in dataset.sources.iter().enumerate() {
+        let body = serde_json::to_string(s).map_err(Error::json)?;
+        row("sources", RowKey::Position(i), &body)?;
+    }
+    for (i, r) in dataset.relations.iter().enumerate() {
+        let body = serde_json::to_string(r).map_err(Error::json)?;
+        row("relations", RowKey::Position(i), &body)?;
+    }
+    Ok(())
+}
+
+/// Where a row goes: an entity by its id and kind, the others by position.
+enum RowKey<'a> {
+    Entity(&'a interdict_model::Entity),
+    Position(usize),
+}
+
+/// Writes the rows of `dataset` for snapshot `id` and returns their digest.
+fn write_rows(tx: &rusqlite::Transaction<'_>, id: &str, dataset: &Dataset) -> Result<String, Error> {
+    let sq = Error::sqlite_bare;
+    let mut entities = tx
+        .prepare("INSERT INTO entities (snapshot_id, entity_id, kind, body) VALUES (?1, ?2, ?3, ?4)")
+        .map_err(sq)?;
+    let mut sources = tx
+        .prepare("INSERT INTO sources (snapshot_id, position, body) VALUES (?1, ?2, ?3)")
+        .map_err(sq)?;
+    let mut relations = tx
+        .prepare("INSERT INTO relations (snapshot_id, position, body) VALUES (?1, ?2, ?3)")
+        .map_err(sq)?;
+    let mut digest = RowsDigest::default();
+    each_row(dataset, |table, key, body| {
+        digest.add(table, body);
+        match (table, key) {
+            (_, RowKey::Entity(e)) => entities.execute(params![id, e.id, e.kind.as_str(), body]),
+            ("sources", RowKey::Position(i)) => sources.execute(params![id, i as i64, body]),
+            (_, RowKey::Position(i)) => relations.execute(params![id, i as i64, body]),
+        }
+        .map(|_| ())
+        .map_err(sq)
+    })?;
+    Ok(digest.finish())
+}
+
+/// The digest [`write_rows`] would record for `dataset`, without writing.
+fn rows_digest(dataset: &Dataset) -> Result<String, Error> {
+    let mut digest = RowsDigest::default();
+    each_row(dataset, |table, _, body| {
+        digest.add(table, body);
+        Ok(())
+    })?;
+    Ok(digest.finish())
 }
 
 /// The digest of a snapshot's rows as the store holds them: each entity,

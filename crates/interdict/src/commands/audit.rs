@@ -59,16 +59,21 @@ pub fn allowlist_add(cli: &Cli, args: &AllowlistAdd) -> anyhow::Result<Finished>
         allow_key(&args.key)
     };
     let mut store = Store::open(&cli.data_dir()?)?;
-    let entry = store.add_allow_entry(&NewAllowEntry {
-        input_key: key,
-        entity_id: args.entity.clone(),
-        entity_digest: digest,
-        reason: args.reason.clone(),
-        author: args.author.clone(),
-        expires,
-    })?;
+    let today: interdict_model::Date = chrono::Utc::now().date_naive().into();
+    let (entry, audited) = store.add_allow_entry(
+        &NewAllowEntry {
+            input_key: key,
+            entity_id: args.entity.clone(),
+            entity_digest: digest,
+            reason: args.reason.clone(),
+            author: args.author.clone(),
+            expires,
+        },
+        snapshot.id(),
+        &today.to_string(),
+    )?;
     println!(
-        "added {}: `{}` is not {} ({})",
+        "added {}: `{}` is not {} ({}); audit record {audited}",
         entry.id,
         entry.input_key,
         entry.entity_id,
@@ -204,6 +209,38 @@ pub fn explain(cli: &Cli, args: &Explain) -> anyhow::Result<Finished> {
         return Ok(Finished::Ok);
     }
     writeln!(out, "decision {} ({}), recorded {}", r.decision_id, r.kind, r.created)?;
+    // An analyst's act, not a screening: what was done, by whom and why.
+    if r.kind == "disposition" || r.kind == "allowlist" {
+        let input: Value = serde_json::from_str(&r.input).context("the stored input")?;
+        if r.kind == "disposition" {
+            writeln!(
+                out,
+                "alert {}: {}",
+                input["alert"].as_str().unwrap_or("?"),
+                input["status"].as_str().unwrap_or("?")
+            )?;
+        }
+        writeln!(out, "author: {}", input["author"].as_str().unwrap_or("?"))?;
+        writeln!(out, "comment: {}", input["comment"].as_str().unwrap_or(""))?;
+        let entry = &input["allow_entry"];
+        if entry.is_object() {
+            writeln!(
+                out,
+                "allowlist entry {}: `{}` is not {}{}",
+                entry["id"].as_str().unwrap_or("?"),
+                entry["input_key"].as_str().unwrap_or("?"),
+                entry["entity_id"].as_str().unwrap_or("?"),
+                entry["expires"]
+                    .as_str()
+                    .map(|d| format!(", until {d}"))
+                    .unwrap_or_default()
+            )?;
+        }
+        for withdrawn in input["withdrawn_allow_entries"].as_array().into_iter().flatten() {
+            writeln!(out, "withdraws allowlist entry {}", withdrawn.as_str().unwrap_or("?"))?;
+        }
+        return Ok(Finished::Ok);
+    }
     writeln!(out, "as of {} on snapshot {}", r.as_of, r.snapshot_id)?;
     // The screening snapshot is the lists with the orders: its id is not
     // the stored list snapshot's, which `lists show` names.
@@ -304,9 +341,14 @@ pub fn explain(cli: &Cli, args: &Explain) -> anyhow::Result<Finished> {
 pub fn replay(cli: &Cli, args: &Replay) -> anyhow::Result<Finished> {
     let r = record(cli, &args.decision_id)?;
     anyhow::ensure!(
-        r.kind != "disposition",
-        "{} records an analyst's disposition of an alert, not a screening; `interdict explain {}` shows it",
+        r.kind != "disposition" && r.kind != "allowlist",
+        "{} records an analyst's {}, not a screening; `interdict explain {}` shows it",
         r.decision_id,
+        if r.kind == "allowlist" {
+            "allowlist entry"
+        } else {
+            "disposition of an alert"
+        },
         r.decision_id
     );
     let input: AuditInput = serde_json::from_str(&r.input).context("the stored input")?;
