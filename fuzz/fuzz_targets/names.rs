@@ -42,8 +42,10 @@ fuzz_target!(|data: &[u8]| {
     let mut facts = first.split('\t');
     let query = facts.next().unwrap_or_default();
     let mut evidence = Evidence::default();
+    // Any birth date a screen takes: up to the last day there is.
+    let latest = interdict_model::Date::from_ymd(9999, 12, 31).expect("a date");
     for fact in facts {
-        if let Some(date) = parse_birth_date_input(fact) {
+        if let Ok(date) = parse_birth_date_input(fact, latest) {
             evidence.birth_dates.push(date);
         } else if let Ok(country) = fact.parse::<CountryCode>() {
             evidence.countries.push(country.as_str().to_string());

@@ -249,8 +249,9 @@ pub enum ScreenCommand {
 
 #[derive(Args)]
 pub struct ScreenPayments {
-    /// Payments as JSON lines (`.jsonl`), one JSON array of payments, an
-    /// ISO 20022 pacs.008 XML file or SWIFT MT103 messages.
+    /// Payments as JSON lines (`.jsonl`), one JSON array of payments, a
+    /// CSV file of one payment a row (`.csv`), an ISO 20022 pacs.008 XML
+    /// file or SWIFT MT103 messages.
     pub file: PathBuf,
     /// Screen every payment as of this date (YYYY-MM-DD) instead of its own.
     #[arg(long = "as-of", value_name = "DATE")]
@@ -390,11 +391,15 @@ pub enum ListsCommand {
         /// List files (or an OFAC CSV directory).
         #[arg(required = true)]
         files: Vec<PathBuf>,
-        /// `auto` detects from the name and content.
+        /// `auto` detects from the name and content; else one of ftm,
+        /// ofac-sdn, ofac-cons, un, csl, csl-json, dpl, eu, uk, uk-sl,
+        /// interdict.
         #[arg(long, default_value = "auto", value_name = "FORMAT")]
         format: String,
         /// Reject a file that has any bad record (default: load the good
-        /// records and report every bad one with its file and line).
+        /// records and report the first 20 of each file with file and line;
+        /// a file cut short, or an official list with no records, is
+        /// refused either way).
         #[arg(long)]
         strict: bool,
     },
