@@ -372,3 +372,37 @@ fn app_decisions_are_recorded_and_replayed_too() {
     assert!(out.status.success(), "{}", stdout(&out));
     assert!(stdout(&out).contains("the same decision (review)"));
 }
+
+/// Records deleted from the end left a shorter chain that `audit verify`
+/// called intact, and their numbers were given out again (the old
+/// `d-4-...` then named nothing, a new `d-4-...` something else). The log's
+/// head tells both.
+#[test]
+fn records_cut_from_the_end_are_found_and_their_numbers_not_reused() {
+    let dir = TempDir::new("tail");
+    let decisions = screen_examples(&dir.0);
+    assert_eq!(decisions.len(), 4);
+    let conn = rusqlite::Connection::open(dir.0.join("interdict.db")).unwrap();
+    conn.execute("DELETE FROM alerts WHERE seq >= 3", []).unwrap();
+    assert_eq!(conn.execute("DELETE FROM audit WHERE seq >= 3", []).unwrap(), 2);
+    drop(conn);
+    let out = interdict(&dir.0, &["audit", "verify"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(
+        err.contains(
+            "audit log broken at record 3: the log ends at record 2, but record 4 was appended: the records after 2 \
+             were removed"
+        ),
+        "{err}"
+    );
+    // The next decision is record 5, not a second record 3.
+    let again = screen_examples(&dir.0);
+    assert!(
+        again[0]["decision_id"].as_str().unwrap().starts_with("d-5-"),
+        "{}",
+        again[0]["decision_id"]
+    );
+    let err = String::from_utf8_lossy(&interdict(&dir.0, &["audit", "verify"]).stderr).to_string();
+    assert!(err.contains("record 3 is missing (next is 5)"), "{err}");
+}

@@ -206,10 +206,28 @@ pub(crate) fn seq_of(conn: &rusqlite::Connection, id: &str) -> rusqlite::Result<
 /// Appends `records` inside `tx`, chained after the last record, opening
 /// an alert for each record that asks for one.
 pub(crate) fn append_in(tx: &rusqlite::Transaction<'_>, records: &[NewRecord]) -> rusqlite::Result<Vec<Appended>> {
+    append_after(tx, records, true)
+}
+
+/// [`append_in`], chained after the head (`with_head`), or, for the stores
+/// of before version 12 that the migration tests build, after the last
+/// record there is.
+pub(crate) fn append_after(
+    tx: &rusqlite::Transaction<'_>,
+    records: &[NewRecord],
+    with_head: bool,
+) -> rusqlite::Result<Vec<Appended>> {
     // Cached, as the inserts are: the writer runs this once a transaction,
-    // and preparing it each time showed in a server's profile.
+    // and preparing it each time showed in a server's profile. The chain
+    // goes on from the head, not from the last record there is: after
+    // records cut from the end, the next one leaves the gap, and numbers
+    // are never given out twice.
     let last: Option<(i64, String)> = tx
-        .prepare_cached("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")?
+        .prepare_cached(if with_head {
+            "SELECT seq, hash FROM audit_head WHERE one = 1"
+        } else {
+            "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1"
+        })?
         .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     let (mut seq, mut prev) = last.unwrap_or((0, GENESIS.to_string()));
@@ -250,6 +268,13 @@ pub(crate) fn append_in(tx: &rusqlite::Transaction<'_>, records: &[NewRecord]) -
             hash: hash.clone(),
         });
         prev = hash;
+    }
+    if let Some(head) = out.last().filter(|_| with_head) {
+        tx.prepare_cached(
+            "INSERT INTO audit_head (one, seq, hash) VALUES (1, ?1, ?2)
+             ON CONFLICT (one) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
+        )?
+        .execute(params![head.seq, head.hash])?;
     }
     Ok(out)
 }
@@ -424,9 +449,33 @@ impl Store {
             prev = hash;
             expected_seq = seq + 1;
         }
+        drop(rows);
+        // The chain holds to its last record; the head says whether that
+        // is the last one appended.
+        let head: Option<(i64, String)> = self
+            .conn
+            .query_row("SELECT seq, hash FROM audit_head WHERE one = 1", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()
+            .map_err(sqlite)?;
+        let last = expected_seq - 1;
+        let broken = match head {
+            Some((seq, _)) if seq > last => Some((
+                last + 1,
+                format!("the log ends at record {last}, but record {seq} was appended: the records after {last} were removed"),
+            )),
+            Some((seq, _)) if seq < last => Some((
+                seq + 1,
+                format!("the last record appended is {seq}: the records after it were added outside interdict"),
+            )),
+            Some((_, hash)) if hash != prev => Some((last, "it is not the record appended last".to_string())),
+            None if records > 0 => Some((last, "the log's head is missing".to_string())),
+            _ => None,
+        };
         Ok(ChainCheck {
             records,
-            first_broken: None,
+            first_broken: broken,
         })
     }
 }

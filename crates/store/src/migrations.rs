@@ -182,6 +182,16 @@ const MIGRATIONS: &[&str] = &[
     // or deleted outside interdict is found. NULL for snapshots stored
     // before, which are loaded unchecked.
     "ALTER TABLE snapshots ADD COLUMN rows_sha256 TEXT;",
+    // 12: the audit log's head, the last record appended (its seq and
+    // hash), kept in the appends' transactions. Records cut from the end
+    // left a shorter chain that checked as intact, and their numbers were
+    // given out again; the head tells both.
+    "CREATE TABLE audit_head (
+         one  INTEGER PRIMARY KEY CHECK (one = 1),
+         seq  INTEGER NOT NULL,
+         hash TEXT NOT NULL
+     );
+     INSERT INTO audit_head (one, seq, hash) SELECT 1, seq, hash FROM audit ORDER BY seq DESC LIMIT 1;",
 ];
 
 /// The schema version this build writes.
@@ -223,7 +233,7 @@ fn run_to(conn: &mut Connection, target: u32) -> Result<(), Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::audit::{append_in, NewAlert, NewRecord};
+    use crate::audit::{append_after, NewAlert, NewRecord};
     use crate::{AlertStatus, Store, DB_FILE};
 
     fn record(subject: &str) -> NewRecord {
@@ -247,7 +257,7 @@ mod tests {
         run_to(&mut conn, 7).unwrap();
         assert_eq!(version(&conn).unwrap(), 7);
         let tx = conn.transaction().unwrap();
-        append_in(&tx, &[record("Alpha"), record("Beta")]).unwrap();
+        append_after(&tx, &[record("Alpha"), record("Beta")], false).unwrap();
         // The ids change under the alerts that refer to them: the keys are
         // checked once all agree, at the commit.
         tx.execute_batch(
@@ -276,7 +286,7 @@ mod tests {
             run_to(&mut conn, 9).unwrap();
             let tx = conn.transaction().unwrap();
             // Two alerts (seq 1, 2), and the records of three dispositions.
-            append_in(
+            append_after(
                 &tx,
                 &[
                     record("Alpha"),
@@ -285,6 +295,7 @@ mod tests {
                     record("d2"),
                     record("d3"),
                 ],
+                false,
             )
             .unwrap();
             tx.execute_batch(
@@ -300,7 +311,7 @@ mod tests {
             tx.commit().unwrap();
         }
         let store = Store::open(&dir).unwrap();
-        assert_eq!(store.schema_version().unwrap(), 11);
+        assert_eq!(store.schema_version().unwrap(), 12);
         let in_force: Vec<String> = store.allow_entries().unwrap().into_iter().map(|e| e.id).collect();
         assert_eq!(in_force, ["a-2"]);
         let alpha = store.alerts(None, 10, None).unwrap()[0].id.clone();
@@ -319,7 +330,7 @@ mod tests {
         version_7_store(&dir.join(DB_FILE));
 
         let mut store = Store::open(&dir).unwrap();
-        assert_eq!(store.schema_version().unwrap(), 11);
+        assert_eq!(store.schema_version().unwrap(), 12);
         let ids: Vec<String> = {
             let conn = Connection::open(dir.join(DB_FILE)).unwrap();
             let mut stmt = conn.prepare("SELECT decision_id FROM audit ORDER BY seq").unwrap();
