@@ -31,9 +31,16 @@ pub struct Payment {
     // description, fills it in from `as_of` or today when it is absent.
     #[cfg_attr(feature = "openapi", schema(required = false))]
     pub date: Date,
+    /// A decimal amount, not negative: `120.50`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = r"^[0-9]{1,18}(\.[0-9]{1,6})?$", example = "120.50")
+    )]
     pub amount: Option<String>,
+    /// An ISO 4217 currency code: three capital letters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[A-Z]{3}$", example = "USD"))]
     pub currency: Option<String>,
     /// Jurisdictions the payment touches (ISO codes); empty = `US`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -82,6 +82,26 @@ impl<S: Deref<Target = Snapshot>> Screener<S> {
                 "the payment has no id: give the id it is known by".to_string(),
             ));
         }
+        // Only echoed, but a payment with a negative or malformed amount, or
+        // a currency that is no code, is bad data, named as such.
+        if let Some(amount) = &payment.amount {
+            if !is_amount(amount) {
+                return Err(Error::invalid_party(
+                    "amount",
+                    format!("`{amount}` is not an amount: expected digits with an optional decimal point (`120.50`), not negative"),
+                ));
+            }
+        }
+        if let Some(currency) = &payment.currency {
+            if !(currency.len() == 3 && currency.bytes().all(|b| b.is_ascii_uppercase())) {
+                return Err(Error::invalid_party(
+                    "currency",
+                    format!(
+                        "`{currency}` is not a currency code: expected three capital letters (ISO 4217), such as USD"
+                    ),
+                ));
+            }
+        }
         let jurisdictions = if payment.jurisdiction.is_empty() {
             vec!["US".to_string()]
         } else {
@@ -272,4 +292,15 @@ impl<S: Deref<Target = Snapshot>> Screener<S> {
         }));
         Ok(())
     }
+}
+
+/// Whether `text` is an amount as payments carry it: 1 to 18 digits, and
+/// optionally a point and 1 to 6 more.
+fn is_amount(text: &str) -> bool {
+    let (whole, fraction) = match text.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (text, None),
+    };
+    let digits = |s: &str, most: usize| !s.is_empty() && s.len() <= most && s.bytes().all(|b| b.is_ascii_digit());
+    digits(whole, 18) && fraction.is_none_or(|f| digits(f, 6))
 }

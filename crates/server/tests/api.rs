@@ -415,6 +415,23 @@ fn requests_that_break_the_described_schemas_are_refused_and_the_enums_are_read(
             false,
             Some("payment.jurisdiction"),
         ),
+        // Only echoed, but a negative amount and a currency that is no
+        // code were accepted as they were.
+        (
+            json!({"payment": {"id": "p-1", "amount": "-5"}}),
+            false,
+            Some("payment.amount"),
+        ),
+        (
+            json!({"payment": {"id": "p-1", "currency": "XXXX"}}),
+            false,
+            Some("payment.currency"),
+        ),
+        (
+            json!({"payment": {"id": "p-1", "date": "2021-03-01", "amount": "120.50", "currency": "EUR"}}),
+            true,
+            None,
+        ),
         // A party with nothing to screen it by is still read: a bad type
         // is a bad payment (it was accepted). Its type, country and birth
         // date are described as a screened party's are.
