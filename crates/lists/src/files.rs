@@ -219,7 +219,7 @@ impl ListFiles {
         self.read.push(ReadFile {
             path: path.to_path_buf(),
             format,
-            sha256: hash_path(path)?,
+            sha256: hash_path(path, format)?,
             records: report.records,
             rejected: report.rejected,
             modified: modified(path),
@@ -371,13 +371,25 @@ fn check_beside(base: &Dataset, lists: Dataset, read: &[ReadFile], starts: &[Cou
 
 /// A file's hash, or for a folder the hash of its files' names and hashes
 /// in name order.
-fn hash_path(path: &Path) -> Result<String, Error> {
+fn hash_path(path: &Path, format: Format) -> Result<String, Error> {
     let io = |e| Error::new(ErrorKind::Io(e)).at(path);
     if path.is_dir() {
+        // Only the files the format reads: a folder holding other lists
+        // too (the UN's XML beside OFAC's CSVs) gave every list in it the
+        // same hash, and an unrelated file changed it.
+        let read: Option<[&str; 4]> = match format {
+            Format::OfacSdn => Some(crate::ofac::OfacList::Sdn.file_names()),
+            Format::OfacConsolidated => Some(crate::ofac::OfacList::Consolidated.file_names()),
+            _ => None,
+        };
         let mut entries: Vec<_> = fs::read_dir(path).map_err(io)?.collect::<Result<_, _>>().map_err(io)?;
         entries.sort_by_key(|e| e.file_name());
         let mut all = Vec::new();
-        for e in entries.iter().filter(|e| e.path().is_file()) {
+        for e in entries
+            .iter()
+            .filter(|e| e.path().is_file())
+            .filter(|e| read.is_none_or(|names| names.iter().any(|n| e.file_name() == std::ffi::OsStr::new(n))))
+        {
             all.extend_from_slice(e.file_name().to_string_lossy().as_bytes());
             let bytes = fs::read(e.path()).map_err(|err| Error::new(ErrorKind::Io(err)).at(&e.path()))?;
             all.extend_from_slice(format!("sha256:{}", crate::sha256_hex(&bytes)).as_bytes());

@@ -210,3 +210,29 @@ fn a_list_with_no_records_is_refused() {
     let (dataset, read) = read_files(&[toml, fixture("lists-v1.ftm.jsonl")], None, Strictness::Lenient).unwrap();
     assert_eq!((read.len(), dataset.entities.len()), (2, 3));
 }
+
+/// An OFAC folder's recorded hash covered every file in it: the SDN and
+/// the consolidated lists read from one folder got the same hash, and a
+/// file nobody read changed it. It covers the files the list is read from.
+#[test]
+fn an_ofac_folder_is_hashed_by_the_files_read_from_it() {
+    let dir = TempDir::new("ofac-hash");
+    let sdn = dir.0.join("sdn");
+    std::fs::create_dir_all(&sdn).unwrap();
+    let source = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ofac/sdn");
+    for f in ["add.csv", "alt.csv", "sdn.csv", "sdn_comments.csv"] {
+        std::fs::copy(source.join(f), sdn.join(f)).unwrap();
+    }
+    let hash = |path: &PathBuf| {
+        read_files(std::slice::from_ref(path), None, Strictness::Lenient)
+            .unwrap()
+            .1[0]
+            .sha256
+            .clone()
+    };
+    let before = hash(&sdn);
+    std::fs::write(sdn.join("notes.txt"), "downloaded by hand").unwrap();
+    assert_eq!(hash(&sdn), before);
+    std::fs::write(sdn.join("sdn_comments.csv"), "").unwrap();
+    assert_ne!(hash(&sdn), before);
+}
