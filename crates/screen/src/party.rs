@@ -375,12 +375,12 @@ impl<S: Deref<Target = Snapshot>> Screener<S> {
         if self.allowlist.is_empty() {
             return (hits, Vec::new());
         }
+        // A reference as given (a disposition keys on it so), and as
+        // `allowlist add` keys any text without a `:`, in lower case with
+        // spaces collapsed: `CUST-1042` added by hand is found.
+        let references: Vec<String> = party.reference.iter().flat_map(|r| [r.clone(), allow_key(r)]).collect();
         let (mut kept, mut suppressed) = (Vec::new(), Vec::new());
         for mut hit in hits {
-            // A reference as given (a disposition keys on it so), and as
-            // `allowlist add` keys any text without a `:`, in lower case
-            // with spaces collapsed: `CUST-1042` added by hand is found.
-            let references: Vec<String> = party.reference.iter().flat_map(|r| [r.clone(), allow_key(r)]).collect();
             let mut keys: Vec<String> = references.clone();
             match &hit.evidenced {
                 Evidenced::Name { input, .. } => keys.push(allow_key(input)),

@@ -291,12 +291,7 @@ impl Store {
                     .map_err(sq)?;
                 }
             }
-            let digest = write_rows(&tx, &id, dataset).map_err(|e| e.with_path(&path))?;
-            tx.execute(
-                "UPDATE snapshots SET rows_sha256 = ?1 WHERE id = ?2",
-                params![digest, id],
-            )
-            .map_err(sq)?;
+            write_rows(&tx, &id, dataset).map_err(|e| e.with_path(&path))?;
         } else {
             // The same data again. Rows changed in place are caught at load,
             // against the digest; but a digest cleared or rewritten with
@@ -310,12 +305,7 @@ impl Store {
                     tx.execute(&format!("DELETE FROM {table} WHERE snapshot_id = ?1"), [&id])
                         .map_err(sq)?;
                 }
-                let digest = write_rows(&tx, &id, dataset).map_err(|e| e.with_path(&path))?;
-                tx.execute(
-                    "UPDATE snapshots SET rows_sha256 = ?1 WHERE id = ?2",
-                    params![digest, id],
-                )
-                .map_err(sq)?;
+                write_rows(&tx, &id, dataset).map_err(|e| e.with_path(&path))?;
             }
         }
         if activate {
@@ -633,8 +623,9 @@ enum RowKey<'a> {
     Position(usize),
 }
 
-/// Writes the rows of `dataset` for snapshot `id` and returns their digest.
-fn write_rows(tx: &rusqlite::Transaction<'_>, id: &str, dataset: &Dataset) -> Result<String, Error> {
+/// Writes the rows of `dataset` for snapshot `id`, and records their digest
+/// with the snapshot.
+fn write_rows(tx: &rusqlite::Transaction<'_>, id: &str, dataset: &Dataset) -> Result<(), Error> {
     let sq = Error::sqlite_bare;
     let mut entities = tx
         .prepare("INSERT INTO entities (snapshot_id, entity_id, kind, body) VALUES (?1, ?2, ?3, ?4)")
@@ -656,7 +647,12 @@ fn write_rows(tx: &rusqlite::Transaction<'_>, id: &str, dataset: &Dataset) -> Re
         .map(|_| ())
         .map_err(sq)
     })?;
-    Ok(digest.finish())
+    tx.execute(
+        "UPDATE snapshots SET rows_sha256 = ?1 WHERE id = ?2",
+        params![digest.finish(), id],
+    )
+    .map_err(sq)?;
+    Ok(())
 }
 
 /// The digest [`write_rows`] would record for `dataset`, without writing.

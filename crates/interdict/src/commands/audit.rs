@@ -259,12 +259,12 @@ pub fn explain(cli: &Cli, args: &Explain) -> anyhow::Result<Finished> {
         "outcome: {}",
         decision["outcome"].as_str().unwrap_or("?").to_uppercase()
     )?;
-    let hits = decision["hits"].as_array().cloned().unwrap_or_default();
+    let hits: &[Value] = decision["hits"].as_array().map_or(&[], Vec::as_slice);
     // Suppressed hits decided the outcome as much as the others: an
     // auditor reading the text must see them and the entry that cleared
     // each.
-    let suppressed = decision["suppressed"].as_array().cloned().unwrap_or_default();
-    for hit in hits.iter().chain(&suppressed) {
+    let suppressed: &[Value] = decision["suppressed"].as_array().map_or(&[], Vec::as_slice);
+    for hit in hits.iter().chain(suppressed) {
         let field = hit["field"].as_str().map(|f| format!("{f}: ")).unwrap_or_default();
         writeln!(
             out,
