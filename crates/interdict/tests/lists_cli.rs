@@ -178,6 +178,48 @@ fn lenient_import_reports_bad_records_and_strict_import_changes_nothing() {
 }
 
 #[test]
+fn a_misspelt_property_is_a_warning_and_refuses_a_strict_import() {
+    let dir = DataDir::new("misspelt");
+    std::fs::create_dir_all(&dir.0).unwrap();
+    let list = dir.0.join("misspelt.ftm.jsonl");
+    std::fs::write(
+        &list,
+        concat!(
+            r#"{"id": "m-1", "schema": "Person", "properties": {"name": ["DOE, John"], "birthdate": ["1970-01-02"]}}"#,
+            "\n",
+            r#"{"id": "m-1-s", "schema": "Sanction", "properties": {"entity": ["m-1"], "authority": ["US OFAC"]}}"#,
+            "\n",
+        ),
+    )
+    .unwrap();
+    let message = format!(
+        "{}:1: field `birthdate`: `birthdate` is not a property of Person in FollowTheMoney 3.8; its values are not read",
+        list.display()
+    );
+    let out = dir
+        .cmd()
+        .args(["lists", "import", "--strict"])
+        .arg(&list)
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    assert_eq!(String::from_utf8(out.stderr).unwrap().trim(), format!("error: {message}"));
+    let out = dir
+        .cmd()
+        .args(["lists", "import"])
+        .arg(&list)
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let warnings: Vec<&str> = stderr.lines().filter(|l| l.starts_with("warning:")).collect();
+    assert_eq!(warnings, [format!("warning: {message}")]);
+    assert_eq!(show(&dir)["snapshots"][0]["counts"]["person"], 1);
+}
+
+#[test]
 fn unknown_formats_and_snapshots_are_one_line_errors() {
     let dir = DataDir::new("errors");
     let out = dir

@@ -884,45 +884,7 @@ fn iso_code(text: &str) -> Option<CountryCode> {
 /// An ISO code, or a country name the CSL uses (vessel flags, older
 /// nationality values).
 fn country(text: &str) -> Option<CountryCode> {
-    if let Some(cc) = iso_code(text) {
-        return Some(cc);
-    }
-    let lower = text.trim().trim_end_matches('.').to_lowercase();
-    let code = match lower.as_str() {
-        "afghanistan" => "AF",
-        "belarus" => "BY",
-        "burma" | "myanmar" => "MM",
-        "china" => "CN",
-        "cuba" => "CU",
-        "cyprus" => "CY",
-        "democratic people's republic of korea" | "korea, north" | "north korea" => "KP",
-        "hong kong" => "HK",
-        "india" => "IN",
-        "iran" => "IR",
-        "iraq" => "IQ",
-        "lebanon" => "LB",
-        "libya" => "LY",
-        "malta" => "MT",
-        "marshall islands" => "MH",
-        "mongolia" => "MN",
-        "panama" => "PA",
-        "russia" => "RU",
-        "sierra leone" => "SL",
-        "singapore" => "SG",
-        "syria" => "SY",
-        "tanzania" => "TZ",
-        "togo" => "TG",
-        "turkey" | "turkiye" => "TR",
-        "ukraine" => "UA",
-        "united arab emirates" => "AE",
-        "united kingdom" => "GB",
-        "united states" => "US",
-        "venezuela" => "VE",
-        "vietnam" => "VN",
-        "yemen" => "YE",
-        _ => return None,
-    };
-    code.parse().ok()
+    iso_code(text).or_else(|| crate::countries::code_of_name(text))
 }
 
 #[cfg(test)]

@@ -26,6 +26,8 @@ pub struct ReadFile {
     pub records: u64,
     /// Each bad record skipped (lenient mode), with its location.
     pub rejected: Vec<Error>,
+    /// What was read but not all kept (see [`crate::Report::warnings`]).
+    pub warnings: Vec<Error>,
     /// When the file (for a folder, its newest file) was last modified.
     pub modified: Option<SystemTime>,
 }
@@ -222,6 +224,7 @@ impl ListFiles {
             sha256: hash_path(path, format)?,
             records: report.records,
             rejected: report.rejected,
+            warnings: report.warnings,
             modified: modified(path),
         });
         let mut lists = report.dataset;

@@ -4,15 +4,24 @@
 //!
 //! Thing schemas (Person, Organization, Company, LegalEntity, Vessel,
 //! Airplane, CryptoWallet) become entities; interval schemas become
-//! designations (Sanction), relations (Ownership, Directorship, UnknownLink)
-//! or identifiers on their holder (Identification, Passport, and the
-//! wallet's address). FtM ids are kept as given.
+//! designations (Sanction), relations (Ownership, Directorship, UnknownLink,
+//! Associate, Family) or identifiers on their holder (Identification,
+//! Passport, and the wallet's address). FtM ids are kept as given.
+//! Nationalities and countries are ISO codes or country names, alone or
+//! several in one value as older exports wrote them (`RU; CY`, `(1) Russia
+//! (2) Cyprus`).
 //!
 //! Records are read line by line at constant memory per record. A line that
-//! is not JSON, an unknown schema, a duplicated id or a reference to an
-//! entity that is not in the file is a bad record: reported with its line
-//! in lenient mode, an error in strict mode. Properties interdict does not
-//! use are ignored, since FtM allows many more than screening needs.
+//! is not JSON, a schema FollowTheMoney does not have, a duplicated id or a
+//! reference to an entity that is not in the file is a bad record: reported
+//! with its line in lenient mode, an error in strict mode. Records of the
+//! other FollowTheMoney schemata (Address, Security, Occupancy, ...) are
+//! skipped with one warning per schema. A property that the record's schema
+//! does not have (`birthdate` for `birthDate`), or a birth date that is no
+//! date, is a dropped value: a warning in lenient mode, where the record is
+//! kept without it, and an error in strict mode. Properties of the schema
+//! that interdict does not use are ignored, since FtM has many more than
+//! screening needs.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::File;
@@ -28,6 +37,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::error::{Error, ErrorKind};
+use crate::ftm_schema;
 use crate::report::{Report, Strictness};
 
 /// Longest line accepted; FtM entities are a few kilobytes at most.
@@ -88,6 +98,10 @@ pub fn read_from(path: &Path, reader: impl Read, mode: Strictness) -> Result<Rep
     let mut designations: Vec<Pending<Designation>> = Vec::new();
     let mut relations: Vec<Pending<Relation>> = Vec::new();
     let mut held: Vec<Pending<IdentifierRecord>> = Vec::new();
+    // Records of schemata interdict does not read: how many per schema,
+    // and their ids, so that a link to one is not taken for a broken link.
+    let mut unread: BTreeMap<String, u64> = BTreeMap::new();
+    let mut unread_ids: HashSet<String> = HashSet::new();
     let mut buf = Vec::new();
     let mut line_no = 0u64;
     let mut saw_content = false;
@@ -144,6 +158,26 @@ pub fn read_from(path: &Path, reader: impl Read, mode: Strictness) -> Result<Rep
             report.reject(mode, bad(format!("duplicate id `{}`", record.id), "id"))?;
             continue;
         }
+        let Some(properties) = ftm_schema::properties(&record.schema) else {
+            if ftm_schema::SCHEMATA.contains(&record.schema.as_str()) {
+                *unread.entry(record.schema.clone()).or_default() += 1;
+                unread_ids.insert(record.id.clone());
+            } else {
+                let message = format!("unknown schema `{}`", record.schema);
+                report.reject(mode, bad(message, "schema"))?;
+            }
+            continue;
+        };
+        for name in record.properties.keys() {
+            if !properties.contains(&name.as_str()) {
+                let message = format!(
+                    "`{name}` is not a property of {} in FollowTheMoney {}; its values are not read",
+                    record.schema,
+                    ftm_schema::VERSION
+                );
+                report.drop_value(mode, bad(message, name))?;
+            }
+        }
         let kind = match record.schema.as_str() {
             "Person" => Some(EntityKind::Person),
             "Organization" => Some(EntityKind::Organization),
@@ -155,8 +189,12 @@ pub fn read_from(path: &Path, reader: impl Read, mode: Strictness) -> Result<Rep
             _ => None,
         };
         if let Some(kind) = kind {
-            match entity(&record, kind) {
+            let mut dropped = Vec::new();
+            match entity(&record, kind, &mut dropped) {
                 Ok(e) => {
+                    for (message, field) in dropped {
+                        report.drop_value(mode, bad(message, field))?;
+                    }
                     if let Some(address) = (kind == EntityKind::Wallet)
                         .then(|| record.first("publicKey"))
                         .flatten()
@@ -198,7 +236,7 @@ pub fn read_from(path: &Path, reader: impl Read, mode: Strictness) -> Result<Rep
                 }),
                 Err((message, field)) => report.reject(mode, bad(message, field))?,
             },
-            "Ownership" | "Directorship" | "UnknownLink" | "Associate" => match relation(&record) {
+            "Ownership" | "Directorship" | "UnknownLink" | "Associate" | "Family" => match relation(&record) {
                 Ok((r, from_field, to_field)) => relations.push(Pending {
                     line: line_no,
                     refs: vec![(from_field, r.from.clone()), (to_field, r.to.clone())],
@@ -215,40 +253,69 @@ pub fn read_from(path: &Path, reader: impl Read, mode: Strictness) -> Result<Rep
                 Ok(None) => {}
                 Err((message, field)) => report.reject(mode, bad(message, field))?,
             },
-            other => report.reject(mode, bad(format!("unknown schema `{other}`"), "schema"))?,
+            // Every other schema was dealt with above.
+            _ => {}
         }
     }
     if !saw_content {
         return Err(Error::new(ErrorKind::Empty).at(path));
     }
 
-    // Resolve links now that every entity is known.
-    let dangling = |refs: &[(&'static str, String)]| refs.iter().find(|(_, id)| !index.contains_key(id)).cloned();
+    // Resolve links now that every entity is known. A link to a record of
+    // a schema interdict does not read (a sanctioned Security, say) is no
+    // broken link: it is skipped with that record.
+    let mut links_to_unread = 0u64;
+    let mut resolve = |refs: &[(&'static str, String)], report: &mut Report, line: u64| -> Result<bool, Error> {
+        match refs.iter().find(|(_, id)| !index.contains_key(id)) {
+            None => Ok(true),
+            Some((_, id)) if unread_ids.contains(id) => {
+                links_to_unread += 1;
+                Ok(false)
+            }
+            Some((field, id)) => {
+                report.reject(mode, missing(path, line, field, id))?;
+                Ok(false)
+            }
+        }
+    };
     for p in designations {
-        match dangling(&p.refs) {
-            None => report.dataset.designations.push(p.item),
-            Some((field, id)) => report.reject(mode, missing(path, p.line, field, &id))?,
+        if resolve(&p.refs, &mut report, p.line)? {
+            report.dataset.designations.push(p.item);
         }
     }
     for p in relations {
-        match dangling(&p.refs) {
-            None => report.dataset.relations.push(p.item),
-            Some((field, id)) => report.reject(mode, missing(path, p.line, field, &id))?,
+        if resolve(&p.refs, &mut report, p.line)? {
+            report.dataset.relations.push(p.item);
         }
     }
     for p in held {
-        match p.refs.first().and_then(|(_, id)| index.get(id)) {
-            Some(&i) => {
-                let e = &mut report.dataset.entities[i];
-                if !e.identifiers.iter().any(|r| r.identifier == p.item.identifier) {
-                    e.identifiers.push(p.item);
-                }
-            }
-            None => {
-                let (field, id) = p.refs.first().cloned().unwrap_or(("holder", String::new()));
-                report.reject(mode, missing(path, p.line, field, &id))?
+        if resolve(&p.refs, &mut report, p.line)? {
+            let Some(&i) = p.refs.first().and_then(|(_, id)| index.get(id)) else {
+                continue;
+            };
+            let e = &mut report.dataset.entities[i];
+            if !e.identifiers.iter().any(|r| r.identifier == p.item.identifier) {
+                e.identifiers.push(p.item);
             }
         }
+    }
+    for (schema, count) in unread {
+        report.warnings.push(
+            Error::new(ErrorKind::Invalid(format!(
+                "{count} {schema} record(s) skipped: interdict does not read that schema"
+            )))
+            .at(path)
+            .field("schema"),
+        );
+    }
+    if links_to_unread > 0 {
+        report.warnings.push(
+            Error::new(ErrorKind::Invalid(format!(
+                "{links_to_unread} sanction(s), link(s) or identification(s) skipped: they concern only records \
+                 of schemata interdict does not read"
+            )))
+            .at(path),
+        );
     }
     Ok(report)
 }
@@ -264,7 +331,9 @@ fn missing(path: &Path, line: u64, field: &str, id: &str) -> Error {
 
 type Bad = (String, &'static str);
 
-fn entity(r: &Record, kind: EntityKind) -> Result<Entity, Bad> {
+/// The entity of a Thing record. Values that cannot be read are pushed to
+/// `dropped` (the record itself is good).
+fn entity(r: &Record, kind: EntityKind, dropped: &mut Vec<Bad>) -> Result<Entity, Bad> {
     let mut names = r.values("name");
     if names.is_empty() {
         return Err(("no name".into(), "name"));
@@ -291,22 +360,32 @@ fn entity(r: &Record, kind: EntityKind) -> Result<Entity, Bad> {
     for d in r.values("birthDate") {
         match d.parse::<PartialDate>() {
             Ok(pd) => e.birth_dates.push(pd),
-            Err(_) => notes.push(format!("birthDate {d}")),
+            Err(err) => {
+                // Kept in the notes for the analyst, but no evidence: a
+                // date that does not exist cannot agree with any.
+                notes.push(format!("birthDate {d}"));
+                dropped.push((format!("{err}; kept in the notes only"), "birthDate"));
+            }
         }
     }
     e.birth_places = r.values("birthPlace");
     for prop in ["nationality", "citizenship"] {
         for c in r.values(prop) {
-            match c.parse::<CountryCode>() {
-                Ok(cc) if !e.nationalities.contains(&cc) => e.nationalities.push(cc),
-                Ok(_) => {}
-                Err(_) => notes.push(format!("{prop} {c}")),
+            match countries_in(&c) {
+                Some(codes) => {
+                    for cc in codes {
+                        if !e.nationalities.contains(&cc) {
+                            e.nationalities.push(cc);
+                        }
+                    }
+                }
+                None => notes.push(format!("{prop} {c}")),
             }
         }
     }
     for prop in ["country", "jurisdiction", "flag", "mainCountry"] {
         for c in r.values(prop) {
-            if let Ok(cc) = c.parse::<CountryCode>() {
+            for cc in countries_in(&c).unwrap_or_default() {
                 if !e.countries.contains(&cc) {
                     e.countries.push(cc);
                 }
@@ -355,6 +434,40 @@ fn entity(r: &Record, kind: EntityKind) -> Result<Entity, Bad> {
     Ok(e)
 }
 
+/// The countries a value names: an ISO code or a country's name, or
+/// several of them as older exports joined them (`RU; CY`, `(1) Russia
+/// (2) Cyprus`). `None` when a part is neither; `unknown` names none.
+fn countries_in(value: &str) -> Option<Vec<CountryCode>> {
+    let parts = numbered_parts(value).unwrap_or_else(|| value.split(';').collect());
+    parts
+        .into_iter()
+        .map(|p| p.trim().trim_end_matches('.').trim())
+        .filter(|p| !p.is_empty() && !p.eq_ignore_ascii_case("unknown"))
+        .map(|p| {
+            let code = if p.len() == 2 { p.parse::<CountryCode>().ok() } else { None };
+            code.or_else(|| crate::countries::code_of_name(p))
+        })
+        .collect()
+}
+
+/// The parts of `(1) A (2) B (3) C`, or `None` for a value not so numbered.
+fn numbered_parts(value: &str) -> Option<Vec<&str>> {
+    let mut rest = value.trim().strip_prefix("(1)")?;
+    let mut parts = Vec::new();
+    for k in 2.. {
+        let marker = format!("({k})");
+        match rest.find(&marker) {
+            Some(at) => {
+                parts.push(&rest[..at]);
+                rest = &rest[at + marker.len()..];
+            }
+            None => break,
+        }
+    }
+    parts.push(rest);
+    Some(parts)
+}
+
 fn date(r: &Record, prop: &'static str) -> Result<Option<Date>, Bad> {
     match r.first(prop) {
         None => Ok(None),
@@ -396,6 +509,8 @@ fn relation(r: &Record) -> Result<(Relation, &'static str, &'static str), Bad> {
     let (kind, from_field, to_field) = match r.schema.as_str() {
         "Ownership" => (RelationKind::Owns, "owner", "asset"),
         "Directorship" => (RelationKind::DirectorOf, "director", "organization"),
+        "Associate" => (RelationKind::LinkedTo, "person", "associate"),
+        "Family" => (RelationKind::LinkedTo, "person", "relative"),
         _ => (RelationKind::LinkedTo, "subject", "object"),
     };
     let from = r.first(from_field).ok_or((format!("no {from_field}"), from_field))?;
@@ -422,7 +537,10 @@ fn relation(r: &Record) -> Result<(Relation, &'static str, &'static str), Bad> {
         from,
         to,
         percent: if kind == RelationKind::Owns { percent } else { None },
-        basis: r.first("ownershipType").or_else(|| r.first("role")),
+        basis: r
+            .first("ownershipType")
+            .or_else(|| r.first("role"))
+            .or_else(|| r.first("relationship")),
         start: date(r, "startDate")?,
         end: date(r, "endDate")?,
         as_of: None,
@@ -589,5 +707,125 @@ mod tests {
                 "t.ftm.jsonl:9: field `percentage`: percentage 140 is not more than 0 and at most 100",
             ]
         );
+    }
+
+    #[test]
+    fn a_misspelt_property_is_a_warning_in_lenient_mode_and_an_error_in_strict_mode() {
+        // `birthdate` for `birthDate`: read silently, the birth date that
+        // would have told the listed person from a namesake was lost.
+        let text = format!(
+            "{SAMPLE}{}\n",
+            r#"{"id": "p2", "schema": "Person", "properties": {"name": ["Ivan Petrov"], "birthdate": ["1961-01-01"]}}"#
+        );
+        let r = read_str(&text, Strictness::Lenient).unwrap();
+        assert!(r.rejected.is_empty());
+        let warnings: Vec<String> = r.warnings.iter().map(|e| e.to_string()).collect();
+        assert_eq!(
+            warnings,
+            ["t.ftm.jsonl:8: field `birthdate`: `birthdate` is not a property of Person in FollowTheMoney 3.8; its values are not read"]
+        );
+        let p2 = r.dataset.entities.iter().find(|e| e.id == "p2").expect("the record is kept");
+        assert!(p2.birth_dates.is_empty());
+        let err = read_str(&text, Strictness::Strict).unwrap_err();
+        assert_eq!(err.to_string(), warnings[0]);
+    }
+
+    #[test]
+    fn a_birth_date_that_does_not_exist_is_a_warning_not_a_silent_note() {
+        let text = format!(
+            "{SAMPLE}{}\n",
+            r#"{"id": "p2", "schema": "Person", "properties": {"name": ["Ivan Petrov"], "birthDate": ["1973-02-30", "1973"]}}"#
+        );
+        let r = read_str(&text, Strictness::Lenient).unwrap();
+        let warnings: Vec<String> = r.warnings.iter().map(|e| e.to_string()).collect();
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(
+            warnings[0].starts_with("t.ftm.jsonl:8: field `birthDate`: ") && warnings[0].contains("1973-02-30"),
+            "{}",
+            warnings[0]
+        );
+        let p2 = r.dataset.entities.iter().find(|e| e.id == "p2").unwrap();
+        assert_eq!(p2.birth_dates.iter().map(|b| b.as_str()).collect::<Vec<_>>(), ["1973"]);
+        assert_eq!(p2.notes.as_deref(), Some("birthDate 1973-02-30"));
+        assert_eq!(read_str(&text, Strictness::Strict).unwrap_err().to_string(), warnings[0]);
+    }
+
+    #[test]
+    fn other_schemata_are_skipped_with_one_warning_each_and_links_to_them_are_not_broken() {
+        // OpenSanctions files hold addresses, securities and positions
+        // beside the parties; they are FtM, not bad records.
+        let text = format!(
+            "{SAMPLE}{}\n{}\n{}\n{}\n",
+            r#"{"id": "a1", "schema": "Address", "properties": {"full": ["1 Main St"]}}"#,
+            r#"{"id": "a2", "schema": "Address", "properties": {"full": ["2 Main St"]}}"#,
+            r#"{"id": "sec1", "schema": "Security", "properties": {"name": ["Bond"], "isin": ["RU000A0JX0J2"]}}"#,
+            r#"{"id": "s-sec1", "schema": "Sanction", "properties": {"entity": ["sec1"], "authority": ["US OFAC"]}}"#,
+        );
+        for mode in [Strictness::Lenient, Strictness::Strict] {
+            let r = read_str(&text, mode).unwrap();
+            assert!(r.rejected.is_empty(), "{:?}", r.rejected);
+            let warnings: Vec<String> = r.warnings.iter().map(|e| e.to_string()).collect();
+            assert_eq!(
+                warnings,
+                [
+                    "t.ftm.jsonl: field `schema`: 2 Address record(s) skipped: interdict does not read that schema",
+                    "t.ftm.jsonl: field `schema`: 1 Security record(s) skipped: interdict does not read that schema",
+                    "t.ftm.jsonl: 1 sanction(s), link(s) or identification(s) skipped: they concern only records of \
+                     schemata interdict does not read",
+                ]
+            );
+            assert_eq!(r.dataset.designations.len(), 1);
+        }
+        // An abstract schema is no schema of a record.
+        let text = format!("{SAMPLE}{}\n", r#"{"id": "t1", "schema": "Thing", "properties": {"name": ["x"]}}"#);
+        assert_eq!(
+            read_str(&text, Strictness::Strict).unwrap_err().to_string(),
+            "t.ftm.jsonl:8: field `schema`: unknown schema `Thing`"
+        );
+    }
+
+    #[test]
+    fn associates_and_family_are_read_from_their_own_properties() {
+        // FtM's Associate has `person` and `associate`, not `subject` and
+        // `object`: every one was rejected as having no subject.
+        let text = format!(
+            "{SAMPLE}{}\n{}\n{}\n",
+            r#"{"id": "p2", "schema": "Person", "properties": {"name": ["Anna Smith"]}}"#,
+            r#"{"id": "as1", "schema": "Associate", "properties": {"person": ["p1"], "associate": ["c1"], "relationship": ["business partner"]}}"#,
+            r#"{"id": "f1", "schema": "Family", "properties": {"person": ["p1"], "relative": ["p2"], "relationship": ["spouse"]}}"#,
+        );
+        let r = read_str(&text, Strictness::Strict).unwrap();
+        let links: Vec<(&str, &str, RelationKind, Option<&str>)> = r
+            .dataset
+            .relations
+            .iter()
+            .map(|x| (x.from.as_str(), x.to.as_str(), x.kind, x.basis.as_deref()))
+            .collect();
+        assert_eq!(
+            links,
+            [
+                ("p1", "c1", RelationKind::Owns, None),
+                ("p1", "c1", RelationKind::LinkedTo, Some("business partner")),
+                ("p1", "p2", RelationKind::LinkedTo, Some("spouse")),
+            ]
+        );
+    }
+
+    #[test]
+    fn nationalities_are_codes_names_or_several_in_one_value() {
+        let codes = |v: &str| countries_in(v).map(|cs| cs.iter().map(|c| c.as_str().to_string()).collect::<Vec<_>>());
+        assert_eq!(codes("ru"), Some(vec!["RU".to_string()]));
+        assert_eq!(codes("Russia"), Some(vec!["RU".to_string()]));
+        assert_eq!(codes("SYRIAN ARAB REPUBLIC"), Some(vec!["SY".to_string()]));
+        assert_eq!(codes("KOREA, DEMOCRATIC PEOPLE'S REPUBLIC OF"), Some(vec!["KP".to_string()]));
+        assert_eq!(codes("SY; TR; KN"), Some(vec!["SY".to_string(), "TR".to_string(), "KN".to_string()]));
+        assert_eq!(
+            codes("(1) Belgium (2) Congo (Democratic Republic)"),
+            Some(vec!["BE".to_string(), "CD".to_string()])
+        );
+        assert_eq!(codes("(1) South Africa. (2) Zimbabwe."), Some(vec!["ZA".to_string(), "ZW".to_string()]));
+        assert_eq!(codes("UNKNOWN"), Some(vec![]));
+        assert_eq!(codes("Atlantis"), None);
+        assert_eq!(codes("RU; Atlantis"), None, "a part not understood keeps the whole value as text");
     }
 }

@@ -6,6 +6,7 @@
 
 mod builtin;
 pub mod bundled;
+mod countries;
 pub mod csl;
 mod csv_records;
 pub mod download;
@@ -15,6 +16,7 @@ pub mod eu;
 pub mod files;
 pub mod formats;
 pub mod ftm;
+mod ftm_schema;
 mod gb_csv;
 pub mod inventory;
 pub mod messages;

@@ -278,6 +278,7 @@ pub fn read_list(path: &Path) -> Result<crate::Report, Error> {
         dataset,
         rejected: Vec::new(),
         records,
+        warnings: Vec::new(),
     })
 }
 

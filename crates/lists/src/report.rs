@@ -25,6 +25,10 @@ pub struct Report {
     pub rejected: Vec<Error>,
     /// Records read, good and bad.
     pub records: u64,
+    /// What was read but not all kept: a value dropped from a record that
+    /// was loaded, or records of a kind interdict does not use. Strict mode
+    /// refuses a dropped value instead.
+    pub warnings: Vec<Error>,
 }
 
 impl Report {
@@ -34,6 +38,18 @@ impl Report {
             Strictness::Strict => Err(err),
             Strictness::Lenient => {
                 self.rejected.push(err);
+                Ok(())
+            }
+        }
+    }
+
+    /// Records a value dropped from a record that is kept: an error in
+    /// strict mode, a warning otherwise.
+    pub(crate) fn drop_value(&mut self, mode: Strictness, err: Error) -> Result<(), Error> {
+        match mode {
+            Strictness::Strict => Err(err),
+            Strictness::Lenient => {
+                self.warnings.push(err);
                 Ok(())
             }
         }

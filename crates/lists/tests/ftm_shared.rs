@@ -61,4 +61,14 @@ fn combined_2022_05_05_loads_every_entity_and_sanction() {
         .find(|x| x.entity_id == "us_ofac_sdn-24904")
         .unwrap();
     assert_eq!((des.authority.as_str(), des.program.as_str()), ("US OFAC", "SYRIA"));
+
+    // Older exports joined several nationalities in one value, and wrote
+    // country names for codes: each is read as the countries it names.
+    let nationalities = |id: &str| -> Vec<String> {
+        let e = d.entities.iter().find(|e| e.id == id).expect("the entity is read");
+        e.nationalities.iter().map(|c| c.as_str().to_string()).collect()
+    };
+    assert_eq!(nationalities("us_ofac_sdn-26890"), ["SY", "KN", "TR"]);
+    assert_eq!(nationalities("gb_hmt_sanctions-15268"), ["CY", "RU"]);
+    assert!(report.warnings.is_empty(), "{:?}", report.warnings.first());
 }

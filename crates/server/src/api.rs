@@ -1100,14 +1100,14 @@ pub async fn import(
     // that goes away would drop the handler at an await, releasing the lock
     // while the read still held a whole list in memory.
     let importer = state.clone();
-    let (info, rejected) = tokio::spawn(async move {
+    let (info, (rejected, warnings)) = tokio::spawn(async move {
         let state = importer;
         let _one_at_a_time = state.importing.lock().await;
         // Read everything before touching the store: a failure leaves it as it
         // was. The lists are checked beside the data they will be screened
         // with. Reading a large list takes seconds: it runs off the store's
         // connection, which alerts and dispositions would otherwise wait on.
-        let (dataset, sources, rejected) = tokio::task::spawn_blocking(move || {
+        let (dataset, sources, messages) = tokio::task::spawn_blocking(move || {
             let base = interdict_lists::native::load_with_builtin(&orders)
                 .map_err(|e| Error::new(StatusCode::UNPROCESSABLE_ENTITY, "load_failed", e.to_string()))?;
             let (dataset, read) =
@@ -1119,19 +1119,22 @@ pub async fn import(
                         .unwrap_or_else(|| "files".to_string());
                     Error::new(StatusCode::UNPROCESSABLE_ENTITY, "import_failed", e.to_string()).field(field)
                 })?;
-            let rejected: Vec<String> = read
-                .iter()
-                .flat_map(|f| f.rejected.iter().take(20).map(|e| e.to_string()))
-                .collect();
+            let first_of = |errors: fn(&interdict_lists::files::ReadFile) -> &[interdict_lists::Error]| -> Vec<String> {
+                read.iter()
+                    .flat_map(|f| errors(f).iter().take(20).map(|e| e.to_string()))
+                    .collect()
+            };
+            let rejected = first_of(|f| &f.rejected);
+            let warnings = first_of(|f| &f.warnings);
             let sources: Vec<interdict_store::SourceFile> = read.iter().map(crate::source_file).collect();
-            Ok::<_, Error>((dataset, sources, rejected))
+            Ok::<_, Error>((dataset, sources, (rejected, warnings)))
         })
         .await
         .map_err(|e| Error::internal(format!("import task failed: {e}")))??;
         let info = state
             .with_store(move |store| Ok(store.add(&dataset, &sources)?))
             .await?;
-        Ok::<_, Error>((info, rejected))
+        Ok::<_, Error>((info, messages))
     })
     .await
     .map_err(|e| Error::internal(format!("import task failed: {e}")))??;
@@ -1144,6 +1147,7 @@ pub async fn import(
     Ok(Json(ImportBody {
         snapshot: info,
         rejected,
+        warnings,
         live_snapshot_id: live,
     }))
 }
@@ -1154,6 +1158,9 @@ pub struct ImportBody {
     snapshot: interdict_store::SnapshotInfo,
     /// The first 20 bad records of each file, skipped (lenient mode).
     rejected: Vec<String>,
+    /// The first 20 warnings of each file: values not read from records
+    /// that were kept (lenient mode), and records of kinds not read.
+    warnings: Vec<String>,
     /// The live screening snapshot after the import; null when it was not
     /// activated.
     live_snapshot_id: Option<String>,

@@ -2156,3 +2156,32 @@ fn the_http_details_a_client_counts_on() {
     let r = s.agent.get(url("/healthz")).call().unwrap();
     assert_eq!(r.headers()["vary"], "origin");
 }
+
+/// A value not read from a record that is kept (a misspelt FtM property)
+/// is returned with the import as a warning; strict mode refuses the file.
+#[test]
+fn an_import_returns_its_warnings_and_a_strict_one_refuses_them() {
+    let s = server("import-warnings", |_| {});
+    let list = s.dir.0.join("misspelt.ftm.jsonl");
+    std::fs::write(
+        &list,
+        concat!(
+            r#"{"id": "m-1", "schema": "Person", "properties": {"name": ["DOE, John"], "birthdate": ["1970-01-02"]}}"#,
+            "\n",
+        ),
+    )
+    .unwrap();
+    let message = format!(
+        "{}:1: field `birthdate`: `birthdate` is not a property of Person in FollowTheMoney 3.8; its values are not read",
+        list.display()
+    );
+    let (status, e) = s.post_as("/v1/lists/import", Some(TOKEN), &json!({"files": [list], "strict": true}));
+    assert_eq!(
+        (status, e["code"].as_str(), e["field"].as_str(), e["message"].as_str()),
+        (422, Some("import_failed"), Some("files[0]"), Some(message.as_str()))
+    );
+    let (status, imported) = s.post_as("/v1/lists/import", Some(TOKEN), &json!({"files": [list]}));
+    assert_eq!(status, 200, "{imported}");
+    assert_eq!(imported["warnings"], json!([message]));
+    assert_eq!(imported["rejected"], json!([]));
+}

@@ -257,6 +257,17 @@ fn report_read((dataset, read): (Dataset, Vec<ReadFile>)) -> (Dataset, Vec<Sourc
             }
             eprintln!("warning: skipped: {e}");
         }
+        for (i, e) in file.warnings.iter().enumerate() {
+            if i == SHOWN_REJECTS {
+                eprintln!(
+                    "warning: ... and {} more value(s) not read in {}",
+                    file.warnings.len() - SHOWN_REJECTS,
+                    file.path.display()
+                );
+                break;
+            }
+            eprintln!("warning: {e}");
+        }
     }
     (dataset, read.iter().map(source_file).collect())
 }
