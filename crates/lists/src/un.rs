@@ -44,16 +44,20 @@
 //! - `LISTED_ON` is `YYYY-MM-DD`, sometimes followed by a time-zone offset
 //!   (`2015-07-01-04:00`), which is dropped.
 //!
-//! A record without `REFERENCE_NUMBER`, name or `UN_LIST_TYPE`, with a
-//! `LISTED_ON` that is not a date, or whose reference number repeats an
-//! earlier record's is bad: reported with its file, line and field in
-//! lenient mode, an error in strict mode. A file that is not UTF-8, not
-//! well-formed XML or cut short is an error in either mode.
+//! A record without `REFERENCE_NUMBER`, name or `UN_LIST_TYPE`, or whose
+//! reference number repeats an earlier record's is bad: reported with its
+//! file, line and field in lenient mode, an error in strict mode. A
+//! `LISTED_ON` that is not a date, and an element the format does not have
+//! (a misspelt or a new one, whose value would not be read), are errors in
+//! strict mode; in lenient mode the record is kept, without the listing
+//! date or the element, and a warning says so (one per element name). A
+//! file that is not UTF-8, not well-formed XML or cut short is an error in
+//! either mode.
 //!
 //! The file is streamed: only the record being read is held in memory,
 //! besides the results.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
 use std::io::Read;
 use std::path::Path;
@@ -115,6 +119,7 @@ pub fn read_bytes(name: &Path, bytes: &[u8], mode: Strictness) -> Result<Report,
         mode,
         report: Report::default(),
         seen: HashMap::new(),
+        unknown: BTreeMap::new(),
     }
     .run(body)
 }
@@ -213,6 +218,99 @@ struct Parser<'a> {
     report: Report,
     /// Reference numbers accepted so far, with their line.
     seen: HashMap<String, u64>,
+    /// Elements the format does not have (`RECORD/ELEMENT` or
+    /// `GROUP/ELEMENT`): how often, and the first one's line (lenient mode).
+    unknown: BTreeMap<String, (u64, u64)>,
+}
+
+/// The elements of an `INDIVIDUAL` or `ENTITY` record; those read and those
+/// the list carries for its own bookkeeping.
+const RECORD_ELEMENTS: &[&str] = &[
+    "DATAID",
+    "VERSIONNUM",
+    "FIRST_NAME",
+    "SECOND_NAME",
+    "THIRD_NAME",
+    "FOURTH_NAME",
+    "UN_LIST_TYPE",
+    "REFERENCE_NUMBER",
+    "LISTED_ON",
+    "SUBMITTED_ON",
+    "SUBMITTED_BY",
+    "NAME_ORIGINAL_SCRIPT",
+    "COMMENTS1",
+    "TITLE",
+    "DESIGNATION",
+    "NATIONALITY",
+    "LIST_TYPE",
+    "LAST_DAY_UPDATED",
+    "GENDER",
+    "SORT_KEY",
+    "SORT_KEY_LAST_MOD",
+];
+
+/// The elements of each group a record holds; `None` for an element that
+/// holds text only.
+fn group_elements(group: &str) -> Option<&'static [&'static str]> {
+    Some(match group {
+        "TITLE" | "DESIGNATION" | "NATIONALITY" | "LIST_TYPE" | "LAST_DAY_UPDATED" => &["VALUE"],
+        "INDIVIDUAL_ALIAS" | "ENTITY_ALIAS" => &[
+            "QUALITY",
+            "ALIAS_NAME",
+            "NOTE",
+            "DATE_OF_BIRTH",
+            "CITY_OF_BIRTH",
+            "COUNTRY_OF_BIRTH",
+        ],
+        "INDIVIDUAL_ADDRESS" | "ENTITY_ADDRESS" => &["STREET", "CITY", "STATE_PROVINCE", "ZIP_CODE", "COUNTRY", "NOTE"],
+        "INDIVIDUAL_DATE_OF_BIRTH" => &["TYPE_OF_DATE", "DATE", "YEAR", "FROM_YEAR", "TO_YEAR", "NOTE"],
+        "INDIVIDUAL_PLACE_OF_BIRTH" => &["STREET", "CITY", "STATE_PROVINCE", "COUNTRY", "NOTE"],
+        "INDIVIDUAL_DOCUMENT" => &[
+            "TYPE_OF_DOCUMENT",
+            "TYPE_OF_DOCUMENT2",
+            "NUMBER",
+            "ISSUING_COUNTRY",
+            "COUNTRY_OF_ISSUE",
+            "DATE_OF_ISSUE",
+            "CITY_OF_ISSUE",
+            "NOTE",
+        ],
+        _ => return None,
+    })
+}
+
+/// The groups only one kind of record holds.
+fn record_group(record: &str, element: &str) -> bool {
+    match record {
+        "INDIVIDUAL" => matches!(
+            element,
+            "INDIVIDUAL_ALIAS"
+                | "INDIVIDUAL_ADDRESS"
+                | "INDIVIDUAL_DATE_OF_BIRTH"
+                | "INDIVIDUAL_PLACE_OF_BIRTH"
+                | "INDIVIDUAL_DOCUMENT"
+        ),
+        _ => matches!(element, "ENTITY_ALIAS" | "ENTITY_ADDRESS"),
+    }
+}
+
+/// Each element of `rec` the format does not have, as `PARENT/ELEMENT`
+/// with its line.
+fn unknown_elements(rec: &Node) -> Vec<(String, &Node)> {
+    let mut found = Vec::new();
+    for child in &rec.children {
+        if !RECORD_ELEMENTS.contains(&child.name.as_str()) && !record_group(&rec.name, &child.name) {
+            found.push((format!("{}/{}", rec.name, child.name), child));
+            continue;
+        }
+        let allowed = group_elements(&child.name).unwrap_or_default();
+        for grandchild in &child.children {
+            if !allowed.contains(&grandchild.name.as_str()) {
+                found.push((format!("{}/{}", child.name, grandchild.name), grandchild));
+            }
+        }
+    }
+    found
 }
 
 impl Parser<'_> {
@@ -373,12 +471,39 @@ impl Parser<'_> {
         if !saw_root {
             return Err(self.syntax(last_line, "no root element".to_string()));
         }
+        for (path, (count, line)) in std::mem::take(&mut self.unknown) {
+            let element = path.rsplit('/').next().unwrap_or(&path).to_string();
+            let times = if count == 1 {
+                String::new()
+            } else {
+                format!(" ({count} times; the first is here)")
+            };
+            self.report.warnings.push(
+                Error::new(ErrorKind::Invalid(format!(
+                    "<{path}> is not an element of the UN list format, and is not read{times}"
+                )))
+                .at(self.name)
+                .line(line)
+                .field(element),
+            );
+        }
         Ok(self.report)
     }
 
     /// Checks one record and adds its entity and designation.
     fn record(&mut self, rec: Node) -> Result<(), Error> {
         self.report.records += 1;
+        for (path, node) in unknown_elements(&rec) {
+            if self.mode == Strictness::Strict {
+                return Err(Error::new(ErrorKind::Invalid(format!(
+                    "<{path}> is not an element of the UN list format, and would not be read"
+                )))
+                .at(self.name)
+                .line(node.line)
+                .field(node.name.clone()));
+            }
+            self.unknown.entry(path).or_insert((0, node.line)).0 += 1;
+        }
         match self.build(&rec) {
             Ok((entity, designation)) => {
                 self.report.dataset.entities.push(entity);
@@ -424,16 +549,6 @@ impl Parser<'_> {
                 format!("{reference} has no list type (the sanctions regime)"),
             )
         })?;
-        let listed = match rec.text_of("LISTED_ON") {
-            None => None,
-            Some(text) => Some(listed_on(&text).ok_or_else(|| {
-                bad(
-                    line_of_field("LISTED_ON"),
-                    "LISTED_ON",
-                    format!("`{text}` is not a date (YYYY-MM-DD)"),
-                )
-            })?),
-        };
         let ref_line = line_of_field("REFERENCE_NUMBER");
         if let Some(first) = self.seen.get(&reference) {
             return Err(bad(
@@ -442,6 +557,20 @@ impl Parser<'_> {
                 format!("duplicate reference number `{reference}` (first on line {first})"),
             ));
         }
+        // A listing date that cannot be read leaves the party listed: it
+        // drops the date, not the person (strict mode refuses the file).
+        let listed = match rec.text_of("LISTED_ON") {
+            None => None,
+            Some(text) => match listed_on(&text) {
+                Some(date) => Some(date),
+                None => {
+                    let message = format!("`{text}` is not a date (YYYY-MM-DD); {reference} is read without it");
+                    self.report
+                        .drop_value(self.mode, bad(line_of_field("LISTED_ON"), "LISTED_ON", message))?;
+                    None
+                }
+            },
+        };
         self.seen.insert(reference.clone(), ref_line);
 
         let kind = if rec.name == "INDIVIDUAL" {
@@ -1027,16 +1156,22 @@ mod tests {
         let r = read_fixture("bad_records.xml", BAD_RECORDS, Strictness::Lenient).unwrap();
         assert_eq!(r.records, 8);
         let ids: Vec<&str> = r.dataset.entities.iter().map(|e| e.id.as_str()).collect();
-        assert_eq!(ids, ["un_sc-QDi.001", "un_sc-QDe.002"]);
+        assert_eq!(ids, ["un_sc-QDi.001", "un_sc-QDi.003", "un_sc-QDe.002"]);
         assert_eq!(r.dataset.entities[0].name, "GOOD PERSON");
-        assert_eq!(r.dataset.designations.len(), 2);
-        assert_eq!(r.dataset.designations[1].listed, None, "an empty LISTED_ON is no date");
+        assert_eq!(r.dataset.designations.len(), 3);
+        // A listing date that does not exist drops the date, not the
+        // listed person: he was skipped whole.
+        assert_eq!(r.dataset.designations[1].listed, None);
+        assert_eq!(
+            strs(&r.warnings),
+            ["fixtures/un/bad_records.xml:28: field `LISTED_ON`: `2019-02-30` is not a date (YYYY-MM-DD); QDi.003 is read without it"]
+        );
+        assert_eq!(r.dataset.designations[2].listed, None, "an empty LISTED_ON is no date");
         assert_eq!(
             strs(&r.rejected),
             [
                 "fixtures/un/bad_records.xml:11: field `REFERENCE_NUMBER`: <INDIVIDUAL> has no reference number",
                 "fixtures/un/bad_records.xml:18: field `FIRST_NAME`: QDi.002 has no name",
-                "fixtures/un/bad_records.xml:28: field `LISTED_ON`: `2019-02-30` is not a date (YYYY-MM-DD)",
                 "fixtures/un/bad_records.xml:34: field `REFERENCE_NUMBER`: duplicate reference number `QDi.001` (first on line 8)",
                 "fixtures/un/bad_records.xml:37: field `REFERENCE_NUMBER`: <INDIVIDUAL> has no reference number",
                 "fixtures/un/bad_records.xml:40: field `UN_LIST_TYPE`: QDe.001 has no list type (the sanctions regime)",
@@ -1046,6 +1181,43 @@ mod tests {
         assert_eq!(first.line_number(), Some(11));
         assert_eq!(first.field_name(), Some("REFERENCE_NUMBER"));
         assert!(matches!(first.kind(), ErrorKind::Invalid(_)));
+    }
+
+    #[test]
+    fn an_element_the_format_lacks_is_a_warning_once_per_name_and_an_error_in_strict_mode() {
+        // `DATE_OF_BRITH` for `DATE`: the birth date would be lost without
+        // a word, and strict mode took the file as it was.
+        let record = |reference: &str| {
+            format!(
+                "<INDIVIDUAL><FIRST_NAME>X</FIRST_NAME><UN_LIST_TYPE>T</UN_LIST_TYPE>\n\
+                 <REFERENCE_NUMBER>{reference}</REFERENCE_NUMBER>\n\
+                 <INDIVIDUAL_DATE_OF_BIRTH><TYPE_OF_DATE>EXACT</TYPE_OF_DATE><DATE_OF_BRITH>1970-01-01</DATE_OF_BRITH></INDIVIDUAL_DATE_OF_BIRTH>\n\
+                 <EYE_COLOUR>brown</EYE_COLOUR></INDIVIDUAL>\n"
+            )
+        };
+        let xml = format!(
+            "<CONSOLIDATED_LIST><INDIVIDUALS>\n{}{}</INDIVIDUALS></CONSOLIDATED_LIST>\n",
+            record("Ti.1"),
+            record("Ti.2")
+        );
+        let r = read_fixture("t.xml", xml.as_bytes(), Strictness::Lenient).unwrap();
+        assert_eq!(r.dataset.entities.len(), 2);
+        assert!(r.rejected.is_empty());
+        assert_eq!(
+            strs(&r.warnings),
+            [
+                "fixtures/un/t.xml:5: field `EYE_COLOUR`: <INDIVIDUAL/EYE_COLOUR> is not an element of the UN list format, \
+                 and is not read (2 times; the first is here)",
+                "fixtures/un/t.xml:4: field `DATE_OF_BRITH`: <INDIVIDUAL_DATE_OF_BIRTH/DATE_OF_BRITH> is not an element of \
+                 the UN list format, and is not read (2 times; the first is here)",
+            ]
+        );
+        let err = read_fixture("t.xml", xml.as_bytes(), Strictness::Strict).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "fixtures/un/t.xml:4: field `DATE_OF_BRITH`: <INDIVIDUAL_DATE_OF_BIRTH/DATE_OF_BRITH> is not an element of \
+             the UN list format, and would not be read"
+        );
     }
 
     #[test]
@@ -1139,7 +1311,7 @@ mod tests {
         let mut bytes = b"\xEF\xBB\xBF".to_vec();
         bytes.extend_from_slice(BAD_RECORDS);
         let r = read_fixture("bom.xml", &bytes, Strictness::Lenient).unwrap();
-        assert_eq!(r.dataset.entities.len(), 2);
+        assert_eq!(r.dataset.entities.len(), 3);
         assert_eq!(r.rejected[0].line_number(), Some(11));
     }
 

@@ -48,6 +48,7 @@ fn un_2026_02_loads_every_individual_and_entity() {
     let d = &r.dataset;
     assert_eq!(r.records, 1_003);
     assert!(r.rejected.is_empty());
+    assert!(r.warnings.is_empty(), "{:?}", r.warnings.first());
     assert_eq!(d.entities.len(), 1_003);
     let mut kinds: BTreeMap<EntityKind, usize> = BTreeMap::new();
     for e in &d.entities {
