@@ -182,8 +182,9 @@ fn refresh_seconds(s: &str) -> Result<f64, String> {
 
 #[derive(Subcommand)]
 pub enum AllowlistCommand {
-    /// Add an entry: input KEY is not entity ENTITY. It holds until the
-    /// entity changes in a newer snapshot, or until `--expires`.
+    /// Add an entry: the party with this reference, or this name or
+    /// identifier, is not entity ID. It holds until the entity changes in a
+    /// newer snapshot, or until `--expires`.
     Add(AllowlistAdd),
     /// List the entries.
     List {
@@ -193,11 +194,20 @@ pub enum AllowlistCommand {
 }
 
 #[derive(Args)]
+#[command(group(clap::ArgGroup::new("key").required(true).args(["reference", "name", "identifier"])))]
 pub struct AllowlistAdd {
-    /// The input: a party's reference, or its name (compared in lower case,
-    /// spaces collapsed), or an identifier as TYPE:VALUE.
-    #[arg(long, value_name = "KEY")]
-    pub key: String,
+    /// A party's own reference (a customer number): clears that one party,
+    /// whatever its name, birth date or country.
+    #[arg(long, value_name = "REF")]
+    pub reference: Option<String>,
+    /// A name (compared in lower case, spaces collapsed): clears the
+    /// entity's namesakes, never a party whose birth date or country agrees
+    /// with the entity's.
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// An identifier as TYPE:VALUE, such as `domain:example.com`.
+    #[arg(long, value_name = "TYPE:VALUE")]
+    pub identifier: Option<String>,
     /// The listed entity's id.
     #[arg(long, value_name = "ID")]
     pub entity: String,

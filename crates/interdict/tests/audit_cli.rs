@@ -208,7 +208,7 @@ fn an_allowlist_entry_is_used_recorded_and_replayed() {
         &[
             "allowlist",
             "add",
-            "--key",
+            "--name",
             "Kim Jong Un",
             "--entity",
             "us_ofac_sdn-20157",
@@ -223,7 +223,7 @@ fn an_allowlist_entry_is_used_recorded_and_replayed() {
     // audited at all.
     let added = stdout(&out);
     let audited = added
-        .strip_prefix("added a-1: `kim jong un` is not us_ofac_sdn-20157 (KIM, Jong Un); audit record ")
+        .strip_prefix("added a-1: the name `kim jong un` is not us_ofac_sdn-20157 (KIM, Jong Un); audit record ")
         .unwrap_or_else(|| panic!("{added}"))
         .trim()
         .to_string();
@@ -232,7 +232,7 @@ fn an_allowlist_entry_is_used_recorded_and_replayed() {
     assert!(
         text.contains("(allowlist)")
             && text.contains("author: analyst.kim\n")
-            && text.contains("allowlist entry a-1: `kim jong un` is not us_ofac_sdn-20157\n"),
+            && text.contains("allowlist entry a-1: the name `kim jong un` is not us_ofac_sdn-20157\n"),
         "{text}"
     );
     let out = interdict(&dir.0, &["replay", &audited]);
@@ -299,7 +299,7 @@ fn an_allowlist_entry_is_used_recorded_and_replayed() {
         &[
             "allowlist",
             "add",
-            "--key",
+            "--name",
             "x",
             "--entity",
             "nobody",
@@ -318,7 +318,7 @@ fn an_allowlist_entry_is_used_recorded_and_replayed() {
         &[
             "allowlist",
             "add",
-            "--key",
+            "--name",
             "Kim Jong Un",
             "--entity",
             "us_ofac_sdn-20157",
@@ -405,4 +405,44 @@ fn records_cut_from_the_end_are_found_and_their_numbers_not_reused() {
     );
     let err = String::from_utf8_lossy(&interdict(&dir.0, &["audit", "verify"]).stderr).to_string();
     assert!(err.contains("record 3 is missing (next is 5)"), "{err}");
+}
+
+/// An entry's key is one of three kinds, given by its flag: exactly one,
+/// and an identifier must be one.
+#[test]
+fn an_allowlist_entry_takes_exactly_one_kind_of_key() {
+    let dir = TempDir::new("allow-kinds");
+    let add = |key: &[&str]| {
+        let mut args = vec!["allowlist", "add"];
+        args.extend_from_slice(key);
+        args.extend(["--entity", "us_ofac_sdn-20157", "--reason", "r", "--author", "a"]);
+        interdict(&dir.0, &args)
+    };
+    for key in [&[][..], &["--name", "Kim Jong Un", "--reference", "cust-1"][..]] {
+        let out = add(key);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{key:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let out = add(&["--identifier", "no-such-type:x"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).starts_with("error: --identifier: "),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = add(&["--reference", "CUST-1042"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        stdout(&out).starts_with("added a-1: the reference `CUST-1042` is not us_ofac_sdn-20157"),
+        "{}",
+        stdout(&out)
+    );
+    let listed: Value =
+        serde_json::from_slice(&interdict(&dir.0, &["allowlist", "list", "--format", "json"]).stdout).unwrap();
+    assert_eq!(listed[0]["key_kind"], "reference");
+    assert_eq!(listed.as_array().unwrap().len(), 1, "the refused ones added nothing");
 }

@@ -204,7 +204,10 @@ fn a_misspelt_property_is_a_warning_and_refuses_a_strict_import() {
         .code(1)
         .get_output()
         .clone();
-    assert_eq!(String::from_utf8(out.stderr).unwrap().trim(), format!("error: {message}"));
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap().trim(),
+        format!("error: {message}")
+    );
     let out = dir
         .cmd()
         .args(["lists", "import"])

@@ -444,7 +444,11 @@ fn countries_in(value: &str) -> Option<Vec<CountryCode>> {
         .map(|p| p.trim().trim_end_matches('.').trim())
         .filter(|p| !p.is_empty() && !p.eq_ignore_ascii_case("unknown"))
         .map(|p| {
-            let code = if p.len() == 2 { p.parse::<CountryCode>().ok() } else { None };
+            let code = if p.len() == 2 {
+                p.parse::<CountryCode>().ok()
+            } else {
+                None
+            };
             code.or_else(|| crate::countries::code_of_name(p))
         })
         .collect()
@@ -724,7 +728,12 @@ mod tests {
             warnings,
             ["t.ftm.jsonl:8: field `birthdate`: `birthdate` is not a property of Person in FollowTheMoney 3.8; its values are not read"]
         );
-        let p2 = r.dataset.entities.iter().find(|e| e.id == "p2").expect("the record is kept");
+        let p2 = r
+            .dataset
+            .entities
+            .iter()
+            .find(|e| e.id == "p2")
+            .expect("the record is kept");
         assert!(p2.birth_dates.is_empty());
         let err = read_str(&text, Strictness::Strict).unwrap_err();
         assert_eq!(err.to_string(), warnings[0]);
@@ -747,7 +756,10 @@ mod tests {
         let p2 = r.dataset.entities.iter().find(|e| e.id == "p2").unwrap();
         assert_eq!(p2.birth_dates.iter().map(|b| b.as_str()).collect::<Vec<_>>(), ["1973"]);
         assert_eq!(p2.notes.as_deref(), Some("birthDate 1973-02-30"));
-        assert_eq!(read_str(&text, Strictness::Strict).unwrap_err().to_string(), warnings[0]);
+        assert_eq!(
+            read_str(&text, Strictness::Strict).unwrap_err().to_string(),
+            warnings[0]
+        );
     }
 
     #[test]
@@ -777,7 +789,10 @@ mod tests {
             assert_eq!(r.dataset.designations.len(), 1);
         }
         // An abstract schema is no schema of a record.
-        let text = format!("{SAMPLE}{}\n", r#"{"id": "t1", "schema": "Thing", "properties": {"name": ["x"]}}"#);
+        let text = format!(
+            "{SAMPLE}{}\n",
+            r#"{"id": "t1", "schema": "Thing", "properties": {"name": ["x"]}}"#
+        );
         assert_eq!(
             read_str(&text, Strictness::Strict).unwrap_err().to_string(),
             "t.ftm.jsonl:8: field `schema`: unknown schema `Thing`"
@@ -817,15 +832,28 @@ mod tests {
         assert_eq!(codes("ru"), Some(vec!["RU".to_string()]));
         assert_eq!(codes("Russia"), Some(vec!["RU".to_string()]));
         assert_eq!(codes("SYRIAN ARAB REPUBLIC"), Some(vec!["SY".to_string()]));
-        assert_eq!(codes("KOREA, DEMOCRATIC PEOPLE'S REPUBLIC OF"), Some(vec!["KP".to_string()]));
-        assert_eq!(codes("SY; TR; KN"), Some(vec!["SY".to_string(), "TR".to_string(), "KN".to_string()]));
+        assert_eq!(
+            codes("KOREA, DEMOCRATIC PEOPLE'S REPUBLIC OF"),
+            Some(vec!["KP".to_string()])
+        );
+        assert_eq!(
+            codes("SY; TR; KN"),
+            Some(vec!["SY".to_string(), "TR".to_string(), "KN".to_string()])
+        );
         assert_eq!(
             codes("(1) Belgium (2) Congo (Democratic Republic)"),
             Some(vec!["BE".to_string(), "CD".to_string()])
         );
-        assert_eq!(codes("(1) South Africa. (2) Zimbabwe."), Some(vec!["ZA".to_string(), "ZW".to_string()]));
+        assert_eq!(
+            codes("(1) South Africa. (2) Zimbabwe."),
+            Some(vec!["ZA".to_string(), "ZW".to_string()])
+        );
         assert_eq!(codes("UNKNOWN"), Some(vec![]));
         assert_eq!(codes("Atlantis"), None);
-        assert_eq!(codes("RU; Atlantis"), None, "a part not understood keeps the whole value as text");
+        assert_eq!(
+            codes("RU; Atlantis"),
+            None,
+            "a part not understood keeps the whole value as text"
+        );
     }
 }

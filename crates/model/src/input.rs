@@ -141,9 +141,13 @@ pub struct PaymentParty {
 pub struct AllowEntry {
     /// `a-` and a number.
     pub id: String,
-    /// The input it is for: the party's reference, or its name as
-    /// [`allow_key`] writes it.
+    /// The input it is for: the party's reference, its name as
+    /// [`allow_key`] writes it, or an identifier as `TYPE:VALUE`.
     pub input_key: String,
+    /// Which of the three `input_key` is. Absent for entries made before
+    /// interdict recorded it, which are compared with all three.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_kind: Option<AllowKeyKind>,
     pub entity_id: String,
     /// The entity's content digest when the entry was made.
     pub entity_digest: String,
@@ -154,6 +158,47 @@ pub struct AllowEntry {
     /// First date it no longer applies.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires: Option<Date>,
+}
+
+/// What an allowlist entry is keyed on, and so what it clears.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum AllowKeyKind {
+    /// The party's own reference (a customer number): it clears that one
+    /// party, whatever its name, birth date or country.
+    Reference,
+    /// A name, as [`allow_key`] writes it: it clears the listed entity's
+    /// namesakes, never a party whose birth date or country agrees with
+    /// the entity's.
+    Name,
+    /// An identifier (`TYPE:VALUE`) that met the entity's.
+    Identifier,
+}
+
+impl AllowKeyKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AllowKeyKind::Reference => "reference",
+            AllowKeyKind::Name => "name",
+            AllowKeyKind::Identifier => "identifier",
+        }
+    }
+}
+
+impl std::str::FromStr for AllowKeyKind {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<AllowKeyKind, String> {
+        match s {
+            "reference" => Ok(AllowKeyKind::Reference),
+            "name" => Ok(AllowKeyKind::Name),
+            "identifier" => Ok(AllowKeyKind::Identifier),
+            other => Err(format!(
+                "`{other}` is no key kind: expected reference, name or identifier"
+            )),
+        }
+    }
 }
 
 /// The key an allowlist entry uses for a name: lower case, one space

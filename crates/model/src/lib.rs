@@ -37,7 +37,7 @@ pub use designation::Designation;
 pub use entity::{AppKind, Confidence, Entity, EntityKind, FieldConfidence, IdentifierRecord, Name, NameKind};
 pub use error::{Error, ErrorKind};
 pub use identifier::{Identifier, IdentifierKind};
-pub use input::{allow_key, AllowEntry, AppInput, Payment, PaymentParty};
+pub use input::{allow_key, AllowEntry, AllowKeyKind, AppInput, Payment, PaymentParty};
 pub use order::{
     Exemption, Identification, IdentificationStatus, Injunction, Order, OrderStatus, Scope, Source, Threshold,
     TransactionStatus, TransactionType,

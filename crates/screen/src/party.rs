@@ -17,8 +17,8 @@ use std::ops::Deref;
 
 use interdict_index::{NameIndex, Snapshot};
 use interdict_model::{
-    allow_key, Date, Identifier, OrderFinding, OrderStatus, Outcome, OwnershipFinding, OwnershipRule, Warning,
-    WarningCode, ENGINE_VERSION,
+    allow_key, AllowEntry, AllowKeyKind, Date, Identifier, OrderFinding, OrderStatus, Outcome, OwnershipFinding,
+    OwnershipRule, Warning, WarningCode, ENGINE_VERSION,
 };
 use interdict_names::{Adjustment, Evidence, Features, PartyKind};
 
@@ -381,11 +381,28 @@ impl<S: Deref<Target = Snapshot>> Screener<S> {
         let references: Vec<String> = party.reference.iter().flat_map(|r| [r.clone(), allow_key(r)]).collect();
         let (mut kept, mut suppressed) = (Vec::new(), Vec::new());
         for mut hit in hits {
-            let mut keys: Vec<String> = references.clone();
-            match &hit.evidenced {
-                Evidenced::Name { input, .. } => keys.push(allow_key(input)),
-                Evidenced::Identifier { identifier } => keys.push(identifier.to_string()),
-            }
+            let evidenced_key = match &hit.evidenced {
+                Evidenced::Name { input, .. } => allow_key(input),
+                Evidenced::Identifier { identifier } => identifier.to_string(),
+            };
+            // An entry applies by its own kind of key: a name entry is not
+            // met by a reference that happens to read the same.
+            let applies = |entry: &AllowEntry| match entry.key_kind {
+                Some(AllowKeyKind::Reference) => references.contains(&entry.input_key),
+                Some(AllowKeyKind::Name) => {
+                    matches!(hit.evidenced, Evidenced::Name { .. }) && evidenced_key == entry.input_key
+                }
+                Some(AllowKeyKind::Identifier) => {
+                    matches!(hit.evidenced, Evidenced::Identifier { .. }) && evidenced_key == entry.input_key
+                }
+                None => references.contains(&entry.input_key) || evidenced_key == entry.input_key,
+            };
+            // Whether the entry clears one party (by its reference), not
+            // whoever bears a name.
+            let for_this_party = |entry: &AllowEntry| match entry.key_kind {
+                Some(kind) => kind == AllowKeyKind::Reference,
+                None => references.contains(&entry.input_key),
+            };
             let digest = self.snapshot.entity_digest(&hit.entity_id);
             let evidence_agrees = match &hit.evidenced {
                 Evidenced::Name { evidence, .. } => {
@@ -397,7 +414,7 @@ impl<S: Deref<Target = Snapshot>> Screener<S> {
             for entry in self
                 .allowlist
                 .iter()
-                .filter(|e| e.entity_id == hit.entity_id && keys.contains(&e.input_key))
+                .filter(|e| e.entity_id == hit.entity_id && applies(e))
             {
                 if let Some(expired) = entry.expires.filter(|x| *x <= as_of) {
                     warnings.push(Warning {
@@ -406,7 +423,7 @@ impl<S: Deref<Target = Snapshot>> Screener<S> {
                         date: Some(expired),
                         message: format!("allowlist entry {} for {} expired on {expired}", entry.id, hit.name),
                     });
-                } else if evidence_agrees && !references.contains(&entry.input_key) {
+                } else if evidence_agrees && !for_this_party(entry) {
                     warnings.push(Warning {
                         code: WarningCode::AllowlistEvidenceAgrees,
                         order: None,

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use interdict_index::{NameIndex, Snapshot};
 use interdict_lists::native::Loader;
-use interdict_model::{Identifier, IdentifierKind, Jurisdiction, Outcome, Policy, WarningCode};
+use interdict_model::{AllowKeyKind, Identifier, IdentifierKind, Jurisdiction, Outcome, Policy, WarningCode};
 use interdict_screen::{Context, Evidenced, Party, PartyDecision, Screener, Thresholds};
 
 const LIST: &str = r#"
@@ -238,10 +238,19 @@ fn bad_party_fields_are_named() {
     assert_eq!(e.to_string(), "names: a party needs a name or an identifier");
 }
 
-fn entry(s: &Setup, key: &str, entity: &str, expires: Option<&str>) -> interdict_model::AllowEntry {
+fn name_entry(s: &Setup, key: &str, entity: &str, expires: Option<&str>) -> interdict_model::AllowEntry {
+    entry(s, AllowKeyKind::Name, key, entity, expires)
+}
+
+fn reference_entry(s: &Setup, key: &str, entity: &str) -> interdict_model::AllowEntry {
+    entry(s, AllowKeyKind::Reference, key, entity, None)
+}
+
+fn entry(s: &Setup, kind: AllowKeyKind, key: &str, entity: &str, expires: Option<&str>) -> interdict_model::AllowEntry {
     interdict_model::AllowEntry {
         id: "a-1".to_string(),
         input_key: key.to_string(),
+        key_kind: Some(kind),
         entity_id: entity.to_string(),
         entity_digest: s.snapshot.entity_digest(entity).unwrap(),
         reason: "a different person, born 1990".to_string(),
@@ -269,7 +278,7 @@ fn an_allowlist_entry_suppresses_its_hit_and_says_so() {
     let party = named("Ivan Sergeyevich PETROV");
     let d = screen_with(
         &s,
-        vec![entry(&s, "ivan sergeyevich petrov", "petrov", None)],
+        vec![name_entry(&s, "ivan sergeyevich petrov", "petrov", None)],
         &party,
         "2022-06-01",
     );
@@ -281,7 +290,7 @@ fn an_allowlist_entry_suppresses_its_hit_and_says_so() {
     // covered.
     let d = screen_with(
         &s,
-        vec![entry(&s, "someone else", "petrov", None)],
+        vec![name_entry(&s, "someone else", "petrov", None)],
         &party,
         "2022-06-01",
     );
@@ -289,7 +298,12 @@ fn an_allowlist_entry_suppresses_its_hit_and_says_so() {
     // A reference key covers every name of that party.
     let mut by_ref = party.clone();
     by_ref.reference = Some("cust-42".to_string());
-    let d = screen_with(&s, vec![entry(&s, "cust-42", "petrov", None)], &by_ref, "2022-06-01");
+    let d = screen_with(
+        &s,
+        vec![reference_entry(&s, "cust-42", "petrov")],
+        &by_ref,
+        "2022-06-01",
+    );
     assert_eq!(d.outcome, Outcome::Allow);
 }
 
@@ -304,7 +318,7 @@ fn a_name_entry_does_not_clear_a_party_whose_birth_date_agrees() {
     party.birth_date = Some("1961-04-02".to_string());
     let d = screen_with(
         &s,
-        vec![entry(&s, "ivan sergeyevich petrov", "petrov", None)],
+        vec![name_entry(&s, "ivan sergeyevich petrov", "petrov", None)],
         &party,
         "2022-06-01",
     );
@@ -326,7 +340,7 @@ fn a_name_entry_does_not_clear_a_party_whose_birth_date_agrees() {
     party.birth_date = Some("1990".to_string());
     let d = screen_with(
         &s,
-        vec![entry(&s, "ivan sergeyevich petrov", "petrov", None)],
+        vec![name_entry(&s, "ivan sergeyevich petrov", "petrov", None)],
         &party,
         "2022-06-01",
     );
@@ -334,13 +348,13 @@ fn a_name_entry_does_not_clear_a_party_whose_birth_date_agrees() {
     // The party's own reference clears it, birth date or not.
     party.birth_date = Some("1961-04-02".to_string());
     party.reference = Some("cust-42".to_string());
-    let d = screen_with(&s, vec![entry(&s, "cust-42", "petrov", None)], &party, "2022-06-01");
+    let d = screen_with(&s, vec![reference_entry(&s, "cust-42", "petrov")], &party, "2022-06-01");
     assert_eq!(d.outcome, Outcome::Allow);
     assert_eq!(d.suppressed.len(), 1);
-    // `allowlist add --key CUST-42` stores the key as a name is stored, in
-    // lower case; the reference `CUST-42` never met it.
+    // An entry keyed on `cust-42` in lower case meets the reference
+    // `CUST-42`: references are compared in any case.
     party.reference = Some("CUST-42".to_string());
-    let d = screen_with(&s, vec![entry(&s, "cust-42", "petrov", None)], &party, "2022-06-01");
+    let d = screen_with(&s, vec![reference_entry(&s, "cust-42", "petrov")], &party, "2022-06-01");
     assert_eq!(d.outcome, Outcome::Allow, "{:?}", d.warnings);
 }
 
@@ -348,7 +362,7 @@ fn a_name_entry_does_not_clear_a_party_whose_birth_date_agrees() {
 fn an_allowlist_entry_expires() {
     let s = setup();
     let party = named("Ivan Sergeyevich PETROV");
-    let entries = vec![entry(&s, "ivan sergeyevich petrov", "petrov", Some("2022-06-01"))];
+    let entries = vec![name_entry(&s, "ivan sergeyevich petrov", "petrov", Some("2022-06-01"))];
     let d = screen_with(&s, entries.clone(), &party, "2022-05-31");
     assert_eq!(d.outcome, Outcome::Allow);
     let d = screen_with(&s, entries, &party, "2022-06-01");
@@ -360,7 +374,7 @@ fn an_allowlist_entry_expires() {
 fn an_allowlist_entry_lapses_when_the_entity_changes_in_a_newer_snapshot() {
     let s = setup();
     let party = named("Ivan Sergeyevich PETROV");
-    let made = entry(&s, "ivan sergeyevich petrov", "petrov", None);
+    let made = name_entry(&s, "ivan sergeyevich petrov", "petrov", None);
     // The next list adds an alias to the entity: the entry was made for the
     // entity as it was, and no longer applies.
     let mut loader = Loader::with_builtin().unwrap();
@@ -415,4 +429,44 @@ fn thresholds_are_scores_and_review_is_not_above_block() {
             block: 0.7
         }
     );
+}
+
+/// Entries did not say what their key was: a party whose reference read
+/// the same as a name entry's key was cleared by it as by its reference,
+/// though its birth date agreed with the listed person's.
+#[test]
+fn a_name_entry_is_not_met_by_a_reference_that_reads_the_same() {
+    let s = setup();
+    let mut party = named("Ivan Sergeyevich PETROV");
+    party.birth_date = Some("1961-04-02".to_string());
+    party.reference = Some("ivan sergeyevich petrov".to_string());
+    let d = screen_with(
+        &s,
+        vec![name_entry(&s, "ivan sergeyevich petrov", "petrov", None)],
+        &party,
+        "2022-06-01",
+    );
+    assert_eq!(d.outcome, Outcome::Block);
+    assert!(d
+        .warnings
+        .iter()
+        .any(|w| w.code == WarningCode::AllowlistEvidenceAgrees));
+    // Nor is a reference entry met by a name that reads the same: it
+    // clears the one party with that reference.
+    let mut namesake = named("Ivan Sergeyevich PETROV");
+    namesake.birth_date = Some("1990".to_string());
+    let by_reference = reference_entry(&s, "ivan sergeyevich petrov", "petrov");
+    let d = screen_with(&s, vec![by_reference.clone()], &namesake, "2022-06-01");
+    // Born another year, the namesake goes to review, not cleared.
+    assert_eq!(d.outcome, Outcome::Review);
+    assert!(d.suppressed.is_empty());
+    namesake.reference = Some("Ivan Sergeyevich Petrov".to_string());
+    let d = screen_with(&s, vec![by_reference], &namesake, "2022-06-01");
+    assert_eq!(d.outcome, Outcome::Allow);
+    // An entry made before kinds were recorded is compared as it was: with
+    // the reference and with the name.
+    let mut legacy = name_entry(&s, "ivan sergeyevich petrov", "petrov", None);
+    legacy.key_kind = None;
+    let d = screen_with(&s, vec![legacy], &party, "2022-06-01");
+    assert_eq!(d.outcome, Outcome::Allow);
 }

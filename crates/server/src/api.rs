@@ -10,7 +10,7 @@ use axum::extract::{Request, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use interdict_model::{allow_key, Date, Direction, PathStep, RelationKind};
+use interdict_model::{allow_key, AllowKeyKind, Date, Direction, PathStep, RelationKind};
 use interdict_screen::record::with_id_text;
 use interdict_store::{AlertStatus, NewAllowEntry, NewDisposition};
 use serde::{Deserialize, Serialize};
@@ -947,9 +947,12 @@ fn allow_entry(
         )
     })?;
     let reference = record.input["screened"]["party"]["reference"].as_str();
-    let key = match (reference, hit["by"].as_str()) {
-        (Some(r), _) => r.to_string(),
-        (None, Some("identifier")) => hit["identifier"].as_str().unwrap_or_default().to_string(),
+    let (key, key_kind) = match (reference, hit["by"].as_str()) {
+        (Some(r), _) => (r.to_string(), AllowKeyKind::Reference),
+        (None, Some("identifier")) => (
+            hit["identifier"].as_str().unwrap_or_default().to_string(),
+            AllowKeyKind::Identifier,
+        ),
         _ => {
             // A name entry clears namesakes only: for a party whose birth
             // date or country agreed with the entity's it would never
@@ -965,7 +968,7 @@ fn allow_entry(
                     ),
                 ));
             }
-            allow_key(hit["input"].as_str().unwrap_or_default())
+            (allow_key(hit["input"].as_str().unwrap_or_default()), AllowKeyKind::Name)
         }
     };
     if key.is_empty() {
@@ -976,6 +979,7 @@ fn allow_entry(
     }
     Ok(NewAllowEntry {
         input_key: key,
+        key_kind,
         entity_id: entity,
         entity_digest: digest,
         reason: req.comment.clone(),

@@ -2265,7 +2265,8 @@ fn render_decision(view: &Value) -> String {
             let entry = if entry.is_object() {
                 let expires = st(&entry["expires"]);
                 format!(
-                    "{} → {}{}",
+                    "{}{} → {}{}",
+                    key_kind_label(entry),
                     st(&entry["input_key"]),
                     st(&entry["entity_id"]),
                     if expires.is_empty() {
@@ -2344,8 +2345,9 @@ fn render_disposition_record(view: &Value) -> String {
         let expires = st(&entry["expires"]);
         w!(
             out,
-            "<dt>Allowlist entry</dt><dd>{} for <q>{}</q> → <a href=\"{}\">{}</a>{}</dd>\n",
+            "<dt>Allowlist entry</dt><dd>{} for {}<q>{}</q> → <a href=\"{}\">{}</a>{}</dd>\n",
             esc(&st(&entry["id"])),
+            esc(&key_kind_label(entry)),
             esc(&st(&entry["input_key"])),
             esc(&entity_href(&st(&entry["entity_id"]), "")),
             esc(&st(&entry["entity_id"])),
@@ -2360,14 +2362,24 @@ fn render_disposition_record(view: &Value) -> String {
     out
 }
 
+/// "the name ", "the reference " or "the identifier " before an allowlist
+/// entry's key; nothing for an entry made before kinds were recorded.
+fn key_kind_label(entry: &Value) -> String {
+    entry["key_kind"]
+        .as_str()
+        .map(|kind| format!("the {kind} "))
+        .unwrap_or_default()
+}
+
 /// An allowlist entry added outside a disposition (`interdict allowlist
 /// add`): who cleared whom, and why.
 fn render_allowlist_record(view: &Value) -> String {
     let input = &view["input"];
     let entry = &input["allow_entry"];
     let mut out = format!(
-        "<p class=\"lead\">Allowlist entry <code>{}</code> added: <q>{}</q> is not <a href=\"{}\">{}</a></p>\n<dl class=\"facts\">\n",
+        "<p class=\"lead\">Allowlist entry <code>{}</code> added: {}<q>{}</q> is not <a href=\"{}\">{}</a></p>\n<dl class=\"facts\">\n",
         esc(&st(&entry["id"])),
+        esc(&key_kind_label(entry)),
         esc(&st(&entry["input_key"])),
         esc(&entity_href(&st(&entry["entity_id"]), "")),
         esc(&st(&entry["entity_id"]))

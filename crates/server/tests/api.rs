@@ -1200,6 +1200,7 @@ fn dispositions_need_the_admin_token_are_audited_and_a_false_positive_allowlists
     assert_eq!(done["status"], "false_positive");
     assert_eq!(done["allow_entry"]["entity_id"], "alipay_com_co");
     assert_eq!(done["allow_entry"]["input_key"], "alipay.com co., ltd.");
+    assert_eq!(done["allow_entry"]["key_kind"], "name");
     let audit_id = done["audit_decision_id"].as_str().unwrap();
     let (_, audited) = s.get(&format!("/v1/decisions/{audit_id}"));
     assert_eq!(audited["kind"], "disposition");
@@ -1246,6 +1247,7 @@ fn allow_alipay_outside(dir: &Path, author: &str) {
         .add_allow_entry(
             &NewAllowEntry {
                 input_key: "alipay.com co., ltd.".to_string(),
+                key_kind: interdict_model::AllowKeyKind::Name,
                 entity_id: "alipay_com_co".to_string(),
                 entity_digest: snapshot.entity_digest("alipay_com_co").unwrap(),
                 reason: "our customer is a different company".to_string(),
@@ -2175,7 +2177,11 @@ fn an_import_returns_its_warnings_and_a_strict_one_refuses_them() {
         "{}:1: field `birthdate`: `birthdate` is not a property of Person in FollowTheMoney 3.8; its values are not read",
         list.display()
     );
-    let (status, e) = s.post_as("/v1/lists/import", Some(TOKEN), &json!({"files": [list], "strict": true}));
+    let (status, e) = s.post_as(
+        "/v1/lists/import",
+        Some(TOKEN),
+        &json!({"files": [list], "strict": true}),
+    );
     assert_eq!(
         (status, e["code"].as_str(), e["field"].as_str(), e["message"].as_str()),
         (422, Some("import_failed"), Some("files[0]"), Some(message.as_str()))

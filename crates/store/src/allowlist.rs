@@ -1,7 +1,7 @@
 //! The allowlist: entries saying an input is not a listed entity, with who
 //! said so, why, and until when.
 
-use interdict_model::{AllowEntry, Date};
+use interdict_model::{AllowEntry, AllowKeyKind, Date};
 use rusqlite::params;
 
 use crate::{Error, Store};
@@ -13,8 +13,8 @@ pub(crate) fn insert_allow_entry(
 ) -> rusqlite::Result<AllowEntry> {
     let created = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     tx.execute(
-        "INSERT INTO allowlist (input_key, entity_id, entity_digest, reason, author, created, expires)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO allowlist (input_key, entity_id, entity_digest, reason, author, created, expires, key_kind)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![
             entry.input_key,
             entry.entity_id,
@@ -22,12 +22,14 @@ pub(crate) fn insert_allow_entry(
             entry.reason,
             entry.author,
             created,
-            entry.expires.map(|d| d.to_string())
+            entry.expires.map(|d| d.to_string()),
+            entry.key_kind.as_str()
         ],
     )?;
     Ok(AllowEntry {
         id: format!("a-{}", tx.last_insert_rowid()),
         input_key: entry.input_key.clone(),
+        key_kind: Some(entry.key_kind),
         entity_id: entry.entity_id.clone(),
         entity_digest: entry.entity_digest.clone(),
         reason: entry.reason.clone(),
@@ -41,6 +43,7 @@ pub(crate) fn insert_allow_entry(
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewAllowEntry {
     pub input_key: String,
+    pub key_kind: AllowKeyKind,
     pub entity_id: String,
     pub entity_digest: String,
     pub reason: String,
@@ -111,7 +114,7 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare(&format!(
-                "SELECT id, input_key, entity_id, entity_digest, reason, author, created, expires
+                "SELECT id, input_key, entity_id, entity_digest, reason, author, created, expires, key_kind
                  FROM allowlist {filter} ORDER BY id"
             ))
             .map_err(sqlite)?;
@@ -126,12 +129,22 @@ impl Store {
                     r.get::<_, String>(5)?,
                     r.get::<_, String>(6)?,
                     r.get::<_, Option<String>>(7)?,
+                    r.get::<_, Option<String>>(8)?,
                 ))
             })
             .map_err(sqlite)?;
         let mut out = Vec::new();
         for row in rows {
-            let (id, input_key, entity_id, entity_digest, reason, author, created, expires) = row.map_err(sqlite)?;
+            let (id, input_key, entity_id, entity_digest, reason, author, created, expires, key_kind) =
+                row.map_err(sqlite)?;
+            let key_kind = match key_kind {
+                Some(k) => Some(k.parse::<AllowKeyKind>().map_err(|e| {
+                    Error::json(<serde_json::Error as serde::de::Error>::custom(format!(
+                        "allowlist entry a-{id}: key_kind: {e}"
+                    )))
+                })?),
+                None => None,
+            };
             let expires = match expires {
                 Some(d) => Some(d.parse::<Date>().map_err(|e| {
                     Error::json(<serde_json::Error as serde::de::Error>::custom(format!(
@@ -143,6 +156,7 @@ impl Store {
             out.push(AllowEntry {
                 id: format!("a-{id}"),
                 input_key,
+                key_kind,
                 entity_id,
                 entity_digest,
                 reason,

@@ -192,6 +192,11 @@ const MIGRATIONS: &[&str] = &[
          hash TEXT NOT NULL
      );
      INSERT INTO audit_head (one, seq, hash) SELECT 1, seq, hash FROM audit ORDER BY seq DESC LIMIT 1;",
+    // 13: what an allowlist entry's key is: a reference, a name or an
+    // identifier. A party whose reference happened to equal a name entry's
+    // key was cleared by it as by a reference. NULL for entries made
+    // before, which are compared as they were.
+    "ALTER TABLE allowlist ADD COLUMN key_kind TEXT;",
 ];
 
 /// The schema version this build writes.
@@ -311,9 +316,14 @@ mod tests {
             tx.commit().unwrap();
         }
         let store = Store::open(&dir).unwrap();
-        assert_eq!(store.schema_version().unwrap(), 12);
+        assert_eq!(store.schema_version().unwrap(), 13);
         let in_force: Vec<String> = store.allow_entries().unwrap().into_iter().map(|e| e.id).collect();
         assert_eq!(in_force, ["a-2"]);
+        assert_eq!(
+            store.allow_entries().unwrap()[0].key_kind,
+            None,
+            "an entry made before kinds were recorded says none"
+        );
         let alpha = store.alerts(None, 10, None).unwrap()[0].id.clone();
         let history = store.dispositions(&alpha).unwrap();
         let withdrawn: Vec<&[String]> = history.iter().map(|d| d.withdrawn_allow_entries.as_slice()).collect();
@@ -330,7 +340,7 @@ mod tests {
         version_7_store(&dir.join(DB_FILE));
 
         let mut store = Store::open(&dir).unwrap();
-        assert_eq!(store.schema_version().unwrap(), 12);
+        assert_eq!(store.schema_version().unwrap(), 13);
         let ids: Vec<String> = {
             let conn = Connection::open(dir.join(DB_FILE)).unwrap();
             let mut stmt = conn.prepare("SELECT decision_id FROM audit ORDER BY seq").unwrap();

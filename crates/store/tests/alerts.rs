@@ -98,6 +98,7 @@ fn a_false_positive_adds_its_allowlist_entry_in_the_same_transaction() {
     let mut fp = disposition(&id, AlertStatus::FalsePositive);
     fp.allow = Some(NewAllowEntry {
         input_key: "name:a".to_string(),
+        key_kind: interdict_model::AllowKeyKind::Name,
         entity_id: "E1".to_string(),
         entity_digest: "sha256:e1".to_string(),
         reason: "different birth date".to_string(),
@@ -129,6 +130,7 @@ fn a_later_disposition_withdraws_the_allowlist_entries_of_earlier_ones() {
         let mut fp = disposition(id, AlertStatus::FalsePositive);
         fp.allow = Some(NewAllowEntry {
             input_key: format!("name:{id}"),
+            key_kind: interdict_model::AllowKeyKind::Name,
             entity_id: "E1".to_string(),
             entity_digest: "sha256:e1".to_string(),
             reason: "different birth date".to_string(),
@@ -190,6 +192,7 @@ fn refused_dispositions_change_nothing() {
     let mut confirmed_with_entry = disposition(&id, AlertStatus::Confirmed);
     confirmed_with_entry.allow = Some(NewAllowEntry {
         input_key: "name:a".to_string(),
+        key_kind: interdict_model::AllowKeyKind::Name,
         entity_id: "E1".to_string(),
         entity_digest: "sha256:e1".to_string(),
         reason: "r".to_string(),

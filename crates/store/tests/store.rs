@@ -149,7 +149,7 @@ fn snapshots_resolve_by_prefix_and_unknown_ones_are_clear_errors() {
 fn migrations_are_versioned_and_a_newer_database_is_refused() {
     let dir = TempDir::new("migrate");
     let store = Store::open(&dir.0).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 12);
+    assert_eq!(store.schema_version().unwrap(), 13);
     let path = store.path().to_path_buf();
     drop(store);
     let conn = rusqlite::Connection::open(&path).unwrap();
@@ -184,7 +184,7 @@ fn a_version_1_database_is_migrated_to_the_latest_and_keeps_its_snapshots() {
         .unwrap();
     }
     let store = Store::open(&dir.0).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 12);
+    assert_eq!(store.schema_version().unwrap(), 13);
     let active = store.active().unwrap().unwrap();
     assert_eq!(active.id, "sha256:aa");
     let d = store.load("sha256:aa").unwrap();

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use anyhow::Context as _;
 use interdict_index::{NameIndex, Snapshot};
-use interdict_model::{allow_key, AllowEntry};
+use interdict_model::{allow_key, AllowEntry, AllowKeyKind};
 pub use interdict_screen::record::{entries_for, with_id};
 use interdict_screen::record::{AuditInput, Screened, Used};
 use interdict_screen::{Context, Screener, Thresholds};
@@ -16,8 +16,8 @@ use interdict_store::{NewAlert, NewAllowEntry, NewRecord, Store};
 use serde_json::Value;
 
 use crate::args::{
-    load_list_snapshot, load_screening_snapshot_at, parse_jurisdictions, AllowlistAdd, Cli, Explain, Finished, Replay,
-    ShowFormat,
+    load_list_snapshot, load_screening_snapshot_at, parse_jurisdictions, usage, AllowlistAdd, Cli, Explain, Finished,
+    Replay, ShowFormat,
 };
 
 /// The allowlist in the data directory; empty when there is no store.
@@ -51,18 +51,36 @@ pub fn allowlist_add(cli: &Cli, args: &AllowlistAdd) -> anyhow::Result<Finished>
     let digest = snapshot
         .entity_digest(&args.entity)
         .with_context(|| format!("--entity {}: no such entity in the lists screening uses", args.entity))?;
-    // Names are keyed as screening keys them; references and identifiers
-    // as given.
-    let key = if args.key.contains(':') {
-        args.key.clone()
-    } else {
-        allow_key(&args.key)
+    // Names are keyed as screening keys them; references as given;
+    // identifiers as screening writes them.
+    let (key, key_kind) = match (&args.reference, &args.name, &args.identifier) {
+        (Some(reference), _, _) => {
+            if reference.trim().is_empty() {
+                return Err(usage("--reference: give the party's reference"));
+            }
+            (reference.clone(), AllowKeyKind::Reference)
+        }
+        (_, Some(name), _) => {
+            let key = allow_key(name);
+            if key.is_empty() {
+                return Err(usage("--name: give a name"));
+            }
+            (key, AllowKeyKind::Name)
+        }
+        (_, _, Some(identifier)) => {
+            let parsed = identifier
+                .parse::<interdict_model::Identifier>()
+                .map_err(|e| usage(format!("--identifier: {e}")))?;
+            (parsed.to_string(), AllowKeyKind::Identifier)
+        }
+        (None, None, None) => unreachable!("clap requires one of the three"),
     };
     let mut store = Store::open(&cli.data_dir()?)?;
     let today: interdict_model::Date = chrono::Utc::now().date_naive().into();
     let (entry, audited) = store.add_allow_entry(
         &NewAllowEntry {
             input_key: key,
+            key_kind,
             entity_id: args.entity.clone(),
             entity_digest: digest,
             reason: args.reason.clone(),
@@ -73,8 +91,9 @@ pub fn allowlist_add(cli: &Cli, args: &AllowlistAdd) -> anyhow::Result<Finished>
         &today.to_string(),
     )?;
     println!(
-        "added {}: `{}` is not {} ({}); audit record {audited}",
+        "added {}: the {} `{}` is not {} ({}); audit record {audited}",
         entry.id,
+        key_kind.as_str(),
         entry.input_key,
         entry.entity_id,
         snapshot.entity(&entry.entity_id).map(|e| e.name.as_str()).unwrap_or("")
@@ -93,6 +112,7 @@ pub fn allowlist_list(cli: &Cli, format: ShowFormat) -> anyhow::Result<Finished>
         ShowFormat::Table => {
             let mut table = crate::output::Table::new(&[
                 ("id", 8),
+                ("kind", 10),
                 ("key", 30),
                 ("entity", 24),
                 ("author", 16),
@@ -102,6 +122,7 @@ pub fn allowlist_list(cli: &Cli, format: ShowFormat) -> anyhow::Result<Finished>
             for e in &entries {
                 table.row(vec![
                     e.id.clone(),
+                    e.key_kind.map(|k| k.as_str()).unwrap_or("any").to_string(),
                     e.input_key.clone(),
                     e.entity_id.clone(),
                     e.author.clone(),
@@ -226,8 +247,12 @@ pub fn explain(cli: &Cli, args: &Explain) -> anyhow::Result<Finished> {
         if entry.is_object() {
             writeln!(
                 out,
-                "allowlist entry {}: `{}` is not {}{}",
+                "allowlist entry {}: {}`{}` is not {}{}",
                 entry["id"].as_str().unwrap_or("?"),
+                entry["key_kind"]
+                    .as_str()
+                    .map(|k| format!("the {k} "))
+                    .unwrap_or_default(),
                 entry["input_key"].as_str().unwrap_or("?"),
                 entry["entity_id"].as_str().unwrap_or("?"),
                 entry["expires"]
