@@ -24,7 +24,8 @@ pub struct AppInput {
 #[serde(deny_unknown_fields)]
 pub struct Payment {
     /// The payment's own id: the decision and its audit record name it.
-    #[cfg_attr(feature = "openapi", schema(min_length = 1))]
+    /// Not blank: white space alone names nothing.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, pattern = r"\S"))]
     pub id: String,
     /// The payment's own date: what it is screened as of.
     // Described as optional: the HTTP API, the one user of this

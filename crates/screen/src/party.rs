@@ -278,9 +278,16 @@ impl<S: Deref<Target = Snapshot>> Screener<S> {
             let active: Vec<&DesignationStatus> = designations.iter().filter(|d| d.active).collect();
             let (outcome, reason) = if let Some(d) = active.first() {
                 let outcome = if decisive { Outcome::Block } else { Outcome::Review };
+                // The listing's own start, when the list gives one; the
+                // date screened for is only when it was found in force (it
+                // read as the listing date).
+                let since = d.start.map(|s| format!(" since {s}")).unwrap_or_default();
                 (
                     outcome,
-                    format!("listed by {} under {} on {}; {by}", d.authority, d.program, ctx.as_of),
+                    format!(
+                        "listed by {} under {}{since}, in force on {}; {by}",
+                        d.authority, d.program, ctx.as_of
+                    ),
                 )
             } else if let Some(o) = ownership.first() {
                 let outcome = if decisive { Outcome::Block } else { Outcome::Review };

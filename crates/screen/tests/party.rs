@@ -105,7 +105,7 @@ fn an_exact_name_on_an_active_designation_blocks() {
     assert_eq!(d.hits[0].score, 1.0);
     assert_eq!(
         d.hits[0].reason,
-        "listed by US-OFAC under RUSSIA-EO14024 on 2022-06-01; name score 1"
+        "listed by US-OFAC under RUSSIA-EO14024 since 2022-03-01, in force on 2022-06-01; name score 1"
     );
 }
 

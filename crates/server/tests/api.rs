@@ -404,6 +404,12 @@ fn requests_that_break_the_described_schemas_are_refused_and_the_enums_are_read(
             false,
             Some("payment.id"),
         ),
+        // So does one of spaces, which the schema allowed.
+        (
+            json!({"payment": {"id": "   ", "date": "2021-03-01"}}),
+            false,
+            Some("payment.id"),
+        ),
         (json!({"payment": {"id": "p-1", "memo": "x"}}), false, Some("payment")),
         (
             json!({"payment": {"id": "p-1", "beneficiary": {"name": "Nobody", "iban": "x"}}}),
