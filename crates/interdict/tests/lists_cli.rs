@@ -80,6 +80,22 @@ fn import_creates_an_active_snapshot_with_counts_and_sources() {
     );
 }
 
+/// A path given relative to where the import ran was stored as given, and
+/// named nothing once read from anywhere else.
+#[test]
+fn a_snapshot_records_the_absolute_path_of_a_file_given_relative() {
+    let dir = DataDir::new("relative");
+    dir.cmd()
+        .current_dir(fixture(""))
+        .args(["lists", "import", "lists-v1.ftm.jsonl"])
+        .assert()
+        .success();
+    assert_eq!(
+        show(&dir)["snapshots"][0]["sources"][0]["path"],
+        fixture("lists-v1.ftm.jsonl").display().to_string()
+    );
+}
+
 #[test]
 fn diff_between_two_imports_lists_each_change() {
     let dir = DataDir::new("diff");

@@ -32,6 +32,18 @@ pub struct ReadFile {
     pub modified: Option<SystemTime>,
 }
 
+impl ReadFile {
+    /// The path a snapshot records for the file: absolute, so that it
+    /// names the file whatever directory it is read from later (a path
+    /// relative to where the import ran named nothing after it).
+    pub fn recorded_path(&self) -> String {
+        std::path::absolute(&self.path)
+            .unwrap_or_else(|_| self.path.clone())
+            .display()
+            .to_string()
+    }
+}
+
 /// Reads `files` (each in `format`, or its detected format) into one
 /// dataset. Fails on the first file that cannot be read, on an order among
 /// list files, on an entity id that two files share, and on records that

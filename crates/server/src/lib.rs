@@ -466,7 +466,7 @@ async fn observe(State(state): State<Arc<AppState>>, req: Request, next: Next) -
 /// A list file as read, as the store records it.
 pub(crate) fn source_file(file: &interdict_lists::files::ReadFile) -> interdict_store::SourceFile {
     interdict_store::SourceFile::new(
-        file.path.display().to_string(),
+        file.recorded_path(),
         file.format.to_string(),
         file.sha256.clone(),
         file.records,

@@ -275,7 +275,7 @@ fn report_read((dataset, read): (Dataset, Vec<ReadFile>)) -> (Dataset, Vec<Sourc
 /// A file as read, as the store records it.
 pub fn source_file(file: &interdict_lists::files::ReadFile) -> SourceFile {
     SourceFile::new(
-        file.path.display().to_string(),
+        file.recorded_path(),
         file.format.to_string(),
         file.sha256.clone(),
         file.records,
