@@ -240,11 +240,13 @@ fn csv_and_table_formats_carry_the_same_outcomes() {
             "path",
             "warnings",
             "snapshot_id",
-            "decision_id"
+            "decision_id",
+            "error"
         ]
     );
     let rows: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 10);
+    assert!(rows.iter().all(|r| r[10].is_empty()), "no row was rejected");
     // Each row names its decision in the audit log, for `explain`.
     let is_decision_id = |id: &str| {
         let parts: Vec<&str> = id.split('-').collect();
@@ -413,9 +415,55 @@ fn a_bad_row_is_reported_with_line_and_column_and_the_rest_still_screened() {
         "{stderr}"
     );
     assert!(stderr.contains("2 row(s) rejected"), "{stderr}");
+    // Each rejected row has a record in its place, with `error` where a
+    // decision would be: the output had one record for three rows.
     let rows = jsonl(&out.stdout);
-    assert_eq!(rows.len(), 1);
-    assert_eq!(rows[0]["line"], 4);
+    assert_eq!(rows.len(), 3);
+    let message = |i: usize| format!("error: {}", rows[i]["error"]["message"].as_str().unwrap());
+    assert_eq!(
+        (rows[0]["line"].clone(), message(0), rows[0]["error"]["field"].clone()),
+        (serde_json::json!(2), errors[0].to_string(), serde_json::json!("app_id"))
+    );
+    assert!(rows[0].get("input").is_none() && rows[0].get("outcome").is_none());
+    assert_eq!(
+        (rows[1]["line"].clone(), message(1), rows[1]["input"].clone()),
+        (
+            serde_json::json!(3),
+            errors[1].to_string(),
+            serde_json::json!({"name": "Free text", "app_id": "Alipay wallet"})
+        )
+    );
+    assert_eq!(
+        (rows[2]["line"].clone(), rows[2]["outcome"].clone()),
+        (serde_json::json!(4), serde_json::json!("review"))
+    );
+
+    let out = interdict()
+        .args(["apps", "screen"])
+        .arg(&inv)
+        .args(["--as-of", "2021-03-01", "--format", "csv", "--no-audit"])
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let mut csv = csv::Reader::from_reader(out.stdout.as_slice());
+    assert_eq!(csv.headers().unwrap().iter().next_back(), Some("error"));
+    let rows: Vec<Vec<String>> = csv
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect();
+    let summary: Vec<(&str, &str, &str, bool)> = rows
+        .iter()
+        .map(|r| (r[0].as_str(), r[1].as_str(), r[3].as_str(), r[10].is_empty()))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("2", "", "", false),
+            ("3", "Alipay wallet", "", false),
+            ("4", "com.tencent.mm", "review", true)
+        ]
+    );
 }
 
 #[test]

@@ -84,15 +84,41 @@ fn a_bad_payment_is_named_by_line_and_the_rest_is_screened() {
             "\n",
             r#"{"id": "u", "date": "2021-03-01", "beneficiary": ["Alipay"]}"#,
             "\n",
+            r#"{"id": "n", "date": "2021-03-01", "amount": "-5"}"#,
+            "\n",
         ),
     )
     .unwrap();
     let out = run(&file, &[]);
     assert_eq!(out.status.code(), Some(1));
+    // One record per payment, in order: a rejected one has `error` in place
+    // of a decision (the output held the one good payment only).
     let d = decisions(&out);
-    assert_eq!(d.len(), 1);
-    assert_eq!(d[0]["id"], "ok");
+    assert_eq!(d.len(), 8);
+    assert_eq!(
+        (d[0]["id"].as_str(), d[0]["outcome"].as_str()),
+        (Some("ok"), Some("allow"))
+    );
+    let lines: Vec<u64> = d[1..].iter().map(|r| r["line"].as_u64().unwrap()).collect();
+    assert_eq!(lines, [2, 3, 4, 5, 6, 7, 8]);
+    assert!(d[1..]
+        .iter()
+        .all(|r| r.get("outcome").is_none() && r["error"]["message"].is_string()));
+    assert_eq!(d[7]["id"], "n");
+    assert_eq!(d[7]["error"]["field"], "amount");
+    assert_eq!(
+        d[7]["error"]["message"].as_str().unwrap(),
+        format!(
+            "{}:8: amount: `-5` is not an amount: expected digits with an optional decimal point (`120.50`), not \
+             negative (payment n)",
+            file.display()
+        )
+    );
     let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!("error: {}\n", d[7]["error"]["message"].as_str().unwrap())),
+        "{err}"
+    );
     assert!(err.contains("bad.jsonl:2: "), "{err}");
     assert!(
         err.contains("bad.jsonl:3: benefciary: unknown field `benefciary`"),
@@ -125,7 +151,7 @@ fn a_bad_payment_is_named_by_line_and_the_rest_is_screened() {
         err.contains("bad.jsonl:7: beneficiary: invalid type: sequence, expected an object"),
         "{err}"
     );
-    assert!(err.contains("6 rejected"), "{err}");
+    assert!(err.contains("7 rejected"), "{err}");
     let _ = fs::remove_dir_all(&dir);
 }
 
@@ -190,7 +216,8 @@ fn csv_output_as_of_and_the_html_report() {
             "outcome",
             "hits",
             "warnings",
-            "snapshot_id"
+            "snapshot_id",
+            "error"
         ]
     );
     let outcomes: Vec<String> = rows.records().map(|r| r.unwrap()[3].to_string()).collect();

@@ -158,7 +158,7 @@ fn migrations_are_versioned_and_a_newer_database_is_refused() {
     let err = Store::open(&dir.0).err().unwrap();
     assert!(
         err.to_string()
-            .ends_with("the store has schema version 99, newer than this interdict supports (12); upgrade interdict"),
+            .ends_with("the store has schema version 99, newer than this interdict supports (13); upgrade interdict"),
         "{err}"
     );
 }
@@ -207,7 +207,7 @@ fn many_openers_of_a_new_store_at_once_migrate_it_exactly_once() {
             .collect();
         handles.into_iter().map(|h| h.join().unwrap()).collect()
     });
-    assert!(opened.iter().all(|r| r == &Ok(12)), "{opened:?}");
+    assert!(opened.iter().all(|r| r == &Ok(13)), "{opened:?}");
 }
 
 #[test]

@@ -1,9 +1,10 @@
 //! `interdict apps screen FILE`: screen an app inventory.
 //!
-//! Output goes to stdout, one record per input row, in input order. Rows
-//! that cannot be screened are reported on stderr with file, line and
-//! column, and the rest of the file goes on; the exit code is then 1.
-//! The JSONL record is documented in docs/output.md.
+//! Output goes to stdout, one record per input row, in input order. A row
+//! that cannot be screened is reported on stderr with file, line and
+//! column, and has a record of its own saying so in its place; the rest of
+//! the file goes on, and the exit code is then 1. The records are
+//! documented in docs/output.md.
 
 use std::collections::BTreeMap;
 use std::io::{self, BufWriter, Write};
@@ -31,12 +32,47 @@ struct Record<'a> {
     decision: &'a Decision,
 }
 
+/// A row that could not be screened, in the place of its record.
+struct Rejected {
+    line: Option<u64>,
+    /// The row, when it was read (its app id was refused).
+    row: Option<AppRow>,
+    /// What stderr said, without `error: `.
+    message: String,
+    field: Option<String>,
+}
+
+/// One line of `--format jsonl` for a rejected row: `error` in place of a
+/// decision, so that a reader looking for `outcome` fails on it rather
+/// than taking it for a row that was allowed.
+#[derive(Serialize)]
+struct RejectedRecord<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    input: Option<serde_json::Map<String, serde_json::Value>>,
+    error: ErrorRecord<'a>,
+}
+
+#[derive(Serialize)]
+struct ErrorRecord<'a> {
+    message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    field: Option<&'a str>,
+}
+
+/// A row's outcome: screened, with its decision and audit id, or rejected.
+enum Done {
+    Screened(AppRow, Decision, Option<String>),
+    Rejected(Rejected),
+}
+
 /// Where rows go: JSONL and CSV stream; a table needs every row first to
 /// size its columns.
 enum Sink<W: Write> {
     Jsonl(W),
     Csv(Box<csv::Writer<W>>),
-    Table(Vec<(AppRow, Decision, Option<String>)>),
+    Table(Vec<Done>),
 }
 
 pub fn screen(cli: &Cli, args: &AppsScreen) -> anyhow::Result<Finished> {
@@ -66,6 +102,7 @@ pub fn screen(cli: &Cli, args: &AppsScreen) -> anyhow::Result<Finished> {
                 "warnings",
                 "snapshot_id",
                 "decision_id",
+                "error",
             ])?;
             Sink::Csv(Box::new(w))
         }
@@ -79,8 +116,15 @@ pub fn screen(cli: &Cli, args: &AppsScreen) -> anyhow::Result<Finished> {
         let row = match row {
             Ok(row) => row,
             Err(e) => {
-                eprintln!("error: {e}");
+                let message = e.to_string();
+                eprintln!("error: {message}");
                 rejected += 1;
+                pending.push(Pending::Rejected(Rejected {
+                    line: e.line_number(),
+                    row: None,
+                    message,
+                    field: e.field_name().map(str::to_string),
+                }));
                 continue;
             }
         };
@@ -92,8 +136,15 @@ pub fn screen(cli: &Cli, args: &AppsScreen) -> anyhow::Result<Finished> {
                     .iter()
                     .position(|(h, _)| h.eq_ignore_ascii_case("app_id"))
                     .map_or(0, |i| i + 1);
-                eprintln!("error: {}:{}:{col}: field `app_id`: {e}", args.file.display(), row.line);
+                let message = format!("{}:{}:{col}: field `app_id`: {e}", args.file.display(), row.line);
+                eprintln!("error: {message}");
                 rejected += 1;
+                pending.push(Pending::Rejected(Rejected {
+                    line: Some(row.line),
+                    row: Some(row),
+                    message,
+                    field: Some("app_id".to_string()),
+                }));
                 continue;
             }
         };
@@ -114,7 +165,7 @@ pub fn screen(cli: &Cli, args: &AppsScreen) -> anyhow::Result<Finished> {
             let value = interdict_screen::record::to_json_value(&decision)?;
             Some(audit::new_record(&snapshot, &ctx.as_of.to_string(), &input, &value)?)
         };
-        pending.push((row, decision, record));
+        pending.push(Pending::Screened(row, Box::new(decision), record));
         if pending.len() >= AUDIT_BATCH {
             flush(cli, &mut pending, &mut sink)?;
         }
@@ -152,33 +203,63 @@ pub fn screen(cli: &Cli, args: &AppsScreen) -> anyhow::Result<Finished> {
 /// in one transaction, and written out once they have their ids.
 const AUDIT_BATCH: usize = 500;
 
-/// A screened row waiting for its batch, with its audit record.
-type Pending = (AppRow, Decision, Option<interdict_store::NewRecord>);
+/// A row waiting for its batch: screened, with its audit record, or
+/// rejected, kept in its place.
+enum Pending {
+    // Boxed: a decision is large beside a rejected row.
+    Screened(AppRow, Box<Decision>, Option<interdict_store::NewRecord>),
+    Rejected(Rejected),
+}
+
+fn input_object(row: &AppRow) -> serde_json::Map<String, serde_json::Value> {
+    row.fields
+        .iter()
+        .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+        .collect()
+}
 
 fn flush<W: Write>(cli: &Cli, pending: &mut Vec<Pending>, sink: &mut Sink<W>) -> anyhow::Result<()> {
-    let records: Vec<_> = pending.iter_mut().map(|p| p.2.take()).collect();
+    let records: Vec<_> = pending
+        .iter_mut()
+        .map(|p| match p {
+            Pending::Screened(_, _, record) => record.take(),
+            Pending::Rejected(_) => None,
+        })
+        .collect();
     let ids = audit::append_each(cli, &records)?;
-    for ((row, decision, _), decision_id) in pending.drain(..).zip(ids) {
+    for (p, decision_id) in pending.drain(..).zip(ids) {
+        let done = match p {
+            Pending::Screened(row, decision, _) => Done::Screened(row, *decision, decision_id),
+            Pending::Rejected(r) => Done::Rejected(r),
+        };
         match sink {
             Sink::Jsonl(out) => {
-                let input = row
-                    .fields
-                    .iter()
-                    .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
-                    .collect();
-                serde_json::to_writer(
-                    &mut *out,
-                    &Record {
-                        decision_id,
-                        line: row.line,
-                        input,
-                        decision: &decision,
-                    },
-                )?;
+                match &done {
+                    Done::Screened(row, decision, decision_id) => serde_json::to_writer(
+                        &mut *out,
+                        &Record {
+                            decision_id: decision_id.clone(),
+                            line: row.line,
+                            input: input_object(row),
+                            decision,
+                        },
+                    )?,
+                    Done::Rejected(r) => serde_json::to_writer(
+                        &mut *out,
+                        &RejectedRecord {
+                            line: r.line,
+                            input: r.row.as_ref().map(input_object),
+                            error: ErrorRecord {
+                                message: &r.message,
+                                field: r.field.as_deref(),
+                            },
+                        },
+                    )?,
+                }
                 writeln!(out)?;
             }
-            Sink::Csv(w) => w.write_record(csv_row(&row, &decision, decision_id.as_deref()))?,
-            Sink::Table(rows) => rows.push((row, decision, decision_id)),
+            Sink::Csv(w) => w.write_record(csv_row(&done))?,
+            Sink::Table(rows) => rows.push(done),
         }
     }
     Ok(())
@@ -237,27 +318,50 @@ fn code_name(code: WarningCode) -> String {
         .unwrap_or_default()
 }
 
-fn csv_row(row: &AppRow, d: &Decision, decision_id: Option<&str>) -> Vec<String> {
-    vec![
-        row.line.to_string(),
-        row.app_id.clone(),
-        row.name.clone().unwrap_or_default(),
-        d.outcome.to_string(),
-        orders_cell(d),
-        reason_cell(d),
-        d.path_text.clone(),
-        warnings_cell(d),
-        d.snapshot_id.clone(),
-        decision_id.unwrap_or_default().to_string(),
-    ]
-    .into_iter()
-    .map(spreadsheet_safe)
-    .collect()
+fn csv_row(done: &Done) -> Vec<String> {
+    let cells = match done {
+        Done::Screened(row, d, decision_id) => vec![
+            row.line.to_string(),
+            row.app_id.clone(),
+            row.name.clone().unwrap_or_default(),
+            d.outcome.to_string(),
+            orders_cell(d),
+            reason_cell(d),
+            d.path_text.clone(),
+            warnings_cell(d),
+            d.snapshot_id.clone(),
+            decision_id.clone().unwrap_or_default(),
+            String::new(),
+        ],
+        // The decision's columns empty, and the message in `error`.
+        Done::Rejected(r) => vec![
+            r.line.map(|l| l.to_string()).unwrap_or_default(),
+            r.row.as_ref().map(|row| row.app_id.clone()).unwrap_or_default(),
+            r.row.as_ref().and_then(|row| row.name.clone()).unwrap_or_default(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            r.message.clone(),
+        ],
+    };
+    cells.into_iter().map(spreadsheet_safe).collect()
 }
 
-fn write_table(rows: &[(AppRow, Decision, Option<String>)], out: &mut impl Write) -> io::Result<()> {
+fn write_table(done: &[Done], out: &mut impl Write) -> io::Result<()> {
+    let rows: Vec<(&AppRow, &Decision, &Option<String>)> = done
+        .iter()
+        .filter_map(|d| match d {
+            Done::Screened(row, decision, id) => Some((row, decision, id)),
+            Done::Rejected(_) => None,
+        })
+        .collect();
     let Some((_, first, _)) = rows.first() else {
-        return writeln!(out, "(no rows)");
+        writeln!(out, "(no rows screened)")?;
+        return write_rejected(done, out);
     };
     let jurisdictions: Vec<String> = first.jurisdictions.iter().map(|j| j.to_string()).collect();
     writeln!(
@@ -275,7 +379,24 @@ fn write_table(rows: &[(AppRow, Decision, Option<String>)], out: &mut impl Write
         ("ORDERS", 60),
         ("WHY", 400),
     ]);
-    for (row, d, decision_id) in rows {
+    for done in done {
+        let (row, d, decision_id) = match done {
+            Done::Screened(row, d, id) => (row, d, id),
+            Done::Rejected(r) => {
+                t.row(vec![
+                    r.line.map(|l| l.to_string()).unwrap_or_else(|| "-".into()),
+                    r.row
+                        .as_ref()
+                        .map(|row| row.app_id.clone())
+                        .unwrap_or_else(|| "-".into()),
+                    "ERROR".to_string(),
+                    "-".to_string(),
+                    "-".to_string(),
+                    r.message.clone(),
+                ]);
+                continue;
+            }
+        };
         let label = match (&row.name, d.matches.first()) {
             (Some(n), _) => format!("{} ({n})", row.app_id),
             (None, Some(m)) => format!("{} ({})", row.app_id, m.name),
@@ -311,6 +432,16 @@ fn write_table(rows: &[(AppRow, Decision, Option<String>)], out: &mut impl Write
         writeln!(out, "Warnings:")?;
         for (row, d, _) in warned {
             writeln!(out, "  line {}: {}", row.line, warnings_cell(d))?;
+        }
+    }
+    Ok(())
+}
+
+/// The rejected rows of a table with no screened row to head it.
+fn write_rejected(done: &[Done], out: &mut impl Write) -> io::Result<()> {
+    for d in done {
+        if let Done::Rejected(r) = d {
+            writeln!(out, "  rejected: {}", r.message)?;
         }
     }
     Ok(())

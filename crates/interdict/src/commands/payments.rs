@@ -1,6 +1,7 @@
 //! `interdict screen payments`: payments as JSON lines (or one JSON object
 //! or array), each screened on its own date; one decision per payment, in
-//! input order. The decision is documented in docs/output.md.
+//! input order, and for a payment that cannot be screened a record saying
+//! so in its place. Both are documented in docs/output.md.
 
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -234,6 +235,7 @@ pub fn screen(cli: &Cli, args: &ScreenPayments) -> anyhow::Result<Finished> {
                 "hits",
                 "warnings",
                 "snapshot_id",
+                "error",
             ])?;
             out.write_all(&w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)?;
             true
@@ -273,8 +275,15 @@ pub fn screen(cli: &Cli, args: &ScreenPayments) -> anyhow::Result<Finished> {
         let mut payment = match row {
             Ok(p) => p,
             Err(e) => {
-                eprintln!("error: {path}:{line}: {e}");
+                let message = format!("{path}:{line}: {e}");
+                eprintln!("error: {message}");
                 rejected += 1;
+                pending.push(Pending::Rejected(Rejected {
+                    line,
+                    id: None,
+                    message,
+                    field: None,
+                }));
                 continue;
             }
         };
@@ -284,8 +293,19 @@ pub fn screen(cli: &Cli, args: &ScreenPayments) -> anyhow::Result<Finished> {
         let decision = match screener.screen_payment(&payment, &names, thresholds, args.policy.into()) {
             Ok(d) => d,
             Err(e) => {
-                eprintln!("error: {path}:{line}: {e} (payment {})", payment.id);
+                let message = format!("{path}:{line}: {e} (payment {})", payment.id);
+                eprintln!("error: {message}");
                 rejected += 1;
+                let field = match e.kind() {
+                    interdict_screen::ErrorKind::InvalidParty { field, .. } => Some(field.clone()),
+                    _ => None,
+                };
+                pending.push(Pending::Rejected(Rejected {
+                    line,
+                    id: Some(payment.id.clone()),
+                    message,
+                    field,
+                }));
                 continue;
             }
         };
@@ -345,11 +365,12 @@ pub fn screen(cli: &Cli, args: &ScreenPayments) -> anyhow::Result<Finished> {
                 row[3].clone(),
                 warnings.join("; "),
                 decision.snapshot_id.clone(),
+                String::new(),
             ]
         } else {
             row
         };
-        pending.push((value, row, record));
+        pending.push(Pending::Screened(value, row, record));
         if pending.len() >= AUDIT_BATCH {
             flush(cli, &mut pending, args.format, &mut out, &mut table)?;
         }
@@ -395,9 +416,41 @@ pub fn screen(cli: &Cli, args: &ScreenPayments) -> anyhow::Result<Finished> {
 /// in one transaction, and written once they have their ids.
 const AUDIT_BATCH: usize = 500;
 
-/// A decision waiting for its batch: as JSON, as a table row, and its
-/// audit record.
-type Pending = (serde_json::Value, Vec<String>, Option<interdict_store::NewRecord>);
+/// A payment waiting for its batch: its decision as JSON, as a table row,
+/// and its audit record; or the payment that could not be screened, kept in
+/// its place.
+enum Pending {
+    Screened(serde_json::Value, Vec<String>, Option<interdict_store::NewRecord>),
+    Rejected(Rejected),
+}
+
+/// A payment that could not be screened.
+struct Rejected {
+    line: u64,
+    /// The payment's id, when it was read.
+    id: Option<String>,
+    /// What stderr said, without `error: `.
+    message: String,
+    field: Option<String>,
+}
+
+/// The JSONL record of a rejected payment: `error` in place of a decision,
+/// so that a reader looking for `outcome` fails on it rather than taking
+/// it for a payment that was allowed.
+#[derive(serde::Serialize)]
+struct RejectedRecord<'a> {
+    line: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<&'a str>,
+    error: ErrorRecord<'a>,
+}
+
+#[derive(serde::Serialize)]
+struct ErrorRecord<'a> {
+    message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    field: Option<&'a str>,
+}
 
 fn flush(
     cli: &Cli,
@@ -406,9 +459,22 @@ fn flush(
     out: &mut impl Write,
     table: &mut Table,
 ) -> anyhow::Result<()> {
-    let records: Vec<_> = pending.iter_mut().map(|p| p.2.take()).collect();
+    let records: Vec<_> = pending
+        .iter_mut()
+        .map(|p| match p {
+            Pending::Screened(_, _, record) => record.take(),
+            Pending::Rejected(_) => None,
+        })
+        .collect();
     let ids = audit::append_each(cli, &records)?;
-    for ((value, mut row, _), id) in pending.drain(..).zip(ids) {
+    for (p, id) in pending.drain(..).zip(ids) {
+        let (value, mut row) = match p {
+            Pending::Screened(value, row, _) => (value, row),
+            Pending::Rejected(r) => {
+                write_rejected(&r, format, out, table)?;
+                continue;
+            }
+        };
         match format {
             ScreenFormat::Jsonl => {
                 serde_json::to_writer(&mut *out, &audit::with_id(id.as_deref(), value))?;
@@ -428,6 +494,50 @@ fn flush(
     }
     if matches!(format, ScreenFormat::Table) {
         table.write_batch(out)?;
+    }
+    Ok(())
+}
+
+/// A rejected payment's record: in JSONL, `line`, `id` and `error`; in CSV,
+/// a row with the id, empty decision columns and the message in `error`;
+/// in a table, a row with the outcome `ERROR`.
+fn write_rejected(r: &Rejected, format: ScreenFormat, out: &mut impl Write, table: &mut Table) -> anyhow::Result<()> {
+    match format {
+        ScreenFormat::Jsonl => {
+            let record = RejectedRecord {
+                line: r.line,
+                id: r.id.as_deref(),
+                error: ErrorRecord {
+                    message: &r.message,
+                    field: r.field.as_deref(),
+                },
+            };
+            serde_json::to_writer(&mut *out, &record)?;
+            writeln!(out)?;
+        }
+        ScreenFormat::Table => table.row(vec![
+            r.id.clone().unwrap_or_else(|| format!("line {}", r.line)),
+            "-".to_string(),
+            "-".to_string(),
+            "ERROR".to_string(),
+            r.message.clone(),
+        ]),
+        ScreenFormat::Csv => {
+            let mut w = csv::Writer::from_writer(Vec::new());
+            let id = r.id.clone().unwrap_or_default();
+            let cells = [
+                id,
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                r.message.clone(),
+            ];
+            w.write_record(cells.into_iter().map(spreadsheet_safe))?;
+            out.write_all(&w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)?;
+        }
     }
     Ok(())
 }
