@@ -211,6 +211,17 @@ pub fn read_from(name: &Path, reader: impl Read, mode: Strictness) -> Result<Rep
         None => "entity_number".to_string(),
     };
     let mut b = Builder::new(name, mode, has(F::Id), id_field);
+    b.report.unknown_columns(
+        mode,
+        name,
+        header.line,
+        &header.fields,
+        "Consolidated Screening List",
+        |c| {
+            let key = c.to_ascii_lowercase().replace(' ', "_");
+            UNREAD_COLUMNS.contains(&key.as_str()) || FIELDS.iter().any(|(_, names)| names.contains(&key.as_str()))
+        },
+    )?;
     let width = header.fields.len();
     for row in rows {
         b.report.records += 1;
@@ -481,6 +492,9 @@ fn list_of(source: &str) -> (&'static str, &'static str, bool) {
     };
     (OTHER_DATASET, authority, false)
 }
+
+/// Columns of the CSV that are not read (every other is in [`FIELDS`]).
+const UNREAD_COLUMNS: &[&str] = &["source_information_url"];
 
 struct Builder<'a> {
     name: &'a Path,
@@ -1164,6 +1178,16 @@ mod tests {
         )
         .unwrap();
         assert_eq!(r.dataset.entities[0].id, "us_csl-7");
+        // A column the list does not have (misspelt `alt_name`) is read
+        // past with a warning, and refused in strict mode.
+        let text = "ID,NAME,SOURCE,alt_name\r\n7,Someone,Entity List (EL) - Bureau of Industry and Security,Other\r\n";
+        let unknown =
+            "t.csv:1:4: field `alt_name`: column `alt_name` is not in the Consolidated Screening List format; its \
+                       values are not read";
+        let r = read_text(text, Strictness::Lenient).unwrap();
+        assert_eq!(r.warnings.iter().map(|e| e.to_string()).collect::<Vec<_>>(), [unknown]);
+        assert!(r.dataset.entities[0].aliases.is_empty());
+        assert_eq!(read_text(text, Strictness::Strict).unwrap_err().to_string(), unknown);
     }
 
     #[test]

@@ -214,6 +214,14 @@ impl Builder<'_> {
                 }
             }
         }
+        self.report.unknown_columns(
+            self.mode,
+            self.name,
+            header.line,
+            &header.fields,
+            "Denied Persons List",
+            |c| COLUMNS.iter().any(|known| known.eq_ignore_ascii_case(c)),
+        )?;
         let width = header.fields.len();
         for row in rows {
             self.report.records += 1;
@@ -581,14 +589,18 @@ mod tests {
             "t.txt:1: missing required column `Street_Address`; the header has: Name, City"
         );
         // Columns are found by name, in any order and case; extra ones are
-        // allowed. A header alone is a list without parties.
+        // allowed, with a warning: their values are not read (strict mode
+        // refuses them). A header alone is a list without parties.
         let header = "EXTRA\tfr_citation\tACTION\tLast_Update\tStandard_Order\tExpiration_Date\tEffective_Date\tPostal_Code\tCountry\tState\tCity\tStreet_Address\tName\r\n";
-        let r = read_text(header, Strictness::Strict).unwrap();
+        let r = read_text(header, Strictness::Lenient).unwrap();
         assert_eq!(r.records, 0);
         assert!(r.dataset.entities.is_empty());
+        let unknown = "t.txt:1:1: field `EXTRA`: column `EXTRA` is not in the Denied Persons List format; its values are not read";
+        assert_eq!(r.warnings.iter().map(|e| e.to_string()).collect::<Vec<_>>(), [unknown]);
+        assert_eq!(read_text(header, Strictness::Strict).unwrap_err().to_string(), unknown);
         let r = read_text(
             &format!("{header}x\tFR 1\t\t\tY\t\t1/2/2003\t\tDE\t\t\t\tSOMEONE\r\n"),
-            Strictness::Strict,
+            Strictness::Lenient,
         )
         .unwrap();
         let e = &r.dataset.entities[0];

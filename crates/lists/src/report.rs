@@ -2,9 +2,11 @@
 //! with its location. Whether a file with bad records is accepted at all is
 //! the caller's explicit choice ([`Strictness`]).
 
+use std::path::Path;
+
 use interdict_model::Dataset;
 
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 
 /// How a reader treats a bad record.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -41,6 +43,36 @@ impl Report {
                 Ok(())
             }
         }
+    }
+
+    /// Checks a CSV header against the columns its format has. Each other
+    /// column (misspelt, or new in the publisher's file) is an error in
+    /// strict mode, at the header's line and the column, and otherwise a
+    /// warning: its values are not read. Empty headers (a trailing comma)
+    /// are no columns.
+    pub(crate) fn unknown_columns(
+        &mut self,
+        mode: Strictness,
+        path: &Path,
+        line: u64,
+        header: &[String],
+        format: &str,
+        known: impl Fn(&str) -> bool,
+    ) -> Result<(), Error> {
+        for (i, column) in header.iter().enumerate() {
+            if column.trim().is_empty() || known(column) {
+                continue;
+            }
+            let err = Error::new(ErrorKind::Invalid(format!(
+                "column `{column}` is not in the {format} format; its values are not read"
+            )))
+            .at(path)
+            .line(line)
+            .column(i as u64 + 1)
+            .field(column.clone());
+            self.drop_value(mode, err)?;
+        }
+        Ok(())
     }
 
     /// Records a value dropped from a record that is kept: an error in

@@ -66,6 +66,46 @@ pub const AUTHORITY: &str = "UK-OFSI";
 /// Dataset of every entity, and the prefix of its id.
 pub const DATASET: &str = "gb_hmt";
 
+/// Every column of the published `ConList.csv`, read or not.
+const COLUMNS: &[&str] = &[
+    "Name 6",
+    "Name 1",
+    "Name 2",
+    "Name 3",
+    "Name 4",
+    "Name 5",
+    "Title",
+    "Name Non-Latin Script",
+    "Non-Latin Script Type",
+    "Non-Latin Script Language",
+    "DOB",
+    "Town of Birth",
+    "Country of Birth",
+    "Nationality",
+    "Passport Number",
+    "Passport Details",
+    "National Identification Number",
+    "National Identification Details",
+    "Position",
+    "Address 1",
+    "Address 2",
+    "Address 3",
+    "Address 4",
+    "Address 5",
+    "Address 6",
+    "Post/Zip Code",
+    "Country",
+    "Other Information",
+    "Group Type",
+    "Alias Type",
+    "Alias Quality",
+    "Regime",
+    "Listed On",
+    "UK Sanctions List Date Designated",
+    "Last Updated",
+    "Group ID",
+];
+
 /// Columns a header must have.
 const REQUIRED: &[&str] = &[
     "Name 6",
@@ -164,6 +204,14 @@ impl Builder<'_> {
                 .line(header.line));
             }
         }
+        self.report.unknown_columns(
+            self.mode,
+            self.name,
+            header.line,
+            &header.fields,
+            "OFSI consolidated list",
+            |c| COLUMNS.contains(&c),
+        )?;
         let columns = Columns(columns);
         for row in rows {
             self.report.records += 1;
@@ -698,5 +746,30 @@ mod tests {
                 let _ = read_from(Path::new("damaged.csv"), damaged.as_slice(), Strictness::Strict);
             }
         }
+    }
+
+    #[test]
+    fn a_column_the_format_lacks_is_a_warning_and_refused_in_strict_mode() {
+        // `Passport Detail` for `Passport Details`: its values were dropped without a word.
+        let text = std::fs::read_to_string(fixture("sample.csv")).unwrap();
+        assert!(text.contains(",Passport Details,"));
+        let text = text.replacen(",Passport Details,", ",Passport Detail,", 1);
+        let r = read_text(&text, Strictness::Lenient).unwrap();
+        let warnings: Vec<String> = r.warnings.iter().map(|e| e.to_string()).collect();
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(
+            warnings[0].ends_with(": field `Passport Detail`: column `Passport Detail` is not in the OFSI consolidated list format; its values are not read"),
+            "{}",
+            warnings[0]
+        );
+        assert!(!r.dataset.entities.is_empty());
+        assert_eq!(
+            read_text(&text, Strictness::Strict).unwrap_err().to_string(),
+            warnings[0]
+        );
+        assert!(read_fixture("sample.csv", Strictness::Strict)
+            .unwrap()
+            .warnings
+            .is_empty());
     }
 }

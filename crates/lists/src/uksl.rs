@@ -71,6 +71,68 @@ pub const AUTHORITY: &str = "UK-FCDO";
 /// Dataset of every entity, and the prefix of its id.
 pub const DATASET: &str = "gb_fcdo";
 
+/// Every column of the published UK Sanctions List CSV, read or not.
+const COLUMNS: &[&str] = &[
+    "Last Updated",
+    "Unique ID",
+    "OFSI Group ID",
+    "UN Reference Number",
+    "Name 6",
+    "Name 1",
+    "Name 2",
+    "Name 3",
+    "Name 4",
+    "Name 5",
+    "Name type",
+    "Alias strength",
+    "Title",
+    "Name non-latin script",
+    "Non-latin script type",
+    "Non-latin script language",
+    "Regime Name",
+    "Designation Type",
+    "Designation source",
+    "Sanctions Imposed",
+    "Other Information",
+    "UK Statement of Reasons",
+    "Address Line 1",
+    "Address Line 2",
+    "Address Line 3",
+    "Address Line 4",
+    "Address Line 5",
+    "Address Line 6",
+    "Address Postal Code",
+    "Address Country",
+    "Phone number",
+    "Website",
+    "Email address",
+    "Date Designated",
+    "D.O.B",
+    "Nationality(/ies)",
+    "National Identifier number",
+    "National Identifier additional information",
+    "Passport number",
+    "Passport additional information",
+    "Position",
+    "Gender",
+    "Town of birth",
+    "Country of birth",
+    "Type of entity",
+    "Subsidiaries",
+    "Parent company",
+    "Business registration number (s)",
+    "IMO number",
+    "Current owner/operator (s)",
+    "Previous owner/operator (s)",
+    "Current believed flag of ship",
+    "Previous flags",
+    "Type of ship",
+    "Tonnage of ship",
+    "Length of ship",
+    "Year Built",
+    "Hull identification number (HIN)",
+];
+
 /// Columns a header must have.
 const REQUIRED: &[&str] = &[
     "Unique ID",
@@ -173,6 +235,14 @@ impl Builder<'_> {
                 .line(header.line));
             }
         }
+        self.report.unknown_columns(
+            self.mode,
+            self.name,
+            header.line,
+            &header.fields,
+            "UK Sanctions List",
+            |c| COLUMNS.contains(&c),
+        )?;
         let columns = Columns(columns);
         for row in rows {
             self.report.records += 1;
@@ -760,5 +830,30 @@ mod tests {
                 let _ = read_from(Path::new("damaged.csv"), damaged.as_slice(), Strictness::Strict);
             }
         }
+    }
+
+    #[test]
+    fn a_column_the_format_lacks_is_a_warning_and_refused_in_strict_mode() {
+        // `Passport additional info` for `Passport additional information`: its values were dropped without a word.
+        let text = std::fs::read_to_string(fixture("sample.csv")).unwrap();
+        assert!(text.contains(",Passport additional information,"));
+        let text = text.replacen(",Passport additional information,", ",Passport additional info,", 1);
+        let r = read_text(&text, Strictness::Lenient).unwrap();
+        let warnings: Vec<String> = r.warnings.iter().map(|e| e.to_string()).collect();
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(
+            warnings[0].ends_with(": field `Passport additional info`: column `Passport additional info` is not in the UK Sanctions List format; its values are not read"),
+            "{}",
+            warnings[0]
+        );
+        assert!(!r.dataset.entities.is_empty());
+        assert_eq!(
+            read_text(&text, Strictness::Strict).unwrap_err().to_string(),
+            warnings[0]
+        );
+        assert!(read_fixture("sample.csv", Strictness::Strict)
+            .unwrap()
+            .warnings
+            .is_empty());
     }
 }

@@ -34,6 +34,7 @@ fn read_full() -> Report {
     let report = dpl::read(&path, Strictness::Strict)
         .unwrap_or_else(|e| panic!("{} does not read in strict mode: {e}", path.display()));
     assert!(report.rejected.is_empty());
+    assert!(report.warnings.is_empty(), "{:?}", report.warnings.first());
     let issues = report.dataset.validate();
     assert!(
         issues.is_empty(),
