@@ -100,8 +100,12 @@ pub fn read_from(path: &Path, reader: impl Read, mode: Strictness) -> Result<Rep
     let mut held: Vec<Pending<IdentifierRecord>> = Vec::new();
     // Records of schemata interdict does not read: how many per schema,
     // and their ids, so that a link to one is not taken for a broken link.
-    let mut unread: BTreeMap<String, u64> = BTreeMap::new();
+    let mut unread: BTreeMap<(String, bool), (u64, u64)> = BTreeMap::new();
     let mut unread_ids: HashSet<String> = HashSet::new();
+    // Properties not in the schema, by schema, name and the property the
+    // name is a misspelling of (if it is one): how often, and the first
+    // line.
+    let mut unknown_properties: BTreeMap<(String, String, Option<String>), (u64, u64)> = BTreeMap::new();
     let mut buf = Vec::new();
     let mut line_no = 0u64;
     let mut saw_content = false;
@@ -159,24 +163,36 @@ pub fn read_from(path: &Path, reader: impl Read, mode: Strictness) -> Result<Rep
             continue;
         }
         let Some(properties) = ftm_schema::properties(&record.schema) else {
-            if ftm_schema::SCHEMATA.contains(&record.schema.as_str()) {
-                *unread.entry(record.schema.clone()).or_default() += 1;
-                unread_ids.insert(record.id.clone());
-            } else {
-                let message = format!("unknown schema `{}`", record.schema);
+            // A misspelt schema would drop a party: a bad record. Another
+            // schema (one interdict does not read, or one newer than these
+            // tables) is skipped, with one warning for all its records.
+            if let Some(meant) = near_miss(&record.schema, READ_SCHEMATA) {
+                let message = format!("unknown schema `{}` (is it `{meant}`?)", record.schema);
                 report.reject(mode, bad(message, "schema"))?;
+            } else {
+                let known = ftm_schema::SCHEMATA.contains(&record.schema.as_str());
+                unread.entry((record.schema.clone(), known)).or_insert((0, line_no)).0 += 1;
+                unread_ids.insert(record.id.clone());
             }
             continue;
         };
         for name in record.properties.keys() {
-            if !properties.contains(&name.as_str()) {
-                let message = format!(
-                    "`{name}` is not a property of {} in FollowTheMoney {}; its values are not read",
-                    record.schema,
-                    ftm_schema::VERSION
-                );
-                report.drop_value(mode, bad(message, name))?;
+            if properties.contains(&name.as_str()) {
+                continue;
             }
+            // A misspelling (`birthdate`) loses what it holds: a dropped
+            // value. Another name may be a property of a newer release: read
+            // past, with one warning for all the records that have it.
+            let meant = near_miss(name, properties);
+            if let (Some(meant), Strictness::Strict) = (meant, mode) {
+                let message = format!(
+                    "`{name}` is not a property of {} (is it `{meant}`?); its values would not be read",
+                    record.schema
+                );
+                return Err(bad(message, name));
+            }
+            let key = (record.schema.clone(), name.clone(), meant.map(str::to_string));
+            unknown_properties.entry(key).or_insert((0, line_no)).0 += 1;
         }
         let kind = match record.schema.as_str() {
             "Person" => Some(EntityKind::Person),
@@ -266,17 +282,18 @@ pub fn read_from(path: &Path, reader: impl Read, mode: Strictness) -> Result<Rep
     // broken link: it is skipped with that record.
     let mut links_to_unread = 0u64;
     let mut resolve = |refs: &[(&'static str, String)], report: &mut Report, line: u64| -> Result<bool, Error> {
-        match refs.iter().find(|(_, id)| !index.contains_key(id)) {
-            None => Ok(true),
-            Some((_, id)) if unread_ids.contains(id) => {
-                links_to_unread += 1;
-                Ok(false)
-            }
-            Some((field, id)) => {
-                report.reject(mode, missing(path, line, field, id))?;
-                Ok(false)
-            }
+        let absent = |(_, id): &&(&'static str, String)| !index.contains_key(id);
+        // A reference to nothing at all is a broken link, whatever the
+        // others reach.
+        if let Some((field, id)) = refs.iter().filter(absent).find(|(_, id)| !unread_ids.contains(id)) {
+            report.reject(mode, missing(path, line, field, id))?;
+            return Ok(false);
         }
+        if refs.iter().any(|r| absent(&r)) {
+            links_to_unread += 1;
+            return Ok(false);
+        }
+        Ok(true)
     };
     for p in designations {
         if resolve(&p.refs, &mut report, p.line)? {
@@ -299,25 +316,99 @@ pub fn read_from(path: &Path, reader: impl Read, mode: Strictness) -> Result<Rep
             }
         }
     }
-    for (schema, count) in unread {
+    for ((schema, known), (count, line)) in unread {
+        let why = if known {
+            "interdict does not read that schema".to_string()
+        } else {
+            format!("FollowTheMoney {} has no such schema", ftm_schema::VERSION)
+        };
         report.warnings.push(
             Error::new(ErrorKind::Invalid(format!(
-                "{count} {schema} record(s) skipped: interdict does not read that schema"
+                "{count} {schema} record(s) skipped (the first here): {why}"
             )))
             .at(path)
+            .line(line)
             .field("schema"),
+        );
+    }
+    for ((schema, name, meant), (count, line)) in unknown_properties {
+        let why = match meant {
+            Some(meant) => format!("is it `{meant}`?"),
+            None => format!("FollowTheMoney {} has no such property", ftm_schema::VERSION),
+        };
+        report.warnings.push(
+            Error::new(ErrorKind::Invalid(format!(
+                "`{name}` is not a property of {schema} ({why}); its values are not read ({count} record(s), the \
+                 first here)"
+            )))
+            .at(path)
+            .line(line)
+            .field(name),
         );
     }
     if links_to_unread > 0 {
         report.warnings.push(
             Error::new(ErrorKind::Invalid(format!(
-                "{links_to_unread} sanction(s), link(s) or identification(s) skipped: they concern only records \
-                 of schemata interdict does not read"
+                "{links_to_unread} sanction(s), link(s) or identification(s) skipped: they link to records of \
+                 schemata interdict does not read"
             )))
             .at(path),
         );
     }
     Ok(report)
+}
+
+/// The schemata interdict reads.
+const READ_SCHEMATA: &[&str] = &[
+    "Person",
+    "Organization",
+    "Company",
+    "PublicBody",
+    "LegalEntity",
+    "Vessel",
+    "Airplane",
+    "CryptoWallet",
+    "Sanction",
+    "Ownership",
+    "Directorship",
+    "UnknownLink",
+    "Associate",
+    "Family",
+    "Identification",
+    "Passport",
+];
+
+/// The name in `known` that `name` looks like a misspelling of: the same
+/// but for case or punctuation, or (for names of five letters or more)
+/// at most two edits away.
+fn near_miss<'a>(name: &str, known: &[&'a str]) -> Option<&'a str> {
+    let folded = |s: &str| -> String {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let name = folded(name);
+    known.iter().copied().find(|k| {
+        let k = folded(k);
+        k == name || (name.chars().count() >= 5 && edit_distance(&k, &name) <= 2)
+    })
+}
+
+/// Levenshtein distance, for short names.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1).min(row[j] + 1).min(diagonal + usize::from(ca != *cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
 }
 
 fn missing(path: &Path, line: u64, field: &str, id: &str) -> Error {
@@ -501,7 +592,9 @@ fn designation(r: &Record) -> Result<(Designation, String), Bad> {
         entity_id: entity.clone(),
         authority: r.first("authority").unwrap_or_default(),
         program: r.values("program").join("; "),
-        listed: start,
+        // Newer exports give the listing's own date apart from the date it
+        // took effect.
+        listed: date(r, "listingDate")?.or(start),
         start,
         end,
         sources: r.values("sourceUrl"),
@@ -649,7 +742,7 @@ mod tests {
         let text = format!(
             "{SAMPLE}{}\n{}\n{}\n{}\n{}\n",
             r#"{"id": "p1", "schema": "Person", "properties": {"name": ["dup"]}}"#,
-            r#"{"id": "x1", "schema": "Spaceship", "properties": {"name": ["x"]}}"#,
+            r#"{"id": "x1", "schema": "Persn", "properties": {"name": ["x"]}}"#,
             r#"{"id": "s9", "schema": "Sanction", "properties": {"entity": ["nobody"], "authority": ["X"]}}"#,
             r#"{"id": "t1", "schema": "Person", "properties": {"na"#,
             r#"["a1", "Person"]"#,
@@ -660,7 +753,7 @@ mod tests {
             msgs,
             [
                 "t.ftm.jsonl:8: field `id`: duplicate id `p1`",
-                "t.ftm.jsonl:9: field `schema`: unknown schema `Spaceship`",
+                "t.ftm.jsonl:9: field `schema`: unknown schema `Persn` (is it `Person`?)",
                 "t.ftm.jsonl:11: the line ends before its JSON does: is the file truncated?",
                 "t.ftm.jsonl:12: not a FollowTheMoney entity: invalid type: sequence, expected an object at line 1 column 0",
                 "t.ftm.jsonl:10: field `entity`: refers to `nobody`, which is not in the file",
@@ -671,14 +764,11 @@ mod tests {
 
     #[test]
     fn strict_mode_fails_on_the_first_bad_record() {
-        let text = format!(
-            "{SAMPLE}{}\n",
-            r#"{"id": "x1", "schema": "Spaceship", "properties": {}}"#
-        );
+        let text = format!("{SAMPLE}{}\n", r#"{"id": "x1", "schema": "person", "properties": {}}"#);
         let err = read_str(&text, Strictness::Strict).unwrap_err();
         assert_eq!(
             err.to_string(),
-            "t.ftm.jsonl:8: field `schema`: unknown schema `Spaceship`"
+            "t.ftm.jsonl:8: field `schema`: unknown schema `person` (is it `Person`?)"
         );
     }
 
@@ -726,7 +816,10 @@ mod tests {
         let warnings: Vec<String> = r.warnings.iter().map(|e| e.to_string()).collect();
         assert_eq!(
             warnings,
-            ["t.ftm.jsonl:8: field `birthdate`: `birthdate` is not a property of Person in FollowTheMoney 3.8; its values are not read"]
+            [
+                "t.ftm.jsonl:8: field `birthdate`: `birthdate` is not a property of Person (is it `birthDate`?); its \
+              values are not read (1 record(s), the first here)"
+            ]
         );
         let p2 = r
             .dataset
@@ -736,7 +829,11 @@ mod tests {
             .expect("the record is kept");
         assert!(p2.birth_dates.is_empty());
         let err = read_str(&text, Strictness::Strict).unwrap_err();
-        assert_eq!(err.to_string(), warnings[0]);
+        assert_eq!(
+            err.to_string(),
+            "t.ftm.jsonl:8: field `birthdate`: `birthdate` is not a property of Person (is it `birthDate`?); its \
+             values would not be read"
+        );
     }
 
     #[test]
@@ -765,13 +862,18 @@ mod tests {
     #[test]
     fn other_schemata_are_skipped_with_one_warning_each_and_links_to_them_are_not_broken() {
         // OpenSanctions files hold addresses, securities and positions
-        // beside the parties; they are FtM, not bad records.
+        // beside the parties; they are FtM, not bad records. Newer releases
+        // add schemata and properties: read past with a warning, in strict
+        // mode too.
         let text = format!(
-            "{SAMPLE}{}\n{}\n{}\n{}\n",
+            "{SAMPLE}{}\n{}\n{}\n{}\n{}\n{}\n{}\n",
             r#"{"id": "a1", "schema": "Address", "properties": {"full": ["1 Main St"]}}"#,
             r#"{"id": "a2", "schema": "Address", "properties": {"full": ["2 Main St"]}}"#,
             r#"{"id": "sec1", "schema": "Security", "properties": {"name": ["Bond"], "isin": ["RU000A0JX0J2"]}}"#,
             r#"{"id": "s-sec1", "schema": "Sanction", "properties": {"entity": ["sec1"], "authority": ["US OFAC"]}}"#,
+            r#"{"id": "z1", "schema": "Spaceship", "properties": {"name": ["Enterprise"]}}"#,
+            r#"{"id": "p3", "schema": "Person", "properties": {"name": ["Jane Roe"], "shoeSize": ["38"], "profession": ["pilot"], "sanctions": ["s-x"]}}"#,
+            r#"{"id": "o-sec1", "schema": "Ownership", "properties": {"owner": ["sec1"], "asset": ["c1"]}}"#,
         );
         for mode in [Strictness::Lenient, Strictness::Strict] {
             let r = read_str(&text, mode).unwrap();
@@ -780,22 +882,30 @@ mod tests {
             assert_eq!(
                 warnings,
                 [
-                    "t.ftm.jsonl: field `schema`: 2 Address record(s) skipped: interdict does not read that schema",
-                    "t.ftm.jsonl: field `schema`: 1 Security record(s) skipped: interdict does not read that schema",
-                    "t.ftm.jsonl: 1 sanction(s), link(s) or identification(s) skipped: they concern only records of \
+                    "t.ftm.jsonl:8: field `schema`: 2 Address record(s) skipped (the first here): interdict does not \
+                     read that schema",
+                    "t.ftm.jsonl:10: field `schema`: 1 Security record(s) skipped (the first here): interdict does \
+                     not read that schema",
+                    "t.ftm.jsonl:12: field `schema`: 1 Spaceship record(s) skipped (the first here): FollowTheMoney \
+                     3.8 has no such schema",
+                    "t.ftm.jsonl:13: field `shoeSize`: `shoeSize` is not a property of Person (FollowTheMoney 3.8 \
+                     has no such property); its values are not read (1 record(s), the first here)",
+                    "t.ftm.jsonl: 2 sanction(s), link(s) or identification(s) skipped: they link to records of \
                      schemata interdict does not read",
                 ]
             );
             assert_eq!(r.dataset.designations.len(), 1);
+            assert_eq!(r.dataset.relations.len(), 1, "only the sample's own ownership");
         }
-        // An abstract schema is no schema of a record.
-        let text = format!(
-            "{SAMPLE}{}\n",
-            r#"{"id": "t1", "schema": "Thing", "properties": {"name": ["x"]}}"#
+        // A link from a skipped record to nothing at all is still a broken
+        // link: it was counted as skipped.
+        let broken = format!(
+            "{text}{}\n",
+            r#"{"id": "o-bad", "schema": "Ownership", "properties": {"owner": ["sec1"], "asset": ["nobody"]}}"#
         );
         assert_eq!(
-            read_str(&text, Strictness::Strict).unwrap_err().to_string(),
-            "t.ftm.jsonl:8: field `schema`: unknown schema `Thing`"
+            read_str(&broken, Strictness::Strict).unwrap_err().to_string(),
+            "t.ftm.jsonl:15: field `asset`: refers to `nobody`, which is not in the file"
         );
     }
 

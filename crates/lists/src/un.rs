@@ -42,7 +42,9 @@
 //! - `DESIGNATION/VALUE` → positions; `TITLE/VALUE`, `GENDER` and
 //!   `COMMENTS1` → notes.
 //! - `LISTED_ON` is `YYYY-MM-DD`, sometimes followed by a time-zone offset
-//!   (`2015-07-01-04:00`), which is dropped.
+//!   (`2015-07-01-04:00`), which is dropped. `DELISTED_ON`, read the same
+//!   way, ends the designation.
+//! - `NATIONALITY2/VALUE` joins `NATIONALITY/VALUE`.
 //!
 //! A record without `REFERENCE_NUMBER`, name or `UN_LIST_TYPE`, or whose
 //! reference number repeats an earlier record's is bad: reported with its
@@ -242,6 +244,8 @@ const RECORD_ELEMENTS: &[&str] = &[
     "TITLE",
     "DESIGNATION",
     "NATIONALITY",
+    "NATIONALITY2",
+    "DELISTED_ON",
     "LIST_TYPE",
     "LAST_DAY_UPDATED",
     "GENDER",
@@ -253,7 +257,7 @@ const RECORD_ELEMENTS: &[&str] = &[
 /// holds text only.
 fn group_elements(group: &str) -> Option<&'static [&'static str]> {
     Some(match group {
-        "TITLE" | "DESIGNATION" | "NATIONALITY" | "LIST_TYPE" | "LAST_DAY_UPDATED" => &["VALUE"],
+        "TITLE" | "DESIGNATION" | "NATIONALITY" | "NATIONALITY2" | "LIST_TYPE" | "LAST_DAY_UPDATED" => &["VALUE"],
         "INDIVIDUAL_ALIAS" | "ENTITY_ALIAS" => &[
             "QUALITY",
             "ALIAS_NAME",
@@ -582,6 +586,22 @@ impl Parser<'_> {
         let mut e = Entity::new(id.clone(), kind, name);
         e.datasets = vec![DATASET.to_string()];
         let mut notes = Notes::default();
+        // A delisted record still in the file ends its designation; a
+        // date that cannot be read is dropped as a listing date is.
+        let delisted = match rec.text_of("DELISTED_ON") {
+            None => None,
+            Some(text) => match listed_on(&text) {
+                Some(date) if listed.is_none_or(|l| date > l) => Some(date),
+                _ => {
+                    let message = format!(
+                        "`{text}` is not a date after the listing (YYYY-MM-DD); {reference} is read as still listed"
+                    );
+                    self.report
+                        .drop_value(self.mode, bad(line_of_field("DELISTED_ON"), "DELISTED_ON", message))?;
+                    None
+                }
+            },
+        };
         fill(&mut e, &mut notes, rec);
         e.notes = notes.into_text();
 
@@ -591,7 +611,7 @@ impl Parser<'_> {
             program,
             listed,
             start: listed,
-            end: None,
+            end: delisted,
             sources: Vec::new(),
         };
         Ok((e, designation))
@@ -673,7 +693,7 @@ fn fill(e: &mut Entity, notes: &mut Notes, rec: &Node) {
     for position in rec.values("DESIGNATION") {
         push_unique(&mut e.positions, position);
     }
-    for nationality in rec.values("NATIONALITY") {
+    for nationality in rec.values("NATIONALITY").into_iter().chain(rec.values("NATIONALITY2")) {
         match country(&nationality) {
             Some(cc) => push_unique(&mut e.nationalities, cc),
             None => notes.add(format!("nationality: {nationality}")),
@@ -1217,6 +1237,33 @@ mod tests {
             err.to_string(),
             "fixtures/un/t.xml:4: field `DATE_OF_BRITH`: <INDIVIDUAL_DATE_OF_BIRTH/DATE_OF_BRITH> is not an element of \
              the UN list format, and would not be read"
+        );
+    }
+
+    #[test]
+    fn delisted_on_ends_the_designation_and_nationality2_is_a_nationality() {
+        // Both are in the UN's own schema: strict mode refused them as
+        // elements the format lacks.
+        let xml = "<CONSOLIDATED_LIST><INDIVIDUALS><INDIVIDUAL><FIRST_NAME>X</FIRST_NAME>\
+                   <UN_LIST_TYPE>T</UN_LIST_TYPE><REFERENCE_NUMBER>Ti.1</REFERENCE_NUMBER>\
+                   <LISTED_ON>2010-01-05</LISTED_ON><DELISTED_ON>2020-02-01</DELISTED_ON>\
+                   <NATIONALITY><VALUE>Iraq</VALUE></NATIONALITY><NATIONALITY2><VALUE>Jordan</VALUE></NATIONALITY2>\
+                   </INDIVIDUAL></INDIVIDUALS></CONSOLIDATED_LIST>\n";
+        let r = read_fixture("t.xml", xml.as_bytes(), Strictness::Strict).unwrap();
+        assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+        let d = &r.dataset.designations[0];
+        assert_eq!(
+            (d.start.map(|x| x.to_string()), d.end.map(|x| x.to_string())),
+            (Some("2010-01-05".to_string()), Some("2020-02-01".to_string()))
+        );
+        let nationalities: Vec<&str> = r.dataset.entities[0].nationalities.iter().map(|c| c.as_str()).collect();
+        assert_eq!(nationalities, ["IQ", "JO"]);
+        let before = xml.replace("2020-02-01", "2009-01-01");
+        let err = read_fixture("t.xml", before.as_bytes(), Strictness::Strict).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("field `DELISTED_ON`: `2009-01-01` is not a date after the listing"),
+            "{err}"
         );
     }
 

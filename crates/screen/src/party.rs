@@ -382,10 +382,11 @@ impl<S: Deref<Target = Snapshot>> Screener<S> {
         if self.allowlist.is_empty() {
             return (hits, Vec::new());
         }
-        // A reference as given (a disposition keys on it so), and as
-        // `allowlist add` keys any text without a `:`, in lower case with
-        // spaces collapsed: `CUST-1042` added by hand is found.
-        let references: Vec<String> = party.reference.iter().flat_map(|r| [r.clone(), allow_key(r)]).collect();
+        // References compare in any case, with spaces collapsed: an entry
+        // for `CUST-1042` meets the reference `cust-1042`, and the other way
+        // round.
+        let reference = party.reference.as_deref().map(allow_key);
+        let is_reference = |key: &str| reference.as_deref() == Some(allow_key(key).as_str());
         let (mut kept, mut suppressed) = (Vec::new(), Vec::new());
         for mut hit in hits {
             let evidenced_key = match &hit.evidenced {
@@ -395,20 +396,21 @@ impl<S: Deref<Target = Snapshot>> Screener<S> {
             // An entry applies by its own kind of key: a name entry is not
             // met by a reference that happens to read the same.
             let applies = |entry: &AllowEntry| match entry.key_kind {
-                Some(AllowKeyKind::Reference) => references.contains(&entry.input_key),
+                Some(AllowKeyKind::Reference) => is_reference(&entry.input_key),
                 Some(AllowKeyKind::Name) => {
                     matches!(hit.evidenced, Evidenced::Name { .. }) && evidenced_key == entry.input_key
                 }
                 Some(AllowKeyKind::Identifier) => {
                     matches!(hit.evidenced, Evidenced::Identifier { .. }) && evidenced_key == entry.input_key
                 }
-                None => references.contains(&entry.input_key) || evidenced_key == entry.input_key,
+                None => is_reference(&entry.input_key) || evidenced_key == entry.input_key,
             };
             // Whether the entry clears one party (by its reference), not
-            // whoever bears a name.
+            // whoever bears a name. An entry of no recorded kind whose key is
+            // the name met is read as a name entry, the safer reading.
             let for_this_party = |entry: &AllowEntry| match entry.key_kind {
                 Some(kind) => kind == AllowKeyKind::Reference,
-                None => references.contains(&entry.input_key),
+                None => is_reference(&entry.input_key) && evidenced_key != entry.input_key,
             };
             let digest = self.snapshot.entity_digest(&hit.entity_id);
             let evidence_agrees = match &hit.evidenced {

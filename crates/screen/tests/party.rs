@@ -356,6 +356,11 @@ fn a_name_entry_does_not_clear_a_party_whose_birth_date_agrees() {
     party.reference = Some("CUST-42".to_string());
     let d = screen_with(&s, vec![reference_entry(&s, "cust-42", "petrov")], &party, "2022-06-01");
     assert_eq!(d.outcome, Outcome::Allow, "{:?}", d.warnings);
+    // And the other way round: `allowlist add --reference CUST-42` keeps the
+    // key as typed.
+    party.reference = Some("cust-42".to_string());
+    let d = screen_with(&s, vec![reference_entry(&s, "CUST-42", "petrov")], &party, "2022-06-01");
+    assert_eq!(d.outcome, Outcome::Allow, "{:?}", d.warnings);
 }
 
 #[test]
@@ -463,10 +468,15 @@ fn a_name_entry_is_not_met_by_a_reference_that_reads_the_same() {
     namesake.reference = Some("Ivan Sergeyevich Petrov".to_string());
     let d = screen_with(&s, vec![by_reference], &namesake, "2022-06-01");
     assert_eq!(d.outcome, Outcome::Allow);
-    // An entry made before kinds were recorded is compared as it was: with
-    // the reference and with the name.
+    // An entry made before kinds were recorded is compared with the
+    // reference and with the name; a key that is the name met is read as a
+    // name entry, which does not clear a party whose birth date agrees.
     let mut legacy = name_entry(&s, "ivan sergeyevich petrov", "petrov", None);
     legacy.key_kind = None;
+    let d = screen_with(&s, vec![legacy.clone()], &party, "2022-06-01");
+    assert_eq!(d.outcome, Outcome::Block);
+    legacy.input_key = "cust-42".to_string();
+    party.reference = Some("CUST-42".to_string());
     let d = screen_with(&s, vec![legacy], &party, "2022-06-01");
     assert_eq!(d.outcome, Outcome::Allow);
 }

@@ -2180,7 +2180,7 @@ fn an_import_returns_its_warnings_and_a_strict_one_refuses_them() {
     )
     .unwrap();
     let message = format!(
-        "{}:1: field `birthdate`: `birthdate` is not a property of Person in FollowTheMoney 3.8; its values are not read",
+        "{}:1: field `birthdate`: `birthdate` is not a property of Person (is it `birthDate`?); its values would not be read",
         list.display()
     );
     let (status, e) = s.post_as(
@@ -2194,6 +2194,13 @@ fn an_import_returns_its_warnings_and_a_strict_one_refuses_them() {
     );
     let (status, imported) = s.post_as("/v1/lists/import", Some(TOKEN), &json!({"files": [list]}));
     assert_eq!(status, 200, "{imported}");
-    assert_eq!(imported["warnings"], json!([message]));
+    assert_eq!(
+        imported["warnings"],
+        json!([format!(
+            "{}:1: field `birthdate`: `birthdate` is not a property of Person (is it `birthDate`?); its values are \
+             not read (1 record(s), the first here)",
+            list.display()
+        )])
+    );
     assert_eq!(imported["rejected"], json!([]));
 }

@@ -176,7 +176,7 @@ pub fn screen(cli: &Cli, args: &AppsScreen) -> anyhow::Result<Finished> {
         Sink::Csv(mut w) => w.flush()?,
         Sink::Table(rows) => {
             let mut out = BufWriter::new(stdout.lock());
-            write_table(&rows, &mut out)?;
+            write_table(&rows, &ctx, &mut out)?;
             out.flush()?;
         }
     }
@@ -351,7 +351,10 @@ fn csv_row(done: &Done) -> Vec<String> {
     cells.into_iter().map(spreadsheet_safe).collect()
 }
 
-fn write_table(done: &[Done], out: &mut impl Write) -> io::Result<()> {
+fn write_table(done: &[Done], ctx: &Context, out: &mut impl Write) -> io::Result<()> {
+    if done.is_empty() {
+        return writeln!(out, "(no rows)");
+    }
     let rows: Vec<(&AppRow, &Decision, &Option<String>)> = done
         .iter()
         .filter_map(|d| match d {
@@ -359,17 +362,13 @@ fn write_table(done: &[Done], out: &mut impl Write) -> io::Result<()> {
             Done::Rejected(_) => None,
         })
         .collect();
-    let Some((_, first, _)) = rows.first() else {
-        writeln!(out, "(no rows screened)")?;
-        return write_rejected(done, out);
-    };
-    let jurisdictions: Vec<String> = first.jurisdictions.iter().map(|j| j.to_string()).collect();
+    let jurisdictions: Vec<String> = ctx.jurisdictions.iter().map(|j| j.to_string()).collect();
     writeln!(
         out,
         "App screening as of {} (jurisdiction {}, policy {})",
-        first.as_of,
+        ctx.as_of,
         jurisdictions.join(","),
-        first.policy.as_str()
+        ctx.policy.as_str()
     )?;
     let mut t = Table::new(&[
         ("LINE", 6),
@@ -432,16 +431,6 @@ fn write_table(done: &[Done], out: &mut impl Write) -> io::Result<()> {
         writeln!(out, "Warnings:")?;
         for (row, d, _) in warned {
             writeln!(out, "  line {}: {}", row.line, warnings_cell(d))?;
-        }
-    }
-    Ok(())
-}
-
-/// The rejected rows of a table with no screened row to head it.
-fn write_rejected(done: &[Done], out: &mut impl Write) -> io::Result<()> {
-    for d in done {
-        if let Done::Rejected(r) = d {
-            writeln!(out, "  rejected: {}", r.message)?;
         }
     }
     Ok(())

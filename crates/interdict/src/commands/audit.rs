@@ -58,7 +58,7 @@ pub fn allowlist_add(cli: &Cli, args: &AllowlistAdd) -> anyhow::Result<Finished>
             if reference.trim().is_empty() {
                 return Err(usage("--reference: give the party's reference"));
             }
-            (reference.clone(), AllowKeyKind::Reference)
+            (reference.trim().to_string(), AllowKeyKind::Reference)
         }
         (_, Some(name), _) => {
             let key = allow_key(name);
