@@ -61,7 +61,10 @@ fn decisions_are_recorded_chained_explained_and_replayed() {
 
     let out = interdict(&dir.0, &["audit", "verify"]);
     assert!(out.status.success());
-    assert_eq!(stdout(&out), "audit log intact: 4 records\n");
+    assert_eq!(
+        stdout(&out),
+        "audit log intact: 4 records; the alerts and allowlist agree with it\n"
+    );
 
     let out = interdict(&dir.0, &["explain", ids[0]]);
     assert!(out.status.success());
@@ -239,7 +242,7 @@ fn an_allowlist_entry_is_used_recorded_and_replayed() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         stdout(&interdict(&dir.0, &["audit", "verify"])),
-        "audit log intact: 1 records\n"
+        "audit log intact: 1 records; the alerts and allowlist agree with it\n"
     );
 
     let screen = &[
@@ -361,7 +364,10 @@ fn app_decisions_are_recorded_and_replayed_too() {
     let id = rows[0]["decision_id"].as_str().unwrap();
     assert_eq!(
         stdout(&interdict(&dir.0, &["audit", "verify"])),
-        format!("audit log intact: {} records\n", rows.len())
+        format!(
+            "audit log intact: {} records; the alerts and allowlist agree with it\n",
+            rows.len()
+        )
     );
     let text = stdout(&interdict(&dir.0, &["explain", id]));
     assert!(
@@ -445,4 +451,21 @@ fn an_allowlist_entry_takes_exactly_one_kind_of_key() {
         serde_json::from_slice(&interdict(&dir.0, &["allowlist", "list", "--format", "json"]).stdout).unwrap();
     assert_eq!(listed[0]["key_kind"], "reference");
     assert_eq!(listed.as_array().unwrap().len(), 1, "the refused ones added nothing");
+
+    // An entry changed in the database is not what the log recorded:
+    // `audit verify` said "intact", since the chain holds.
+    let conn = rusqlite::Connection::open(dir.0.join(interdict_store::DB_FILE)).unwrap();
+    conn.execute("UPDATE allowlist SET entity_id = 'us_ofac_sdn-1' WHERE id = 1", [])
+        .unwrap();
+    drop(conn);
+    let out = interdict(&dir.0, &["audit", "verify"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.starts_with(
+            "error: audit log intact (1 records), but the store disagrees with it in 1 place(s): allowlist entry a-1 \
+             differs from its audit record d-1-"
+        ) && stderr.trim_end().ends_with(": entity_id"),
+        "{stderr}"
+    );
 }

@@ -6,6 +6,8 @@
 //! record's fields, each length-prefixed so that no two field lists hash
 //! alike. The first record's previous hash is 64 zeros.
 
+use std::collections::{BTreeMap, HashMap, HashSet};
+
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSqlOutput, ValueRef};
 use rusqlite::{params, OptionalExtension, ToSql, TransactionBehavior};
 use serde::{Deserialize, Serialize};
@@ -98,6 +100,11 @@ impl ToSql for StoredText<'_> {
             ToSqlOutput::from(self.0)
         })
     }
+}
+
+/// The number of an allowlist entry id (`a-12` → 12).
+fn entry_number(id: &str) -> Option<u64> {
+    id.strip_prefix("a-")?.parse().ok()
 }
 
 /// A stored input or decision read back as its text.
@@ -391,6 +398,179 @@ impl Store {
             )
             .optional()
             .map_err(sqlite)
+    }
+
+    /// Checks what the store holds beside the log against what the log
+    /// records: each alert's status against its last disposition, and each
+    /// allowlist entry against the record that added it (and the one that
+    /// withdrew it). The chain cannot see these rows: a status set to
+    /// `false_positive`, or an entry added or changed, in the database
+    /// itself would clear a party with nothing in the log. Returns each
+    /// difference; none when they agree. Meaningful once
+    /// [`Store::verify_audit`] finds the chain intact.
+    pub fn verify_state(&self) -> Result<Vec<String>, Error> {
+        let sqlite = |e| Error::sqlite(&self.path, e);
+        // What the log says: each alert's last status, each entry as added
+        // (with the record that added it), and the record withdrawing it.
+        let mut statuses: HashMap<String, (String, String)> = HashMap::new();
+        let mut entries: BTreeMap<u64, (serde_json::Value, String)> = BTreeMap::new();
+        let mut withdrawals: HashMap<String, (i64, String)> = HashMap::new();
+        // For withdrawals made by the migration to schema 10, which the log
+        // does not name: the alert and record that added each entry, and
+        // the alert of each disposition.
+        let mut entry_origin: HashMap<u64, (String, i64)> = HashMap::new();
+        let mut disposition_alert: HashMap<i64, String> = HashMap::new();
+        let mut problems = Vec::new();
+        {
+            let mut stmt = self
+                .conn
+                .prepare(
+                    "SELECT seq, decision_id, kind, input FROM audit WHERE kind IN ('disposition', 'allowlist')
+                     ORDER BY seq",
+                )
+                .map_err(sqlite)?;
+            let mut rows = stmt.query([]).map_err(sqlite)?;
+            while let Some(row) = rows.next().map_err(sqlite)? {
+                let seq: i64 = row.get(0).map_err(sqlite)?;
+                let decision_id: String = row.get(1).map_err(sqlite)?;
+                let kind: String = row.get(2).map_err(sqlite)?;
+                let Ok(input) = row.get::<_, ReadText>(3) else {
+                    problems.push(format!("record {decision_id} cannot be read"));
+                    continue;
+                };
+                let Ok(input) = serde_json::from_str::<serde_json::Value>(&input.0) else {
+                    problems.push(format!("record {decision_id} is not JSON"));
+                    continue;
+                };
+                if kind == "disposition" {
+                    if let (Some(alert), Some(status)) = (input["alert"].as_str(), input["status"].as_str()) {
+                        statuses.insert(alert.to_string(), (status.to_string(), decision_id.clone()));
+                        disposition_alert.insert(seq, alert.to_string());
+                    }
+                    for id in input["withdrawn_allow_entries"].as_array().into_iter().flatten() {
+                        if let Some(id) = id.as_str() {
+                            withdrawals.insert(id.to_string(), (seq, decision_id.clone()));
+                        }
+                    }
+                }
+                let entry = &input["allow_entry"];
+                if let Some(number) = entry["id"].as_str().and_then(entry_number) {
+                    entries.insert(number, (entry.clone(), decision_id));
+                    if let Some(alert) = input["alert"].as_str() {
+                        entry_origin.insert(number, (alert.to_string(), seq));
+                    }
+                }
+            }
+        }
+
+        // Alerts: the status the store gives against the log's last word.
+        let mut stmt = self
+            .conn
+            .prepare("SELECT decision_id, status FROM alerts ORDER BY seq")
+            .map_err(sqlite)?;
+        let alerts = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .map_err(sqlite)?;
+        let mut seen_alerts = HashSet::new();
+        for alert in alerts {
+            let (id, status) = alert.map_err(sqlite)?;
+            match statuses.get(&id) {
+                Some((logged, record)) if *logged != status => problems.push(format!(
+                    "alert {id} is `{status}` in the store, but its last disposition in the log ({record}) made it \
+                     `{logged}`"
+                )),
+                None if status != "open" => problems.push(format!(
+                    "alert {id} is `{status}` in the store, but the log holds no disposition of it"
+                )),
+                _ => {}
+            }
+            seen_alerts.insert(id);
+        }
+        for (id, (_, record)) in &statuses {
+            if !seen_alerts.contains(id) {
+                problems.push(format!(
+                    "alert {id}, disposed of in the log ({record}), is not in the store"
+                ));
+            }
+        }
+
+        // Allowlist entries: each as the log recorded it, withdrawn by the
+        // record that withdrew it.
+        let withdrawn_by: HashMap<String, Option<i64>> = {
+            let mut stmt = self
+                .conn
+                .prepare("SELECT id, withdrawn_by FROM allowlist")
+                .map_err(sqlite)?;
+            let rows = stmt
+                .query_map([], |r| {
+                    Ok((format!("a-{}", r.get::<_, i64>(0)?), r.get::<_, Option<i64>>(1)?))
+                })
+                .map_err(sqlite)?;
+            rows.collect::<Result<_, _>>().map_err(sqlite)?
+        };
+        let stored = self.all_allow_entries()?;
+        for entry in &stored {
+            let Some((logged, record)) = entry_number(&entry.id).and_then(|n| entries.remove(&n)) else {
+                problems.push(format!(
+                    "allowlist entry {} (`{}` is not {}) is in no audit record",
+                    entry.id, entry.input_key, entry.entity_id
+                ));
+                continue;
+            };
+            let now = serde_json::to_value(entry).map_err(Error::json)?;
+            if now != logged {
+                let mut fields: Vec<&str> = [
+                    "input_key",
+                    "key_kind",
+                    "entity_id",
+                    "entity_digest",
+                    "reason",
+                    "author",
+                    "created",
+                    "expires",
+                ]
+                .into_iter()
+                .filter(|f| now[*f] != logged[*f])
+                .collect();
+                if fields.is_empty() {
+                    fields.push("its content");
+                }
+                problems.push(format!(
+                    "allowlist entry {} differs from its audit record {record}: {}",
+                    entry.id,
+                    fields.join(", ")
+                ));
+            }
+            let logged = withdrawals.get(&entry.id);
+            let logged_withdrawal = logged.map(|(seq, _)| *seq);
+            let stored_withdrawal = withdrawn_by.get(&entry.id).copied().flatten();
+            // Before the log named withdrawals, a later disposition of the
+            // same alert withdrew the entry (migration 10 recorded which).
+            let migrated = logged_withdrawal.is_none()
+                && stored_withdrawal.is_some_and(|by| {
+                    entry_number(&entry.id)
+                        .and_then(|n| entry_origin.get(&n))
+                        .is_some_and(|(alert, added)| by > *added && disposition_alert.get(&by) == Some(alert))
+                });
+            if logged_withdrawal != stored_withdrawal && !migrated {
+                problems.push(match logged {
+                    Some((_, record)) => format!(
+                        "allowlist entry {} was withdrawn by {record} in the log, but is in force in the store",
+                        entry.id
+                    ),
+                    None => format!(
+                        "allowlist entry {} is withdrawn in the store, but not in the log",
+                        entry.id
+                    ),
+                });
+            }
+        }
+        for (number, (_, record)) in entries {
+            problems.push(format!(
+                "allowlist entry a-{number}, added in the log ({record}), is not in the store"
+            ));
+        }
+        Ok(problems)
     }
 
     /// Checks every record's hash and its link to the one before, in order,

@@ -167,13 +167,69 @@ fn a_later_disposition_withdraws_the_allowlist_entries_of_earlier_ones() {
     assert_eq!(withdrawn, [&[][..], &[first.id.clone()][..], &[second.id.clone()][..]]);
     assert_eq!(
         history[1].allow_entry,
-        Some(second),
+        Some(second.clone()),
         "a withdrawn entry is still in the history"
     );
     assert_eq!(history[2], confirmed);
     let escalated = store.dispose(&disposition(&ids[0], AlertStatus::Escalated)).unwrap();
     assert!(escalated.withdrawn_allow_entries.is_empty());
     assert_eq!(store.verify_audit().unwrap().first_broken, None);
+    assert_eq!(store.verify_state().unwrap(), Vec::<String>::new());
+
+    // The alerts and the allowlist sit beside the chain: changed in the
+    // database, they cleared parties while `audit verify` said "intact".
+    // The log says what they must be.
+    let conn = rusqlite::Connection::open(store.path()).unwrap();
+    conn.execute_batch(&format!(
+        "UPDATE alerts SET status = 'false_positive' WHERE decision_id = '{a}';
+         UPDATE allowlist SET entity_id = 'E2', expires = '2099-01-01' WHERE id = {other};
+         UPDATE allowlist SET withdrawn_by = NULL WHERE id = {second};
+         INSERT INTO allowlist (input_key, entity_id, entity_digest, reason, author, created, key_kind)
+             VALUES ('kim jong un', 'E9', 'sha256:e9', 'forged', 'nobody', '2026-01-01T00:00:00Z', 'name');",
+        a = ids[0],
+        other = &other.id[2..],
+        second = &second.id[2..],
+    ))
+    .unwrap();
+    drop(conn);
+    assert_eq!(
+        store.verify_audit().unwrap().first_broken,
+        None,
+        "the chain cannot see them"
+    );
+    let added_other = &store.dispositions(&ids[1]).unwrap()[0].audit_decision_id;
+    assert_eq!(
+        store.verify_state().unwrap(),
+        [
+            format!(
+                "alert {} is `false_positive` in the store, but its last disposition in the log ({}) made it \
+                 `escalated`",
+                ids[0], escalated.audit_decision_id
+            ),
+            format!(
+                "allowlist entry {} differs from its audit record {added_other}: entity_id, expires",
+                other.id
+            ),
+            format!(
+                "allowlist entry {} was withdrawn by {} in the log, but is in force in the store",
+                second.id, confirmed.audit_decision_id
+            ),
+            "allowlist entry a-4 (`kim jong un` is not E9) is in no audit record".to_string(),
+        ]
+    );
+    // A row removed is missed as well.
+    let conn = rusqlite::Connection::open(store.path()).unwrap();
+    conn.execute("DELETE FROM allowlist WHERE id = 4", []).unwrap();
+    conn.execute(&format!("DELETE FROM allowlist WHERE id = {}", &other.id[2..]), [])
+        .unwrap();
+    drop(conn);
+    assert_eq!(
+        store.verify_state().unwrap().last().unwrap(),
+        &format!(
+            "allowlist entry {}, added in the log ({added_other}), is not in the store",
+            other.id
+        )
+    );
 }
 
 #[test]

@@ -201,7 +201,28 @@ pub fn verify(cli: &Cli) -> anyhow::Result<Finished> {
     let check = store.verify_audit()?;
     match &check.first_broken {
         None => {
-            println!("audit log intact: {} records", check.records);
+            // The chain holds; the alerts and allowlist beside it must say
+            // what it says.
+            let differences = store.verify_state()?;
+            if let Some(first) = differences.first() {
+                for d in differences.iter().skip(1).take(19) {
+                    eprintln!("  {d}");
+                }
+                anyhow::bail!(
+                    "audit log intact ({} records), but the store disagrees with it in {} place(s): {first}{}",
+                    check.records,
+                    differences.len(),
+                    if differences.len() > 1 {
+                        " (the others above)"
+                    } else {
+                        ""
+                    }
+                );
+            }
+            println!(
+                "audit log intact: {} records; the alerts and allowlist agree with it",
+                check.records
+            );
             Ok(Finished::Ok)
         }
         Some((seq, why)) => {
