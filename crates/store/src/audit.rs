@@ -102,6 +102,124 @@ impl ToSql for StoredText<'_> {
     }
 }
 
+/// A disposition as its record gives it, or as the store holds it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct LoggedDisposition {
+    alert: String,
+    status: String,
+    comment: String,
+    author: String,
+    entry: Option<String>,
+}
+
+/// What the log says the alerts, dispositions and allowlist must be.
+#[derive(Default)]
+struct LoggedState {
+    /// The decisions that needed an analyst, by seq: id and outcome.
+    outcomes: BTreeMap<i64, (String, String)>,
+    /// Each alert's last status, with the record that gave it.
+    statuses: HashMap<String, (String, String)>,
+    /// Each disposition record by seq, with its id.
+    dispositions: BTreeMap<i64, (LoggedDisposition, String)>,
+    /// Each allowlist entry as added, with the record that added it and
+    /// that record's seq.
+    entries: BTreeMap<u64, (serde_json::Value, String, i64)>,
+    /// Withdrawals the log names: entry id to the record's seq and id.
+    withdrawals: HashMap<String, (i64, String)>,
+    /// Records that cannot be read.
+    unreadable: Vec<String>,
+}
+
+/// Only the outcome of a stored decision.
+#[derive(Deserialize)]
+struct OutcomeOnly {
+    outcome: Option<String>,
+}
+
+impl LoggedState {
+    fn read(conn: &rusqlite::Connection) -> rusqlite::Result<LoggedState> {
+        let mut state = LoggedState::default();
+        let mut stmt = conn.prepare(
+            "SELECT seq, decision_id, kind,
+                    CASE WHEN kind IN ('disposition', 'allowlist') THEN input END,
+                    CASE WHEN kind IN ('disposition', 'allowlist') THEN NULL ELSE decision END
+             FROM audit ORDER BY seq",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let seq: i64 = row.get(0)?;
+            let decision_id: String = row.get(1)?;
+            let kind: String = row.get(2)?;
+            if kind != "disposition" && kind != "allowlist" {
+                let outcome = row
+                    .get::<_, ReadText>(4)
+                    .ok()
+                    .and_then(|d| serde_json::from_str::<OutcomeOnly>(&d.0).ok())
+                    .and_then(|d| d.outcome);
+                match outcome.as_deref() {
+                    Some("review" | "block") => {
+                        state.outcomes.insert(seq, (decision_id, outcome.unwrap_or_default()));
+                    }
+                    Some(_) => {}
+                    None => state
+                        .unreadable
+                        .push(format!("record {decision_id} has no outcome that reads")),
+                }
+                continue;
+            }
+            let input = row
+                .get::<_, ReadText>(3)
+                .ok()
+                .and_then(|input| serde_json::from_str::<serde_json::Value>(&input.0).ok());
+            let Some(input) = input else {
+                state.unreadable.push(format!("record {decision_id} cannot be read"));
+                continue;
+            };
+            let text = |field: &str| input[field].as_str().unwrap_or_default().to_string();
+            let entry = &input["allow_entry"];
+            if kind == "disposition" {
+                let alert = text("alert");
+                state
+                    .statuses
+                    .insert(alert.clone(), (text("status"), decision_id.clone()));
+                for id in input["withdrawn_allow_entries"].as_array().into_iter().flatten() {
+                    if let Some(id) = id.as_str() {
+                        state.withdrawals.insert(id.to_string(), (seq, decision_id.clone()));
+                    }
+                }
+                let logged = LoggedDisposition {
+                    alert,
+                    status: text("status"),
+                    comment: text("comment"),
+                    author: text("author"),
+                    entry: entry["id"].as_str().map(str::to_string),
+                };
+                state.dispositions.insert(seq, (logged, decision_id.clone()));
+            }
+            if let Some(number) = entry["id"].as_str().and_then(entry_number) {
+                state.entries.insert(number, (entry.clone(), decision_id, seq));
+            }
+        }
+        Ok(state)
+    }
+
+    /// The record that withdrew entry `id`, added by record `added`: the
+    /// one the log names; else, for an entry a disposition added before the
+    /// log named withdrawals, the next disposition of the same alert
+    /// (every later disposition withdraws the earlier ones' entries, as
+    /// migration 10 recorded).
+    fn withdrawal_of(&self, id: &str, added: i64) -> Option<(i64, String)> {
+        if let Some(named) = self.withdrawals.get(id) {
+            return Some(named.clone());
+        }
+        let (adding, _) = self.dispositions.get(&added)?;
+        self.dispositions
+            .range(added + 1..)
+            .find(|(_, (d, _))| d.alert == adding.alert)
+            .map(|(seq, (_, record))| (*seq, record.clone()))
+    }
+}
+
 /// The number of an allowlist entry id (`a-12` → 12).
 fn entry_number(id: &str) -> Option<u64> {
     id.strip_prefix("a-")?.parse().ok()
@@ -401,81 +519,50 @@ impl Store {
     }
 
     /// Checks what the store holds beside the log against what the log
-    /// records: each alert's status against its last disposition, and each
+    /// records: each alert against the decision that opened it and its last
+    /// disposition, each disposition row against its record, and each
     /// allowlist entry against the record that added it (and the one that
     /// withdrew it). The chain cannot see these rows: a status set to
-    /// `false_positive`, or an entry added or changed, in the database
-    /// itself would clear a party with nothing in the log. Returns each
-    /// difference; none when they agree. Meaningful once
-    /// [`Store::verify_audit`] finds the chain intact.
+    /// `false_positive`, an alert deleted, or an entry added or changed, in
+    /// the database itself would clear a party with nothing in the log.
+    /// Returns each difference; none when they agree. Meaningful once
+    /// [`Store::verify_audit`] finds the chain intact. Reads in one
+    /// transaction, so that a server writing beside it is seen whole or not
+    /// at all.
     pub fn verify_state(&self) -> Result<Vec<String>, Error> {
         let sqlite = |e| Error::sqlite(&self.path, e);
-        // What the log says: each alert's last status, each entry as added
-        // (with the record that added it), and the record withdrawing it.
-        let mut statuses: HashMap<String, (String, String)> = HashMap::new();
-        let mut entries: BTreeMap<u64, (serde_json::Value, String)> = BTreeMap::new();
-        let mut withdrawals: HashMap<String, (i64, String)> = HashMap::new();
-        // For withdrawals made by the migration to schema 10, which the log
-        // does not name: the alert and record that added each entry, and
-        // the alert of each disposition.
-        let mut entry_origin: HashMap<u64, (String, i64)> = HashMap::new();
-        let mut disposition_alert: HashMap<i64, String> = HashMap::new();
-        let mut problems = Vec::new();
-        {
-            let mut stmt = self
-                .conn
-                .prepare(
-                    "SELECT seq, decision_id, kind, input FROM audit WHERE kind IN ('disposition', 'allowlist')
-                     ORDER BY seq",
-                )
-                .map_err(sqlite)?;
-            let mut rows = stmt.query([]).map_err(sqlite)?;
-            while let Some(row) = rows.next().map_err(sqlite)? {
-                let seq: i64 = row.get(0).map_err(sqlite)?;
-                let decision_id: String = row.get(1).map_err(sqlite)?;
-                let kind: String = row.get(2).map_err(sqlite)?;
-                let Ok(input) = row.get::<_, ReadText>(3) else {
-                    problems.push(format!("record {decision_id} cannot be read"));
-                    continue;
-                };
-                let Ok(input) = serde_json::from_str::<serde_json::Value>(&input.0) else {
-                    problems.push(format!("record {decision_id} is not JSON"));
-                    continue;
-                };
-                if kind == "disposition" {
-                    if let (Some(alert), Some(status)) = (input["alert"].as_str(), input["status"].as_str()) {
-                        statuses.insert(alert.to_string(), (status.to_string(), decision_id.clone()));
-                        disposition_alert.insert(seq, alert.to_string());
-                    }
-                    for id in input["withdrawn_allow_entries"].as_array().into_iter().flatten() {
-                        if let Some(id) = id.as_str() {
-                            withdrawals.insert(id.to_string(), (seq, decision_id.clone()));
-                        }
-                    }
-                }
-                let entry = &input["allow_entry"];
-                if let Some(number) = entry["id"].as_str().and_then(entry_number) {
-                    entries.insert(number, (entry.clone(), decision_id));
-                    if let Some(alert) = input["alert"].as_str() {
-                        entry_origin.insert(number, (alert.to_string(), seq));
-                    }
-                }
-            }
-        }
+        let _one_view = self.conn.unchecked_transaction().map_err(sqlite)?;
+        let log = LoggedState::read(&self.conn).map_err(sqlite)?;
+        let mut problems = log.unreadable.clone();
 
-        // Alerts: the status the store gives against the log's last word.
+        // Alerts: opened by a decision that needed an analyst, with the
+        // status its last disposition gave.
         let mut stmt = self
             .conn
-            .prepare("SELECT decision_id, status FROM alerts ORDER BY seq")
+            .prepare("SELECT seq, decision_id, outcome, status FROM alerts ORDER BY seq")
             .map_err(sqlite)?;
         let alerts = stmt
-            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                ))
+            })
+            .map_err(sqlite)?
+            .collect::<Result<Vec<_>, _>>()
             .map_err(sqlite)?;
-        let mut seen_alerts = HashSet::new();
-        for alert in alerts {
-            let (id, status) = alert.map_err(sqlite)?;
-            match statuses.get(&id) {
-                Some((logged, record)) if *logged != status => problems.push(format!(
+        let mut alert_ids: HashMap<i64, String> = HashMap::new();
+        for (seq, id, outcome, status) in &alerts {
+            match log.outcomes.get(seq) {
+                Some((decision_id, logged)) if decision_id == id && logged == outcome => {}
+                _ => problems.push(format!(
+                    "alert {id} ({outcome}) is not a decision of the log that needed an analyst"
+                )),
+            }
+            match log.statuses.get(id) {
+                Some((logged, record)) if logged != status => problems.push(format!(
                     "alert {id} is `{status}` in the store, but its last disposition in the log ({record}) made it \
                      `{logged}`"
                 )),
@@ -484,12 +571,74 @@ impl Store {
                 )),
                 _ => {}
             }
-            seen_alerts.insert(id);
+            alert_ids.insert(*seq, id.clone());
         }
-        for (id, (_, record)) in &statuses {
-            if !seen_alerts.contains(id) {
+        // Every decision that needed an analyst opened an alert, since
+        // alerts were kept (stores from before schema 6 have none for their
+        // first decisions).
+        if let Some(&first) = alert_ids.keys().min() {
+            for (seq, (id, outcome)) in &log.outcomes {
+                if *seq > first && !alert_ids.contains_key(seq) {
+                    problems.push(format!("decision {id} ({outcome}) has no alert in the store"));
+                }
+            }
+        }
+        for (id, (_, record)) in &log.statuses {
+            if !alert_ids.values().any(|a| a == id) {
                 problems.push(format!(
                     "alert {id}, disposed of in the log ({record}), is not in the store"
+                ));
+            }
+        }
+
+        // Dispositions: each row as its record says.
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT alert_seq, status, comment, author, allow_entry_id, audit_seq FROM dispositions ORDER BY id",
+            )
+            .map_err(sqlite)?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                    r.get::<_, i64>(5)?,
+                ))
+            })
+            .map_err(sqlite)?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(sqlite)?;
+        let mut disposition_rows = HashSet::new();
+        for (alert_seq, status, comment, author, entry, audit_seq) in rows {
+            let row = LoggedDisposition {
+                alert: alert_ids.get(&alert_seq).cloned().unwrap_or_default(),
+                status,
+                comment,
+                author,
+                entry,
+            };
+            match log.dispositions.get(&audit_seq) {
+                Some((logged, _)) if *logged == row => {}
+                Some((_, record)) => problems.push(format!(
+                    "the disposition of alert {} recorded as {record} differs from its record",
+                    row.alert
+                )),
+                None => problems.push(format!(
+                    "a disposition of alert {} names record {audit_seq}, which records no disposition",
+                    row.alert
+                )),
+            }
+            disposition_rows.insert(audit_seq);
+        }
+        for (seq, (d, record)) in &log.dispositions {
+            if !disposition_rows.contains(seq) {
+                problems.push(format!(
+                    "the disposition {record} of alert {} is not in the store",
+                    d.alert
                 ));
             }
         }
@@ -508,11 +657,13 @@ impl Store {
                 .map_err(sqlite)?;
             rows.collect::<Result<_, _>>().map_err(sqlite)?
         };
-        let stored = self.all_allow_entries()?;
-        for entry in &stored {
-            let Some((logged, record)) = entry_number(&entry.id).and_then(|n| entries.remove(&n)) else {
+        let mut logged_entries = log.entries.clone();
+        for entry in &self.all_allow_entries()? {
+            let number = entry_number(&entry.id);
+            let Some((logged, record, added)) = number.and_then(|n| logged_entries.remove(&n)) else {
                 problems.push(format!(
-                    "allowlist entry {} (`{}` is not {}) is in no audit record",
+                    "allowlist entry {} (`{}` is not {}) is in no audit record (entries added with `allowlist add` \
+                     before it was recorded have none)",
                     entry.id, entry.input_key, entry.entity_id
                 ));
                 continue;
@@ -541,19 +692,10 @@ impl Store {
                     fields.join(", ")
                 ));
             }
-            let logged = withdrawals.get(&entry.id);
-            let logged_withdrawal = logged.map(|(seq, _)| *seq);
-            let stored_withdrawal = withdrawn_by.get(&entry.id).copied().flatten();
-            // Before the log named withdrawals, a later disposition of the
-            // same alert withdrew the entry (migration 10 recorded which).
-            let migrated = logged_withdrawal.is_none()
-                && stored_withdrawal.is_some_and(|by| {
-                    entry_number(&entry.id)
-                        .and_then(|n| entry_origin.get(&n))
-                        .is_some_and(|(alert, added)| by > *added && disposition_alert.get(&by) == Some(alert))
-                });
-            if logged_withdrawal != stored_withdrawal && !migrated {
-                problems.push(match logged {
+            let expected = log.withdrawal_of(&entry.id, added);
+            let stored = withdrawn_by.get(&entry.id).copied().flatten();
+            if expected.as_ref().map(|(seq, _)| *seq) != stored {
+                problems.push(match expected {
                     Some((_, record)) => format!(
                         "allowlist entry {} was withdrawn by {record} in the log, but is in force in the store",
                         entry.id
@@ -565,7 +707,7 @@ impl Store {
                 });
             }
         }
-        for (number, (_, record)) in entries {
+        for (number, (_, record, _)) in logged_entries {
             problems.push(format!(
                 "allowlist entry a-{number}, added in the log ({record}), is not in the store"
             ));

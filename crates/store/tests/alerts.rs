@@ -214,7 +214,9 @@ fn a_later_disposition_withdraws_the_allowlist_entries_of_earlier_ones() {
                 "allowlist entry {} was withdrawn by {} in the log, but is in force in the store",
                 second.id, confirmed.audit_decision_id
             ),
-            "allowlist entry a-4 (`kim jong un` is not E9) is in no audit record".to_string(),
+            "allowlist entry a-4 (`kim jong un` is not E9) is in no audit record (entries added with `allowlist \
+             add` before it was recorded have none)"
+                .to_string(),
         ]
     );
     // A row removed is missed as well.
@@ -229,6 +231,47 @@ fn a_later_disposition_withdraws_the_allowlist_entries_of_earlier_ones() {
             "allowlist entry {}, added in the log ({added_other}), is not in the store",
             other.id
         )
+    );
+}
+
+/// Alerts and dispositions edited, forged or deleted in the database: the
+/// review queue lost a decision, or showed an analyst's words changed.
+#[test]
+fn alerts_and_dispositions_changed_beside_the_log_are_named() {
+    let dir = TempDir::new("queue-tamper");
+    let mut store = Store::open(&dir.0).unwrap();
+    let ids: Vec<String> = store
+        .append_decisions(&[record("A", "review"), record("B", "block"), record("C", "review")])
+        .unwrap()
+        .into_iter()
+        .map(|r| r.decision_id)
+        .collect();
+    let d = store.dispose(&disposition(&ids[0], AlertStatus::Escalated)).unwrap();
+    assert_eq!(store.verify_state().unwrap(), Vec::<String>::new());
+    let conn = rusqlite::Connection::open(store.path()).unwrap();
+    conn.execute_batch(&format!(
+        "DELETE FROM alerts WHERE decision_id = '{c}';
+         UPDATE alerts SET outcome = 'review' WHERE decision_id = '{b}';
+         UPDATE dispositions SET comment = 'nothing to see';",
+        b = ids[1],
+        c = ids[2],
+    ))
+    .unwrap();
+    drop(conn);
+    assert_eq!(store.verify_audit().unwrap().first_broken, None);
+    assert_eq!(
+        store.verify_state().unwrap(),
+        [
+            format!(
+                "alert {} (review) is not a decision of the log that needed an analyst",
+                ids[1]
+            ),
+            format!("decision {} (review) has no alert in the store", ids[2]),
+            format!(
+                "the disposition of alert {} recorded as {} differs from its record",
+                ids[0], d.audit_decision_id
+            ),
+        ]
     );
 }
 
