@@ -254,6 +254,8 @@ test('a false positive with an allowlist entry keeps the hit from coming back', 
   await form.locator('textarea[name=comment]').fill('Another company of that name.');
   await form.locator('button[type=submit]').click();
   await form.waitFor({ state: 'detached' });
+  const flashed = await page.locator('#flash-text').textContent();
+  check(/allowlist entry a-\d+ added for the name “/.test(flashed), `the confirmation says which entry, on what: ${flashed}`);
   const recorded = await getJson(`/v1/decisions/${id}`);
   equal(recorded.alert.status, 'false_positive', 'alert status');
   const entry = recorded.dispositions[0] && recorded.dispositions[0].allow_entry;

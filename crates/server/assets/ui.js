@@ -290,7 +290,10 @@
           sessionStorage.setItem(AUTHOR, author.value);
           const card = form.closest('.alert-card');
           const text = id + ': ' + human(d.status) + ' by ' + d.author +
-            (d.allow_entry ? ', allowlist entry added' : '') + ' (audit record ' + d.audit_decision_id + ')';
+            (d.allow_entry
+              ? ', allowlist entry ' + d.allow_entry.id + ' added for the ' +
+                (d.allow_entry.key_kind || 'key') + ' “' + d.allow_entry.input_key + '”'
+              : '') + ' (audit record ' + d.audit_decision_id + ')';
           if (filter !== 'all' && filter !== d.status) {
             card.remove();
             const left = listNode.querySelectorAll('.alert-card').length;
