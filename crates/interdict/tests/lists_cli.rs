@@ -245,7 +245,11 @@ fn a_misspelt_property_is_a_warning_and_refuses_a_strict_import() {
             list.display()
         )]
     );
-    assert_eq!(show(&dir)["snapshots"][0]["counts"]["person"], 1);
+    let shown = show(&dir);
+    assert_eq!(shown["snapshots"][0]["counts"]["person"], 1);
+    // The snapshot says what its read left out.
+    assert_eq!(shown["snapshots"][0]["sources"][0]["warnings"], 1);
+    assert_eq!(shown["snapshots"][0]["sources"][0]["rejected"], 0);
 }
 
 #[test]

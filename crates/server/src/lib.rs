@@ -471,6 +471,7 @@ pub(crate) fn source_file(file: &interdict_lists::files::ReadFile) -> interdict_
         file.sha256.clone(),
         file.records,
         file.rejected.len() as u64,
+        file.warnings.len() as u64,
         file.modified,
     )
 }

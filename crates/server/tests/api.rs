@@ -50,6 +50,7 @@ fn import(dir: &Path, files: &[PathBuf]) -> String {
                 f.sha256.clone(),
                 f.records,
                 0,
+                0,
                 None,
             )
         })

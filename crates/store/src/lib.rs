@@ -69,6 +69,11 @@ pub struct SourceFile {
     pub sha256: String,
     pub records: u64,
     pub rejected: u64,
+    /// Warnings of the read: values not read from records that were kept,
+    /// records of kinds not read, columns or elements the format lacks.
+    /// 0 for snapshots stored before they were counted.
+    #[serde(default)]
+    pub warnings: u64,
     /// When the file (for a folder, its newest file) was last modified,
     /// RFC 3339 UTC: the date of the list as it was fetched or saved.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -83,6 +88,7 @@ impl SourceFile {
         sha256: String,
         records: u64,
         rejected: u64,
+        warnings: u64,
         modified: Option<std::time::SystemTime>,
     ) -> SourceFile {
         SourceFile {
@@ -91,6 +97,7 @@ impl SourceFile {
             sha256,
             records,
             rejected,
+            warnings,
             modified: modified
                 .map(|t| chrono::DateTime::<chrono::Utc>::from(t).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
         }
@@ -275,7 +282,7 @@ impl Store {
             .map_err(sq)?;
             {
                 let mut ins = tx
-                    .prepare("INSERT INTO snapshot_sources (snapshot_id, position, path, format, sha256, records, rejected, modified) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
+                    .prepare("INSERT INTO snapshot_sources (snapshot_id, position, path, format, sha256, records, rejected, modified, warnings) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")
                     .map_err(sq)?;
                 for (i, s) in sources.iter().enumerate() {
                     ins.execute(params![
@@ -286,7 +293,8 @@ impl Store {
                         s.sha256,
                         s.records as i64,
                         s.rejected as i64,
-                        s.modified
+                        s.modified,
+                        s.warnings as i64
                     ])
                     .map_err(sq)?;
                 }
@@ -367,7 +375,7 @@ impl Store {
         };
         let mut stmt = self
             .conn
-            .prepare("SELECT path, format, sha256, records, rejected, modified FROM snapshot_sources WHERE snapshot_id = ?1 ORDER BY position")
+            .prepare("SELECT path, format, sha256, records, rejected, modified, warnings FROM snapshot_sources WHERE snapshot_id = ?1 ORDER BY position")
             .map_err(sq)?;
         let sources = stmt
             .query_map([&id], |r| {
@@ -378,6 +386,7 @@ impl Store {
                     records: r.get::<_, i64>(3)? as u64,
                     rejected: r.get::<_, i64>(4)? as u64,
                     modified: r.get(5)?,
+                    warnings: r.get::<_, i64>(6)? as u64,
                 })
             })
             .map_err(sq)?

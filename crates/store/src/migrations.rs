@@ -197,6 +197,9 @@ const MIGRATIONS: &[&str] = &[
     // key was cleared by it as by a reference. NULL for entries made
     // before, which are compared as they were.
     "ALTER TABLE allowlist ADD COLUMN key_kind TEXT;",
+    // 14: each source file's count of warnings (values not read from kept
+    // records), beside its rejected records: what a snapshot left out.
+    "ALTER TABLE snapshot_sources ADD COLUMN warnings INTEGER NOT NULL DEFAULT 0;",
 ];
 
 /// The schema version this build writes.
@@ -316,7 +319,7 @@ mod tests {
             tx.commit().unwrap();
         }
         let store = Store::open(&dir).unwrap();
-        assert_eq!(store.schema_version().unwrap(), 13);
+        assert_eq!(store.schema_version().unwrap(), 14);
         let in_force: Vec<String> = store.allow_entries().unwrap().into_iter().map(|e| e.id).collect();
         assert_eq!(in_force, ["a-2"]);
         assert_eq!(
@@ -340,7 +343,7 @@ mod tests {
         version_7_store(&dir.join(DB_FILE));
 
         let mut store = Store::open(&dir).unwrap();
-        assert_eq!(store.schema_version().unwrap(), 13);
+        assert_eq!(store.schema_version().unwrap(), 14);
         let ids: Vec<String> = {
             let conn = Connection::open(dir.join(DB_FILE)).unwrap();
             let mut stmt = conn.prepare("SELECT decision_id FROM audit ORDER BY seq").unwrap();

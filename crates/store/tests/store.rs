@@ -44,6 +44,7 @@ fn source(path: &str) -> SourceFile {
         sha256: "sha256:00".into(),
         records: 1,
         rejected: 0,
+        warnings: 2,
         modified: Some("2022-05-05T00:00:00Z".into()),
     }
 }
@@ -149,7 +150,7 @@ fn snapshots_resolve_by_prefix_and_unknown_ones_are_clear_errors() {
 fn migrations_are_versioned_and_a_newer_database_is_refused() {
     let dir = TempDir::new("migrate");
     let store = Store::open(&dir.0).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 13);
+    assert_eq!(store.schema_version().unwrap(), 14);
     let path = store.path().to_path_buf();
     drop(store);
     let conn = rusqlite::Connection::open(&path).unwrap();
@@ -158,7 +159,7 @@ fn migrations_are_versioned_and_a_newer_database_is_refused() {
     let err = Store::open(&dir.0).err().unwrap();
     assert!(
         err.to_string()
-            .ends_with("the store has schema version 99, newer than this interdict supports (13); upgrade interdict"),
+            .ends_with("the store has schema version 99, newer than this interdict supports (14); upgrade interdict"),
         "{err}"
     );
 }
@@ -184,7 +185,7 @@ fn a_version_1_database_is_migrated_to_the_latest_and_keeps_its_snapshots() {
         .unwrap();
     }
     let store = Store::open(&dir.0).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 13);
+    assert_eq!(store.schema_version().unwrap(), 14);
     let active = store.active().unwrap().unwrap();
     assert_eq!(active.id, "sha256:aa");
     let d = store.load("sha256:aa").unwrap();
@@ -207,7 +208,7 @@ fn many_openers_of_a_new_store_at_once_migrate_it_exactly_once() {
             .collect();
         handles.into_iter().map(|h| h.join().unwrap()).collect()
     });
-    assert!(opened.iter().all(|r| r == &Ok(13)), "{opened:?}");
+    assert!(opened.iter().all(|r| r == &Ok(14)), "{opened:?}");
 }
 
 #[test]

@@ -105,12 +105,13 @@ pub fn run(cli: &Cli, cmd: &ListsCommand) -> anyhow::Result<Finished> {
                         for src in &s.sources {
                             writeln!(
                                 out,
-                                "  source   {} [{}] modified {}; {} records, {} rejected, {}",
+                                "  source   {} [{}] modified {}; {} records, {} rejected, {} warnings, {}",
                                 src.path,
                                 src.format,
                                 src.modified.as_deref().unwrap_or("unknown"),
                                 src.records,
                                 src.rejected,
+                                src.warnings,
                                 src.sha256
                             )?;
                         }
@@ -280,6 +281,7 @@ pub fn source_file(file: &interdict_lists::files::ReadFile) -> SourceFile {
         file.sha256.clone(),
         file.records,
         file.rejected.len() as u64,
+        file.warnings.len() as u64,
         file.modified,
     )
 }
