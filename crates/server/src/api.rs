@@ -371,6 +371,9 @@ pub struct EntityBody<'a> {
     as_of: Date,
     snapshot_id: &'a str,
     entity: &'a interdict_model::Entity,
+    /// Whether a designation of the entity is in force on `as_of` (not
+    /// before its start, not from its end).
+    listed: bool,
     designations: Vec<&'a interdict_model::Designation>,
     /// Each order that covers the entity on the date, and the path.
     coverage: Vec<EntityCoverage<'a>>,
@@ -413,8 +416,14 @@ pub struct EntityNode<'a> {
     id: &'a str,
     name: &'a str,
     kind: interdict_model::EntityKind,
-    /// Whether it has a designation at all.
+    /// Whether a designation of it is in force on the view's `as_of`: a
+    /// delisted entity was drawn as listed.
     listed: bool,
+}
+
+/// Whether a designation of entity `id` is in force on `date`.
+fn listed_on(snapshot: &interdict_index::Snapshot, id: &str, date: Date) -> bool {
+    snapshot.designations_of(id).iter().any(|d| d.active_on(date))
 }
 
 pub fn entity_view<'a>(live: &'a Live, id: &str, as_of: Date) -> Result<EntityBody<'a>, Error> {
@@ -519,13 +528,14 @@ pub fn entity_view<'a>(live: &'a Live, id: &str, as_of: Date) -> Result<EntityBo
             id: &e.id,
             name: &e.name,
             kind: e.kind,
-            listed: !snapshot.designations_of(&e.id).is_empty(),
+            listed: listed_on(snapshot, &e.id, as_of),
         })
         .collect();
     Ok(EntityBody {
         as_of,
         snapshot_id: snapshot.id(),
         entity,
+        listed: listed_on(snapshot, id, as_of),
         designations: snapshot.designations_of(id),
         coverage,
         ownership,

@@ -1138,8 +1138,10 @@ fn render_entity(view: &Value) -> String {
         esc(&st(&e["name"])),
         esc(&id),
         esc(&st(&e["kind"])),
-        if view["designations"].as_array().is_some_and(|d| !d.is_empty()) {
+        if view["listed"].as_bool() == Some(true) {
             format!(" {}", badge("flag", "listed"))
+        } else if view["designations"].as_array().is_some_and(|d| !d.is_empty()) {
+            " <span class=\"badge flag-inactive\">not listed on this date</span>".to_string()
         } else {
             String::new()
         }

@@ -1035,6 +1035,22 @@ fn search_entities_and_orders_answer_on_the_date() {
         nodes.contains(&"alipay") && nodes.contains(&"alipay_com_co"),
         "{nodes:?}"
     );
+    // Listed as of the date asked about: `t-1` is designated from
+    // 2019-05-01, and was drawn as listed before it too.
+    for (as_of, listed) in [("2019-04-30", false), ("2019-05-01", true)] {
+        let (status, e) = s.get(&format!("/v1/entities/t-1?as_of={as_of}"));
+        assert_eq!(status, 200, "{e}");
+        assert_eq!(e["listed"], listed, "{as_of}");
+        let node = e["graph"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|n| n["id"] == "t-1")
+            .unwrap()
+            .clone();
+        assert_eq!(node["listed"], listed, "{as_of}");
+        assert_eq!(e["designations"].as_array().unwrap().len(), 1);
+    }
     let (status, _) = s.get("/v1/entities/no-such-entity");
     assert_eq!(status, 404);
     let (status, e) = s.get("/v1/entities/alipay_com_co?as_of=yesterday");
