@@ -168,3 +168,26 @@ mod tests {
         assert_eq!(text, "name       score\n马云       1\nJack Ma    0.9\n阿里巴巴…  0.8\n");
     }
 }
+
+/// The JSONL record of an input row that was not screened (`screen names`,
+/// `apps screen`): `error` in place of the hits or the decision, so that a
+/// reader looking for them fails on it rather than taking the row for a
+/// clean one.
+#[derive(serde::Serialize)]
+pub struct RejectedRecord<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
+    /// The row as read, when it could be read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub input: Option<serde_json::Map<String, serde_json::Value>>,
+    pub error: RejectedError<'a>,
+}
+
+/// Why a row was not screened: the message printed on stderr, and the
+/// field at fault when one is known. `screen payments` gives it too.
+#[derive(serde::Serialize)]
+pub struct RejectedError<'a> {
+    pub message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<&'a str>,
+}

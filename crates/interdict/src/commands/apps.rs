@@ -17,7 +17,7 @@ use serde::Serialize;
 
 use crate::args::{parse_jurisdictions, AppsScreen, Cli, Finished, ScreenFormat};
 use crate::commands::audit::{self, screening_snapshot_used};
-use crate::output::{spreadsheet_safe, Table};
+use crate::output::{spreadsheet_safe, RejectedError, RejectedRecord, Table};
 use interdict_screen::record::{AuditInput, Screened};
 
 /// One line of `--format jsonl`.
@@ -40,25 +40,6 @@ struct Rejected {
     /// What stderr said, without `error: `.
     message: String,
     field: Option<String>,
-}
-
-/// One line of `--format jsonl` for a rejected row: `error` in place of a
-/// decision, so that a reader looking for `outcome` fails on it rather
-/// than taking it for a row that was allowed.
-#[derive(Serialize)]
-struct RejectedRecord<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    line: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    input: Option<serde_json::Map<String, serde_json::Value>>,
-    error: ErrorRecord<'a>,
-}
-
-#[derive(Serialize)]
-struct ErrorRecord<'a> {
-    message: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    field: Option<&'a str>,
 }
 
 /// A row's outcome: screened, with its decision and audit id, or rejected.
@@ -249,7 +230,7 @@ fn flush<W: Write>(cli: &Cli, pending: &mut Vec<Pending>, sink: &mut Sink<W>) ->
                         &RejectedRecord {
                             line: r.line,
                             input: r.row.as_ref().map(input_object),
-                            error: ErrorRecord {
+                            error: RejectedError {
                                 message: &r.message,
                                 field: r.field.as_deref(),
                             },

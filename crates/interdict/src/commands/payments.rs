@@ -17,7 +17,7 @@ use interdict_screen::{Screener, Thresholds};
 
 use crate::args::{Cli, Finished, ScreenFormat, ScreenPayments};
 use crate::commands::audit::{self, screening_snapshot_used};
-use crate::output::{spreadsheet_safe, Table};
+use crate::output::{spreadsheet_safe, RejectedError, Table};
 use interdict_screen::record::{AuditInput, Screened};
 
 /// The largest file read whole (a JSON array, a pacs.008 or MT103 file);
@@ -442,14 +442,7 @@ struct RejectedRecord<'a> {
     line: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
     id: Option<&'a str>,
-    error: ErrorRecord<'a>,
-}
-
-#[derive(serde::Serialize)]
-struct ErrorRecord<'a> {
-    message: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    field: Option<&'a str>,
+    error: RejectedError<'a>,
 }
 
 fn flush(
@@ -507,7 +500,7 @@ fn write_rejected(r: &Rejected, format: ScreenFormat, out: &mut impl Write, tabl
             let record = RejectedRecord {
                 line: r.line,
                 id: r.id.as_deref(),
-                error: ErrorRecord {
+                error: RejectedError {
                     message: &r.message,
                     field: r.field.as_deref(),
                 },

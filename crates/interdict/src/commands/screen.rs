@@ -19,7 +19,7 @@ use interdict_names::{Adjustment, Evidence, Features, PartyKind};
 use serde::Serialize;
 
 use crate::args::{load_list_snapshot, load_screening_snapshot, Cli, Finished, ScreenFormat, ScreenNames};
-use crate::output::{spreadsheet_safe, Table};
+use crate::output::{spreadsheet_safe, RejectedError, RejectedRecord, Table};
 
 /// How often a long run reports progress on stderr.
 const PROGRESS_EVERY: Duration = Duration::from_secs(2);
@@ -78,26 +78,6 @@ struct Record<'a> {
     line: u64,
     input: serde_json::Map<String, serde_json::Value>,
     hits: Vec<HitRecord<'a>>,
-}
-
-/// The record of a row that was not screened. It has no `hits`, so that a
-/// reader looking for them cannot take the row for one that matched
-/// nothing.
-#[derive(Serialize)]
-struct RejectedRecord<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    line: Option<u64>,
-    /// The row as read, when it could be read.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    input: Option<serde_json::Map<String, serde_json::Value>>,
-    error: RejectedError<'a>,
-}
-
-#[derive(Serialize)]
-struct RejectedError<'a> {
-    message: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    field: Option<&'a str>,
 }
 
 /// Why a row was not screened: where, and the message printed on stderr.
